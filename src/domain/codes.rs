@@ -1,0 +1,105 @@
+//! Closed vocabularies: credit/risk grade, entity status, officer status, inspection method.
+//! Each value has one canonical spelling (Chinese, as in the registers); English aliases are
+//! accepted on input.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $canonical:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $canonical)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The canonical spelling, as written in files and in the commitment.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $canonical),+ }
+            }
+
+            /// Accepts the canonical spelling or an alias (case-insensitive for ASCII).
+            pub fn parse(value: &str) -> Result<$name, String> {
+                let v = value.trim();
+                $(
+                    if v == $canonical $(|| v.eq_ignore_ascii_case($alias))* {
+                        return Ok($name::$variant);
+                    }
+                )+
+                let expected: Vec<&str> = $name::ALL.iter().map(|x| x.as_str()).collect();
+                Err(format!("'{v}' is not one of {}", expected.join(", ")))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// Credit / risk grade (信用风险分类): A best … D worst.
+    Grade { A => "A" | "a", B => "B" | "b", C => "C" | "c", D => "D" | "d" }
+}
+
+vocabulary! {
+    /// Registration status of a supervised entity.
+    EntityStatus {
+        Active => "正常" | "active",
+        Suspended => "停业" | "suspended",
+        Liquidating => "清算" | "liquidating",
+        Deregistered => "注销" | "deregistered",
+        Revoked => "吊销" | "revoked",
+        Cancelled => "撤销" | "cancelled",
+    }
+}
+
+vocabulary! {
+    /// Status of a law-enforcement officer; only 在岗 officers are drawn.
+    OfficerStatus {
+        Active => "在岗" | "active",
+        Suspended => "暂停" | "suspended",
+        Left => "离岗" | "left",
+    }
+}
+
+vocabulary! {
+    /// Inspection method of a matter (抽查方式).
+    Method {
+        Documents => "书面检查" | "documents",
+        OnSite => "实地核查" | "on-site",
+        Online => "网络监测" | "online",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_and_alias_spellings_parse() {
+        assert_eq!(Grade::parse(" c ").unwrap(), Grade::C);
+        assert_eq!(EntityStatus::parse("正常").unwrap(), EntityStatus::Active);
+        assert_eq!(
+            EntityStatus::parse("Revoked").unwrap(),
+            EntityStatus::Revoked
+        );
+        assert_eq!(OfficerStatus::parse("在岗").unwrap().as_str(), "在岗");
+        let err = Method::parse("电话").unwrap_err();
+        assert!(err.contains("书面检查, 实地核查, 网络监测"), "{err}");
+    }
+
+    #[test]
+    fn serde_uses_canonical_spelling() {
+        assert_eq!(
+            serde_json::to_string(&EntityStatus::Active).unwrap(),
+            "\"正常\""
+        );
+        let g: Grade = serde_json::from_str("\"D\"").unwrap();
+        assert_eq!(g, Grade::D);
+    }
+}

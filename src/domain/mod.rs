@@ -1,0 +1,11 @@
+//! Domain types and their validation. No I/O: values are parsed at the boundary
+//! (`Uscc::parse`, `Grade::parse`…) so that an invalid one cannot exist inside.
+
+pub mod codes;
+pub mod directory;
+pub mod text;
+pub mod uscc;
+
+pub use codes::{EntityStatus, Grade, Method, OfficerStatus};
+pub use directory::{Directory, Entity, Inspection, Matter, Officer, Recusal};
+pub use uscc::{Uscc, UsccError};

@@ -1,0 +1,76 @@
+//! Text fields as the draw sees them: trimmed, NFC-normalised UTF-8, with a bounded length.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Longest text field accepted, in characters.
+pub const MAX_FIELD_CHARS: usize = 500;
+
+/// Trims and NFC-normalises a required text field.
+pub fn required(value: &str) -> Result<String, String> {
+    let text = optional(value)?;
+    if text.is_empty() {
+        return Err("is empty".into());
+    }
+    Ok(text)
+}
+
+/// Trims and NFC-normalises an optional text field (empty stays empty).
+pub fn optional(value: &str) -> Result<String, String> {
+    let trimmed = value.trim();
+    let text: String = match is_nfc_quick(trimmed.chars()) {
+        IsNormalized::Yes => trimmed.to_string(),
+        _ => trimmed.nfc().collect(),
+    };
+    if text.chars().count() > MAX_FIELD_CHARS {
+        return Err(format!("is longer than {MAX_FIELD_CHARS} characters"));
+    }
+    if text.chars().any(|c| c.is_control()) {
+        return Err("contains a control character".into());
+    }
+    Ok(text)
+}
+
+/// Splits a list field on `;` or `；` into required, NFC-normalised items.
+pub fn list(value: &str) -> Result<Vec<String>, String> {
+    let mut items = Vec::new();
+    for part in value.split([';', '；']) {
+        let item = required(part).map_err(|e| format!("has an item that {e}"))?;
+        if items.contains(&item) {
+            return Err(format!("lists '{item}' twice"));
+        }
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// Parses an ISO date `YYYY-MM-DD`.
+pub fn date(value: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{}' is not a date in the form YYYY-MM-DD", value.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_to_nfc_and_trims() {
+        // "é" as e + combining acute becomes the single code point.
+        assert_eq!(required("  Cafe\u{301} ").unwrap(), "Caf\u{e9}");
+        assert!(required("   ").is_err());
+        assert!(required("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn lists_split_on_both_semicolons_and_refuse_repeats() {
+        assert_eq!(list("养老服务；殡葬服务;社会组织").unwrap().len(), 3);
+        assert!(list("养老服务;;殡葬服务").is_err());
+        assert!(list("养老服务;养老服务").is_err());
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert!(date("2026-02-30").is_err());
+        assert_eq!(date("2026-12-01").unwrap().to_string(), "2026-12-01");
+    }
+}

@@ -1,0 +1,9 @@
+//! shuangsui (双随): "double random, one public" inspection draws that are committed before
+//! their randomness exists, run exactly once, and re-verifiable by anyone.
+//!
+//! See `docs/ARCHITECTURE.md` for the code map and `docs/DRAW-SPEC.md` for the draw.
+
+pub mod cli;
+pub mod domain;
+pub mod plan;
+pub mod registry;

@@ -1,0 +1,166 @@
+//! The rules a plan must meet on its own (DRAW-SPEC §3). Rules that need the directory
+//! (matters exist, departments exist) are checked when the commitment is made.
+
+use std::collections::HashSet;
+
+use crate::domain::text;
+use crate::registry::parse::identifier;
+
+use super::{EntropyDeclaration, Plan};
+
+/// Most officers a team may have.
+pub const MAX_TEAM_SIZE: u32 = 10;
+/// Longest look-back window, in days.
+pub const MAX_WINDOW_DAYS: u32 = 3660;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("{file}: {message}")]
+    Syntax { file: String, message: String },
+    #[error("{file}: {}", problems.join("; "))]
+    Invalid { file: String, problems: Vec<String> },
+}
+
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn text(&mut self, field: &str, value: &mut String) {
+        match text::required(value) {
+            Ok(v) => *value = v,
+            Err(e) => self.0.push(format!("{field} {e}")),
+        }
+    }
+
+    fn texts(&mut self, field: &str, values: &mut [String]) {
+        let mut seen = HashSet::new();
+        for (i, v) in values.iter_mut().enumerate() {
+            self.text(&format!("{field}[{i}]"), v);
+            if !seen.insert(v.clone()) {
+                self.0.push(format!("{field} lists '{v}' twice"));
+            }
+        }
+    }
+
+    fn check(&mut self, ok: bool, message: impl FnOnce() -> String) {
+        if !ok {
+            self.0.push(message());
+        }
+    }
+}
+
+impl Plan {
+    /// Trims and NFC-normalises every text and checks every self-contained rule.
+    /// Returns every problem found, each naming its field.
+    pub fn normalized(mut self) -> Result<Plan, Vec<String>> {
+        let mut p = Problems(Vec::new());
+        match identifier(&self.id) {
+            Ok(id) => self.id = id,
+            Err(e) => p.0.push(format!("id {e}")),
+        }
+        p.text("title", &mut self.title);
+        p.check(!self.matters.is_empty(), || {
+            "matters is empty: name at least one matter code".into()
+        });
+        for (i, m) in self.matters.iter_mut().enumerate() {
+            match identifier(m) {
+                Ok(code) => *m = code,
+                Err(e) => p.0.push(format!("matters[{i}] {e}")),
+            }
+        }
+        p.texts("matters", &mut self.matters.clone());
+        p.texts("population.sectors", &mut self.population.sectors);
+        p.texts("population.entity_types", &mut self.population.entity_types);
+        p.texts("population.districts", &mut self.population.districts);
+        p.check(!self.population.statuses.is_empty(), || {
+            "population.statuses is empty: name at least one status (usually 正常)".into()
+        });
+        let statuses: HashSet<_> = self.population.statuses.iter().collect();
+        p.check(statuses.len() == self.population.statuses.len(), || {
+            "population.statuses lists a status twice".into()
+        });
+
+        p.check(!self.strata.is_empty(), || {
+            "strata is empty: define at least one [[strata]]".into()
+        });
+        let mut names = HashSet::new();
+        let mut graded = HashSet::new();
+        for (i, s) in self.strata.iter_mut().enumerate() {
+            let at = format!("strata[{i}]");
+            p.text(&format!("{at}.name"), &mut s.name);
+            p.check(names.insert(s.name.clone()), || {
+                format!("{at}.name '{}' is used twice", s.name)
+            });
+            p.check(!s.grades.is_empty(), || format!("{at}.grades is empty"));
+            for g in &s.grades {
+                p.check(graded.insert(*g), || {
+                    format!("{at}.grades: grade {g} is already in another stratum or listed twice")
+                });
+            }
+            p.check(s.ratio.is_some() || s.count.is_some(), || {
+                format!("{at} needs a ratio, a count, or both")
+            });
+            p.check(s.count != Some(0), || {
+                format!("{at}.count must be at least 1")
+            });
+        }
+
+        let t = &mut self.team;
+        p.check((2..=MAX_TEAM_SIZE).contains(&t.size), || {
+            format!("team.size is {}: a team has at least 2 officers (执法人员不得少于两人) and at most {MAX_TEAM_SIZE}", t.size)
+        });
+        p.texts("team.departments", &mut t.departments);
+        p.check(t.departments.len() as u64 <= u64::from(t.size), || {
+            format!(
+                "team.departments names {} departments but team.size is {}",
+                t.departments.len(),
+                t.size
+            )
+        });
+
+        let c = &self.constraints;
+        for (name, days) in [
+            (
+                "exclude_inspected_within_days",
+                c.exclude_inspected_within_days,
+            ),
+            (
+                "no_repeat_pairing_within_days",
+                c.no_repeat_pairing_within_days,
+            ),
+        ] {
+            p.check(
+                days.is_none_or(|d| (1..=MAX_WINDOW_DAYS).contains(&d)),
+                || format!("constraints.{name} must be between 1 and {MAX_WINDOW_DAYS}"),
+            );
+        }
+        p.check(c.max_targets_per_officer != Some(0), || {
+            "constraints.max_targets_per_officer must be at least 1".into()
+        });
+
+        match &mut self.entropy {
+            EntropyDeclaration::Ceremony { witnesses, digits } => {
+                p.check(witnesses.len() >= 2, || {
+                    "entropy.witnesses: a ceremony needs at least 2 witnesses".into()
+                });
+                p.texts("entropy.witnesses", witnesses);
+                for w in witnesses.iter() {
+                    p.check(!w.contains([',', '=', '，']), || {
+                        format!("entropy.witnesses: '{w}' may not contain ',' or '='")
+                    });
+                }
+                p.check((1..=100).contains(digits), || {
+                    "entropy.digits must be between 1 and 100".into()
+                });
+            }
+            EntropyDeclaration::Drand { chain_hash, round } => {
+                *chain_hash = chain_hash.trim().to_ascii_lowercase();
+                p.check(
+                    chain_hash.len() == 64 && chain_hash.bytes().all(|b| b.is_ascii_hexdigit()),
+                    || "entropy.chain_hash must be 64 hexadecimal digits".into(),
+                );
+                p.check(*round >= 1, || "entropy.round must be at least 1".into());
+            }
+        }
+        if p.0.is_empty() { Ok(self) } else { Err(p.0) }
+    }
+}

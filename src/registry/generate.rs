@@ -1,0 +1,1 @@
+//! Synthetic directories of any size in the folder format (for tests and benchmarks).

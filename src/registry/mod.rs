@@ -1,0 +1,176 @@
+//! The directory folder format: five UTF-8 CSV files (documented in `registries/README.md`),
+//! read with every bad row reported by file, line and column. This is the file adapter in
+//! front of `domain`; it holds no draw logic.
+
+pub mod error;
+pub mod generate;
+pub mod parse;
+pub mod table;
+pub mod validate;
+pub mod write;
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::Directory;
+pub use error::{DirectoryErrors, RowError};
+
+/// The file names inside a directory folder.
+pub struct FileNames {
+    pub entities: &'static str,
+    pub officers: &'static str,
+    pub matters: &'static str,
+    pub recusals: &'static str,
+    pub history: &'static str,
+}
+
+pub const FILES: FileNames = FileNames {
+    entities: "entities.csv",
+    officers: "officers.csv",
+    matters: "matters.csv",
+    recusals: "recusals.csv",
+    history: "history.csv",
+};
+
+/// One file as read: its name, the SHA-256 of its exact bytes and its number of data rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub file: String,
+    pub sha256: String,
+    pub rows: usize,
+}
+
+/// A directory folder, read and validated.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub directory: Directory,
+    pub sources: Vec<SourceFile>,
+}
+
+fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Vec<u8>> {
+    match std::fs::read(dir.join(name)) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            errors.push(RowError {
+                file: name.to_string(),
+                line: 0,
+                column: None,
+                reason: format!("cannot read: {e}"),
+            });
+            None
+        }
+    }
+}
+
+fn source(name: &str, bytes: &[u8], rows: usize) -> SourceFile {
+    SourceFile {
+        file: name.to_string(),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        rows,
+    }
+}
+
+fn values<T>(rows: Vec<table::Parsed<T>>) -> Vec<T> {
+    rows.into_iter().map(|p| p.value).collect()
+}
+
+/// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
+/// or every problem found is returned (all bad rows of all files, not only the first).
+pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
+    let mut errors = Vec::new();
+    let f = &FILES;
+    let bytes: Vec<Option<Vec<u8>>> = [f.entities, f.officers, f.matters, f.recusals, f.history]
+        .iter()
+        .map(|name| read_file(dir, name, &mut errors))
+        .collect();
+    let empty = Vec::new();
+    let data = |i: usize| bytes[i].as_deref().unwrap_or(&empty);
+    let entities = table::read(
+        f.entities,
+        data(0),
+        parse::ENTITY_COLUMNS,
+        &mut errors,
+        parse::entity,
+    );
+    let officers = table::read(
+        f.officers,
+        data(1),
+        parse::OFFICER_COLUMNS,
+        &mut errors,
+        parse::officer,
+    );
+    let matters = table::read(
+        f.matters,
+        data(2),
+        parse::MATTER_COLUMNS,
+        &mut errors,
+        parse::matter,
+    );
+    let recusals = table::read(
+        f.recusals,
+        data(3),
+        parse::RECUSAL_COLUMNS,
+        &mut errors,
+        parse::recusal,
+    );
+    let history = table::read(
+        f.history,
+        data(4),
+        parse::HISTORY_COLUMNS,
+        &mut errors,
+        parse::inspection,
+    );
+
+    validate::unique(
+        f.entities,
+        "uscc",
+        &entities,
+        |e| e.uscc.as_str(),
+        &mut errors,
+    );
+    validate::unique(
+        f.officers,
+        "card_no",
+        &officers,
+        |o| &o.card_no,
+        &mut errors,
+    );
+    validate::unique(f.matters, "code", &matters, |m| &m.code, &mut errors);
+    let tables = validate::Tables {
+        entities: &entities,
+        officers: &officers,
+        matters: &matters,
+        recusals: &recusals,
+        history: &history,
+    };
+    validate::references(f, &tables, &mut errors);
+
+    if !errors.is_empty() {
+        let order = |e: &RowError| {
+            let file = [f.entities, f.officers, f.matters, f.recusals, f.history]
+                .iter()
+                .position(|n| *n == e.file);
+            (file, e.line)
+        };
+        errors.sort_by_key(order);
+        return Err(DirectoryErrors(errors));
+    }
+    let sources = vec![
+        source(f.entities, data(0), entities.len()),
+        source(f.officers, data(1), officers.len()),
+        source(f.matters, data(2), matters.len()),
+        source(f.recusals, data(3), recusals.len()),
+        source(f.history, data(4), history.len()),
+    ];
+    Ok(Loaded {
+        directory: Directory {
+            entities: values(entities),
+            officers: values(officers),
+            matters: values(matters),
+            recusals: values(recusals),
+            history: values(history),
+        },
+        sources,
+    })
+}

@@ -1,0 +1,148 @@
+//! Row parsers for each directory file: which columns it has and how each field is validated.
+
+use crate::domain::text;
+use crate::domain::{
+    Entity, EntityStatus, Grade, Inspection, Matter, Method, Officer, OfficerStatus, Recusal, Uscc,
+};
+
+use super::table::Row;
+
+pub const ENTITY_COLUMNS: &[&str] = &[
+    "uscc",
+    "name",
+    "sector",
+    "entity_type",
+    "district",
+    "address",
+    "credit_grade",
+    "status",
+    "legal_representative",
+    "contact",
+];
+pub const OFFICER_COLUMNS: &[&str] = &[
+    "card_no",
+    "name",
+    "department",
+    "district",
+    "sectors",
+    "card_valid_until",
+    "status",
+];
+pub const MATTER_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "sector",
+    "legal_basis",
+    "inspecting_body",
+    "content",
+    "method",
+];
+pub const RECUSAL_COLUMNS: &[&str] = &["card_no", "uscc", "reason"];
+pub const HISTORY_COLUMNS: &[&str] = &["uscc", "matter_code", "date", "officers"];
+
+fn uscc(value: &str) -> Result<Uscc, String> {
+    Uscc::parse(value).map_err(|e| e.to_string())
+}
+
+/// A code or card number: non-empty, no spaces inside, at most 64 characters.
+pub fn identifier(value: &str) -> Result<String, String> {
+    let id = text::required(value)?;
+    if id.chars().any(char::is_whitespace) {
+        return Err(format!("'{id}' contains a space"));
+    }
+    if id.chars().count() > 64 {
+        return Err("is longer than 64 characters".into());
+    }
+    Ok(id)
+}
+
+pub fn entity(row: &mut Row) -> Option<Entity> {
+    let uscc = row.field("uscc", uscc);
+    let name = row.field("name", text::required);
+    let sector = row.field("sector", text::required);
+    let entity_type = row.field("entity_type", text::required);
+    let district = row.field("district", text::required);
+    let address = row.field("address", text::optional);
+    let grade = row.field("credit_grade", Grade::parse);
+    let status = row.field("status", EntityStatus::parse);
+    let legal_representative = row.field("legal_representative", text::optional);
+    let contact = row.field("contact", text::optional);
+    Some(Entity {
+        uscc: uscc?,
+        name: name?,
+        sector: sector?,
+        entity_type: entity_type?,
+        district: district?,
+        address: address?,
+        grade: grade?,
+        status: status?,
+        legal_representative: legal_representative?,
+        contact: contact?,
+    })
+}
+
+pub fn officer(row: &mut Row) -> Option<Officer> {
+    let card_no = row.field("card_no", identifier);
+    let name = row.field("name", text::required);
+    let department = row.field("department", text::required);
+    let district = row.field("district", text::required);
+    let sectors = row.field("sectors", text::list);
+    let card_valid_until = row.field("card_valid_until", text::date);
+    let status = row.field("status", OfficerStatus::parse);
+    Some(Officer {
+        card_no: card_no?,
+        name: name?,
+        department: department?,
+        district: district?,
+        sectors: sectors?,
+        card_valid_until: card_valid_until?,
+        status: status?,
+    })
+}
+
+pub fn matter(row: &mut Row) -> Option<Matter> {
+    let code = row.field("code", identifier);
+    let name = row.field("name", text::required);
+    let sector = row.field("sector", text::required);
+    let legal_basis = row.field("legal_basis", text::required);
+    let inspecting_body = row.field("inspecting_body", text::required);
+    let content = row.field("content", text::required);
+    let methods = row.field("method", |v| {
+        text::list(v)?.iter().map(|m| Method::parse(m)).collect()
+    });
+    Some(Matter {
+        code: code?,
+        name: name?,
+        sector: sector?,
+        legal_basis: legal_basis?,
+        inspecting_body: inspecting_body?,
+        content: content?,
+        methods: methods?,
+    })
+}
+
+pub fn recusal(row: &mut Row) -> Option<Recusal> {
+    let card_no = row.field("card_no", identifier);
+    let uscc = row.field("uscc", uscc);
+    let reason = row.field("reason", text::required);
+    Some(Recusal {
+        card_no: card_no?,
+        uscc: uscc?,
+        reason: reason?,
+    })
+}
+
+pub fn inspection(row: &mut Row) -> Option<Inspection> {
+    let uscc = row.field("uscc", uscc);
+    let matter_code = row.field("matter_code", identifier);
+    let date = row.field("date", text::date);
+    let officers = row.field("officers", |v| {
+        text::list(v)?.iter().map(|c| identifier(c)).collect()
+    });
+    Some(Inspection {
+        uscc: uscc?,
+        matter_code: matter_code?,
+        date: date?,
+        officers: officers?,
+    })
+}

@@ -1,0 +1,178 @@
+//! Reading one CSV table: checks the header against the expected columns, then hands each row
+//! to a parser that reports every bad field. Rows with errors are skipped, never half-read.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use super::error::RowError;
+
+/// Field access for one row, collecting the errors of every field it is asked for.
+pub struct Row<'a> {
+    file: &'a str,
+    line: u64,
+    fields: Vec<&'a str>,
+    index: &'a HashMap<&'static str, usize>,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl Row<'_> {
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Parses column `column` with `parse`; on failure records the reason and returns `None`.
+    pub fn field<T>(
+        &mut self,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let raw = self.fields[self.index[column]];
+        match parse(raw) {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                self.error(Some(column), reason);
+                None
+            }
+        }
+    }
+
+    /// Records a problem that concerns the row (or a column) after its fields were read.
+    pub fn error(&mut self, column: Option<&str>, reason: String) {
+        self.errors.push(RowError {
+            file: self.file.to_string(),
+            line: self.line,
+            column: column.map(str::to_string),
+            reason,
+        });
+    }
+}
+
+/// A parsed row and the line it came from.
+pub struct Parsed<T> {
+    pub line: u64,
+    pub value: T,
+}
+
+/// Reads every row of `input`. `columns` must all be in the header, and nothing else may be.
+/// Returns the parsed rows; `errors` receives one entry per bad field or row.
+pub fn read<T, R: Read>(
+    file: &str,
+    input: R,
+    columns: &[&'static str],
+    errors: &mut Vec<RowError>,
+    mut parse: impl FnMut(&mut Row) -> Option<T>,
+) -> Vec<Parsed<T>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let header_error = |errors: &mut Vec<RowError>, column: Option<&str>, reason: String| {
+        errors.push(RowError {
+            file: file.to_string(),
+            line: 1,
+            column: column.map(str::to_string),
+            reason,
+        })
+    };
+    let headers = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            header_error(errors, None, format!("cannot read the header: {e}"));
+            return Vec::new();
+        }
+    };
+    if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
+        header_error(errors, None, "the file is empty (no header line)".into());
+        return Vec::new();
+    }
+    let mut index = HashMap::new();
+    let before = errors.len();
+    for (i, raw) in headers.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_string();
+        match columns.iter().find(|c| **c == name) {
+            Some(c) if index.contains_key(c) => {
+                header_error(errors, Some(&name), "column appears twice".into())
+            }
+            Some(c) => {
+                index.insert(*c, i);
+            }
+            None => header_error(
+                errors,
+                Some(&name),
+                format!("unknown column (expected: {})", columns.join(", ")),
+            ),
+        }
+    }
+    for c in columns {
+        if !index.contains_key(c) {
+            header_error(errors, Some(c), "required column is missing".into());
+        }
+    }
+    if errors.len() > before {
+        return Vec::new();
+    }
+
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                header_error(errors, None, format!("unreadable CSV: {e}"));
+                let last = errors.last_mut().expect("just pushed");
+                last.line = e.position().map(|p| p.line()).unwrap_or(line);
+                break;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        if record.len() == 1 && record[0].is_empty() {
+            continue; // a blank line
+        }
+        if record.len() != headers.len() {
+            errors.push(RowError {
+                file: file.to_string(),
+                line,
+                column: None,
+                reason: format!(
+                    "has {} fields, the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        let mut fields = Vec::with_capacity(record.len());
+        let mut bad_encoding = None;
+        for (i, raw) in record.iter().enumerate() {
+            match std::str::from_utf8(raw) {
+                Ok(s) => fields.push(s),
+                Err(_) => {
+                    bad_encoding.get_or_insert(i);
+                    fields.push("");
+                }
+            }
+        }
+        if let Some(i) = bad_encoding {
+            errors.push(RowError {
+                file: file.to_string(),
+                line,
+                column: Some(String::from_utf8_lossy(&headers[i]).trim().to_string()),
+                reason: "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
+            });
+            continue;
+        }
+        let mut row = Row {
+            file,
+            line,
+            fields,
+            index: &index,
+            errors,
+        };
+        if let Some(value) = parse(&mut row) {
+            rows.push(Parsed { line, value });
+        }
+    }
+    rows
+}

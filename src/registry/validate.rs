@@ -1,0 +1,97 @@
+//! Checks that span rows and files: unique keys, and references to entities, officers and
+//! matters that exist.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
+
+use super::error::RowError;
+use super::table::Parsed;
+
+fn error(file: &str, line: u64, column: &str, reason: String) -> RowError {
+    RowError {
+        file: file.to_string(),
+        line,
+        column: Some(column.to_string()),
+        reason,
+    }
+}
+
+/// Reports every key seen before, naming the line of its first appearance.
+pub fn unique<'a, T>(
+    file: &str,
+    column: &str,
+    rows: &'a [Parsed<T>],
+    key: impl Fn(&'a T) -> &'a str,
+    errors: &mut Vec<RowError>,
+) {
+    let mut first: HashMap<&str, u64> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let k = key(&row.value);
+        if let Some(line) = first.get(k) {
+            errors.push(error(
+                file,
+                row.line,
+                column,
+                format!("'{k}' duplicates line {line}"),
+            ));
+        } else {
+            first.insert(k, row.line);
+        }
+    }
+}
+
+/// The parsed tables of one directory, for cross-checks.
+pub struct Tables<'a> {
+    pub entities: &'a [Parsed<Entity>],
+    pub officers: &'a [Parsed<Officer>],
+    pub matters: &'a [Parsed<Matter>],
+    pub recusals: &'a [Parsed<Recusal>],
+    pub history: &'a [Parsed<Inspection>],
+}
+
+pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowError>) {
+    let entities: HashSet<&str> = t.entities.iter().map(|r| r.value.uscc.as_str()).collect();
+    let officers: HashSet<&str> = t
+        .officers
+        .iter()
+        .map(|r| r.value.card_no.as_str())
+        .collect();
+    let matters: HashSet<&str> = t.matters.iter().map(|r| r.value.code.as_str()).collect();
+
+    let mut pairs = HashMap::new();
+    for r in t.recusals {
+        if !officers.contains(r.value.card_no.as_str()) {
+            let reason = format!("officer '{}' is not in {}", r.value.card_no, files.officers);
+            errors.push(error(files.recusals, r.line, "card_no", reason));
+        }
+        if !entities.contains(r.value.uscc.as_str()) {
+            let reason = format!("entity '{}' is not in {}", r.value.uscc, files.entities);
+            errors.push(error(files.recusals, r.line, "uscc", reason));
+        }
+        let key = (r.value.card_no.as_str(), r.value.uscc.as_str());
+        if let Some(line) = pairs.insert(key, r.line) {
+            let reason = format!("the same officer and entity are declared at line {line}");
+            errors.push(error(files.recusals, r.line, "uscc", reason));
+        }
+    }
+    for h in t.history {
+        if !entities.contains(h.value.uscc.as_str()) {
+            let reason = format!("entity '{}' is not in {}", h.value.uscc, files.entities);
+            errors.push(error(files.history, h.line, "uscc", reason));
+        }
+        if !matters.contains(h.value.matter_code.as_str()) {
+            let reason = format!(
+                "matter '{}' is not in {}",
+                h.value.matter_code, files.matters
+            );
+            errors.push(error(files.history, h.line, "matter_code", reason));
+        }
+        for card in &h.value.officers {
+            if !officers.contains(card.as_str()) {
+                let reason = format!("officer '{card}' is not in {}", files.officers);
+                errors.push(error(files.history, h.line, "officers", reason));
+            }
+        }
+    }
+}
