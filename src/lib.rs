@@ -3,7 +3,13 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the code map and `docs/DRAW-SPEC.md` for the draw.
 
+pub mod bundle;
+pub mod canonical;
 pub mod cli;
+pub mod commitment;
+pub mod discrepancy;
 pub mod domain;
+pub mod draw;
+pub mod entropy;
 pub mod plan;
 pub mod registry;

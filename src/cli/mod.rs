@@ -1,6 +1,124 @@
-//! Command-line adapter: parses flags, calls the library, prints results. No draw logic here.
+//! Command-line adapter: parses flags, reads and writes files, prints results. The draw,
+//! the commitment and verification live in the library; nothing here decides an outcome.
+
+mod commit;
+mod draw;
+mod files;
+mod registries;
+mod verify;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes: 0 success/PASS, 1 invalid input or FAIL, 2 unreadable input or usage error.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_INVALID: i32 = 1;
+pub const EXIT_UNREADABLE: i32 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "shuangsui",
+    version,
+    about = "双随机、一公开: inspection draws committed before their randomness exists, run once, verifiable by anyone"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check or generate directory folders (entities, officers, matters, recusals, history).
+    #[command(subcommand)]
+    Registries(RegistriesCommand),
+    /// Commit a batch plan and the directory snapshots it draws from; prints the hash to publish.
+    Commit {
+        /// The directory folder.
+        #[arg(long)]
+        registries: PathBuf,
+        /// The batch plan (TOML).
+        #[arg(long)]
+        plan: PathBuf,
+        /// Where to write the commitment (JSON); must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Run the draw of a commitment once with its public entropy, and write the bundle.
+    Draw {
+        #[arg(long)]
+        commitment: PathBuf,
+        /// Ceremony: WITNESS=DIGITS for every declared witness, comma separated.
+        #[arg(long)]
+        entropy: String,
+        /// Where to write the bundle (JSON); must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        /// Refuse to draw unless the commitment hash is this (the published one).
+        #[arg(long)]
+        expect_commitment: Option<String>,
+    },
+    /// Re-derive a bundle's draw offline: PASS (exit 0), FAIL (exit 1), unreadable (exit 2).
+    Verify {
+        bundle: PathBuf,
+        /// Also require this commitment hash (the one published before the draw).
+        #[arg(long)]
+        expect_commitment: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegistriesCommand {
+    /// Validate every file of a directory folder; lists every bad row.
+    Check { dir: PathBuf },
+    /// Write a synthetic directory folder of any size (valid codes), for tests and benchmarks.
+    Generate {
+        #[arg(long)]
+        entities: usize,
+        #[arg(long)]
+        officers: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                EXIT_UNREADABLE
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    match cli.command {
+        Command::Registries(RegistriesCommand::Check { dir }) => registries::check(&dir),
+        Command::Registries(RegistriesCommand::Generate {
+            entities,
+            officers,
+            seed,
+            out,
+        }) => registries::generate(entities, officers, seed, &out),
+        Command::Commit {
+            registries,
+            plan,
+            out,
+        } => commit::run(&registries, &plan, &out),
+        Command::Draw {
+            commitment,
+            entropy,
+            out,
+            expect_commitment,
+        } => draw::run(&commitment, &entropy, &out, expect_commitment.as_deref()),
+        Command::Verify {
+            bundle,
+            expect_commitment,
+        } => verify::run(&bundle, expect_commitment.as_deref()),
+    }
 }

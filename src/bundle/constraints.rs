@@ -1,0 +1,187 @@
+//! An independent check of a draw result against the plan's rules, written plainly (string
+//! comparisons, linear scans) rather than by re-using the draw's code, so that a bug in one
+//! is unlikely to hide in the other.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::commitment::{Commitment, EntityRecord, OfficerRecord};
+use crate::discrepancy::Discrepancy;
+use crate::domain::OfficerStatus;
+use crate::draw::DrawResult;
+use crate::draw::select::{days_before, in_population, sectors, target_size};
+
+fn fail<T>(path: String, message: String) -> Result<T, Discrepancy> {
+    Err(Discrepancy::new(path, message))
+}
+
+/// Checks every rule the plan states for `draw`.
+pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
+    let plan = &c.header.plan;
+    let entities: HashMap<&str, &EntityRecord> = c
+        .snapshots
+        .entities
+        .iter()
+        .map(|e| (e.uscc.as_str(), e))
+        .collect();
+    let officers: HashMap<&str, &OfficerRecord> = c
+        .snapshots
+        .officers
+        .iter()
+        .map(|o| (o.card_no.as_str(), o))
+        .collect();
+    let sectors = sectors(c);
+    let day = plan.inspection_date.format("%Y-%m-%d").to_string();
+    let inspected_after =
+        |days: Option<u32>, uscc: &str, matter_ok: &dyn Fn(&str) -> bool, card: Option<&str>| {
+            days.is_some_and(|d| {
+                let cutoff = days_before(plan.inspection_date, d);
+                c.snapshots.history.iter().any(|h| {
+                    h.uscc == uscc
+                        && h.date > cutoff
+                        && matter_ok(&h.matter)
+                        && card.is_none_or(|k| h.officers.iter().any(|o| o == k))
+                })
+            })
+        };
+    let batch_matter = |m: &str| plan.matters.iter().any(|x| x == m);
+    let exclusion = plan.constraints.exclude_inspected_within_days;
+    let pairing = plan.constraints.no_repeat_pairing_within_days;
+
+    let mut seen = HashSet::new();
+    let mut load: HashMap<&str, u32> = HashMap::new();
+    if draw.strata.len() != plan.strata.len() {
+        return fail(
+            "/draw/strata".into(),
+            format!(
+                "has {} strata, the plan {}",
+                draw.strata.len(),
+                plan.strata.len()
+            ),
+        );
+    }
+    for (s, (stratum, result)) in plan.strata.iter().zip(&draw.strata).enumerate() {
+        let at = format!("/draw/strata/{s}");
+        let members: Vec<&EntityRecord> = c
+            .snapshots
+            .entities
+            .iter()
+            .filter(|e| stratum.grades.contains(&e.grade) && in_population(plan, &sectors, e))
+            .collect();
+        let eligible = members
+            .iter()
+            .filter(|e| !inspected_after(exclusion, &e.uscc, &batch_matter, None))
+            .count() as u64;
+        let population = members.len() as u64;
+        let size = target_size(stratum, population);
+        let drawn = result.targets.len() as u64;
+        if result.population != population || result.eligible != eligible || result.size != size {
+            return fail(
+                at,
+                format!("population/eligible/size should be {population}/{eligible}/{size}"),
+            );
+        }
+        if drawn != size.min(eligible) || result.shortfall != size - drawn {
+            return fail(
+                at,
+                format!(
+                    "draws {drawn} with shortfall {}; the rule gives {} and {}",
+                    result.shortfall,
+                    size.min(eligible),
+                    size - size.min(eligible)
+                ),
+            );
+        }
+        for (t, target) in result.targets.iter().enumerate() {
+            let at = format!("{at}/targets/{t}");
+            let Some(e) = entities.get(target.uscc.as_str()) else {
+                return fail(at, format!("{} is not in the entity snapshot", target.uscc));
+            };
+            if !seen.insert(target.uscc.as_str()) {
+                return fail(at, format!("{} is drawn twice", target.uscc));
+            }
+            if !stratum.grades.contains(&e.grade) || !in_population(plan, &sectors, e) {
+                return fail(
+                    at,
+                    format!("{} is not in this stratum's population", e.uscc),
+                );
+            }
+            if inspected_after(exclusion, &e.uscc, &batch_matter, None) {
+                return fail(
+                    at,
+                    format!(
+                        "{} was inspected for this matter within the exclusion window",
+                        e.uscc
+                    ),
+                );
+            }
+            if target.unstaffed.is_some() {
+                if !target.team.is_empty() {
+                    return fail(at, "an unstaffed target has a team".into());
+                }
+                continue;
+            }
+            if target.team.len() != plan.team.size as usize || plan.team.size < 2 {
+                return fail(
+                    at,
+                    format!(
+                        "team has {} officers, the plan {}",
+                        target.team.len(),
+                        plan.team.size
+                    ),
+                );
+            }
+            for (k, card) in target.team.iter().enumerate() {
+                let at = format!("{at}/team/{k}");
+                let Some(o) = officers.get(card.as_str()) else {
+                    return fail(at, format!("{card} is not in the officer snapshot"));
+                };
+                if target.team[..k].contains(card) {
+                    return fail(at, format!("{card} is twice on the team"));
+                }
+                if o.status != OfficerStatus::Active
+                    || o.valid_until < day
+                    || !o.sectors.contains(&e.sector)
+                {
+                    return fail(
+                        at,
+                        format!("{card} is not qualified (status, card validity or sector)"),
+                    );
+                }
+                if c.snapshots
+                    .recusals
+                    .iter()
+                    .any(|r| r.card_no == *card && r.uscc == e.uscc)
+                {
+                    return fail(
+                        at,
+                        format!("{card} declared a conflict with {} (回避)", e.uscc),
+                    );
+                }
+                if plan.constraints.cross_district && o.district == e.district {
+                    return fail(at, format!("{card} is of the entity's own district"));
+                }
+                if inspected_after(pairing, &e.uscc, &|_| true, Some(card)) {
+                    return fail(
+                        at,
+                        format!("{card} inspected {} within the no-repeat window", e.uscc),
+                    );
+                }
+                if let Some(d) = plan.team.departments.get(k)
+                    && &o.department != d
+                {
+                    return fail(at, format!("slot {k} needs an officer of {d}"));
+                }
+                let n = load.entry(card.as_str()).or_default();
+                *n += 1;
+                if plan
+                    .constraints
+                    .max_targets_per_officer
+                    .is_some_and(|cap| *n > cap)
+                {
+                    return fail(at, format!("{card} has more targets than the workload cap"));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The bundle: everything an auditor needs to re-check a draw offline (DRAW-SPEC §7): the
+//! commitment with its snapshots, the entropy, the seed and the result. Written as RFC 8785
+//! canonical JSON, so the same draw always gives the same bytes.
+
+pub mod constraints;
+pub mod verify;
+
+use serde::{Deserialize, Serialize};
+
+use crate::canonical;
+use crate::commitment::Commitment;
+use crate::discrepancy::Discrepancy;
+use crate::draw::{self, DrawResult};
+use crate::entropy::{Entropy, EntropyError};
+pub use verify::{Summary, verify};
+
+pub const FORMAT: &str = "shuangsui-bundle/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub commitment: Commitment,
+    pub draw: DrawResult,
+    #[serde(serialize_with = "canonical::embed")]
+    pub entropy: Entropy,
+    pub format: String,
+    /// The seed, hex.
+    pub seed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DrawError {
+    #[error("the commitment does not check: {0}")]
+    Commitment(Discrepancy),
+    #[error("entropy: {0}")]
+    Entropy(#[from] EntropyError),
+}
+
+/// The seed of a draw (DRAW-SPEC §4.2).
+pub fn seed(commitment: &Commitment, entropy: &Entropy) -> Result<draw::Key, DrawError> {
+    let header = &commitment.header;
+    let encoded = entropy.encode(&header.plan.entropy)?;
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(&commitment.hash, &mut hash).map_err(|_| {
+        DrawError::Commitment(Discrepancy::new("/commitment/hash", "is not 64 hex digits"))
+    })?;
+    Ok(draw::seed::derive_seed(
+        &header.spec_version,
+        &hash,
+        &encoded,
+    ))
+}
+
+impl Bundle {
+    /// Checks the commitment and the entropy, derives the seed and runs the draw once.
+    pub fn make(commitment: Commitment, entropy: Entropy) -> Result<Bundle, DrawError> {
+        commitment.check().map_err(DrawError::Commitment)?;
+        entropy.check(&commitment.header.plan.entropy)?;
+        let seed = seed(&commitment, &entropy)?;
+        let draw = draw::run(&commitment, &seed);
+        Ok(Bundle {
+            commitment,
+            draw,
+            entropy,
+            format: FORMAT.to_string(),
+            seed: hex::encode(seed),
+        })
+    }
+
+    /// The canonical bytes of the bundle.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        canonical::write(self, &mut out).expect("writing to memory");
+        out
+    }
+}

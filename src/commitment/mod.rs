@@ -1,0 +1,255 @@
+//! The commitment: the plan, the directory snapshots it draws from, and the entropy
+//! declaration, fixed and hashed before the randomness exists (DRAW-SPEC §2). Publishing
+//! `hash` before the ceremony is what makes a re-roll detectable.
+
+mod context;
+pub mod records;
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::canonical;
+use crate::discrepancy::Discrepancy;
+use crate::plan::Plan;
+use crate::registry::Loaded;
+pub use records::{EntityRecord, InspectionRecord, MatterRecord, OfficerRecord, RecusalRecord};
+
+pub const FORMAT: &str = "shuangsui-commitment/1";
+/// The version of docs/DRAW-SPEC.md this code implements; part of the seed.
+pub const SPEC_VERSION: &str = "1";
+
+/// Count and SHA-256 of one snapshot's records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotDigest {
+    pub count: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotDigests {
+    pub entities: SnapshotDigest,
+    pub history: SnapshotDigest,
+    pub officers: SnapshotDigest,
+    pub recusals: SnapshotDigest,
+}
+
+/// A directory file the snapshots were read from (informative: binds the commitment to the
+/// exact files, which an auditor holding them can hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFile {
+    pub file: String,
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// What is hashed: small enough to publish before the draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub format: String,
+    pub matters: Vec<MatterRecord>,
+    pub plan: Plan,
+    pub snapshots: SnapshotDigests,
+    pub sources: Vec<SourceFile>,
+    pub spec_version: String,
+}
+
+/// The snapshot records, each list in its canonical order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshots {
+    pub entities: Vec<EntityRecord>,
+    pub history: Vec<InspectionRecord>,
+    pub officers: Vec<OfficerRecord>,
+    pub recusals: Vec<RecusalRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// SHA-256 of the RFC 8785 form of `header`, hex.
+    pub hash: String,
+    #[serde(serialize_with = "canonical::embed")]
+    pub header: Header,
+    pub snapshots: Snapshots,
+}
+
+/// Why a commitment cannot be made from a plan and a directory.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the plan does not fit the directory: {}", .0.join("; "))]
+pub struct CommitError(pub Vec<String>);
+
+fn history_key(h: &InspectionRecord) -> (&str, &str, &str, &[String]) {
+    (&h.uscc, &h.date, &h.matter, &h.officers)
+}
+
+impl Snapshots {
+    /// Projects the directory onto the draw's records and sorts each list canonically.
+    pub fn from_directory(loaded: &Loaded) -> Snapshots {
+        let d = &loaded.directory;
+        let mut entities: Vec<EntityRecord> = d.entities.iter().map(Into::into).collect();
+        entities.sort_unstable_by(|a, b| a.uscc.cmp(&b.uscc));
+        let mut officers: Vec<OfficerRecord> = d.officers.iter().map(Into::into).collect();
+        officers.sort_unstable_by(|a, b| a.card_no.cmp(&b.card_no));
+        let mut recusals: Vec<RecusalRecord> = d.recusals.iter().map(Into::into).collect();
+        recusals.sort_unstable();
+        let mut history: Vec<InspectionRecord> = d.history.iter().map(Into::into).collect();
+        history.sort_unstable_by(|a, b| history_key(a).cmp(&history_key(b)));
+        Snapshots {
+            entities,
+            history,
+            officers,
+            recusals,
+        }
+    }
+
+    pub fn digests(&self) -> SnapshotDigests {
+        fn digest<T: Serialize>(records: &[T]) -> SnapshotDigest {
+            SnapshotDigest {
+                count: records.len() as u64,
+                sha256: canonical::records_sha256(records),
+            }
+        }
+        SnapshotDigests {
+            entities: digest(&self.entities),
+            history: digest(&self.history),
+            officers: digest(&self.officers),
+            recusals: digest(&self.recusals),
+        }
+    }
+
+    /// Checks the canonical order (and uniqueness of keys) of every list.
+    pub fn check_order(&self) -> Result<(), Discrepancy> {
+        fn ordered<T>(
+            name: &str,
+            items: &[T],
+            cmp: impl Fn(&T, &T) -> Ordering,
+            strict: bool,
+        ) -> Result<(), Discrepancy> {
+            for (i, pair) in items.windows(2).enumerate() {
+                let order = cmp(&pair[0], &pair[1]);
+                if order == Ordering::Greater || (strict && order == Ordering::Equal) {
+                    let what = if order == Ordering::Equal {
+                        "repeats the one before"
+                    } else {
+                        "is out of order"
+                    };
+                    return Err(Discrepancy::new(
+                        format!("/commitment/snapshots/{name}/{}", i + 1),
+                        format!("record {what} (canonical order: DRAW-SPEC §2.2)"),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        ordered("entities", &self.entities, |a, b| a.uscc.cmp(&b.uscc), true)?;
+        ordered(
+            "history",
+            &self.history,
+            |a, b| history_key(a).cmp(&history_key(b)),
+            false,
+        )?;
+        ordered(
+            "officers",
+            &self.officers,
+            |a, b| a.card_no.cmp(&b.card_no),
+            true,
+        )?;
+        ordered("recusals", &self.recusals, Ord::cmp, true)
+    }
+}
+
+impl Header {
+    /// SHA-256 (hex) of the RFC 8785 form of the header: the commitment hash.
+    pub fn hash(&self) -> String {
+        canonical::sha256_hex(&canonical::to_vec(self))
+    }
+}
+
+impl Commitment {
+    /// Builds the commitment of `plan` over the directory `loaded`.
+    pub fn build(loaded: &Loaded, plan: Plan) -> Result<Commitment, CommitError> {
+        let matters: Vec<MatterRecord> = plan
+            .matters
+            .iter()
+            .filter_map(|code| loaded.directory.matters.iter().find(|m| &m.code == code))
+            .map(Into::into)
+            .collect();
+        let snapshots = Snapshots::from_directory(loaded);
+        let problems = context::problems(&plan, &matters, &snapshots.officers);
+        if !problems.is_empty() {
+            return Err(CommitError(problems));
+        }
+        let header = Header {
+            format: FORMAT.to_string(),
+            matters,
+            plan,
+            snapshots: snapshots.digests(),
+            sources: loaded
+                .sources
+                .iter()
+                .map(|s| SourceFile {
+                    file: s.file.clone(),
+                    rows: s.rows as u64,
+                    sha256: s.sha256.clone(),
+                })
+                .collect(),
+            spec_version: SPEC_VERSION.to_string(),
+        };
+        Ok(Commitment {
+            hash: header.hash(),
+            header,
+            snapshots,
+        })
+    }
+
+    /// Re-derives everything a commitment states about itself: format and spec version,
+    /// the plan's validity, the canonical order and digests of the snapshots, and the hash.
+    pub fn check(&self) -> Result<(), Discrepancy> {
+        let h = &self.header;
+        Discrepancy::expect_eq("/commitment/header/format", &FORMAT.to_string(), &h.format)?;
+        Discrepancy::expect_eq(
+            "/commitment/header/spec_version",
+            &SPEC_VERSION.to_string(),
+            &h.spec_version,
+        )?;
+        match h.plan.clone().normalized() {
+            Ok(normal) if normal == h.plan => {}
+            Ok(_) => {
+                return Err(Discrepancy::new(
+                    "/commitment/header/plan",
+                    "texts are not trimmed and NFC-normalised",
+                ));
+            }
+            Err(problems) => {
+                return Err(Discrepancy::new(
+                    "/commitment/header/plan",
+                    problems.join("; "),
+                ));
+            }
+        }
+        let problems = context::problems(&h.plan, &h.matters, &self.snapshots.officers);
+        if let Some(p) = problems.first() {
+            return Err(Discrepancy::new("/commitment/header", p.clone()));
+        }
+        self.snapshots.check_order()?;
+        let digests = self.snapshots.digests();
+        for (name, expected, found) in [
+            ("entities", &digests.entities, &h.snapshots.entities),
+            ("history", &digests.history, &h.snapshots.history),
+            ("officers", &digests.officers, &h.snapshots.officers),
+            ("recusals", &digests.recusals, &h.snapshots.recusals),
+        ] {
+            Discrepancy::expect_eq(
+                format!("/commitment/header/snapshots/{name}"),
+                expected,
+                found,
+            )?;
+        }
+        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)
+    }
+}

@@ -1,0 +1,104 @@
+//! Where a draw's randomness comes from, and its byte encoding for the seed (DRAW-SPEC §4.1).
+//! The plan declares the source before the randomness exists; `Entropy` is the value given
+//! after, checked against that declaration.
+
+pub mod ceremony;
+
+use serde::{Deserialize, Serialize};
+
+use crate::draw::seed::frame;
+use crate::plan::EntropyDeclaration;
+pub use ceremony::Contribution;
+
+/// The public randomness of one draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Entropy {
+    /// Each declared witness's digits, in the declared order.
+    Ceremony { contributions: Vec<Contribution> },
+    /// A drand round's BLS signature (hex), with the previous round's for chained chains.
+    Drand {
+        previous_signature: Option<String>,
+        round: u64,
+        signature: String,
+    },
+}
+
+/// Entropy that does not match its declaration, or cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntropyError {
+    #[error("the plan declares a {declared} source, but {given} entropy was given")]
+    WrongSource {
+        declared: &'static str,
+        given: &'static str,
+    },
+    #[error("{0}")]
+    Ceremony(String),
+    #[error("drand: {0}")]
+    Drand(String),
+}
+
+impl Entropy {
+    pub fn source(&self) -> &'static str {
+        match self {
+            Entropy::Ceremony { .. } => "ceremony",
+            Entropy::Drand { .. } => "drand",
+        }
+    }
+
+    /// The bytes hashed into the seed (DRAW-SPEC §4.1).
+    pub fn encode(&self, declaration: &EntropyDeclaration) -> Result<Vec<u8>, EntropyError> {
+        let mut out = Vec::new();
+        match (self, declaration) {
+            (Entropy::Ceremony { contributions }, EntropyDeclaration::Ceremony { .. }) => {
+                frame(&mut out, b"ceremony");
+                out.extend_from_slice(&(contributions.len() as u32).to_be_bytes());
+                for c in contributions {
+                    frame(&mut out, c.witness.as_bytes());
+                    frame(&mut out, c.digits.as_bytes());
+                }
+            }
+            (
+                Entropy::Drand {
+                    round, signature, ..
+                },
+                EntropyDeclaration::Drand { chain_hash, .. },
+            ) => {
+                let chain =
+                    hex::decode(chain_hash).map_err(|e| EntropyError::Drand(e.to_string()))?;
+                let signature = hex::decode(signature)
+                    .map_err(|e| EntropyError::Drand(format!("signature is not hex: {e}")))?;
+                frame(&mut out, b"drand");
+                frame(&mut out, &chain);
+                out.extend_from_slice(&round.to_be_bytes());
+                frame(&mut out, &signature);
+            }
+            _ => return Err(wrong_source(declaration, self)),
+        }
+        Ok(out)
+    }
+
+    /// Checks the entropy against the declaration made in the commitment.
+    pub fn check(&self, declaration: &EntropyDeclaration) -> Result<(), EntropyError> {
+        match (self, declaration) {
+            (
+                Entropy::Ceremony { contributions },
+                EntropyDeclaration::Ceremony { witnesses, digits },
+            ) => ceremony::check(contributions, witnesses, *digits),
+            (Entropy::Drand { .. }, EntropyDeclaration::Drand { .. }) => Err(EntropyError::Drand(
+                "drand entropy is not supported by this build".into(),
+            )),
+            _ => Err(wrong_source(declaration, self)),
+        }
+    }
+}
+
+fn wrong_source(declaration: &EntropyDeclaration, given: &Entropy) -> EntropyError {
+    EntropyError::WrongSource {
+        declared: match declaration {
+            EntropyDeclaration::Ceremony { .. } => "ceremony",
+            EntropyDeclaration::Drand { .. } => "drand",
+        },
+        given: given.source(),
+    }
+}
