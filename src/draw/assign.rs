@@ -135,8 +135,8 @@ impl<'a> Rules<'a> {
 
     /// Recusal, cross-district and no-repeat rules.
     fn free_of_conflict(&self, i: u32, t: &Target) -> bool {
-        !(self.cross_district && self.officer_district[i as usize] == t.district)
-            && !t.conflicts.contains(&i)
+        let same_district = self.cross_district && self.officer_district[i as usize] == t.district;
+        !same_district && !t.conflicts.contains(&i)
     }
 
     fn under_cap(&self, load: u32) -> bool {
