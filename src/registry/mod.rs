@@ -71,8 +71,8 @@ fn source(name: &str, bytes: &[u8], rows: usize) -> SourceFile {
     }
 }
 
-fn values<T>(rows: Vec<table::Parsed<T>>) -> Vec<T> {
-    rows.into_iter().map(|p| p.value).collect()
+fn values<T>(table: table::Table<T>) -> Vec<T> {
+    table.rows.into_iter().map(|p| p.value).collect()
 }
 
 /// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
@@ -90,6 +90,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         f.entities,
         data(0),
         parse::ENTITY_COLUMNS,
+        "uscc",
         &mut errors,
         parse::entity,
     );
@@ -97,6 +98,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         f.officers,
         data(1),
         parse::OFFICER_COLUMNS,
+        "card_no",
         &mut errors,
         parse::officer,
     );
@@ -104,6 +106,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         f.matters,
         data(2),
         parse::MATTER_COLUMNS,
+        "code",
         &mut errors,
         parse::matter,
     );
@@ -111,6 +114,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         f.recusals,
         data(3),
         parse::RECUSAL_COLUMNS,
+        "card_no",
         &mut errors,
         parse::recusal,
     );
@@ -118,6 +122,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         f.history,
         data(4),
         parse::HISTORY_COLUMNS,
+        "uscc",
         &mut errors,
         parse::inspection,
     );
@@ -125,24 +130,24 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
     validate::unique(
         f.entities,
         "uscc",
-        &entities,
+        &entities.rows,
         |e| e.uscc.as_str(),
         &mut errors,
     );
     validate::unique(
         f.officers,
         "card_no",
-        &officers,
+        &officers.rows,
         |o| &o.card_no,
         &mut errors,
     );
-    validate::unique(f.matters, "code", &matters, |m| &m.code, &mut errors);
+    validate::unique(f.matters, "code", &matters.rows, |m| &m.code, &mut errors);
     let tables = validate::Tables {
         entities: &entities,
         officers: &officers,
         matters: &matters,
-        recusals: &recusals,
-        history: &history,
+        recusals: &recusals.rows,
+        history: &history.rows,
     };
     validate::references(f, &tables, &mut errors);
 
@@ -157,11 +162,11 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         return Err(DirectoryErrors(errors));
     }
     let sources = vec![
-        source(f.entities, data(0), entities.len()),
-        source(f.officers, data(1), officers.len()),
-        source(f.matters, data(2), matters.len()),
-        source(f.recusals, data(3), recusals.len()),
-        source(f.history, data(4), history.len()),
+        source(f.entities, data(0), entities.rows.len()),
+        source(f.officers, data(1), officers.rows.len()),
+        source(f.matters, data(2), matters.rows.len()),
+        source(f.recusals, data(3), recusals.rows.len()),
+        source(f.history, data(4), history.rows.len()),
     ];
     Ok(Loaded {
         directory: Directory {

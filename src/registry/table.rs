@@ -1,7 +1,7 @@
 //! Reading one CSV table: checks the header against the expected columns, then hands each row
 //! to a parser that reports every bad field. Rows with errors are skipped, never half-read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use super::error::RowError;
@@ -53,15 +53,31 @@ pub struct Parsed<T> {
     pub value: T,
 }
 
-/// Reads every row of `input`. `columns` must all be in the header, and nothing else may be.
-/// Returns the parsed rows; `errors` receives one entry per bad field or row.
+/// The rows of a table that parsed, and the keys of those that did not (so that references
+/// to a row already reported as bad are not reported a second time).
+pub struct Table<T> {
+    pub rows: Vec<Parsed<T>>,
+    pub bad_keys: HashSet<String>,
+}
+
+/// How a key column is compared across files: upper case, without white space.
+pub fn key_form(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Reads every row of `input`. `columns` must all be in the header, and nothing else may be;
+/// `key` is the column other files refer to. `errors` receives one entry per bad field or row.
 pub fn read<T, R: Read>(
     file: &str,
     input: R,
     columns: &[&'static str],
+    key: &'static str,
     errors: &mut Vec<RowError>,
     mut parse: impl FnMut(&mut Row) -> Option<T>,
-) -> Vec<Parsed<T>> {
+) -> Table<T> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -78,12 +94,18 @@ pub fn read<T, R: Read>(
         Ok(h) => h.clone(),
         Err(e) => {
             header_error(errors, None, format!("cannot read the header: {e}"));
-            return Vec::new();
+            return Table {
+                rows: Vec::new(),
+                bad_keys: HashSet::new(),
+            };
         }
     };
     if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
         header_error(errors, None, "the file is empty (no header line)".into());
-        return Vec::new();
+        return Table {
+            rows: Vec::new(),
+            bad_keys: HashSet::new(),
+        };
     }
     let mut index = HashMap::new();
     let before = errors.len();
@@ -109,10 +131,14 @@ pub fn read<T, R: Read>(
         }
     }
     if errors.len() > before {
-        return Vec::new();
+        return Table {
+            rows: Vec::new(),
+            bad_keys: HashSet::new(),
+        };
     }
 
     let mut rows = Vec::new();
+    let mut bad_keys = HashSet::new();
     let mut record = csv::ByteRecord::new();
     loop {
         let line = reader.position().line();
@@ -170,9 +196,13 @@ pub fn read<T, R: Read>(
             index: &index,
             errors,
         };
-        if let Some(value) = parse(&mut row) {
-            rows.push(Parsed { line, value });
+        let key_value = key_form(row.fields[index[key]]);
+        match parse(&mut row) {
+            Some(value) => rows.push(Parsed { line, value }),
+            None => {
+                bad_keys.insert(key_value);
+            }
         }
     }
-    rows
+    Table { rows, bad_keys }
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
 
 use super::error::RowError;
-use super::table::Parsed;
+use super::table::{Parsed, Table, key_form};
 
 fn error(file: &str, line: u64, column: &str, reason: String) -> RowError {
     RowError {
@@ -43,21 +43,45 @@ pub fn unique<'a, T>(
 
 /// The parsed tables of one directory, for cross-checks.
 pub struct Tables<'a> {
-    pub entities: &'a [Parsed<Entity>],
-    pub officers: &'a [Parsed<Officer>],
-    pub matters: &'a [Parsed<Matter>],
+    pub entities: &'a Table<Entity>,
+    pub officers: &'a Table<Officer>,
+    pub matters: &'a Table<Matter>,
     pub recusals: &'a [Parsed<Recusal>],
     pub history: &'a [Parsed<Inspection>],
 }
 
+/// The keys of a table: those of good rows, and those of rows already reported as bad.
+struct Known<'a>(&'a HashSet<&'a str>, &'a HashSet<String>);
+
+impl Known<'_> {
+    fn contains(&self, key: &str) -> bool {
+        self.0.contains(key) || self.1.contains(&key_form(key))
+    }
+}
+
 pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowError>) {
-    let entities: HashSet<&str> = t.entities.iter().map(|r| r.value.uscc.as_str()).collect();
-    let officers: HashSet<&str> = t
+    // A reference to a row that is itself bad was reported with that row: not again here.
+    let entity_keys: HashSet<&str> = t
+        .entities
+        .rows
+        .iter()
+        .map(|r| r.value.uscc.as_str())
+        .collect();
+    let officer_keys: HashSet<&str> = t
         .officers
+        .rows
         .iter()
         .map(|r| r.value.card_no.as_str())
         .collect();
-    let matters: HashSet<&str> = t.matters.iter().map(|r| r.value.code.as_str()).collect();
+    let matter_keys: HashSet<&str> = t
+        .matters
+        .rows
+        .iter()
+        .map(|r| r.value.code.as_str())
+        .collect();
+    let entities = Known(&entity_keys, &t.entities.bad_keys);
+    let officers = Known(&officer_keys, &t.officers.bad_keys);
+    let matters = Known(&matter_keys, &t.matters.bad_keys);
 
     let mut pairs = HashMap::new();
     for r in t.recusals {

@@ -1,0 +1,235 @@
+//! Test helpers: small random directories and plans built in memory, and the mini fixture.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use shuangsui::bundle::Bundle;
+use shuangsui::commitment::Commitment;
+use shuangsui::domain::*;
+use shuangsui::entropy::{Entropy, ceremony::Contribution};
+use shuangsui::plan::{Constraints, EntropyDeclaration, Plan, Population, Ratio, Stratum, Team};
+use shuangsui::registry::Loaded;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A tiny deterministic generator for building test data (not the draw's stream).
+pub struct Gen(u64);
+
+impl Gen {
+    pub fn new(seed: u64) -> Gen {
+        Gen(seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+pub const SECTORS: [&str; 2] = ["养老服务", "社会组织"];
+pub const DISTRICTS: [&str; 3] = ["黄浦", "徐汇", "静安"];
+pub const DEPARTMENTS: [&str; 2] = ["市民政执法总队", "市消防救援总队"];
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn uscc(i: u64) -> Uscc {
+    Uscc::complete(&format!("52310101{:09}", i * 7919 % 1_000_000_000)).unwrap()
+}
+
+/// A random directory of `entities` entities and `officers` officers.
+pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
+    let entities: Vec<Entity> = (0..entities)
+        .map(|i| Entity {
+            uscc: uscc(i + 1),
+            name: format!("测试单位{i}"),
+            sector: SECTORS[g.below(2) as usize].into(),
+            entity_type: ["养老机构", "社会团体"][g.below(2) as usize].into(),
+            district: DISTRICTS[g.below(3) as usize].into(),
+            address: String::new(),
+            grade: Grade::ALL[g.below(4) as usize],
+            status: if g.chance(90) {
+                EntityStatus::Active
+            } else {
+                EntityStatus::Revoked
+            },
+            legal_representative: String::new(),
+            contact: String::new(),
+        })
+        .collect();
+    let officers: Vec<Officer> = (0..officers)
+        .map(|i| Officer {
+            card_no: format!("C{i:04}"),
+            name: format!("员{i}"),
+            department: DEPARTMENTS[g.below(2) as usize].into(),
+            district: DISTRICTS[g.below(3) as usize].into(),
+            sectors: if g.chance(50) {
+                SECTORS.iter().map(|s| s.to_string()).collect()
+            } else {
+                vec![SECTORS[g.below(2) as usize].into()]
+            },
+            card_valid_until: date(if g.chance(90) {
+                "2028-01-01"
+            } else {
+                "2026-01-01"
+            }),
+            status: if g.chance(90) {
+                OfficerStatus::Active
+            } else {
+                OfficerStatus::Left
+            },
+        })
+        .collect();
+    let mut recusals = Vec::new();
+    for _ in 0..(entities.len() / 4) {
+        let r = Recusal {
+            card_no: officers[g.below(officers.len() as u64) as usize]
+                .card_no
+                .clone(),
+            uscc: entities[g.below(entities.len() as u64) as usize]
+                .uscc
+                .clone(),
+            reason: "测试".into(),
+        };
+        if !recusals
+            .iter()
+            .any(|x: &Recusal| x.card_no == r.card_no && x.uscc == r.uscc)
+        {
+            recusals.push(r);
+        }
+    }
+    let history = (0..(entities.len() / 5))
+        .map(|_| Inspection {
+            uscc: entities[g.below(entities.len() as u64) as usize]
+                .uscc
+                .clone(),
+            matter_code: ["M-YL", "M-SZ"][g.below(2) as usize].into(),
+            date: date(["2025-06-01", "2026-03-01", "2026-11-30"][g.below(3) as usize]),
+            officers: vec![
+                officers[g.below(officers.len() as u64) as usize]
+                    .card_no
+                    .clone(),
+            ],
+        })
+        .collect();
+    let matter = |code: &str, sector: &str| Matter {
+        code: code.into(),
+        name: format!("{sector}检查"),
+        sector: sector.into(),
+        legal_basis: "测试依据".into(),
+        inspecting_body: "上海市民政局".into(),
+        content: "测试内容".into(),
+        methods: vec![Method::OnSite],
+    };
+    Directory {
+        entities,
+        officers,
+        matters: vec![matter("M-YL", SECTORS[0]), matter("M-SZ", SECTORS[1])],
+        recusals,
+        history,
+    }
+}
+
+/// A random plan over `directory` with every constraint possibly on.
+pub fn plan(g: &mut Gen) -> Plan {
+    let strata = if g.chance(50) {
+        vec![Stratum {
+            name: "全部".into(),
+            grades: Grade::ALL.to_vec(),
+            ratio: Some(Ratio::parse(&format!("{}%", 1 + g.below(60))).unwrap()),
+            count: None,
+            minimum: Some(g.below(3)),
+        }]
+    } else {
+        vec![
+            Stratum {
+                name: "高".into(),
+                grades: vec![Grade::C, Grade::D],
+                ratio: Some(Ratio::parse("1/2").unwrap()),
+                count: None,
+                minimum: None,
+            },
+            Stratum {
+                name: "低".into(),
+                grades: vec![Grade::A, Grade::B],
+                ratio: None,
+                count: Some(1 + g.below(6)),
+                minimum: None,
+            },
+        ]
+    };
+    let size = 2 + g.below(2) as u32;
+    Plan {
+        id: "P-TEST".into(),
+        title: "测试".into(),
+        inspection_date: date("2026-12-15"),
+        matters: vec!["M-YL".into(), "M-SZ".into()],
+        population: Population::default(),
+        strata,
+        team: Team {
+            size,
+            departments: if g.chance(30) {
+                DEPARTMENTS.iter().map(|d| d.to_string()).collect()
+            } else {
+                vec![]
+            },
+        },
+        constraints: Constraints {
+            cross_district: g.chance(50),
+            exclude_inspected_within_days: g.chance(50).then_some(365),
+            no_repeat_pairing_within_days: g.chance(50).then_some(365),
+            max_targets_per_officer: g.chance(50).then(|| 1 + g.below(4) as u32),
+        },
+        entropy: EntropyDeclaration::Ceremony {
+            witnesses: vec!["甲".into(), "乙".into()],
+            digits: 4,
+        },
+    }
+}
+
+pub fn loaded(directory: Directory) -> Loaded {
+    Loaded {
+        directory,
+        sources: Vec::new(),
+    }
+}
+
+pub fn entropy(a: &str, b: &str) -> Entropy {
+    Entropy::Ceremony {
+        contributions: vec![
+            Contribution {
+                digits: a.into(),
+                witness: "甲".into(),
+            },
+            Contribution {
+                digits: b.into(),
+                witness: "乙".into(),
+            },
+        ],
+    }
+}
+
+/// A random commitment and its bundle for the given entropy digits.
+pub fn random_bundle(seed: u64, entities: u64, officers: u64, digits: (&str, &str)) -> Bundle {
+    let mut g = Gen::new(seed);
+    let directory = directory(&mut g, entities, officers);
+    let plan = plan(&mut g).normalized().unwrap();
+    let commitment = Commitment::build(&loaded(directory), plan).unwrap();
+    Bundle::make(commitment, entropy(digits.0, digits.1)).unwrap()
+}

@@ -1,0 +1,155 @@
+//! Tamper tests: every single leaf of a real bundle, changed to another value of the same
+//! kind, must make `verify` fail (or the bundle unreadable); so must reordering.
+
+mod common;
+
+use serde_json::Value;
+use shuangsui::bundle::{self, Bundle};
+
+fn mini() -> Value {
+    let path = common::fixture("../vectors/mini-bundle.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// Another value of the same kind that still parses where possible.
+fn changed(v: &Value) -> Value {
+    match v {
+        Value::Null => {
+            serde_json::json!({"after_conflicts": 0, "department": null, "qualified": 0, "slot": 0})
+        }
+        Value::Bool(b) => Value::Bool(!b),
+        Value::Number(n) => Value::from(n.as_u64().unwrap() + 1),
+        Value::String(s) => Value::String(match s.as_str() {
+            "A" => "B".into(),
+            "B" | "C" | "D" => "A".into(),
+            "正常" => "停业".into(),
+            "在岗" => "暂停".into(),
+            "书面检查" | "网络监测" => "实地核查".into(),
+            "实地核查" => "书面检查".into(),
+            "ceremony" => "drand".into(),
+            s if s.len() == 10 && s.as_bytes()[4] == b'-' => "2027-01-01".into(),
+            s if s.contains('/') && s.split('/').all(|p| p.parse::<u32>().is_ok()) => "1/1".into(),
+            s if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => {
+                // ceremony digits: same length, different digits
+                s.chars()
+                    .map(|c| {
+                        if c == '9' {
+                            '0'
+                        } else {
+                            char::from(c as u8 + 1)
+                        }
+                    })
+                    .collect()
+            }
+            s => format!("{s}X"),
+        }),
+        _ => unreachable!("only leaves are changed"),
+    }
+}
+
+fn leaves(v: &Value, path: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| leaves(x, format!("{path}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| leaves(x, format!("{path}/{i}"), out)),
+        _ => out.push(path),
+    }
+}
+
+/// Ok(()) when the bundle is rejected; Err(description) when it still verifies.
+fn rejected(v: &Value) -> Result<bool, String> {
+    match serde_json::from_value::<Bundle>(v.clone()) {
+        Err(_) => Ok(false), // unreadable: rejected, but not by a FAIL
+        Ok(b) => match bundle::verify(&b) {
+            Err(_) => Ok(true),
+            Ok(s) => Err(format!("still PASSes: {s:?}")),
+        },
+    }
+}
+
+#[test]
+fn the_untampered_bundle_passes() {
+    let b: Bundle = serde_json::from_value(mini()).unwrap();
+    bundle::verify(&b).unwrap();
+}
+
+#[test]
+fn every_leaf_changed_fails() {
+    let original = mini();
+    let mut paths = Vec::new();
+    leaves(&original, String::new(), &mut paths);
+    assert!(
+        paths.len() > 300,
+        "the mini bundle has {} leaves",
+        paths.len()
+    );
+    let mut failed_verification = 0;
+    let mut undetected = Vec::new();
+    for p in &paths {
+        let mut v = original.clone();
+        let leaf = v.pointer_mut(p).unwrap();
+        *leaf = changed(leaf);
+        match rejected(&v) {
+            Ok(true) => failed_verification += 1,
+            Ok(false) => {}
+            Err(e) => undetected.push(format!("{p}: {e}")),
+        }
+    }
+    assert!(
+        undetected.is_empty(),
+        "undetected changes:\n{}",
+        undetected.join("\n")
+    );
+    // Nearly all changes keep the bundle readable, so they are caught by verification
+    // itself, not by the parser.
+    assert!(
+        failed_verification * 10 >= paths.len() * 9,
+        "{failed_verification} of {}",
+        paths.len()
+    );
+}
+
+#[test]
+fn reordering_fails() {
+    let original = mini();
+    for (a, b) in [
+        ("/draw/strata/0/targets/0", "/draw/strata/0/targets/1"),
+        (
+            "/draw/strata/0/targets/0/team/0",
+            "/draw/strata/0/targets/0/team/1",
+        ),
+        (
+            "/commitment/snapshots/entities/0",
+            "/commitment/snapshots/entities/1",
+        ),
+        (
+            "/commitment/snapshots/officers/2",
+            "/commitment/snapshots/officers/3",
+        ),
+        (
+            "/entropy/ceremony/contributions/0",
+            "/entropy/ceremony/contributions/1",
+        ),
+    ] {
+        let mut v = original.clone();
+        let x = v.pointer(a).unwrap().clone();
+        let y = v.pointer(b).unwrap().clone();
+        *v.pointer_mut(a).unwrap() = y;
+        *v.pointer_mut(b).unwrap() = x;
+        assert_eq!(rejected(&v), Ok(true), "swapping {a} and {b}");
+    }
+}
+
+#[test]
+fn an_added_field_is_refused() {
+    let mut v = mini();
+    v["draw"]["note"] = Value::from("redrawn");
+    assert_eq!(rejected(&v), Ok(false));
+    let mut v = mini();
+    v["commitment"]["snapshots"]["entities"][0]["legal_representative"] = Value::from("x");
+    assert_eq!(rejected(&v), Ok(false));
+}
