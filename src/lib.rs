@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod domain;
+pub mod entropy;
 pub mod plan;
 pub mod registry;
