@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use crate::commitment::Commitment;
-use crate::plan::Plan;
+use crate::entropy::drand;
+use crate::plan::{EntropyDeclaration, Plan};
 use crate::registry;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
@@ -23,6 +24,10 @@ pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
             return EXIT_INVALID;
         }
     };
+    if let Err(e) = drand_round_is_future(&plan) {
+        eprintln!("{}: {e}", plan_path.display());
+        return EXIT_INVALID;
+    }
     let loaded = match registry::load(registries) {
         Ok(l) => l,
         Err(errors) => {
@@ -65,4 +70,29 @@ pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
     eprintln!("publish this commitment hash before the entropy exists:");
     println!("{}", commitment.hash);
     EXIT_OK
+}
+
+/// A drand round must not exist yet when the plan is committed (the clock is read here, in
+/// the adapter; the core never reads it).
+fn drand_round_is_future(plan: &Plan) -> Result<(), String> {
+    let EntropyDeclaration::Drand { chain_hash, round } = &plan.entropy else {
+        return Ok(());
+    };
+    let chain = drand::require_known_chain(chain_hash).map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let latest = drand::round_at(chain, now);
+    if *round <= latest {
+        return Err(format!(
+            "entropy.round {round} of {} is already published (the latest round now is {latest}); declare a round in the future",
+            chain.name
+        ));
+    }
+    eprintln!(
+        "drand round {round} of {} will be published at unix time {}",
+        chain.name,
+        drand::round_time(chain, *round)
+    );
+    Ok(())
 }

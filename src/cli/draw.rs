@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::bundle::Bundle;
 use crate::commitment::Commitment;
-use crate::entropy::{Entropy, ceremony};
+use crate::entropy::{Entropy, ceremony, drand};
 use crate::plan::EntropyDeclaration;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
@@ -14,8 +14,16 @@ fn parse_entropy(text: &str, declaration: &EntropyDeclaration) -> Result<Entropy
         EntropyDeclaration::Ceremony { witnesses, digits } => {
             ceremony::parse(text, witnesses, *digits).map_err(|e| format!("--entropy: {e}"))
         }
-        EntropyDeclaration::Drand { .. } => {
-            Err("--entropy: drand entropy is not supported by this build".into())
+        EntropyDeclaration::Drand { chain_hash, .. } => {
+            let chain = drand::require_known_chain(chain_hash).map_err(|e| e.to_string())?;
+            // A file holding drand's JSON for the round, or round=N,signature=HEX[,previous_signature=HEX].
+            let beacon = if Path::new(text).is_file() {
+                let json = std::fs::read_to_string(text).map_err(|e| format!("{text}: {e}"))?;
+                drand::parse_beacon_json(&json).map_err(|e| format!("{text}: {e}"))?
+            } else {
+                drand::parse_beacon_pairs(text).map_err(|e| format!("--entropy: {e}"))?
+            };
+            Ok(crate::entropy::from_beacon(&beacon, chain))
         }
     }
 }

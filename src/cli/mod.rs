@@ -49,6 +49,7 @@ enum Command {
         #[arg(long)]
         commitment: PathBuf,
         /// Ceremony: WITNESS=DIGITS for every declared witness, comma separated.
+        /// drand: a file with the round's JSON, or round=N,signature=HEX[,previous_signature=HEX].
         #[arg(long)]
         entropy: String,
         /// Where to write the bundle (JSON); must not exist yet.

@@ -35,5 +35,10 @@ pub fn problems(plan: &Plan, matters: &[MatterRecord], officers: &[OfficerRecord
             problems.push(format!("team.departments: no officer belongs to '{d}'"));
         }
     }
+    if let crate::plan::EntropyDeclaration::Drand { chain_hash, .. } = &plan.entropy
+        && let Err(e) = crate::entropy::drand::require_known_chain(chain_hash)
+    {
+        problems.push(format!("entropy.chain_hash: {e}"));
+    }
     problems
 }

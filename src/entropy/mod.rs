@@ -3,6 +3,7 @@
 //! after, checked against that declaration.
 
 pub mod ceremony;
+pub mod drand;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,11 +86,63 @@ impl Entropy {
                 Entropy::Ceremony { contributions },
                 EntropyDeclaration::Ceremony { witnesses, digits },
             ) => ceremony::check(contributions, witnesses, *digits),
-            (Entropy::Drand { .. }, EntropyDeclaration::Drand { .. }) => Err(EntropyError::Drand(
-                "drand entropy is not supported by this build".into(),
-            )),
+            (
+                Entropy::Drand {
+                    previous_signature,
+                    round,
+                    signature,
+                },
+                EntropyDeclaration::Drand {
+                    chain_hash,
+                    round: declared,
+                },
+            ) => {
+                if round != declared {
+                    return Err(EntropyError::Drand(format!(
+                        "the plan declares round {declared}, the entropy is round {round}"
+                    )));
+                }
+                let chain = drand::require_known_chain(chain_hash)
+                    .map_err(|e| EntropyError::Drand(e.to_string()))?;
+                let bytes = |field: &str, text: &str| {
+                    hex::decode(text)
+                        .map_err(|e| EntropyError::Drand(format!("{field} is not hex: {e}")))
+                };
+                let previous = previous_signature
+                    .as_deref()
+                    .map(|p| bytes("previous_signature", p))
+                    .transpose()?;
+                if chain.scheme == drand::Scheme::UnchainedG1Rfc9380 && previous.is_some() {
+                    return Err(EntropyError::Drand(format!(
+                        "chain {} is unchained: previous_signature must be null",
+                        chain.name
+                    )));
+                }
+                let beacon = drand::Beacon {
+                    round: *round,
+                    signature: bytes("signature", signature)?,
+                    previous_signature: previous,
+                };
+                drand::verify(chain, &beacon).map_err(|e| EntropyError::Drand(e.to_string()))?;
+                Ok(())
+            }
             _ => Err(wrong_source(declaration, self)),
         }
+    }
+}
+
+/// The entropy value of a verified-later drand beacon (hex lower case; the previous
+/// signature kept only where the chain's scheme signs it).
+pub fn from_beacon(beacon: &drand::Beacon, chain: &drand::Chain) -> Entropy {
+    let chained = chain.scheme == drand::Scheme::ChainedG2;
+    Entropy::Drand {
+        previous_signature: beacon
+            .previous_signature
+            .as_ref()
+            .filter(|_| chained)
+            .map(hex::encode),
+        round: beacon.round,
+        signature: hex::encode(&beacon.signature),
     }
 }
 
