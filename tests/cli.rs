@@ -1,0 +1,296 @@
+//! End-to-end tests of the `shuangsui` command: check → commit → draw → verify, exit codes,
+//! and the error messages a clerk sees.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn shuangsui(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const ENTROPY: &str = "王芳=3918207746,李强=0562283019";
+
+struct Run {
+    dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn new() -> Run {
+        Run {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+    fn commit(&self, plan: &Path) -> Output {
+        let mini = common::fixture("mini");
+        shuangsui(&[
+            "commit",
+            "--registries",
+            path(&mini),
+            "--plan",
+            path(plan),
+            "--out",
+            path(&self.file("c.json")),
+        ])
+    }
+    fn draw(&self, entropy: &str, out: &str) -> Output {
+        shuangsui(&[
+            "draw",
+            "--commitment",
+            path(&self.file("c.json")),
+            "--entropy",
+            entropy,
+            "--out",
+            path(&self.file(out)),
+        ])
+    }
+}
+
+#[test]
+fn registries_check_passes_a_good_folder_and_lists_every_bad_row() {
+    let ok = shuangsui(&["registries", "check", path(&common::fixture("mini"))]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(text(&ok.stdout).starts_with("OK "), "{}", text(&ok.stdout));
+    assert!(text(&ok.stdout).contains("40 entities, 10 officers"));
+
+    let bad = shuangsui(&["registries", "check", path(&common::fixture("broken"))]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    for expected in [
+        "entities.csv:3: column 'uscc': check character is",
+        "entities.csv:5: column 'credit_grade': 'E' is not one of A, B, C, D",
+        "entities.csv:8: column 'uscc':",
+        "duplicates line 2",
+        "officers.csv:4: column 'card_valid_until': '2028-02-30' is not a date",
+        "officers.csv:7: column 'card_no': 'T-004' duplicates line 6",
+        "recusals.csv:2: column 'card_no': officer 'NOBODY' is not in officers.csv",
+        "history.csv:3: column 'matter_code': matter 'NO-SUCH-MATTER' is not in matters.csv",
+        "8 problem(s)",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn a_missing_folder_or_column_is_named() {
+    let run = Run::new();
+    let out = shuangsui(&["registries", "check", path(&run.file("nowhere"))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("entities.csv: cannot read"));
+
+    let dir = run.file("dir");
+    std::fs::create_dir(&dir).unwrap();
+    for f in [
+        "entities.csv",
+        "officers.csv",
+        "matters.csv",
+        "recusals.csv",
+        "history.csv",
+    ] {
+        std::fs::copy(common::fixture("mini").join(f), dir.join(f)).unwrap();
+    }
+    let officers = std::fs::read_to_string(dir.join("officers.csv")).unwrap();
+    std::fs::write(
+        dir.join("officers.csv"),
+        officers.replacen("card_valid_until", "valid", 1),
+    )
+    .unwrap();
+    let out = shuangsui(&["registries", "check", path(&dir)]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("officers.csv:1: column 'valid': unknown column"),
+        "{err}"
+    );
+    assert!(
+        err.contains("officers.csv:1: column 'card_valid_until': required column is missing"),
+        "{err}"
+    );
+}
+
+#[test]
+fn commit_draw_verify_round_trip_is_byte_identical() {
+    let run = Run::new();
+    let plan = common::fixture("mini/plan.toml");
+    let c = run.commit(&plan);
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stderr));
+    let hash = text(&c.stdout).trim().to_string();
+    assert_eq!(hash.len(), 64);
+
+    let d1 = run.draw(ENTROPY, "b1.json");
+    assert_eq!(d1.status.code(), Some(0), "{}", text(&d1.stderr));
+    let d2 = run.draw("李强=0562283019,王芳=3918207746", "b2.json");
+    assert_eq!(d2.status.code(), Some(0));
+    let b1 = std::fs::read(run.file("b1.json")).unwrap();
+    assert_eq!(
+        b1,
+        std::fs::read(run.file("b2.json")).unwrap(),
+        "same inputs, same bytes"
+    );
+    assert_eq!(
+        b1,
+        std::fs::read(common::fixture("../vectors/mini-bundle.json")).unwrap()
+    );
+
+    let v = shuangsui(&[
+        "verify",
+        path(&run.file("b1.json")),
+        "--expect-commitment",
+        &hash,
+    ]);
+    assert_eq!(v.status.code(), Some(0));
+    assert!(
+        text(&v.stdout).starts_with("PASS plan TEST-2026-01"),
+        "{}",
+        text(&v.stdout)
+    );
+
+    let wrong = "0".repeat(64);
+    let v = shuangsui(&[
+        "verify",
+        path(&run.file("b1.json")),
+        "--expect-commitment",
+        &wrong,
+    ]);
+    assert_eq!(v.status.code(), Some(1));
+    assert!(text(&v.stdout).starts_with("FAIL /commitment/hash"));
+}
+
+#[test]
+fn a_draw_is_never_overwritten_and_bad_entropy_is_named() {
+    let run = Run::new();
+    assert_eq!(
+        run.commit(&common::fixture("mini/plan.toml")).status.code(),
+        Some(0)
+    );
+    let again = run.commit(&common::fixture("mini/plan.toml"));
+    assert_ne!(again.status.code(), Some(0));
+    assert!(text(&again.stderr).contains("already exists"));
+
+    for (entropy, message) in [
+        ("王芳=3918207746", "witness '李强' gave no digits"),
+        (
+            "王芳=3918207746,李强=056228301",
+            "'李强' must give exactly 10 digits",
+        ),
+        (
+            "王芳=3918207746,李强=0562283019,张伟=1234567890",
+            "'张伟' is not a declared witness",
+        ),
+        ("王芳:3918207746", "is not of the form WITNESS=DIGITS"),
+    ] {
+        let out = run.draw(entropy, "b.json");
+        assert_eq!(out.status.code(), Some(1), "{entropy}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{entropy}: {}",
+            text(&out.stderr)
+        );
+        assert!(!run.file("b.json").exists(), "nothing written on error");
+    }
+    assert_eq!(run.draw(ENTROPY, "b.json").status.code(), Some(0));
+    let again = run.draw(ENTROPY, "b.json");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("never overwritten"));
+}
+
+#[test]
+fn verify_fails_on_a_changed_team_and_reports_unreadable_input() {
+    let run = Run::new();
+    let bundle = std::fs::read_to_string(common::fixture("../vectors/mini-bundle.json")).unwrap();
+    let first_team = bundle.find("\"team\":[\"T-0").unwrap() + "\"team\":[\"T-0".len();
+    let mut tampered = bundle.clone();
+    let digit = if &bundle[first_team..first_team + 2] == "09" {
+        "00"
+    } else {
+        "09"
+    };
+    tampered.replace_range(first_team..first_team + 2, digit);
+    std::fs::write(run.file("t.json"), tampered).unwrap();
+    let out = shuangsui(&["verify", path(&run.file("t.json"))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).starts_with("FAIL /draw/strata/0/targets/0/team"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    std::fs::write(run.file("junk.json"), "not json").unwrap();
+    let out = shuangsui(&["verify", path(&run.file("junk.json"))]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("UNREADABLE"));
+    assert_eq!(
+        shuangsui(&["verify", path(&run.file("missing.json"))])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn an_invalid_plan_is_refused_with_every_problem_named() {
+    let run = Run::new();
+    let plan = std::fs::read_to_string(common::fixture("mini/plan.toml")).unwrap();
+    let bad = plan
+        .replace("size = 2", "size = 1")
+        .replace("ratio = \"50%\"", "ratio = \"0.5\"")
+        .replace("\"T-SZ-01\"]", "\"T-SZ-99\"]");
+    std::fs::write(run.file("plan.toml"), &bad).unwrap();
+    let out = run.commit(&run.file("plan.toml"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("ratio '0.5' must be written as a fraction"),
+        "{err}"
+    );
+
+    let bad = plan
+        .replace("size = 2", "size = 1")
+        .replace("\"T-SZ-01\"]", "\"T-SZ-99\"]");
+    std::fs::write(run.file("plan2.toml"), &bad).unwrap();
+    let out = shuangsui(&[
+        "commit",
+        "--registries",
+        path(&common::fixture("mini")),
+        "--plan",
+        path(&run.file("plan2.toml")),
+        "--out",
+        path(&run.file("c2.json")),
+    ]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("team.size is 1: a team has at least 2 officers"),
+        "{err}"
+    );
+    assert!(!run.file("c2.json").exists());
+    let bad = plan.replace("\"T-SZ-01\"]", "\"T-SZ-99\"]");
+    std::fs::write(run.file("plan3.toml"), &bad).unwrap();
+    let out = shuangsui(&[
+        "commit",
+        "--registries",
+        path(&common::fixture("mini")),
+        "--plan",
+        path(&run.file("plan3.toml")),
+        "--out",
+        path(&run.file("c3.json")),
+    ]);
+    assert!(
+        text(&out.stderr).contains("matters: 'T-SZ-99' is not in the matter list"),
+        "{}",
+        text(&out.stderr)
+    );
+}
