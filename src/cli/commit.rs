@@ -9,55 +9,53 @@ use crate::registry;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 
+/// A failed step: the message to print and the exit code.
+pub type Failure = (String, i32);
+
+/// Reads the plan and the directory and builds the commitment.
+pub fn make(registries: &Path, plan_path: &Path) -> Result<Commitment, Failure> {
+    let text = std::fs::read_to_string(plan_path).map_err(|e| {
+        (
+            format!("{}: cannot read: {e}", plan_path.display()),
+            EXIT_UNREADABLE,
+        )
+    })?;
+    let plan = Plan::from_toml(&plan_path.display().to_string(), &text)
+        .map_err(|e| (e.to_string(), EXIT_INVALID))?;
+    drand_round_is_future(&plan)
+        .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))?;
+    let loaded = registry::load(registries).map_err(|errors| {
+        let mut lines: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+        lines.push(format!(
+            "{} problem(s) in {}; nothing committed",
+            errors.0.len(),
+            registries.display()
+        ));
+        (lines.join("\n"), EXIT_INVALID)
+    })?;
+    Commitment::build(&loaded, plan)
+        .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))
+}
+
 pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
-    let text = match std::fs::read_to_string(plan_path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{}: cannot read: {e}", plan_path.display());
-            return EXIT_UNREADABLE;
-        }
-    };
-    let plan = match Plan::from_toml(&plan_path.display().to_string(), &text) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_INVALID;
-        }
-    };
-    if let Err(e) = drand_round_is_future(&plan) {
-        eprintln!("{}: {e}", plan_path.display());
-        return EXIT_INVALID;
-    }
-    let loaded = match registry::load(registries) {
-        Ok(l) => l,
-        Err(errors) => {
-            for e in &errors.0 {
-                eprintln!("{e}");
-            }
-            eprintln!(
-                "{} problem(s) in {}; nothing committed",
-                errors.0.len(),
-                registries.display()
-            );
-            return EXIT_INVALID;
-        }
-    };
-    let commitment = match Commitment::build(&loaded, plan) {
+    let result = make(registries, plan_path).and_then(|commitment| {
+        let mut bytes = Vec::new();
+        crate::canonical::write(&commitment, &mut bytes).map_err(|e| {
+            (
+                format!("cannot encode the commitment: {e}"),
+                EXIT_UNREADABLE,
+            )
+        })?;
+        files::write_new(out, &bytes).map_err(|e| (e, EXIT_UNREADABLE))?;
+        Ok(commitment)
+    });
+    let commitment = match result {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("{}: {e}", plan_path.display());
-            return EXIT_INVALID;
+        Err((message, code)) => {
+            eprintln!("{message}");
+            return code;
         }
     };
-    let mut bytes = Vec::new();
-    if let Err(e) = crate::canonical::write(&commitment, &mut bytes) {
-        eprintln!("cannot encode the commitment: {e}");
-        return EXIT_UNREADABLE;
-    }
-    if let Err(e) = files::write_new(out, &bytes) {
-        eprintln!("{e}");
-        return EXIT_UNREADABLE;
-    }
     let s = &commitment.header.snapshots;
     eprintln!(
         "committed plan {} over {} entities, {} officers, {} recusals, {} past inspections",

@@ -9,7 +9,7 @@ use crate::plan::EntropyDeclaration;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 
-fn parse_entropy(text: &str, declaration: &EntropyDeclaration) -> Result<Entropy, String> {
+pub fn parse_entropy(text: &str, declaration: &EntropyDeclaration) -> Result<Entropy, String> {
     match declaration {
         EntropyDeclaration::Ceremony { witnesses, digits } => {
             ceremony::parse(text, witnesses, *digits).map_err(|e| format!("--entropy: {e}"))
@@ -72,9 +72,15 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
         eprintln!("{e}");
         return EXIT_UNREADABLE;
     }
-    let d = &bundle.draw;
+    print_summary(&bundle);
+    println!("wrote {}", out.display());
+    EXIT_OK
+}
+
+/// One line per stratum: sizes, shortfall and unstaffed targets.
+pub fn print_summary(bundle: &Bundle) {
     println!("seed {}", bundle.seed);
-    for s in &d.strata {
+    for s in &bundle.draw.strata {
         let unstaffed = s.targets.iter().filter(|t| t.unstaffed.is_some()).count();
         println!(
             "stratum {}: population {}, excluded {}, size {}, drawn {}, shortfall {}, unstaffed {}",
@@ -87,6 +93,4 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
             unstaffed
         );
     }
-    println!("wrote {}", out.display());
-    EXIT_OK
 }

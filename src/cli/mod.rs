@@ -5,6 +5,7 @@ mod commit;
 mod draw;
 mod files;
 mod registries;
+mod sample;
 mod verify;
 
 use std::path::PathBuf;
@@ -58,6 +59,16 @@ enum Command {
         /// Refuse to draw unless the commitment hash is this (the published one).
         #[arg(long)]
         expect_commitment: Option<String>,
+    },
+    /// Run the whole job on the shipped sample: check, commit every plan, draw once, verify.
+    Sample {
+        #[arg(long, default_value = "registries/shanghai")]
+        registries: PathBuf,
+        #[arg(long, default_value = "registries/shanghai/plans")]
+        plans: PathBuf,
+        /// Where to write the commitments and bundles (replaced if present).
+        #[arg(long, default_value = "sample-run")]
+        out: PathBuf,
     },
     /// Re-derive a bundle's draw offline: PASS (exit 0), FAIL (exit 1), unreadable (exit 2).
     Verify {
@@ -117,6 +128,11 @@ pub fn run() -> i32 {
             out,
             expect_commitment,
         } => draw::run(&commitment, &entropy, &out, expect_commitment.as_deref()),
+        Command::Sample {
+            registries,
+            plans,
+            out,
+        } => sample::run(&registries, &plans, &out),
         Command::Verify {
             bundle,
             expect_commitment,
