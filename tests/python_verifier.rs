@@ -18,6 +18,9 @@ fn the_python_verifier_agrees_with_the_spec_vectors_and_bundles() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "Python verifier suite failed:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "Python verifier suite failed:\n{stderr}"
+    );
     assert!(stderr.contains("\nOK"), "no test result line:\n{stderr}");
 }

@@ -129,3 +129,14 @@ fn stream_vectors() {
     }
     check_vector("stream.json", &pretty(&json!({ "cases": cases })));
 }
+
+#[test]
+fn bundles_are_written_in_rfc8785_canonical_form() {
+    let bytes = mini_bundle().to_bytes();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let canonical = serde_json_canonicalizer::pipe(&text).unwrap();
+    assert!(
+        canonical.as_bytes() == bytes.as_slice(),
+        "the bundle bytes are not RFC 8785 canonical"
+    );
+}

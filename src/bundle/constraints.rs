@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::commitment::{Commitment, EntityRecord, OfficerRecord};
+use crate::commitment::{Commitment, EntityRecord, InspectionRecord, OfficerRecord};
 use crate::discrepancy::Discrepancy;
 use crate::domain::OfficerStatus;
 use crate::draw::DrawResult;
@@ -31,13 +31,22 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
         .collect();
     let sectors = sectors(c);
     let day = plan.inspection_date.format("%Y-%m-%d").to_string();
+    let mut history: HashMap<&str, Vec<&InspectionRecord>> = HashMap::new();
+    for h in &c.snapshots.history {
+        history.entry(h.uscc.as_str()).or_default().push(h);
+    }
+    let recused: HashSet<(&str, &str)> = c
+        .snapshots
+        .recusals
+        .iter()
+        .map(|r| (r.card_no.as_str(), r.uscc.as_str()))
+        .collect();
     let inspected_after =
         |days: Option<u32>, uscc: &str, matter_ok: &dyn Fn(&str) -> bool, card: Option<&str>| {
             days.is_some_and(|d| {
                 let cutoff = days_before(plan.inspection_date, d);
-                c.snapshots.history.iter().any(|h| {
-                    h.uscc == uscc
-                        && h.date > cutoff
+                history.get(uscc).into_iter().flatten().any(|h| {
+                    h.date > cutoff
                         && matter_ok(&h.matter)
                         && card.is_none_or(|k| h.officers.iter().any(|o| o == k))
                 })
@@ -147,11 +156,7 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
                         format!("{card} is not qualified (status, card validity or sector)"),
                     );
                 }
-                if c.snapshots
-                    .recusals
-                    .iter()
-                    .any(|r| r.card_no == *card && r.uscc == e.uscc)
-                {
+                if recused.contains(&(card.as_str(), e.uscc.as_str())) {
                     return fail(
                         at,
                         format!("{card} declared a conflict with {} (回避)", e.uscc),

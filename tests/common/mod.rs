@@ -77,7 +77,13 @@ pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
         .map(|i| Officer {
             card_no: format!("C{i:04}"),
             name: format!("员{i}"),
-            department: DEPARTMENTS[g.below(2) as usize].into(),
+            // The first two officers cover both departments, so joint plans are committable.
+            department: DEPARTMENTS[if i < 2 {
+                i as usize
+            } else {
+                g.below(2) as usize
+            }]
+            .into(),
             district: DISTRICTS[g.below(3) as usize].into(),
             sectors: if g.chance(50) {
                 SECTORS.iter().map(|s| s.to_string()).collect()
