@@ -22,5 +22,10 @@ fn the_python_verifier_agrees_with_the_spec_vectors_and_bundles() {
         out.status.success(),
         "Python verifier suite failed:\n{stderr}"
     );
-    assert!(stderr.contains("\nOK"), "no test result line:\n{stderr}");
+    let ran: usize = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("Ran ")?.split(' ').next()?.parse().ok())
+        .unwrap_or(0);
+    assert!(ran > 0, "the Python suite ran no test:\n{stderr}");
+    assert!(stderr.contains("\nOK"), "no OK result line:\n{stderr}");
 }
