@@ -1,0 +1,202 @@
+//! The shipped Shanghai sample (`registries/shanghai/`): its files are exactly what the
+//! generator writes for `SHANGHAI_SAMPLE`, `registry::load` accepts them, they have the
+//! promised composition, and every plan under `registries/shanghai/plans/` is valid, names
+//! matters and departments of the sample, and gives a batch the sample can staff.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::Days;
+use shuangsui::domain::{Directory, OfficerStatus};
+use shuangsui::plan::Plan;
+use shuangsui::registry::generate::shanghai::{CORPS, DISTRICTS, FIRE, MARKET, bureau};
+use shuangsui::registry::generate::{SHANGHAI_SAMPLE, generate};
+use shuangsui::registry::{FILES, load, write::write};
+
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("registries/shanghai")
+}
+
+fn sample() -> Directory {
+    match load(&sample_dir()) {
+        Ok(loaded) => loaded.directory,
+        Err(e) => panic!("{e}: {:?}", e.0),
+    }
+}
+
+#[test]
+fn sample_files_are_what_the_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &generate(&SHANGHAI_SAMPLE)).unwrap();
+    let f = &FILES;
+    for name in [f.entities, f.officers, f.matters, f.recusals, f.history] {
+        let generated = std::fs::read(dir.path().join(name)).unwrap();
+        let shipped = std::fs::read(sample_dir().join(name)).unwrap();
+        assert!(
+            generated == shipped,
+            "registries/shanghai/{name} is not the generator's output; regenerate the sample \
+             with `cargo run --example generate -- registries/shanghai`"
+        );
+    }
+}
+
+#[test]
+fn sample_loads_and_has_the_promised_composition() {
+    let d = sample();
+    assert_eq!(d, generate(&SHANGHAI_SAMPLE));
+    let in_sector = |s: &str| d.entities.iter().filter(|e| e.sector == s).count();
+    assert!(in_sector("养老服务") >= 400);
+    assert!(in_sector("殡葬服务") >= 80);
+    assert!(in_sector("社会组织") >= 600);
+    for district in &DISTRICTS {
+        assert!(
+            d.entities.iter().any(|e| e.district == district.name),
+            "{}",
+            district.name
+        );
+        assert!(d.officers.iter().any(|o| o.department == bureau(district)));
+    }
+    assert!(d.officers.len() >= 120);
+    for department in [CORPS, FIRE, MARKET] {
+        assert!(d.officers.iter().any(|o| o.department == department));
+    }
+    assert!(!d.recusals.is_empty() && !d.history.is_empty());
+}
+
+fn plans() -> Vec<(String, Plan)> {
+    let dir = sample_dir().join("plans");
+    let mut plans = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            match Plan::from_toml(&name, &text) {
+                Ok(plan) => plans.push((name, plan)),
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    plans.sort_by(|a, b| a.0.cmp(&b.0));
+    plans
+}
+
+/// Targets per stratum, estimated the way the plan describes them: the population filter,
+/// minus entities inspected for one of the plan's matters within the exclusion window, then
+/// ⌈ratio × stratum⌉ (or the count, if smaller than the stratum).
+fn estimated_targets(plan: &Plan, d: &Directory) -> Vec<u64> {
+    let p = &plan.population;
+    let any_or = |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
+    let excluded: HashSet<&str> = match plan.constraints.exclude_inspected_within_days {
+        Some(days) => {
+            let since = plan.inspection_date - Days::new(u64::from(days));
+            d.history
+                .iter()
+                .filter(|h| plan.matters.contains(&h.matter_code) && h.date >= since)
+                .map(|h| h.uscc.as_str())
+                .collect()
+        }
+        None => HashSet::new(),
+    };
+    let population: Vec<_> = d
+        .entities
+        .iter()
+        .filter(|e| any_or(&p.sectors, &e.sector) && any_or(&p.entity_types, &e.entity_type))
+        .filter(|e| any_or(&p.districts, &e.district) && p.statuses.contains(&e.status))
+        .filter(|e| !excluded.contains(e.uscc.as_str()))
+        .collect();
+    plan.strata
+        .iter()
+        .map(|s| {
+            let n = population
+                .iter()
+                .filter(|e| s.grades.contains(&e.grade))
+                .count() as u64;
+            let by_ratio = s.ratio.map(|r| r.ceil_of(n));
+            let by_count = s.count.map(|c| c.min(n));
+            by_ratio.into_iter().chain(by_count).max().unwrap_or(0)
+        })
+        .collect()
+}
+
+#[test]
+fn every_plan_parses_and_fits_the_sample() {
+    let d = sample();
+    let plans = plans();
+    let names: Vec<&str> = plans.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "elderly-care.toml",
+            "funeral.toml",
+            "joint.toml",
+            "social-orgs.toml"
+        ]
+    );
+    let departments: HashSet<&str> = d.officers.iter().map(|o| o.department.as_str()).collect();
+    let types: HashSet<&str> = d.entities.iter().map(|e| e.entity_type.as_str()).collect();
+    let mut summary = BTreeMap::new();
+    for (name, plan) in &plans {
+        let mut sectors = HashSet::new();
+        for code in &plan.matters {
+            let matter = d.matters.iter().find(|m| &m.code == code);
+            let matter = matter.unwrap_or_else(|| panic!("{name}: no matter {code}"));
+            sectors.insert(matter.sector.as_str());
+            assert!(plan.population.sectors.contains(&matter.sector), "{name}");
+        }
+        for department in &plan.team.departments {
+            assert!(
+                departments.contains(department.as_str()),
+                "{name}: {department}"
+            );
+        }
+        for t in &plan.population.entity_types {
+            assert!(types.contains(t.as_str()), "{name}: {t}");
+        }
+        assert_eq!(plan.inspection_date.to_string(), "2026-12-15");
+        assert_eq!(plan.constraints.exclude_inspected_within_days, Some(365));
+        assert_eq!(plan.constraints.no_repeat_pairing_within_days, Some(365));
+
+        // Can the sample staff the batch? Qualified: active, card valid on the day, covers
+        // the sectors of the batch's matters.
+        let targets: u64 = estimated_targets(plan, &d).iter().sum();
+        let cap = u64::from(
+            plan.constraints
+                .max_targets_per_officer
+                .expect("a workload cap"),
+        );
+        let qualified = |department: Option<&str>| {
+            d.officers
+                .iter()
+                .filter(|o| o.status == OfficerStatus::Active)
+                .filter(|o| o.card_valid_until >= plan.inspection_date)
+                .filter(|o| sectors.iter().all(|s| o.sectors.iter().any(|x| x == s)))
+                .filter(|o| department.is_none_or(|dep| o.department == dep))
+                .count() as u64
+        };
+        assert!(targets >= 1, "{name}");
+        assert!(
+            qualified(None) * cap >= targets * u64::from(plan.team.size),
+            "{name}"
+        );
+        for department in &plan.team.departments {
+            assert!(
+                qualified(Some(department)) * cap >= targets,
+                "{name}: too few qualified officers of {department} for {targets} targets"
+            );
+        }
+        summary.insert(name.as_str(), targets);
+    }
+    assert!(plans.iter().any(|(_, p)| p.constraints.cross_district));
+    assert!(
+        (10..=40).contains(&summary["elderly-care.toml"]),
+        "{summary:?}"
+    );
+    assert_eq!(
+        plans
+            .iter()
+            .find(|(n, _)| n == "joint.toml")
+            .map(|(_, p)| p.team.departments.clone()),
+        Some(vec![CORPS.to_string(), FIRE.to_string()])
+    );
+}
