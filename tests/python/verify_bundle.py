@@ -246,7 +246,8 @@ def chacha20_block(key, counter, nonce=ZERO_NONCE):
     if len(key) != 32 or len(nonce) != 12:
         raise ValueError("ChaCha20 needs a 32-byte key and a 12-byte nonce")
     if not 0 <= counter <= MASK32:
-        # §4.3 uses RFC 8439's 32-bit counter; 2^32 blocks (256 GiB) is far beyond any draw.
+        # SPEC NOTE: §4.3 uses RFC 8439's 32-bit counter; rand_chacha's counter is 64 bits wide
+        # and would carry into the nonce word after 2^32 blocks (256 GiB), far beyond any draw.
         raise ValueError("ChaCha20 block counter exceeds 32 bits")
     initial = list(CHACHA_CONSTANTS) + list(struct.unpack("<8I", key)) + [counter] + list(struct.unpack("<3I", nonce))
     x = list(initial)
@@ -598,6 +599,8 @@ def check_plan_rules(plan, path):
         raise Discrepancy(ptr(path, "id"), f"{describe(plan['id'])} contains white space (§3.1)")
     if not plan["matters"]:
         raise Discrepancy(ptr(path, "matters"), "is empty; a plan has at least one matter (§3.1)")
+    # SPEC GAP: §3.1 does not say the matter codes are distinct; a repeat is accepted here
+    # (header.matters would then list the record twice, §3.2).
     strata = plan["strata"]
     if not strata:
         raise Discrepancy(ptr(path, "strata"), "is empty; a plan has at least one stratum (§3.1)")
@@ -609,6 +612,7 @@ def check_plan_rules(plan, path):
         names.add(stratum["name"])
         if not stratum["grades"]:
             raise Discrepancy(ptr(s_path, "grades"), "is empty; every stratum has at least one grade (§3.1)")
+        # SPEC GAP: grades are not restricted to A–D, nor distinct within one stratum, by §3.1.
         for j, grade in enumerate(stratum["grades"]):
             if grade_owner.get(grade, i) != i:
                 raise Discrepancy(
@@ -677,6 +681,8 @@ def check_directory_rules(plan, header, snapshots):
         if sector not in matter_sectors:
             raise Discrepancy(ptr(pop_path, i), f"{describe(sector)} is not the sector of any matter of the batch (§3.2)")
 
+    # SPEC GAP: "at least one officer" is read as any officer of the snapshot, whatever his
+    # status, card validity or sectors.
     departments_with_officers = {o["department"] for o in snapshots["officers"]}
     dep_path = "/commitment/header/plan/team/departments"
     for i, department in enumerate(plan["team"]["departments"]):
@@ -687,6 +693,12 @@ def check_directory_rules(plan, header, snapshots):
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 # Snapshots: records, canonical order, digests; header hash (§2.1–§2.4)
 # ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+# SPEC GAP: §7.1 does not list the record rules of §2.1 (exact fields, trimmed NFC text, the
+# enumerations, valid dates) among the checks; this verifier checks them in step 2 with the
+# canonical order, as a bundle breaking them cannot come from a correct producer. "Trimmed" is
+# read as: no Unicode White_Space at either end.
 
 
 def check_entity(record, path):
@@ -803,7 +815,7 @@ def check_header_hash(commitment, expect_commitment):
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def check_entropy(entropy, plan_entropy, commitment_hash_hex):
+def check_entropy(entropy, plan_entropy):
     """§7.1 step 3: the entropy matches the plan's declaration. Returns (E, notes).
 
     Ceremony: one contribution per declared witness, in declared order, each `digits` exactly
@@ -812,6 +824,9 @@ def check_entropy(entropy, plan_entropy, commitment_hash_hex):
     verified here (that needs BLS12-381 pairings and the pinned chain public key, neither of
     which the standard library or the bundle provides); `shuangsui verify` checks it.
     """
+    # SPEC GAP: the "pinned chain key" is neither in the bundle nor in the plan (only the chain
+    # hash is), and the drand scheme (chained or unchained, G1 or G2 signatures, the signed
+    # message) is not named, so a third party cannot check the signature from the spec alone.
     source = plan_entropy["source"]
     expect_object(entropy, "/entropy", (source,))
     path = ptr("/entropy", source)
@@ -1025,88 +1040,121 @@ def compare_json(expected, actual, path):
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
+class _Facts:
+    """Lookups for the re-check of §7.1 step 6, built straight from the snapshots."""
+
+    def __init__(self, plan, header, snapshots):
+        self.plan = plan
+        self.date = plan["inspection_date"]
+        self.constraints = plan["constraints"]
+        self.team = plan["team"]
+        self.history = snapshots["history"]
+        self.entities = {e["uscc"]: e for e in snapshots["entities"]}
+        self.officers = {o["card_no"]: o for o in snapshots["officers"]}
+        self.recusals = {(r["card_no"], r["uscc"]) for r in snapshots["recusals"]}
+        self.sectors = draw_sectors(plan, header)
+
+
+def recheck_stratum_counts(rule, stratum, path):
+    """Step 6, "sizes": name, size rule (§5.4) and the counts of §5.5 agree with each other."""
+    if stratum["name"] != rule["name"]:
+        raise Discrepancy(ptr(path, "name"), "is not the name of the plan's stratum at this index")
+    if stratum["size"] != stratum_size(stratum["population"], rule):
+        raise Discrepancy(ptr(path, "size"), "does not follow from population and the stratum's rule (§5.4)")
+    if stratum["population"] - stratum["excluded"] != stratum["eligible"]:
+        raise Discrepancy(ptr(path, "eligible"), "is not population − excluded (§5.5)")
+    n = len(stratum["targets"])
+    if n + stratum["shortfall"] != stratum["size"] or n != min(stratum["size"], stratum["eligible"]):
+        raise Discrepancy(ptr(path, "targets"), "the number of targets is not min(size, eligible) with the shortfall the rest (§5.5)")
+
+
+def recheck_target_entity(facts, rule, uscc, drawn, path):
+    """Step 6, "distinct targets of the right strata": a known entity, not drawn before, in the
+    stratum's population (§5.2) and not recently inspected (§5.3). Returns the entity."""
+    entity = facts.entities.get(uscc)
+    if entity is None:
+        raise Discrepancy(path, "is not an entity of the snapshot")
+    if uscc in drawn:
+        raise Discrepancy(path, "was already drawn")
+    drawn.add(uscc)
+    if entity["grade"] not in rule["grades"] or not in_population(entity, facts.plan, facts.sectors):
+        raise Discrepancy(path, "is not in this stratum's population (§5.2)")
+    days = facts.constraints["exclude_inspected_within_days"]
+    if days is not None:
+        cutoff = days_before(facts.date, days)
+        if any(h["uscc"] == uscc and h["matter"] in facts.plan["matters"] and h["date"] > cutoff for h in facts.history):
+            raise Discrepancy(path, "was inspected within the exclusion window (§5.3)")
+    return entity
+
+
+def recheck_unstaffed(facts, target, path):
+    """Step 6 for an unstaffed target (§6.2, §6.3): empty team and a plausible explanation."""
+    unstaffed = target["unstaffed"]
+    if target["team"]:
+        raise Discrepancy(ptr(path, "team"), "is not empty, but the target is unstaffed (§6.2)")
+    u_path = ptr(path, "unstaffed")
+    slot = unstaffed["slot"]
+    if type(slot) is not int or not 0 <= slot < facts.team["size"]:
+        raise Discrepancy(ptr(u_path, "slot"), "is not a slot of the team (§6.3)")
+    if unstaffed["after_conflicts"] > unstaffed["qualified"]:
+        raise Discrepancy(ptr(u_path, "after_conflicts"), "exceeds `qualified` (§6.3)")
+    if facts.constraints["max_targets_per_officer"] is None and unstaffed["after_conflicts"] != 0:
+        raise Discrepancy(ptr(u_path, "after_conflicts"), "without a cap every such officer is a candidate (§6.3)")
+
+
+def recheck_member(facts, entity, team, k, load, path):
+    """Step 6 for team member k: distinct, qualified, card valid, no recusal, cross-district,
+    no-repeat window, slot department and workload cap (§6.1, §6.2)."""
+    card = team[k]
+    officer = facts.officers.get(card)
+    name = describe(card)
+    if officer is None:
+        raise Discrepancy(path, f"{name} is not an officer of the snapshot")
+    if card in team[:k]:
+        raise Discrepancy(path, f"{name} is already on this team")
+    if officer["status"] != ON_DUTY or entity["sector"] not in officer["sectors"]:
+        raise Discrepancy(path, f"{name} is not qualified for {describe(entity['sector'])} (§6.1)")
+    if officer["valid_until"] < facts.date:
+        raise Discrepancy(path, f"{name}'s card expires before the inspection date (§6.1)")
+    if (card, entity["uscc"]) in facts.recusals:
+        raise Discrepancy(path, f"{name} has a recusal for this entity (§6.1)")
+    if facts.constraints["cross_district"] and officer["district"] == entity["district"]:
+        raise Discrepancy(path, f"{name} is of the entity's district (§6.2)")
+    window = facts.constraints["no_repeat_pairing_within_days"]
+    if window is not None:
+        cutoff = days_before(facts.date, window)
+        if any(h["uscc"] == entity["uscc"] and h["date"] > cutoff and card in h["officers"] for h in facts.history):
+            raise Discrepancy(path, f"{name} inspected this entity within the no-repeat window (§6.1)")
+    departments = facts.team["departments"]
+    if k < len(departments) and officer["department"] != departments[k]:
+        raise Discrepancy(path, f"{name} is not of department {describe(departments[k])} (§6.2)")
+    load[card] = load.get(card, 0) + 1
+    cap = facts.constraints["max_targets_per_officer"]
+    if cap is not None and load[card] > cap:
+        raise Discrepancy(path, f"{name} is on more than {cap} teams (§6.2)")
+
+
 def recheck_result(plan, header, snapshots, draw):
     """§7.1 step 6: distinct targets of the right strata, sizes, team size, distinct members,
     qualification, card validity, recusal, cross-district, no-repeat window, departments and
     workload cap, checked on the bundle's draw directly (not through the recomputation)."""
-    entities = {e["uscc"]: e for e in snapshots["entities"]}
-    officers = {o["card_no"]: o for o in snapshots["officers"]}
-    recusals = {(r["card_no"], r["uscc"]) for r in snapshots["recusals"]}
-    sectors = draw_sectors(plan, header)
-    date = plan["inspection_date"]
-    constraints, team_rules = plan["constraints"], plan["team"]
-    exclude_days, window, cap = (
-        constraints["exclude_inspected_within_days"],
-        constraints["no_repeat_pairing_within_days"],
-        constraints["max_targets_per_officer"],
-    )
-    drawn, load = set(), {}
+    facts = _Facts(plan, header, snapshots)
     if len(draw["strata"]) != len(plan["strata"]):
         raise Discrepancy("/draw/strata", f"has {len(draw['strata'])} strata, the plan {len(plan['strata'])}")
+    drawn, load = set(), {}
     for i, (rule, stratum) in enumerate(zip(plan["strata"], draw["strata"])):
         s_path = ptr("/draw/strata", i)
-        targets = stratum["targets"]
-        if stratum["name"] != rule["name"]:
-            raise Discrepancy(ptr(s_path, "name"), f"is not the name of plan stratum {i}")
-        if stratum["size"] != stratum_size(stratum["population"], rule):
-            raise Discrepancy(ptr(s_path, "size"), "does not follow from population and the stratum's rule (§5.4)")
-        if stratum["population"] - stratum["excluded"] != stratum["eligible"]:
-            raise Discrepancy(ptr(s_path, "eligible"), "is not population − excluded (§5.5)")
-        if len(targets) + stratum["shortfall"] != stratum["size"] or len(targets) != min(stratum["size"], stratum["eligible"]):
-            raise Discrepancy(ptr(s_path, "targets"), "the number of targets is not min(size, eligible) with the shortfall the rest (§5.5)")
-        for j, target in enumerate(targets):
+        recheck_stratum_counts(rule, stratum, s_path)
+        for j, target in enumerate(stratum["targets"]):
             t_path = ptr(ptr(s_path, "targets"), j)
-            uscc = target["uscc"]
-            entity = entities.get(uscc)
-            if entity is None:
-                raise Discrepancy(ptr(t_path, "uscc"), "is not an entity of the snapshot")
-            if uscc in drawn:
-                raise Discrepancy(ptr(t_path, "uscc"), "was already drawn")
-            drawn.add(uscc)
-            if entity["grade"] not in rule["grades"] or not in_population(entity, plan, sectors):
-                raise Discrepancy(ptr(t_path, "uscc"), "is not in this stratum's population (§5.2)")
-            if exclude_days is not None:
-                cutoff = days_before(date, exclude_days)
-                if any(h["uscc"] == uscc and h["matter"] in plan["matters"] and h["date"] > cutoff for h in snapshots["history"]):
-                    raise Discrepancy(ptr(t_path, "uscc"), "was inspected within the exclusion window (§5.3)")
-            team, unstaffed = target["team"], target["unstaffed"]
-            if unstaffed is not None:
-                if team:
-                    raise Discrepancy(ptr(t_path, "team"), "an unstaffed target has an empty team (§6.2)")
-                slot = unstaffed["slot"]
-                if type(slot) is not int or not 0 <= slot < team_rules["size"]:
-                    raise Discrepancy(ptr(ptr(t_path, "unstaffed"), "slot"), "is not a slot of the team (§6.3)")
-                if unstaffed["after_conflicts"] > unstaffed["qualified"]:
-                    raise Discrepancy(ptr(ptr(t_path, "unstaffed"), "after_conflicts"), "exceeds `qualified` (§6.3)")
-                if cap is None and unstaffed["after_conflicts"] != 0:
-                    raise Discrepancy(ptr(ptr(t_path, "unstaffed"), "after_conflicts"), "without a cap every such officer is a candidate (§6.3)")
+            entity = recheck_target_entity(facts, rule, target["uscc"], drawn, ptr(t_path, "uscc"))
+            if target["unstaffed"] is not None:
+                recheck_unstaffed(facts, target, t_path)
                 continue
-            if len(team) != team_rules["size"]:
-                raise Discrepancy(ptr(t_path, "team"), f"has {len(team)} members, team.size is {team_rules['size']}")
-            for k, card in enumerate(team):
-                m_path = ptr(ptr(t_path, "team"), k)
-                officer = officers.get(card)
-                if officer is None:
-                    raise Discrepancy(m_path, f"{describe(card)} is not an officer of the snapshot")
-                if card in team[:k]:
-                    raise Discrepancy(m_path, f"{describe(card)} is already on this team")
-                if officer["status"] != ON_DUTY or entity["sector"] not in officer["sectors"]:
-                    raise Discrepancy(m_path, f"{describe(card)} is not qualified for {describe(entity['sector'])} (§6.1)")
-                if officer["valid_until"] < date:
-                    raise Discrepancy(m_path, f"{describe(card)}'s card expires before the inspection date (§6.1)")
-                if (card, uscc) in recusals:
-                    raise Discrepancy(m_path, f"{describe(card)} has a recusal for this entity (§6.1)")
-                if constraints["cross_district"] and officer["district"] == entity["district"]:
-                    raise Discrepancy(m_path, f"{describe(card)} is of the entity's district (§6.2)")
-                if window is not None:
-                    cutoff = days_before(date, window)
-                    if any(h["uscc"] == uscc and h["date"] > cutoff and card in h["officers"] for h in snapshots["history"]):
-                        raise Discrepancy(m_path, f"{describe(card)} inspected this entity within the no-repeat window (§6.1)")
-                if k < len(team_rules["departments"]) and officer["department"] != team_rules["departments"][k]:
-                    raise Discrepancy(m_path, f"{describe(card)} is not of department {describe(team_rules['departments'][k])} (§6.2)")
-                load[card] = load.get(card, 0) + 1
-                if cap is not None and load[card] > cap:
-                    raise Discrepancy(m_path, f"{describe(card)} is on more than {cap} teams (§6.2)")
+            if len(target["team"]) != facts.team["size"]:
+                raise Discrepancy(ptr(t_path, "team"), f"has {len(target['team'])} members, team.size is {facts.team['size']}")
+            for k in range(len(target["team"])):
+                recheck_member(facts, entity, target["team"], k, load, ptr(ptr(t_path, "team"), k))
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -1146,7 +1194,7 @@ def verify(bundle, expect_commitment=None, raw=None):
     check_header_hash(commitment, expect_commitment)
 
     # Step 3: entropy against the declaration; step 4: seed.
-    entropy_encoding, entropy_notes = check_entropy(bundle["entropy"], plan["entropy"], commitment["hash"])
+    entropy_encoding, entropy_notes = check_entropy(bundle["entropy"], plan["entropy"])
     notes += entropy_notes
     seed = check_seed(bundle, entropy_encoding)
 

@@ -1,0 +1,527 @@
+"""Tests of the independent Python verifier (tests/python/verify_bundle.py).
+
+Run from the repository root:
+
+    python3 -m unittest discover -s tests/python -v
+
+They check ChaCha20 against RFC 8439, the seed and stream vectors of tests/vectors/, the mini
+bundle (which must PASS), that changing any single value of the mini bundle makes it FAIL, and
+any bundles published under registries/.
+"""
+
+import copy
+import datetime
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+VECTORS = os.path.join(ROOT, "tests", "vectors")
+MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
+VERIFIER = os.path.join(HERE, "verify_bundle.py")
+
+sys.path.insert(0, HERE)
+import verify_bundle as vb  # noqa: E402
+
+
+def hexbytes(text):
+    """Bytes from hex written as in the RFC (spaces, colons and newlines ignored)."""
+    return bytes.fromhex(re.sub(r"[\s:]", "", text))
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def load_mini():
+    return load_json(MINI_BUNDLE)
+
+
+def run_cli(*args):
+    """Run the verifier as a program; returns (exit status, stdout)."""
+    result = subprocess.run([sys.executable, VERIFIER, *args], capture_output=True, text=True, encoding="utf-8")
+    return result.returncode, result.stdout
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# ChaCha20 against RFC 8439 (vectors typed in from the RFC)
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class ChaCha20Test(unittest.TestCase):
+    def test_quarter_round_rfc8439_2_1_1(self):
+        state = [0x11111111, 0x01020304, 0x9B8D6F43, 0x01234567] + [0] * 12
+        vb.quarter_round(state, 0, 1, 2, 3)
+        self.assertEqual(state[:4], [0xEA2A92F4, 0xCB1CF8CE, 0x4581472E, 0x5881C4BB])
+
+    def test_block_function_rfc8439_2_3_2(self):
+        key = bytes(range(32))
+        nonce = hexbytes("00:00:00:09:00:00:00:4a:00:00:00:00")
+        expected = hexbytes(
+            """
+            10 f1 e7 e4 d1 3b 59 15 50 0f dd 1f a3 20 71 c4
+            c7 d1 f4 c7 33 c0 68 03 04 22 aa 9a c3 d4 6c 4e
+            d2 82 64 46 07 9f aa 09 14 c2 d7 05 d9 8b 02 a2
+            b5 12 9c d1 de 16 4e b9 cb d0 83 e8 a2 50 3c 4e
+            """
+        )
+        self.assertEqual(vb.chacha20_block(key, 1, nonce), expected)
+
+    def test_keystream_rfc8439_a1_vectors_1_and_2(self):
+        """A.1 #1 (zero key and nonce, counter 0) and #2 (same, counter 1) are the first two
+        blocks of the zero key's stream, which is how §4.3 reads a stream."""
+        vector_1 = hexbytes(
+            """
+            76 b8 e0 ad a0 f1 3d 90 40 5d 6a e5 53 86 bd 28
+            bd d2 19 b8 a0 8d ed 1a a8 36 ef cc 8b 77 0d c7
+            da 41 59 7c 51 57 48 8d 77 24 e0 3f b8 d8 4a 37
+            6a 43 b8 f4 15 18 a1 1c c3 87 b6 69 b2 ee 65 86
+            """
+        )
+        vector_2 = hexbytes(
+            """
+            9f 07 e7 be 55 51 38 7a 98 ba 97 7c 73 2d 08 0d
+            cb 0f 29 a0 48 e3 65 69 12 c6 53 3e 32 ee 7a ed
+            29 b7 21 76 9c e6 4e 43 d5 71 33 b0 74 d8 39 d5
+            31 ed 1f 28 51 0a fb 45 ac e1 0a 1f 4b 79 4d 6f
+            """
+        )
+        self.assertEqual(vb.chacha20_block(bytes(32), 0), vector_1)
+        stream = vb.Stream(bytes(32))
+        self.assertEqual(stream.keystream(128), vector_1 + vector_2)
+        # Words are little-endian u64 of consecutive 8-byte groups, across block boundaries.
+        words = [stream.next_word() for _ in range(16)]
+        expected = [int.from_bytes((vector_1 + vector_2)[8 * k : 8 * k + 8], "little") for k in range(16)]
+        self.assertEqual(words, expected)
+        self.assertEqual(stream.words_used, 16)
+
+    def test_counter_is_32_bits(self):
+        with self.assertRaises(ValueError):
+            vb.chacha20_block(bytes(32), 1 << 32)
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# tests/vectors/seed.json and stream.json
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class SeedVectorTest(unittest.TestCase):
+    def test_seed_vectors(self):
+        cases = load_json(os.path.join(VECTORS, "seed.json"))["cases"]
+        self.assertTrue(cases)
+        for case in cases:
+            with self.subTest(case=case["case"]):
+                pairs = [(w["witness"], w["digits"]) for w in case["witnesses"]]
+                encoding = vb.ceremony_encoding(pairs)
+                self.assertEqual(encoding.hex(), case["entropy_encoding"])
+                seed = vb.derive_seed(case["commitment_hash"], encoding, case["spec_version"])
+                self.assertEqual(seed.hex(), case["seed"])
+                for label, key in case["stream_keys"].items():
+                    self.assertEqual(vb.stream_key(seed, label).hex(), key, label)
+
+
+class StreamVectorTest(unittest.TestCase):
+    """stream.json: per key, the first words, and for each n the values of repeated below(n)
+    calls on a fresh stream of that key, with the total number of words they consumed.
+
+    SPEC GAP (§8): the layout of stream.json is not described; that every `below` entry starts a
+    fresh stream, that `words_used` is the total over all its values, and that the u64 numbers
+    are decimal strings was inferred from the data (and is the only reading that matches)."""
+
+    def test_stream_vectors(self):
+        cases = load_json(os.path.join(VECTORS, "stream.json"))["cases"]
+        self.assertTrue(cases)
+        for case in cases:
+            key = bytes.fromhex(case["key"])
+            with self.subTest(key=case["key"], what="first_words"):
+                stream = vb.Stream(key)
+                words = [str(stream.next_word()) for _ in case["first_words"]]
+                self.assertEqual(words, case["first_words"])
+            for entry in case["below"]:
+                with self.subTest(key=case["key"], n=entry["n"]):
+                    stream = vb.Stream(key)
+                    n = int(entry["n"])
+                    values = [str(vb.below(stream, n)) for _ in entry["values"]]
+                    self.assertEqual(values, entry["values"])
+                    self.assertEqual(stream.words_used, entry["words_used"])
+
+    def test_zero_key_stream_is_rfc_keystream(self):
+        """Cross-check: stream.json's zero key starts with RFC 8439 A.1 #1 read as u64 LE."""
+        case = next(c for c in load_json(os.path.join(VECTORS, "stream.json"))["cases"] if set(c["key"]) == {"0"})
+        self.assertEqual(case["first_words"][0], str(0x903DF1A0ADE0B876))  # bytes 76 b8 e0 ad a0 f1 3d 90
+
+    def test_choose_is_partial_fisher_yates(self):
+        """§4.5 on a known stream: j = i + below(m − i), swap, first k in draw order."""
+        stream, mirror = vb.Stream(bytes(32)), vb.Stream(bytes(32))
+        items = list("abcdefg")
+        expected = list(items)
+        for i in range(3):
+            j = i + vb.below(mirror, len(items) - i)
+            expected[i], expected[j] = expected[j], expected[i]
+        self.assertEqual(vb.choose(stream, items, 3), expected[:3])
+        self.assertEqual(items, list("abcdefg"))  # the input is not modified
+        self.assertEqual(vb.choose(vb.Stream(bytes(32)), items, 0), [])
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# The mini bundle
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class MiniBundleTest(unittest.TestCase):
+    def test_cli_pass(self):
+        status, out = run_cli(MINI_BUNDLE)
+        self.assertEqual(status, 0, out)
+        self.assertTrue(out.splitlines()[-1].startswith("PASS "), out)
+
+    def test_cli_expect_commitment(self):
+        good = load_mini()["commitment"]["hash"]
+        status, out = run_cli(MINI_BUNDLE, "--expect-commitment", good.upper())
+        self.assertEqual(status, 0, out)
+        self.assertIn("matches --expect-commitment", out)
+        bad = ("0" if good[0] != "0" else "1") + good[1:]
+        status, out = run_cli(MINI_BUNDLE, "--expect-commitment", bad)
+        self.assertEqual(status, 1, out)
+        self.assertTrue(out.startswith("FAIL /commitment/hash: "), out)
+
+    def test_bundle_file_is_canonical_json(self):
+        """§7: the bundle is written in RFC 8785 form, so re-serialising gives the same bytes."""
+        with open(MINI_BUNDLE, "rb") as f:
+            raw = f.read()
+        self.assertEqual(vb.canonical_json(vb.parse_json(raw.decode("utf-8"))), raw)
+
+    def test_cli_unreadable(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            status, out = run_cli(os.path.join(tmp, "missing.json"))
+            self.assertEqual((status, out.split(" ")[0]), (2, "UNREADABLE"), out)
+            for name, content in (("not-json.json", b"{\"format\": "), ("not-utf8.json", b"\xff\xfe{}")):
+                path = os.path.join(tmp, name)
+                with open(path, "wb") as f:
+                    f.write(content)
+                status, out = run_cli(path)
+                self.assertEqual((status, out.split(" ")[0]), (2, "UNREADABLE"), out)
+
+    def test_cli_float_and_duplicate_key_fail(self):
+        with open(MINI_BUNDLE, encoding="utf-8") as f:
+            text = f.read()
+        cases = {
+            '"departments":[],"size":2}': ('"departments":[],"size":2.0}', "/commitment/header/plan/team/size"),
+            '"format":"shuangsui-bundle/1"': ('"format":"shuangsui-bundle/1","format":"shuangsui-bundle/1"', "/format"),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            for old, (new, path) in cases.items():
+                self.assertEqual(text.count(old), 1)
+                bundle = os.path.join(tmp, "b.json")
+                with open(bundle, "w", encoding="utf-8") as f:
+                    f.write(text.replace(old, new))
+                status, out = run_cli(bundle)
+                self.assertEqual(status, 1, out)
+                self.assertTrue(out.startswith(f"FAIL {path}: "), out)
+
+    def test_non_canonical_layout_still_verifies_with_note(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            bundle = os.path.join(tmp, "pretty.json")
+            with open(bundle, "w", encoding="utf-8") as f:
+                json.dump(load_mini(), f, ensure_ascii=False, indent=2)
+            status, out = run_cli(bundle)
+            self.assertEqual(status, 0, out)
+            self.assertIn("not byte for byte in RFC 8785", out)
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# Tampering
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+ENUMS = (vb.GRADES, vb.ENTITY_STATUSES, vb.OFFICER_STATUSES)
+
+
+def leaves(value, path=()):
+    """Every (path, value) with a string, number, boolean or null value."""
+    if isinstance(value, dict):
+        for key in sorted(value):
+            yield from leaves(value[key], path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from leaves(item, path + (i,))
+    else:
+        yield path, value
+
+
+def next_char(ch):
+    """The next character of the same class: 0-9, A-Z and a-z cycle; others go to the next code point."""
+    for first, last in (("0", "9"), ("A", "Z"), ("a", "z")):
+        if first <= ch <= last:
+            return first if ch == last else chr(ord(ch) + 1)
+    return chr(ord(ch) + 1)
+
+
+def mutate(value):
+    """A different value of the same kind: number + 1, flipped boolean, null → "x", and for
+    strings a different string that still looks like the original (date + 1 day, hex with the
+    last digit changed, next value of an enumeration, last character changed)."""
+    if value is None:
+        return "x"
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if value == "":
+        return "x"
+    if vb.DATE.fullmatch(value):
+        return (datetime.date.fromisoformat(value) + datetime.timedelta(days=1)).isoformat()
+    if re.fullmatch(r"[0-9a-f]+", value):
+        return value[:-1] + "0123456789abcdef"[int(value[-1], 16) ^ 1]
+    for enum in ENUMS:
+        if value in enum:
+            return enum[(enum.index(value) + 1) % len(enum)]
+    return value[:-1] + next_char(value[-1])
+
+
+DELETE = object()
+
+
+def containers_and_leaves(value, path=()):
+    """Every (path, value) below the root, objects and arrays included."""
+    if path:
+        yield path, value
+    if isinstance(value, dict):
+        for key in sorted(value):
+            yield from containers_and_leaves(value[key], path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from containers_and_leaves(item, path + (i,))
+
+
+def set_at(obj, path, value):
+    for key in path[:-1]:
+        obj = obj[key]
+    obj[path[-1]] = value
+
+
+def pointer(path):
+    return "/" + "/".join(str(p) for p in path)
+
+
+class TamperTest(unittest.TestCase):
+    def expect_fail(self, bundle, what):
+        try:
+            vb.verify(bundle)
+        except vb.Discrepancy as d:
+            return d
+        self.fail(f"tampered bundle still verifies: {what}")
+
+    def test_every_leaf_changed_fails(self):
+        original = load_mini()
+        vb.verify(original)  # the baseline passes
+        all_leaves = list(leaves(original))
+        undetected, caught_at = [], {}
+        for path, value in all_leaves:
+            tampered = copy.deepcopy(original)
+            new = mutate(value)
+            self.assertNotEqual(json.dumps(new), json.dumps(value))
+            set_at(tampered, path, new)
+            try:
+                vb.verify(tampered)
+                undetected.append(f"{pointer(path)}: {value!r} -> {new!r}")
+            except vb.Discrepancy as d:
+                section = re.sub(r"/\d+", "/N", d.path)
+                caught_at[section] = caught_at.get(section, 0) + 1
+        sys.stderr.write(
+            f"\n  tamper: {len(all_leaves)} leaves changed one at a time, {len(undetected)} undetected; "
+            f"first discrepancy reported at {len(caught_at)} distinct paths\n"
+        )
+        self.assertGreater(len(all_leaves), 400)
+        self.assertEqual(undetected, [], "leaves whose change is not detected (a spec gap)")
+
+    def test_every_field_removed_or_retyped_fails_cleanly(self):
+        """Removing any object field, or giving any value another JSON type, gives a FAIL
+        (a Discrepancy), never a crash of the verifier and never a PASS."""
+        original = load_mini()
+        cases = 0
+        for path, value in containers_and_leaves(original):
+            replacements = [r for r in (None, True, "", [], {}) if json.dumps(r) != json.dumps(value)]
+            for replacement in replacements + ([DELETE] if isinstance(path[-1], str) else []):
+                tampered = copy.deepcopy(original)
+                if replacement is DELETE:
+                    parent = tampered
+                    for key in path[:-1]:
+                        parent = parent[key]
+                    del parent[path[-1]]
+                else:
+                    set_at(tampered, path, replacement)
+                cases += 1
+                try:
+                    vb.verify(tampered)
+                except vb.Discrepancy:
+                    continue
+                self.fail(f"{pointer(path)} -> {'(removed)' if replacement is DELETE else json.dumps(replacement)} still verifies")
+        sys.stderr.write(f"\n  retype/remove: {cases} cases, all FAIL\n")
+
+    def test_swapped_order_fails(self):
+        swaps = {
+            "two targets": ("draw", "strata", 0, "targets"),
+            "two entities": ("commitment", "snapshots", "entities"),
+            "two officers": ("commitment", "snapshots", "officers"),
+            "two recusals": ("commitment", "snapshots", "recusals"),
+            "two history records": ("commitment", "snapshots", "history"),
+            "two strata of the draw": ("draw", "strata"),
+            "two team members": ("draw", "strata", 0, "targets", 0, "team"),
+            "two witness contributions": ("entropy", "ceremony", "contributions"),
+            "two matters of the header": ("commitment", "header", "matters"),
+        }
+        for what, path in swaps.items():
+            with self.subTest(what):
+                bundle = load_mini()
+                array = bundle
+                for key in path:
+                    array = array[key]
+                self.assertGreaterEqual(len(array), 2)
+                array[0], array[1] = array[1], array[0]
+                self.assertNotEqual(array[0], array[1])
+                self.expect_fail(bundle, what)
+
+    def test_removed_or_added_fields_fail(self):
+        bundle = load_mini()
+        del bundle["draw"]["strata"][1]["targets"][3]
+        self.expect_fail(bundle, "a target removed")
+        bundle = load_mini()
+        bundle["draw"]["strata"][0]["targets"][0]["note"] = "x"
+        self.expect_fail(bundle, "an unknown field in a target")
+        bundle = load_mini()
+        bundle["draw"]["strata"][0]["size"] = True  # JSON true is not the integer 1
+        self.expect_fail(bundle, "a boolean in place of a number")
+
+    def test_consistent_forgery_needs_expect_commitment(self):
+        """§7.1: a bundle rebuilt from a changed plan is self-consistent; only the comparison with
+        the hash published before the draw rejects it."""
+        bundle = load_mini()
+        published = bundle["commitment"]["hash"]
+        header = bundle["commitment"]["header"]
+        header["plan"]["title"] += "（改）"
+        bundle["commitment"]["hash"] = vb.commitment_hash(header)
+        encoding, _ = vb.check_entropy(bundle["entropy"], header["plan"]["entropy"])
+        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding)
+        bundle["seed"] = seed.hex()
+        bundle["draw"] = vb.recompute_draw(header["plan"], header, bundle["commitment"]["snapshots"], seed)
+        vb.verify(bundle)  # passes on its own
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(bundle, expect_commitment=published)
+        self.assertEqual(caught.exception.path, "/commitment/hash")
+
+
+class DrandPathTest(unittest.TestCase):
+    """There is no drand vector in tests/vectors (see the report); this only exercises the
+    drand branch of the verifier on a bundle re-sealed by this verifier's own functions."""
+
+    def test_drand_bundle_passes_with_note(self):
+        bundle = load_mini()
+        header = bundle["commitment"]["header"]
+        chain_hash = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+        header["plan"]["entropy"] = {"chain_hash": chain_hash, "round": 1000, "source": "drand"}
+        bundle["commitment"]["hash"] = vb.commitment_hash(header)
+        signature = "ab" * 48
+        bundle["entropy"] = {"drand": {"previous_signature": None, "round": 1000, "signature": signature}}
+        encoding = vb.drand_encoding(chain_hash, 1000, bytes.fromhex(signature))
+        self.assertEqual(encoding[:9], b"\x00\x00\x00\x05drand")
+        self.assertEqual(len(encoding), 9 + 36 + 8 + 4 + 48)
+        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding)
+        bundle["seed"] = seed.hex()
+        bundle["draw"] = vb.recompute_draw(header["plan"], header, bundle["commitment"]["snapshots"], seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "drand.json")
+            with open(path, "wb") as f:
+                f.write(vb.canonical_json(bundle))
+            status, out = run_cli(path)
+            self.assertEqual(status, 0, out)
+            self.assertIn("BLS signature itself is NOT checked", out)
+            bundle["entropy"]["drand"]["round"] = 1001
+            with open(path, "wb") as f:
+                f.write(vb.canonical_json(bundle))
+            status, out = run_cli(path)
+            self.assertEqual(status, 1, out)
+            self.assertTrue(out.startswith("FAIL /entropy/drand/round: "), out)
+
+
+class RecheckTest(unittest.TestCase):
+    """§7.1 step 6 on its own: results that break a rule are rejected even without the
+    recomputation (the recomputation would reject them too)."""
+
+    def recheck(self, bundle):
+        header = bundle["commitment"]["header"]
+        vb.recheck_result(header["plan"], header, bundle["commitment"]["snapshots"], bundle["draw"])
+
+    def test_rule_breaking_results(self):
+        first = ("draw", "strata", 0, "targets", 0)  # 52310101000016660U: 黄浦, 养老服务, grade C
+        xuhui = ("draw", "strata", 0, "targets", 4)  # 51310104000022580H: 徐汇, 社会组织
+        low = ("draw", "strata", 1, "targets", 0)  # 513101040000159200: 徐汇, 社会组织, grade A
+        other_matter_visit = {"date": "2026-10-01", "matter": "X-OTHER", "officers": ["T-008"], "uscc": "52310101000016660U"}
+        edits = {  # what: ([(path, new value)], expected words of the failure message)
+            "member from the entity's district": ([(xuhui + ("team", 1), "T-004")], "of the entity's district"),
+            "member with an expired card": ([(first + ("team", 1), "T-005")], "card expires"),
+            "suspended member": ([(first + ("team", 1), "T-007")], "not qualified"),
+            "member not qualified for the sector": ([(first + ("team", 1), "T-000")], "not qualified"),
+            "same member twice": ([(first + ("team", 1), "T-008")], "already on this team"),
+            "unknown member": ([(first + ("team", 1), "T-999")], "not an officer"),
+            "team too small": ([(first + ("team",), ["T-008"])], "team.size is 2"),
+            "target of the other stratum": ([(first + ("uscc",), "52310101000017770R")], "not in this stratum's population"),
+            "recently inspected target": ([(first + ("uscc",), "533101060000107409")], "exclusion window"),
+            "closed (注销) entity": ([(first + ("uscc",), "52310101000024430N")], "not in this stratum's population"),
+            "recused member": ([(low + ("uscc",), "51310104000010370Y"), (low + ("team", 1), "T-001")], "recusal"),
+            # a visit for another matter does not exclude the entity but does forbid the pairing
+            "member within the no-repeat window": (
+                [(("commitment", "snapshots", "history", 3), other_matter_visit)],
+                "no-repeat window",
+            ),
+            "staffed target marked unstaffed": (
+                [(first + ("unstaffed",), {"after_conflicts": 0, "department": None, "qualified": 0, "slot": 0})],
+                "target is unstaffed",
+            ),
+        }
+        self.recheck(load_mini())
+        for what, (changes, words) in edits.items():
+            with self.subTest(what):
+                bundle = load_mini()
+                for path, value in changes:
+                    if path[-2] == "history" and path[-1] == len(bundle["commitment"]["snapshots"]["history"]):
+                        bundle["commitment"]["snapshots"]["history"].append(value)
+                    else:
+                        set_at(bundle, path, value)
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    self.recheck(bundle)
+                self.assertIn(words, caught.exception.message)
+
+    def test_workload_cap(self):
+        bundle = load_mini()
+        for target in bundle["draw"]["strata"][0]["targets"]:
+            if target["team"]:
+                target["team"][0] = "T-002" if target["team"][1] != "T-002" else "T-001"
+        with self.assertRaises(vb.Discrepancy) as caught:
+            self.recheck(bundle)
+        self.assertIn("more than 4 teams", caught.exception.message)
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# Published bundles
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class RegistryBundlesTest(unittest.TestCase):
+    def test_registry_bundles(self):
+        bundles = sorted(glob.glob(os.path.join(ROOT, "registries", "**", "*.bundle.json"), recursive=True))
+        if not bundles:
+            self.skipTest("no registries/**/*.bundle.json yet")
+        for path in bundles:
+            with self.subTest(os.path.relpath(path, ROOT)):
+                status, out = run_cli(path)
+                self.assertEqual(status, 0, out)
+
+
+if __name__ == "__main__":
+    unittest.main()
