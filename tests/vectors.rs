@@ -140,3 +140,38 @@ fn bundles_are_written_in_rfc8785_canonical_form() {
         "the bundle bytes are not RFC 8785 canonical"
     );
 }
+
+#[test]
+fn assembled_bytes_equal_plain_serialisation() {
+    // The files are assembled from pre-encoded parts; they must equal what serde_json
+    // writes for the whole structures (themselves checked canonical above).
+    let b = mini_bundle();
+    assert!(
+        b.to_bytes() == serde_json::to_vec(&b).unwrap(),
+        "bundle assembly differs"
+    );
+    let c = &b.commitment;
+    assert!(
+        c.to_bytes() == serde_json::to_vec(c).unwrap(),
+        "commitment assembly differs"
+    );
+    // And with enough records to take the two-thread path.
+    let big = common_big_commitment();
+    assert!(big.to_bytes() == serde_json::to_vec(&big).unwrap());
+}
+
+fn common_big_commitment() -> Commitment {
+    let spec = registry::generate::GenerateSpec {
+        entities: 25_000,
+        officers: 300,
+        seed: 5,
+    };
+    let loaded = registry::Loaded {
+        directory: registry::generate::generate(&spec),
+        sources: vec![],
+    };
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("registries/shanghai/plans/elderly-care.toml");
+    let plan = Plan::from_toml("p", &std::fs::read_to_string(dir).unwrap()).unwrap();
+    Commitment::build(&loaded, plan).unwrap()
+}

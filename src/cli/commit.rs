@@ -13,7 +13,7 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 pub type Failure = (String, i32);
 
 /// Reads the plan and the directory and builds the commitment.
-pub fn make(registries: &Path, plan_path: &Path) -> Result<Commitment, Failure> {
+pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Vec<u8>), Failure> {
     let text = std::fs::read_to_string(plan_path).map_err(|e| {
         (
             format!("{}: cannot read: {e}", plan_path.display()),
@@ -33,19 +33,12 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<Commitment, Failure> 
         ));
         (lines.join("\n"), EXIT_INVALID)
     })?;
-    Commitment::build(&loaded, plan)
+    Commitment::build_encoded(&loaded, plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))
 }
 
 pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
-    let result = make(registries, plan_path).and_then(|commitment| {
-        let mut bytes = Vec::new();
-        crate::canonical::write(&commitment, &mut bytes).map_err(|e| {
-            (
-                format!("cannot encode the commitment: {e}"),
-                EXIT_UNREADABLE,
-            )
-        })?;
+    let result = make(registries, plan_path).and_then(|(commitment, bytes)| {
         files::write_new(out, &bytes).map_err(|e| (e, EXIT_UNREADABLE))?;
         Ok(commitment)
     });

@@ -80,8 +80,8 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             plan_path.display(),
             commitment_path.display()
         );
-        let commitment = match commit::make(registries_dir, plan_path) {
-            Ok(c) => c,
+        let (commitment, commitment_bytes) = match commit::make(registries_dir, plan_path) {
+            Ok(made) => made,
             Err((message, code)) => {
                 eprintln!("{message}");
                 return code;
@@ -112,13 +112,8 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             }
         };
         let hash = commitment.hash.clone();
-        let mut commitment_bytes = Vec::new();
-        if let Err(e) = crate::canonical::write(&commitment, &mut commitment_bytes) {
-            eprintln!("{e}");
-            return EXIT_UNREADABLE;
-        }
-        let bundle = match Bundle::make(commitment, entropy) {
-            Ok(b) => b,
+        let (bundle, bundle_bytes) = match Bundle::make_encoded(commitment, entropy) {
+            Ok(made) => made,
             Err(e) => {
                 eprintln!("{}: {e}", plan_path.display());
                 return EXIT_INVALID;
@@ -126,7 +121,7 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
         };
         for (path, bytes) in [
             (&commitment_path, commitment_bytes),
-            (&bundle_path, bundle.to_bytes()),
+            (&bundle_path, bundle_bytes),
         ] {
             let _ = std::fs::remove_file(path);
             if let Err(e) = files::write_new(path, &bytes) {

@@ -3,6 +3,7 @@
 //! `hash` before the ceremony is what makes a re-roll detectable.
 
 mod context;
+pub mod encode;
 pub mod records;
 
 use std::cmp::Ordering;
@@ -13,6 +14,7 @@ use crate::canonical;
 use crate::discrepancy::Discrepancy;
 use crate::plan::Plan;
 use crate::registry::Loaded;
+pub use encode::Encoded;
 pub use records::{EntityRecord, InspectionRecord, MatterRecord, OfficerRecord, RecusalRecord};
 
 pub const FORMAT: &str = "shuangsui-commitment/1";
@@ -107,21 +109,6 @@ impl Snapshots {
         }
     }
 
-    pub fn digests(&self) -> SnapshotDigests {
-        fn digest<T: Serialize>(records: &[T]) -> SnapshotDigest {
-            SnapshotDigest {
-                count: records.len() as u64,
-                sha256: canonical::records_sha256(records),
-            }
-        }
-        SnapshotDigests {
-            entities: digest(&self.entities),
-            history: digest(&self.history),
-            officers: digest(&self.officers),
-            recusals: digest(&self.recusals),
-        }
-    }
-
     /// Checks the canonical order (and uniqueness of keys) of every list.
     pub fn check_order(&self) -> Result<(), Discrepancy> {
         fn ordered<T>(
@@ -173,6 +160,14 @@ impl Header {
 impl Commitment {
     /// Builds the commitment of `plan` over the directory `loaded`.
     pub fn build(loaded: &Loaded, plan: Plan) -> Result<Commitment, CommitError> {
+        Commitment::build_encoded(loaded, plan).map(|(c, _)| c)
+    }
+
+    /// Builds the commitment and also returns its canonical bytes (the file to write).
+    pub fn build_encoded(
+        loaded: &Loaded,
+        plan: Plan,
+    ) -> Result<(Commitment, Vec<u8>), CommitError> {
         let matters: Vec<MatterRecord> = plan
             .matters
             .iter()
@@ -184,11 +179,12 @@ impl Commitment {
         if !problems.is_empty() {
             return Err(CommitError(problems));
         }
+        let encoded = snapshots.encode();
         let header = Header {
             format: FORMAT.to_string(),
             matters,
             plan,
-            snapshots: snapshots.digests(),
+            snapshots: encoded.digests.clone(),
             sources: loaded
                 .sources
                 .iter()
@@ -200,16 +196,38 @@ impl Commitment {
                 .collect(),
             spec_version: SPEC_VERSION.to_string(),
         };
-        Ok(Commitment {
+        let commitment = Commitment {
             hash: header.hash(),
             header,
             snapshots,
-        })
+        };
+        let bytes = commitment.bytes_with(&encoded);
+        Ok((commitment, bytes))
+    }
+
+    /// The canonical bytes of the commitment, given its encoded snapshots.
+    pub fn bytes_with(&self, encoded: &Encoded) -> Vec<u8> {
+        let header = canonical::to_vec(&self.header);
+        let mut out = Vec::with_capacity(encoded.json.len() + header.len() + 128);
+        out.extend_from_slice(b"{\"hash\":\"");
+        out.extend_from_slice(self.hash.as_bytes());
+        out.extend_from_slice(b"\",\"header\":");
+        out.extend_from_slice(&header);
+        out.extend_from_slice(b",\"snapshots\":");
+        out.extend_from_slice(&encoded.json);
+        out.push(b'}');
+        out
+    }
+
+    /// The canonical bytes of the commitment.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.bytes_with(&self.snapshots.encode())
     }
 
     /// Re-derives everything a commitment states about itself: format and spec version,
     /// the plan's validity, the canonical order and digests of the snapshots, and the hash.
-    pub fn check(&self) -> Result<(), Discrepancy> {
+    /// Returns the encoded snapshots, for writing.
+    pub fn check(&self) -> Result<Encoded, Discrepancy> {
         let h = &self.header;
         Discrepancy::expect_eq("/commitment/header/format", &FORMAT.to_string(), &h.format)?;
         Discrepancy::expect_eq(
@@ -237,7 +255,8 @@ impl Commitment {
             return Err(Discrepancy::new("/commitment/header", p.clone()));
         }
         self.snapshots.check_order()?;
-        let digests = self.snapshots.digests();
+        let encoded = self.snapshots.encode();
+        let digests = &encoded.digests;
         for (name, expected, found) in [
             ("entities", &digests.entities, &h.snapshots.entities),
             ("history", &digests.history, &h.snapshots.history),
@@ -250,6 +269,7 @@ impl Commitment {
                 found,
             )?;
         }
-        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)
+        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)?;
+        Ok(encoded)
     }
 }
