@@ -33,7 +33,7 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Vec<u8>)
         ));
         (lines.join("\n"), EXIT_INVALID)
     })?;
-    Commitment::build_encoded(&loaded, plan)
+    Commitment::build_encoded(loaded, plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))
 }
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::canonical;
 use crate::discrepancy::Discrepancy;
+use crate::domain::Directory;
 use crate::plan::Plan;
 use crate::registry::Loaded;
 pub use encode::Encoded;
@@ -91,15 +92,14 @@ fn history_key(h: &InspectionRecord) -> (&str, &str, &str, &[String]) {
 
 impl Snapshots {
     /// Projects the directory onto the draw's records and sorts each list canonically.
-    pub fn from_directory(loaded: &Loaded) -> Snapshots {
-        let d = &loaded.directory;
-        let mut entities: Vec<EntityRecord> = d.entities.iter().map(Into::into).collect();
+    pub fn from_directory(d: Directory) -> Snapshots {
+        let mut entities: Vec<EntityRecord> = d.entities.into_iter().map(Into::into).collect();
         entities.sort_unstable_by(|a, b| a.uscc.cmp(&b.uscc));
-        let mut officers: Vec<OfficerRecord> = d.officers.iter().map(Into::into).collect();
+        let mut officers: Vec<OfficerRecord> = d.officers.into_iter().map(Into::into).collect();
         officers.sort_unstable_by(|a, b| a.card_no.cmp(&b.card_no));
-        let mut recusals: Vec<RecusalRecord> = d.recusals.iter().map(Into::into).collect();
+        let mut recusals: Vec<RecusalRecord> = d.recusals.into_iter().map(Into::into).collect();
         recusals.sort_unstable();
-        let mut history: Vec<InspectionRecord> = d.history.iter().map(Into::into).collect();
+        let mut history: Vec<InspectionRecord> = d.history.into_iter().map(Into::into).collect();
         history.sort_unstable_by(|a, b| history_key(a).cmp(&history_key(b)));
         Snapshots {
             entities,
@@ -160,21 +160,20 @@ impl Header {
 impl Commitment {
     /// Builds the commitment of `plan` over the directory `loaded`.
     pub fn build(loaded: &Loaded, plan: Plan) -> Result<Commitment, CommitError> {
-        Commitment::build_encoded(loaded, plan).map(|(c, _)| c)
+        Commitment::build_encoded(loaded.clone(), plan).map(|(c, _)| c)
     }
 
     /// Builds the commitment and also returns its canonical bytes (the file to write).
-    pub fn build_encoded(
-        loaded: &Loaded,
-        plan: Plan,
-    ) -> Result<(Commitment, Vec<u8>), CommitError> {
+    /// Takes the directory by value: its strings move into the snapshots.
+    pub fn build_encoded(loaded: Loaded, plan: Plan) -> Result<(Commitment, Vec<u8>), CommitError> {
         let matters: Vec<MatterRecord> = plan
             .matters
             .iter()
             .filter_map(|code| loaded.directory.matters.iter().find(|m| &m.code == code))
             .map(Into::into)
             .collect();
-        let snapshots = Snapshots::from_directory(loaded);
+        let sources = loaded.sources;
+        let snapshots = Snapshots::from_directory(loaded.directory);
         let problems = context::problems(&plan, &matters, &snapshots.officers);
         if !problems.is_empty() {
             return Err(CommitError(problems));
@@ -185,8 +184,7 @@ impl Commitment {
             matters,
             plan,
             snapshots: encoded.digests.clone(),
-            sources: loaded
-                .sources
+            sources: sources
                 .iter()
                 .map(|s| SourceFile {
                     file: s.file.clone(),

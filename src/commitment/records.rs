@@ -61,49 +61,49 @@ pub struct MatterRecord {
     pub sector: String,
 }
 
-impl From<&domain::Entity> for EntityRecord {
-    fn from(e: &domain::Entity) -> Self {
+impl From<domain::Entity> for EntityRecord {
+    fn from(e: domain::Entity) -> Self {
         EntityRecord {
-            district: e.district.clone(),
+            district: e.district,
             grade: e.grade,
-            name: e.name.clone(),
-            sector: e.sector.clone(),
+            name: e.name,
+            sector: e.sector,
             status: e.status,
-            entity_type: e.entity_type.clone(),
-            uscc: e.uscc.as_str().to_string(),
+            entity_type: e.entity_type,
+            uscc: e.uscc.into_string(),
         }
     }
 }
 
-impl From<&domain::Officer> for OfficerRecord {
-    fn from(o: &domain::Officer) -> Self {
+impl From<domain::Officer> for OfficerRecord {
+    fn from(o: domain::Officer) -> Self {
         OfficerRecord {
-            card_no: o.card_no.clone(),
-            department: o.department.clone(),
-            district: o.district.clone(),
-            sectors: o.sectors.clone(),
+            card_no: o.card_no,
+            department: o.department,
+            district: o.district,
+            sectors: o.sectors,
             status: o.status,
             valid_until: o.card_valid_until.format("%Y-%m-%d").to_string(),
         }
     }
 }
 
-impl From<&domain::Recusal> for RecusalRecord {
-    fn from(r: &domain::Recusal) -> Self {
+impl From<domain::Recusal> for RecusalRecord {
+    fn from(r: domain::Recusal) -> Self {
         RecusalRecord {
-            card_no: r.card_no.clone(),
-            uscc: r.uscc.as_str().to_string(),
+            card_no: r.card_no,
+            uscc: r.uscc.into_string(),
         }
     }
 }
 
-impl From<&domain::Inspection> for InspectionRecord {
-    fn from(h: &domain::Inspection) -> Self {
+impl From<domain::Inspection> for InspectionRecord {
+    fn from(h: domain::Inspection) -> Self {
         InspectionRecord {
             date: h.date.format("%Y-%m-%d").to_string(),
-            matter: h.matter_code.clone(),
-            officers: h.officers.clone(),
-            uscc: h.uscc.as_str().to_string(),
+            matter: h.matter_code,
+            officers: h.officers,
+            uscc: h.uscc.into_string(),
         }
     }
 }

@@ -81,6 +81,10 @@ impl Uscc {
         &self.0
     }
 
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
     /// Position 1: the registering authority (5 = 民政, 9 = 工商…).
     pub fn authority(&self) -> char {
         self.0.as_bytes()[0] as char
