@@ -153,3 +153,44 @@ fn an_added_field_is_refused() {
     v["commitment"]["snapshots"]["entities"][0]["legal_representative"] = Value::from("x");
     assert_eq!(rejected(&v), Ok(false));
 }
+
+#[test]
+fn non_canonical_spellings_are_refused_in_a_bundle() {
+    // A plan file may write "50%", but a committed plan only "50/100"; likewise dates.
+    for (pointer, value) in [
+        ("/commitment/header/plan/strata/0/ratio", "50%"),
+        ("/commitment/header/plan/strata/0/ratio", "050/100"),
+        ("/commitment/header/plan/inspection_date", "2026-12-5"),
+    ] {
+        let mut v = mini();
+        *v.pointer_mut(pointer).unwrap() = Value::from(value);
+        assert_eq!(
+            rejected(&v),
+            Ok(false),
+            "{pointer} = {value} must not parse"
+        );
+    }
+}
+
+#[test]
+fn invalid_records_are_named_even_when_the_hashes_are_recomputed() {
+    // A forger who fixes up every hash still cannot slip in a record that is not valid.
+    let mut b: Bundle = serde_json::from_value(mini()).unwrap();
+    b.commitment.snapshots.officers[0].valid_until = "2099-1-1".into();
+    b.commitment.header.snapshots = b.commitment.snapshots.encode().digests;
+    b.commitment.hash = b.commitment.header.hash();
+    let d = bundle::verify(&b).unwrap_err();
+    assert_eq!(
+        d.path, "/commitment/snapshots/officers/0/valid_until",
+        "{d}"
+    );
+
+    let mut b: Bundle = serde_json::from_value(mini()).unwrap();
+    b.commitment.snapshots.entities[0].name = " 有空格的名称".into();
+    b.commitment.header.snapshots = b.commitment.snapshots.encode().digests;
+    b.commitment.hash = b.commitment.header.hash();
+    assert_eq!(
+        bundle::verify(&b).unwrap_err().path,
+        "/commitment/snapshots/entities/0/name"
+    );
+}

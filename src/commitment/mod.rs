@@ -2,6 +2,7 @@
 //! declaration, fixed and hashed before the randomness exists (DRAW-SPEC §2). Publishing
 //! `hash` before the ceremony is what makes a re-roll detectable.
 
+mod check;
 mod context;
 pub mod encode;
 pub mod records;
@@ -253,6 +254,7 @@ impl Commitment {
             return Err(Discrepancy::new("/commitment/header", p.clone()));
         }
         self.snapshots.check_order()?;
+        check::records(&self.snapshots)?;
         let encoded = self.snapshots.encode();
         let digests = &encoded.digests;
         for (name, expected, found) in [

@@ -74,3 +74,32 @@ mod tests {
         assert_eq!(date("2026-12-01").unwrap().to_string(), "2026-12-01");
     }
 }
+
+/// Checks, without copying, that `value` is already what `required` would make of it.
+pub fn check_required(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("is empty".into());
+    }
+    if value.trim() != value {
+        return Err("has white space at an end".into());
+    }
+    if value.chars().any(char::is_control) {
+        return Err("contains a control character".into());
+    }
+    if is_nfc_quick(value.chars()) != IsNormalized::Yes && value.nfc().ne(value.chars()) {
+        return Err("is not NFC-normalised".into());
+    }
+    if value.chars().count() > MAX_FIELD_CHARS {
+        return Err(format!("is longer than {MAX_FIELD_CHARS} characters"));
+    }
+    Ok(())
+}
+
+/// Checks that `value` is a date written `YYYY-MM-DD`.
+pub fn check_date(value: &str) -> Result<(), String> {
+    let d = date(value)?;
+    if d.format("%Y-%m-%d").to_string() != value {
+        return Err(format!("'{value}' is not written YYYY-MM-DD"));
+    }
+    Ok(())
+}

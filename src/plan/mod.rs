@@ -113,6 +113,23 @@ pub enum EntropyDeclaration {
     Drand { chain_hash: String, round: u64 },
 }
 
+thread_local! {
+    static LENIENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while a plan file (TOML) is being read: ratios and dates may then be written in any
+/// accepted spelling. Everywhere else (a commitment's JSON) only the canonical form parses.
+fn lenient() -> bool {
+    LENIENT.with(std::cell::Cell::get)
+}
+
+fn with_lenient<T>(f: impl FnOnce() -> T) -> T {
+    LENIENT.with(|l| l.set(true));
+    let result = f();
+    LENIENT.with(|l| l.set(false));
+    result
+}
+
 mod date {
     use chrono::NaiveDate;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -135,14 +152,21 @@ mod date {
             Input::Text(t) => t,
             Input::Toml(t) => t.to_string(),
         };
-        crate::domain::text::date(&text).map_err(serde::de::Error::custom)
+        let date = crate::domain::text::date(&text).map_err(serde::de::Error::custom)?;
+        if !super::lenient() && date.format("%Y-%m-%d").to_string() != text {
+            return Err(serde::de::Error::custom(format!(
+                "date '{text}' is not in the canonical form YYYY-MM-DD"
+            )));
+        }
+        Ok(date)
     }
 }
 
 impl Plan {
     /// Parses and validates a plan from TOML text; `file` names it in errors.
     pub fn from_toml(file: &str, text: &str) -> Result<Plan, PlanError> {
-        let plan: Plan = toml::from_str(text).map_err(|e| PlanError::Syntax {
+        let plan: Result<Plan, _> = with_lenient(|| toml::from_str(text));
+        let plan = plan.map_err(|e| PlanError::Syntax {
             file: file.to_string(),
             message: e.to_string(),
         })?;

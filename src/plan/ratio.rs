@@ -63,8 +63,16 @@ impl fmt::Display for Ratio {
 
 impl TryFrom<String> for Ratio {
     type Error = String;
+    /// In a plan file any spelling is accepted; in a commitment (JSON) only the canonical
+    /// `"n/d"`, so that a committed plan has exactly one byte form (DRAW-SPEC §3).
     fn try_from(value: String) -> Result<Ratio, String> {
-        Ratio::parse(&value)
+        let ratio = Ratio::parse(&value)?;
+        if !super::lenient() && ratio.to_string() != value {
+            return Err(format!(
+                "ratio '{value}' is not in the canonical form '{ratio}'"
+            ));
+        }
+        Ok(ratio)
     }
 }
 
