@@ -49,32 +49,6 @@ pub fn date(value: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("'{}' is not a date in the form YYYY-MM-DD", value.trim()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalises_to_nfc_and_trims() {
-        // "é" as e + combining acute becomes the single code point.
-        assert_eq!(required("  Cafe\u{301} ").unwrap(), "Caf\u{e9}");
-        assert!(required("   ").is_err());
-        assert!(required("a\u{7}b").is_err());
-    }
-
-    #[test]
-    fn lists_split_on_both_semicolons_and_refuse_repeats() {
-        assert_eq!(list("养老服务；殡葬服务;社会组织").unwrap().len(), 3);
-        assert!(list("养老服务;;殡葬服务").is_err());
-        assert!(list("养老服务;养老服务").is_err());
-    }
-
-    #[test]
-    fn dates_are_iso() {
-        assert!(date("2026-02-30").is_err());
-        assert_eq!(date("2026-12-01").unwrap().to_string(), "2026-12-01");
-    }
-}
-
 /// Checks, without copying, that `value` is already what `required` would make of it.
 pub fn check_required(value: &str) -> Result<(), String> {
     if value.is_empty() {
@@ -102,4 +76,39 @@ pub fn check_date(value: &str) -> Result<(), String> {
         return Err(format!("'{value}' is not written YYYY-MM-DD"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_to_nfc_and_trims() {
+        // "é" as e + combining acute becomes the single code point.
+        assert_eq!(required("  Cafe\u{301} ").unwrap(), "Caf\u{e9}");
+        assert!(required("   ").is_err());
+        assert!(required("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn lists_split_on_both_semicolons_and_refuse_repeats() {
+        assert_eq!(list("养老服务；殡葬服务;社会组织").unwrap().len(), 3);
+        assert!(list("养老服务;;殡葬服务").is_err());
+        assert!(list("养老服务;养老服务").is_err());
+    }
+
+    #[test]
+    fn checks_accept_only_normal_forms() {
+        assert!(check_required("上海市").is_ok());
+        assert!(check_required(" 上海市").is_err());
+        assert!(check_required("Cafe\u{301}").is_err());
+        assert!(check_date("2026-12-05").is_ok());
+        assert!(check_date("2026-12-5").is_err());
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert!(date("2026-02-30").is_err());
+        assert_eq!(date("2026-12-01").unwrap().to_string(), "2026-12-01");
+    }
 }
