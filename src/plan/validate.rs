@@ -67,7 +67,10 @@ impl Plan {
                 Err(e) => p.0.push(format!("matters[{i}] {e}")),
             }
         }
-        p.texts("matters", &mut self.matters.clone());
+        let mut codes = HashSet::new();
+        for m in &self.matters {
+            p.check(codes.insert(m.clone()), || format!("matters lists '{m}' twice"));
+        }
         p.texts("population.sectors", &mut self.population.sectors);
         p.texts("population.entity_types", &mut self.population.entity_types);
         p.texts("population.districts", &mut self.population.districts);
