@@ -48,8 +48,8 @@ pub fn records_sha256<T: Serialize>(records: &[T]) -> String {
 }
 
 /// Writes `value` with serde_json's compact writer (canonical for this crate's bundle types).
-pub fn write<T: Serialize, W: Write>(value: &T, out: W) -> serde_json::Result<()> {
-    serde_json::to_writer(out, value)
+pub fn write<T: Serialize, W: Write>(value: &T, out: W) -> std::io::Result<()> {
+    serde_json::to_writer(out, value).map_err(std::io::Error::other)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 pub mod constraints;
 pub mod verify;
 
+use std::io::Write;
+
 use serde::{Deserialize, Serialize};
 
 use crate::canonical;
@@ -57,11 +59,11 @@ impl Bundle {
         Bundle::make_encoded(commitment, entropy).map(|(b, _)| b)
     }
 
-    /// As `make`, also returning the bundle's canonical bytes (the file to write).
+    /// As `make`, also returning the encoded snapshots (for `write_with`).
     pub fn make_encoded(
         commitment: Commitment,
         entropy: Entropy,
-    ) -> Result<(Bundle, Vec<u8>), DrawError> {
+    ) -> Result<(Bundle, Encoded), DrawError> {
         let encoded = commitment.check().map_err(DrawError::Commitment)?;
         entropy.check(&commitment.header.plan.entropy)?;
         let seed = seed(&commitment, &entropy)?;
@@ -73,32 +75,30 @@ impl Bundle {
             format: FORMAT.to_string(),
             seed: hex::encode(seed),
         };
-        let bytes = bundle.bytes_with(&encoded);
-        Ok((bundle, bytes))
+        Ok((bundle, encoded))
     }
 
-    /// The canonical bytes of the bundle, given its commitment's encoded snapshots: the
-    /// keys in RFC 8785 order, each part canonical (tests compare with a full canonicaliser).
-    pub fn bytes_with(&self, encoded: &Encoded) -> Vec<u8> {
-        let commitment = self.commitment.bytes_with(encoded);
-        let mut out = Vec::with_capacity(commitment.len() + 64 * 1024);
-        out.extend_from_slice(b"{\"commitment\":");
-        out.extend_from_slice(&commitment);
-        drop(commitment);
-        out.extend_from_slice(b",\"draw\":");
-        canonical::write(&self.draw, &mut out).expect("writing to memory");
-        out.extend_from_slice(b",\"entropy\":");
-        out.extend_from_slice(&canonical::to_vec(&self.entropy));
-        out.extend_from_slice(b",\"format\":");
-        canonical::write(&self.format, &mut out).expect("writing to memory");
-        out.extend_from_slice(b",\"seed\":");
-        canonical::write(&self.seed, &mut out).expect("writing to memory");
-        out.push(b'}');
-        out
+    /// Writes the canonical bytes of the bundle, given its commitment's encoded snapshots:
+    /// the keys in RFC 8785 order, each part canonical (tests compare with a canonicaliser).
+    pub fn write_with<W: Write>(&self, encoded: &Encoded, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"{\"commitment\":")?;
+        self.commitment.write_with(encoded, w)?;
+        w.write_all(b",\"draw\":")?;
+        canonical::write(&self.draw, &mut *w)?;
+        w.write_all(b",\"entropy\":")?;
+        w.write_all(&canonical::to_vec(&self.entropy))?;
+        w.write_all(b",\"format\":")?;
+        canonical::write(&self.format, &mut *w)?;
+        w.write_all(b",\"seed\":")?;
+        canonical::write(&self.seed, &mut *w)?;
+        w.write_all(b"}")
     }
 
     /// The canonical bytes of the bundle.
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.bytes_with(&self.commitment.snapshots.encode())
+        let mut out = Vec::new();
+        self.write_with(&self.commitment.snapshots.encode(), &mut out)
+            .expect("writing to memory");
+        out
     }
 }

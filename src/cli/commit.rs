@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::commitment::Commitment;
+use crate::commitment::{Commitment, Encoded};
 use crate::entropy::drand;
 use crate::plan::{EntropyDeclaration, Plan};
 use crate::registry;
@@ -13,7 +13,7 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 pub type Failure = (String, i32);
 
 /// Reads the plan and the directory and builds the commitment.
-pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Vec<u8>), Failure> {
+pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Encoded), Failure> {
     let text = std::fs::read_to_string(plan_path).map_err(|e| {
         (
             format!("{}: cannot read: {e}", plan_path.display()),
@@ -38,8 +38,9 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Vec<u8>)
 }
 
 pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
-    let result = make(registries, plan_path).and_then(|(commitment, bytes)| {
-        files::write_new(out, &bytes).map_err(|e| (e, EXIT_UNREADABLE))?;
+    let result = make(registries, plan_path).and_then(|(commitment, encoded)| {
+        files::write_new(out, |w| commitment.write_with(&encoded, w))
+            .map_err(|e| (e, EXIT_UNREADABLE))?;
         Ok(commitment)
     });
     let commitment = match result {

@@ -61,14 +61,14 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
             return EXIT_INVALID;
         }
     };
-    let (bundle, bytes) = match Bundle::make_encoded(commitment, entropy) {
+    let (bundle, encoded) = match Bundle::make_encoded(commitment, entropy) {
         Ok(made) => made,
         Err(e) => {
             eprintln!("{}: {e}", commitment_path.display());
             return EXIT_INVALID;
         }
     };
-    if let Err(e) = files::write_new(out, &bytes) {
+    if let Err(e) = files::write_new(out, |w| bundle.write_with(&encoded, w)) {
         eprintln!("{e}");
         return EXIT_UNREADABLE;
     }

@@ -1,13 +1,18 @@
 //! File helpers for the commands: all-or-nothing writes and JSON reads with clear errors.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-/// Writes `bytes` to `path` all or nothing (temporary file, then rename). Refuses to replace
-/// an existing file, so a commitment or bundle is never silently overwritten.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Writes `path` all or nothing (temporary file, synced, then linked into place), with
+/// `write` producing the content. Refuses to replace an existing file, so a commitment or
+/// bundle is never silently overwritten.
+pub fn write_new(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<(), String> {
     if path.exists() {
         return Err(format!(
             "{}: already exists; refusing to overwrite it",
@@ -18,18 +23,19 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), String> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile_in(dir).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-    let result = tmp
-        .1
-        .write_all(bytes)
-        .and_then(|_| tmp.1.sync_all())
-        .and_then(|_| std::fs::hard_link(&tmp.0, path))
+    let (tmp, file) =
+        tempfile_in(dir).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let result = write(&mut out)
+        .and_then(|_| out.into_inner().map_err(|e| e.into_error()))
+        .and_then(|file| file.sync_all())
+        .and_then(|_| std::fs::hard_link(&tmp, path))
         .map_err(|e| format!("{}: cannot write: {e}", path.display()));
-    let _ = std::fs::remove_file(&tmp.0);
+    let _ = std::fs::remove_file(&tmp);
     result
 }
 
-fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, File)> {
     for n in 0..1000u32 {
         let candidate = dir.join(format!(".shuangsui-{}-{n}.tmp", std::process::id()));
         match std::fs::OpenOptions::new()

@@ -80,7 +80,7 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             plan_path.display(),
             commitment_path.display()
         );
-        let (commitment, commitment_bytes) = match commit::make(registries_dir, plan_path) {
+        let (commitment, _) = match commit::make(registries_dir, plan_path) {
             Ok(made) => made,
             Err((message, code)) => {
                 eprintln!("{message}");
@@ -112,22 +112,22 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             }
         };
         let hash = commitment.hash.clone();
-        let (bundle, bundle_bytes) = match Bundle::make_encoded(commitment, entropy) {
+        let (bundle, encoded) = match Bundle::make_encoded(commitment, entropy) {
             Ok(made) => made,
             Err(e) => {
                 eprintln!("{}: {e}", plan_path.display());
                 return EXIT_INVALID;
             }
         };
-        for (path, bytes) in [
-            (&commitment_path, commitment_bytes),
-            (&bundle_path, bundle_bytes),
-        ] {
-            let _ = std::fs::remove_file(path);
-            if let Err(e) = files::write_new(path, &bytes) {
-                eprintln!("{e}");
-                return EXIT_UNREADABLE;
-            }
+        let _ = std::fs::remove_file(&commitment_path);
+        let _ = std::fs::remove_file(&bundle_path);
+        let written = files::write_new(&commitment_path, |w| {
+            bundle.commitment.write_with(&encoded, w)
+        })
+        .and_then(|_| files::write_new(&bundle_path, |w| bundle.write_with(&encoded, w)));
+        if let Err(e) = written {
+            eprintln!("{e}");
+            return EXIT_UNREADABLE;
         }
         draw::print_summary(&bundle);
         println!(

@@ -1,21 +1,29 @@
 //! The canonical bytes of the snapshots, made once and used twice: hashed into the digests
 //! (DRAW-SPEC §2.3) and written into the commitment and bundle files. Records are serialised
-//! on two threads; hashing, which is sequential by nature, follows on one.
+//! on two threads; hashing, which is sequential by nature, follows on one. The bytes are
+//! written straight to the output, never assembled into one more copy in memory.
+
+use std::io::Write;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{SnapshotDigest, SnapshotDigests, Snapshots};
 
-/// The snapshots' digests and the RFC 8785 bytes of the `snapshots` object.
+/// The snapshots' digests and their records' canonical bytes, ready to be written.
 pub struct Encoded {
     pub digests: SnapshotDigests,
-    pub json: Vec<u8>,
+    /// Per list (entities, history, officers, recusals): the serialised parts, each with
+    /// the offsets where its records end.
+    lists: [Vec<Part>; 4],
 }
 
+type Part = (Vec<u8>, Vec<usize>);
+
 /// Serialises records one after the other; returns the bytes and where each record ends.
-fn serialise<T: Serialize>(records: &[T]) -> (Vec<u8>, Vec<usize>) {
-    let mut bytes = Vec::with_capacity(records.len() * 160);
+fn serialise<T: Serialize>(records: &[T]) -> Part {
+    // Generous capacity: untouched capacity costs no memory, a reallocation costs a copy.
+    let mut bytes = Vec::with_capacity(records.len() * 256 + 64);
     let mut ends = Vec::with_capacity(records.len());
     for r in records {
         serde_json::to_writer(&mut bytes, r).expect("records serialise");
@@ -24,13 +32,12 @@ fn serialise<T: Serialize>(records: &[T]) -> (Vec<u8>, Vec<usize>) {
     (bytes, ends)
 }
 
-/// Appends the JSON array of `records` to `out` and returns their digest.
-fn list<T: Serialize + Sync>(records: &[T], out: &mut Vec<u8>) -> SnapshotDigest {
-    let half = records.len() / 2;
+/// Serialises `records` (on two threads when there are many) and computes their digest.
+fn list<T: Serialize + Sync>(records: &[T]) -> (SnapshotDigest, Vec<Part>) {
     let parts = if records.len() < 10_000 {
         vec![serialise(records)]
     } else {
-        let (a, b) = records.split_at(half);
+        let (a, b) = records.split_at(records.len() / 2);
         std::thread::scope(|s| {
             let second = s.spawn(|| serialise(b));
             let first = serialise(a);
@@ -38,42 +45,61 @@ fn list<T: Serialize + Sync>(records: &[T], out: &mut Vec<u8>) -> SnapshotDigest
         })
     };
     let mut hasher = Sha256::new();
-    out.push(b'[');
-    let mut first = true;
     for (bytes, ends) in &parts {
         let mut start = 0;
         for &end in ends {
-            let record = &bytes[start..end];
-            hasher.update(record);
+            hasher.update(&bytes[start..end]);
             hasher.update(b"\n");
+            start = end;
+        }
+    }
+    let digest = SnapshotDigest {
+        count: records.len() as u64,
+        sha256: hex::encode(hasher.finalize()),
+    };
+    (digest, parts)
+}
+
+/// Writes one list as a JSON array.
+fn write_list<W: Write>(parts: &[Part], w: &mut W) -> std::io::Result<()> {
+    w.write_all(b"[")?;
+    let mut first = true;
+    for (bytes, ends) in parts {
+        let mut start = 0;
+        for &end in ends {
             if !first {
-                out.push(b',');
+                w.write_all(b",")?;
             }
-            out.extend_from_slice(record);
+            w.write_all(&bytes[start..end])?;
             first = false;
             start = end;
         }
     }
-    out.push(b']');
-    SnapshotDigest {
-        count: records.len() as u64,
-        sha256: hex::encode(hasher.finalize()),
+    w.write_all(b"]")
+}
+
+impl Encoded {
+    /// Writes the RFC 8785 form of the `snapshots` object.
+    pub fn write_json<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for (i, name) in ["entities", "history", "officers", "recusals"]
+            .iter()
+            .enumerate()
+        {
+            let open = if i == 0 { "{" } else { "," };
+            write!(w, "{open}\"{name}\":")?;
+            write_list(&self.lists[i], w)?;
+        }
+        w.write_all(b"}")
     }
 }
 
 impl Snapshots {
-    /// Encodes every snapshot list (keys in RFC 8785 order) and computes its digest.
+    /// Encodes every snapshot list and computes its digest.
     pub fn encode(&self) -> Encoded {
-        let mut json = Vec::new();
-        json.extend_from_slice(b"{\"entities\":");
-        let entities = list(&self.entities, &mut json);
-        json.extend_from_slice(b",\"history\":");
-        let history = list(&self.history, &mut json);
-        json.extend_from_slice(b",\"officers\":");
-        let officers = list(&self.officers, &mut json);
-        json.extend_from_slice(b",\"recusals\":");
-        let recusals = list(&self.recusals, &mut json);
-        json.push(b'}');
+        let (entities, e) = list(&self.entities);
+        let (history, h) = list(&self.history);
+        let (officers, o) = list(&self.officers);
+        let (recusals, r) = list(&self.recusals);
         Encoded {
             digests: SnapshotDigests {
                 entities,
@@ -81,7 +107,7 @@ impl Snapshots {
                 officers,
                 recusals,
             },
-            json,
+            lists: [e, h, o, r],
         }
     }
 

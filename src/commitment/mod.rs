@@ -8,6 +8,7 @@ pub mod encode;
 pub mod records;
 
 use std::cmp::Ordering;
+use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
@@ -164,9 +165,9 @@ impl Commitment {
         Commitment::build_encoded(loaded.clone(), plan).map(|(c, _)| c)
     }
 
-    /// Builds the commitment and also returns its canonical bytes (the file to write).
+    /// Builds the commitment and also returns its encoded snapshots (for `write_with`).
     /// Takes the directory by value: its strings move into the snapshots.
-    pub fn build_encoded(loaded: Loaded, plan: Plan) -> Result<(Commitment, Vec<u8>), CommitError> {
+    pub fn build_encoded(loaded: Loaded, plan: Plan) -> Result<(Commitment, Encoded), CommitError> {
         let matters: Vec<MatterRecord> = plan
             .matters
             .iter()
@@ -200,27 +201,26 @@ impl Commitment {
             header,
             snapshots,
         };
-        let bytes = commitment.bytes_with(&encoded);
-        Ok((commitment, bytes))
+        Ok((commitment, encoded))
     }
 
-    /// The canonical bytes of the commitment, given its encoded snapshots.
-    pub fn bytes_with(&self, encoded: &Encoded) -> Vec<u8> {
-        let header = canonical::to_vec(&self.header);
-        let mut out = Vec::with_capacity(encoded.json.len() + header.len() + 128);
-        out.extend_from_slice(b"{\"hash\":\"");
-        out.extend_from_slice(self.hash.as_bytes());
-        out.extend_from_slice(b"\",\"header\":");
-        out.extend_from_slice(&header);
-        out.extend_from_slice(b",\"snapshots\":");
-        out.extend_from_slice(&encoded.json);
-        out.push(b'}');
-        out
+    /// Writes the canonical bytes of the commitment, given its encoded snapshots.
+    pub fn write_with<W: Write>(&self, encoded: &Encoded, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"{\"hash\":\"")?;
+        w.write_all(self.hash.as_bytes())?;
+        w.write_all(b"\",\"header\":")?;
+        w.write_all(&canonical::to_vec(&self.header))?;
+        w.write_all(b",\"snapshots\":")?;
+        encoded.write_json(w)?;
+        w.write_all(b"}")
     }
 
     /// The canonical bytes of the commitment.
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.bytes_with(&self.snapshots.encode())
+        let mut out = Vec::new();
+        self.write_with(&self.snapshots.encode(), &mut out)
+            .expect("writing to memory");
+        out
     }
 
     /// Re-derives everything a commitment states about itself: format and spec version,

@@ -69,7 +69,9 @@ impl Plan {
         }
         let mut codes = HashSet::new();
         for m in &self.matters {
-            p.check(codes.insert(m.clone()), || format!("matters lists '{m}' twice"));
+            p.check(codes.insert(m.clone()), || {
+                format!("matters lists '{m}' twice")
+            });
         }
         p.texts("population.sectors", &mut self.population.sectors);
         p.texts("population.entity_types", &mut self.population.entity_types);
