@@ -5,6 +5,7 @@
 pub mod error;
 pub mod generate;
 pub mod parse;
+pub mod split;
 pub mod table;
 pub mod validate;
 pub mod write;

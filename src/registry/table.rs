@@ -2,9 +2,9 @@
 //! to a parser that reports every bad field. Rows with errors are skipped, never half-read.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 
 use super::error::RowError;
+use super::split;
 
 /// Field access for one row, collecting the errors of every field it is asked for.
 pub struct Row<'a> {
@@ -68,15 +68,23 @@ pub fn key_form(raw: &str) -> String {
         .collect()
 }
 
+fn empty<T>() -> Table<T> {
+    Table {
+        rows: Vec::new(),
+        bad_keys: HashSet::new(),
+    }
+}
+
 /// Reads every row of `input`. `columns` must all be in the header, and nothing else may be;
-/// `key` is the column other files refer to. `errors` receives one entry per bad field or row.
-pub fn read<T, R: Read>(
+/// `key` is the column other files refer to. `errors` receives one entry per bad field or row,
+/// in line order. Large files are parsed on two threads (`split`).
+pub fn read<T: Send>(
     file: &str,
-    input: R,
+    input: &[u8],
     columns: &[&'static str],
     key: &'static str,
     errors: &mut Vec<RowError>,
-    mut parse: impl FnMut(&mut Row) -> Option<T>,
+    parse: fn(&mut Row) -> Option<T>,
 ) -> Table<T> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -94,18 +102,12 @@ pub fn read<T, R: Read>(
         Ok(h) => h.clone(),
         Err(e) => {
             header_error(errors, None, format!("cannot read the header: {e}"));
-            return Table {
-                rows: Vec::new(),
-                bad_keys: HashSet::new(),
-            };
+            return empty();
         }
     };
     if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
         header_error(errors, None, "the file is empty (no header line)".into());
-        return Table {
-            rows: Vec::new(),
-            bad_keys: HashSet::new(),
-        };
+        return empty();
     }
     let mut index = HashMap::new();
     let before = errors.len();
@@ -131,78 +133,136 @@ pub fn read<T, R: Read>(
         }
     }
     if errors.len() > before {
-        return Table {
-            rows: Vec::new(),
-            bad_keys: HashSet::new(),
-        };
+        return empty();
     }
+    let position = reader.position();
+    let body = &input[position.byte() as usize..];
+    let pieces = split::split(body, position.line(), 2);
+    let chunk = Chunk {
+        file,
+        headers: &headers,
+        index: &index,
+        key,
+        parse,
+    };
+    let results: Vec<(Table<T>, Vec<RowError>)> = if pieces.len() == 1 {
+        vec![chunk.read(&pieces[0])]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = pieces[1..]
+                .iter()
+                .map(|p| s.spawn(|| chunk.read(p)))
+                .collect();
+            let mut all = vec![chunk.read(&pieces[0])];
+            all.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("parsing thread")),
+            );
+            all
+        })
+    };
+    let mut table = empty();
+    for (part, part_errors) in results {
+        table.rows.extend(part.rows);
+        table.bad_keys.extend(part.bad_keys);
+        errors.extend(part_errors);
+    }
+    table
+}
 
-    let mut rows = Vec::new();
-    let mut bad_keys = HashSet::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                header_error(errors, None, format!("unreadable CSV: {e}"));
-                let last = errors.last_mut().expect("just pushed");
-                last.line = e.position().map(|p| p.line()).unwrap_or(line);
-                break;
+/// What every piece of a file is read with.
+struct Chunk<'a, T> {
+    file: &'a str,
+    headers: &'a csv::ByteRecord,
+    index: &'a HashMap<&'static str, usize>,
+    key: &'static str,
+    parse: fn(&mut Row) -> Option<T>,
+}
+
+impl<T> Chunk<'_, T> {
+    /// Parses the records of one piece (no header), numbering lines as in the whole file.
+    fn read(&self, piece: &split::Piece) -> (Table<T>, Vec<RowError>) {
+        let file = self.file;
+        let mut errors = Vec::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(piece.bytes);
+        let offset = piece.first_line - 1;
+        let mut rows = Vec::new();
+        let mut bad_keys = HashSet::new();
+        let mut record = csv::ByteRecord::new();
+        loop {
+            let line = reader.position().line() + offset;
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(line, |p| p.line() + offset);
+                    let reason = format!("unreadable CSV: {e}");
+                    errors.push(RowError {
+                        file: file.to_string(),
+                        line,
+                        column: None,
+                        reason,
+                    });
+                    break;
+                }
             }
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
-        if record.len() == 1 && record[0].is_empty() {
-            continue; // a blank line
-        }
-        if record.len() != headers.len() {
-            errors.push(RowError {
-                file: file.to_string(),
-                line,
-                column: None,
-                reason: format!(
+            let line = record.position().map_or(line, |p| p.line() + offset);
+            if record.len() == 1 && record[0].is_empty() {
+                continue; // a blank line
+            }
+            if record.len() != self.headers.len() {
+                let reason = format!(
                     "has {} fields, the header has {}",
                     record.len(),
-                    headers.len()
-                ),
-            });
-            continue;
-        }
-        let mut fields = Vec::with_capacity(record.len());
-        let mut bad_encoding = None;
-        for (i, raw) in record.iter().enumerate() {
-            match std::str::from_utf8(raw) {
-                Ok(s) => fields.push(s),
-                Err(_) => {
-                    bad_encoding.get_or_insert(i);
-                    fields.push("");
+                    self.headers.len()
+                );
+                errors.push(RowError {
+                    file: file.to_string(),
+                    line,
+                    column: None,
+                    reason,
+                });
+                continue;
+            }
+            let mut fields = Vec::with_capacity(record.len());
+            let mut bad_encoding = None;
+            for (i, raw) in record.iter().enumerate() {
+                match std::str::from_utf8(raw) {
+                    Ok(s) => fields.push(s),
+                    Err(_) => {
+                        bad_encoding.get_or_insert(i);
+                        fields.push("");
+                    }
+                }
+            }
+            if let Some(i) = bad_encoding {
+                errors.push(RowError {
+                    file: file.to_string(),
+                    line,
+                    column: Some(String::from_utf8_lossy(&self.headers[i]).trim().to_string()),
+                    reason: "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
+                });
+                continue;
+            }
+            let key_value = key_form(fields[self.index[self.key]]);
+            let mut row = Row {
+                file,
+                line,
+                fields,
+                index: self.index,
+                errors: &mut errors,
+            };
+            match (self.parse)(&mut row) {
+                Some(value) => rows.push(Parsed { line, value }),
+                None => {
+                    bad_keys.insert(key_value);
                 }
             }
         }
-        if let Some(i) = bad_encoding {
-            errors.push(RowError {
-                file: file.to_string(),
-                line,
-                column: Some(String::from_utf8_lossy(&headers[i]).trim().to_string()),
-                reason: "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
-            });
-            continue;
-        }
-        let mut row = Row {
-            file,
-            line,
-            fields,
-            index: &index,
-            errors,
-        };
-        let key_value = key_form(row.fields[index[key]]);
-        match parse(&mut row) {
-            Some(value) => rows.push(Parsed { line, value }),
-            None => {
-                bad_keys.insert(key_value);
-            }
-        }
+        (Table { rows, bad_keys }, errors)
     }
-    Table { rows, bad_keys }
 }

@@ -1,0 +1,58 @@
+//! Reading directory folders: large files (parsed in two pieces) report bad rows at their
+//! true line numbers, a UTF-8 BOM is accepted, and nothing is returned when any row is bad.
+
+use shuangsui::registry::{self, generate};
+
+fn write_sample(entities: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = generate::GenerateSpec {
+        entities,
+        officers: 50,
+        seed: 3,
+    };
+    registry::write::write(dir.path(), &generate::generate(&spec)).unwrap();
+    dir
+}
+
+#[test]
+fn bad_rows_in_both_halves_of_a_large_file_are_reported_at_their_lines() {
+    let dir = write_sample(60_000);
+    let path = dir.path().join("entities.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.len() > registry::split::MIN_SPLIT,
+        "large enough to be split"
+    );
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let total = lines.len();
+    // Line numbers are 1-based with the header on line 1: lines[k] is line k + 1.
+    for k in [10, total / 2 + 7, total - 1] {
+        let mut fields: Vec<&str> = lines[k].split(',').collect();
+        fields[6] = "Z"; // credit_grade
+        lines[k] = fields.join(",");
+    }
+    std::fs::write(&path, format!("\u{feff}{}\n", lines.join("\n"))).unwrap();
+    let errors = registry::load(dir.path()).unwrap_err().0;
+    let found: Vec<(u64, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.column.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (11, "credit_grade"),
+            (total as u64 / 2 + 8, "credit_grade"),
+            (total as u64, "credit_grade")
+        ]
+    );
+}
+
+#[test]
+fn a_bom_and_crlf_line_ends_are_read() {
+    let dir = write_sample(200);
+    let path = dir.path().join("officers.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    let loaded = registry::load(dir.path()).unwrap();
+    assert_eq!(loaded.directory.officers.len(), 50);
+}
