@@ -162,9 +162,14 @@ pub fn read<T: Send>(
             all
         })
     };
-    let mut table = empty();
-    for (part, part_errors) in results {
-        table.rows.extend(part.rows);
+    // Append in place: a second full-size copy of a large table would double peak memory.
+    let total: usize = results.iter().map(|(t, _)| t.rows.len()).sum();
+    let mut parts = results.into_iter();
+    let (mut table, first_errors) = parts.next().expect("at least one piece");
+    errors.extend(first_errors);
+    table.rows.reserve_exact(total - table.rows.len());
+    for (mut part, part_errors) in parts {
+        table.rows.append(&mut part.rows);
         table.bad_keys.extend(part.bad_keys);
         errors.extend(part_errors);
     }
