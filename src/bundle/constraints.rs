@@ -147,6 +147,9 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
                 if target.team[..k].contains(card) {
                     return fail(at, format!("{card} is twice on the team"));
                 }
+                if !plan.team.pool.is_empty() && !plan.team.pool.contains(&o.department) {
+                    return fail(at, format!("{card} is not of a department in team.pool"));
+                }
                 if o.status != OfficerStatus::Active
                     || o.valid_until < day
                     || !o.sectors.contains(&e.sector)

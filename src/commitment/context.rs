@@ -35,6 +35,11 @@ pub fn problems(plan: &Plan, matters: &[MatterRecord], officers: &[OfficerRecord
             problems.push(format!("team.departments: no officer belongs to '{d}'"));
         }
     }
+    for d in &plan.team.pool {
+        if !departments.contains(d.as_str()) {
+            problems.push(format!("team.pool: no officer belongs to '{d}'"));
+        }
+    }
     if let crate::plan::EntropyDeclaration::Drand { chain_hash, .. } = &plan.entropy
         && let Err(e) = crate::entropy::drand::require_known_chain(chain_hash)
     {

@@ -84,6 +84,10 @@ pub struct Team {
     /// Joint batch: each team has one officer of each of these departments, in this order.
     #[serde(default)]
     pub departments: Vec<String>,
+    /// The departments whose officers may be drawn at all (their 执法检查人员名录库);
+    /// empty: every department.
+    #[serde(default)]
+    pub pool: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

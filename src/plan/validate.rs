@@ -114,6 +114,12 @@ impl Plan {
             format!("team.size is {}: a team has at least 2 officers (执法人员不得少于两人) and at most {MAX_TEAM_SIZE}", t.size)
         });
         p.texts("team.departments", &mut t.departments);
+        p.texts("team.pool", &mut t.pool);
+        for d in &t.departments {
+            p.check(t.pool.is_empty() || t.pool.contains(d), || {
+                format!("team.departments: '{d}' is not in team.pool")
+            });
+        }
         p.check(t.departments.len() as u64 <= u64::from(t.size), || {
             format!(
                 "team.departments names {} departments but team.size is {}",

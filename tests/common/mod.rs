@@ -181,7 +181,7 @@ pub fn plan(g: &mut Gen) -> Plan {
         ]
     };
     let size = 2 + g.below(2) as u32;
-    Plan {
+    let mut plan = Plan {
         id: "P-TEST".into(),
         title: "测试".into(),
         inspection_date: date("2026-12-15"),
@@ -195,6 +195,7 @@ pub fn plan(g: &mut Gen) -> Plan {
             } else {
                 vec![]
             },
+            pool: Vec::new(),
         },
         constraints: Constraints {
             cross_district: g.chance(50),
@@ -206,7 +207,11 @@ pub fn plan(g: &mut Gen) -> Plan {
             witnesses: vec!["甲".into(), "乙".into()],
             digits: 4,
         },
+    };
+    if plan.team.departments.is_empty() && g.chance(30) {
+        plan.team.pool = vec![DEPARTMENTS[0].to_string()];
     }
+    plan
 }
 
 pub fn loaded(directory: Directory) -> Loaded {

@@ -523,9 +523,10 @@ def check_plan_shape(plan, path):
         expect_optional_int(stratum["minimum"], ptr(s_path, "minimum"))
 
     team_path = ptr(path, "team")
-    team = expect_object(plan["team"], team_path, ("departments", "size"))
+    team = expect_object(plan["team"], team_path, ("departments", "pool", "size"))
     expect_int(team["size"], ptr(team_path, "size"))
     expect_str_list(team["departments"], ptr(team_path, "departments"))
+    expect_str_list(team["pool"], ptr(team_path, "pool"))
 
     c_path = ptr(path, "constraints")
     constraints = expect_object(
@@ -635,6 +636,13 @@ def check_plan_rules(plan, path):
         raise Discrepancy(ptr(ptr(team_path, "departments"), first_repeat), "repeats an earlier department (§3.1)")
     if len(departments) > size:
         raise Discrepancy(ptr(team_path, "departments"), f"lists {len(departments)} departments for a team of {size} (§3.1)")
+    pool = plan["team"]["pool"]
+    if len(set(pool)) != len(pool):
+        first_repeat = next(i for i, d in enumerate(pool) if d in pool[:i])
+        raise Discrepancy(ptr(ptr(team_path, "pool"), first_repeat), "repeats an earlier department (§3.1)")
+    for i, department in enumerate(departments):
+        if pool and department not in pool:
+            raise Discrepancy(ptr(ptr(team_path, "departments"), i), "is not in team.pool (§3.1)")
 
     c_path = ptr(path, "constraints")
     for key in ("exclude_inspected_within_days", "no_repeat_pairing_within_days"):
@@ -688,6 +696,10 @@ def check_directory_rules(plan, header, snapshots):
     for i, department in enumerate(plan["team"]["departments"]):
         if department not in departments_with_officers:
             raise Discrepancy(ptr(dep_path, i), f"{describe(department)} has no officer in the snapshot (§3.2)")
+    pool_path = "/commitment/header/plan/team/pool"
+    for i, department in enumerate(plan["team"]["pool"]):
+        if department not in departments_with_officers:
+            raise Discrepancy(ptr(pool_path, i), f"{describe(department)} has no officer in the snapshot (§3.2)")
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -957,9 +969,15 @@ def select_targets(plan, header, snapshots, seed):
 
 
 def qualified_officers(plan, officers, sector):
-    """§6.1: status 在岗, valid_until ≥ inspection_date, sector in sectors; canonical order."""
+    """§6.1: status 在岗, valid_until ≥ inspection_date, sector in sectors, department in
+    team.pool when the pool is not empty; canonical order."""
     date = plan["inspection_date"]
-    return [o for o in officers if o["status"] == ON_DUTY and o["valid_until"] >= date and sector in o["sectors"]]
+    pool = plan["team"]["pool"]
+    return [
+        o for o in officers
+        if o["status"] == ON_DUTY and o["valid_until"] >= date and sector in o["sectors"]
+        and (not pool or o["department"] in pool)
+    ]
 
 
 def conflicts_of(plan, snapshots, entity):
@@ -1116,6 +1134,8 @@ def recheck_member(facts, entity, team, k, load, path):
         raise Discrepancy(path, f"{name} is not qualified for {describe(entity['sector'])} (§6.1)")
     if officer["valid_until"] < facts.date:
         raise Discrepancy(path, f"{name}'s card expires before the inspection date (§6.1)")
+    if facts.team["pool"] and officer["department"] not in facts.team["pool"]:
+        raise Discrepancy(path, f"{name} is not of a department in team.pool (§6.1)")
     if (card, entity["uscc"]) in facts.recusals:
         raise Discrepancy(path, f"{name} has a recusal for this entity (§6.1)")
     if facts.constraints["cross_district"] and officer["district"] == entity["district"]:
