@@ -17,7 +17,11 @@ fn sample_reproduces_the_shipped_bundles() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(stdout.matches("PASS").count(), 4, "{stdout}");
     let shipped = root.join("registries/shanghai/bundles");
     let mut compared = 0;
@@ -25,7 +29,11 @@ fn sample_reproduces_the_shipped_bundles() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap();
         let made = std::fs::read(out.path().join(name)).unwrap();
-        assert!(made == std::fs::read(&path).unwrap(), "{} differs from the sample's output", path.display());
+        assert!(
+            made == std::fs::read(&path).unwrap(),
+            "{} differs from the sample's output",
+            path.display()
+        );
         compared += 1;
     }
     assert_eq!(compared, 8, "four commitments and four bundles are shipped");
