@@ -4,12 +4,15 @@
 
 pub mod reference;
 mod rules;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 
 use crate::commitment::Commitment;
 
-use super::seed::Key;
+use super::seed::{Key, stream_key};
+use super::stream::Stream;
 
 /// Why a target has no team: the first slot that had no candidate, and how many officers
 /// remained after each filter for that slot (DRAW-SPEC §6.3).
@@ -32,5 +35,10 @@ pub type Staffing = Result<Vec<u32>, Unstaffed>;
 
 /// Assigns teams to `targets` (entity indices in global draw order).
 pub fn assign(c: &Commitment, seed: &Key, targets: &[u32]) -> Vec<Staffing> {
-    reference::assign(c, seed, targets)
+    assign_with(c, &mut Stream::new(&stream_key(seed, "teams")), targets)
+}
+
+/// `assign`, reading the given stream (tests compare the words it used).
+pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) -> Vec<Staffing> {
+    reference::assign_with(c, stream, targets)
 }

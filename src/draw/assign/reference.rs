@@ -45,8 +45,12 @@ pub(super) fn unstaffed(
 /// Assigns teams to `targets` (entity indices in global draw order), listing every slot's
 /// candidates. Same result as `super::assign`, much slower.
 pub fn assign(c: &Commitment, seed: &Key, targets: &[u32]) -> Vec<Staffing> {
+    assign_with(c, &mut Stream::new(&stream_key(seed, "teams")), targets)
+}
+
+/// The reference `assign`, reading the given stream.
+pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) -> Vec<Staffing> {
     let rules = Rules::new(c);
-    let mut stream = Stream::new(&stream_key(seed, "teams"));
     let mut load = vec![0u32; c.snapshots.officers.len()];
     let mut candidates: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(targets.len());
