@@ -93,9 +93,12 @@ impl<'a> Rules<'a> {
 
     /// Qualified officers for the entity's sector, canonical order.
     pub(crate) fn qualified(&self, e: &EntityRecord) -> &[u32] {
-        self.by_sector
-            .get(e.sector.as_str())
-            .map_or(&[], Vec::as_slice)
+        self.qualified_in(&e.sector)
+    }
+
+    /// Qualified officers for `sector`, canonical order.
+    pub(super) fn qualified_in(&self, sector: &str) -> &[u32] {
+        self.by_sector.get(sector).map_or(&[], Vec::as_slice)
     }
 
     /// The per-target facts the conflict test needs.
