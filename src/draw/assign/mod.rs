@@ -50,7 +50,7 @@ pub fn assign(c: &Commitment, seed: &Key, targets: &[u32]) -> Vec<Staffing> {
 
 /// `assign`, reading the given stream (tests compare the words it used).
 pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) -> Vec<Staffing> {
-    let rules = Rules::new(c);
+    let rules = Rules::for_targets(c, targets);
     let mut load = vec![0u32; c.snapshots.officers.len()];
     let mut pools = Pools::new(c.snapshots.officers.len());
     // Pool positions counted by the trees that are not candidates: team members, conflicts.

@@ -2,7 +2,7 @@
 //! canonical order, each entity's conflicts, and officers' districts and departments
 //! interned as numbers. Both the fast assignment and the reference read them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::commitment::{Commitment, EntityRecord};
 use crate::domain::OfficerStatus;
@@ -34,7 +34,20 @@ fn intern<'a>(ids: &mut HashMap<&'a str, u32>, key: &'a str) -> u32 {
 }
 
 impl<'a> Rules<'a> {
+    /// The facts, with the conflicts of every entity.
     pub(crate) fn new(c: &'a Commitment) -> Rules<'a> {
+        Rules::build(c, None)
+    }
+
+    /// The facts, with the conflicts of the `targets` (entity indices) only: the others are
+    /// never looked up, and most past inspections are of entities not drawn.
+    pub(super) fn for_targets(c: &'a Commitment, targets: &[u32]) -> Rules<'a> {
+        let entities = &c.snapshots.entities;
+        let wanted = targets.iter().map(|&t| entities[t as usize].uscc.as_str());
+        Rules::build(c, Some(wanted.collect()))
+    }
+
+    fn build(c: &'a Commitment, wanted: Option<HashSet<&str>>) -> Rules<'a> {
         let plan = &c.header.plan;
         let day = plan.inspection_date.format("%Y-%m-%d").to_string();
         let officers = &c.snapshots.officers;
@@ -60,12 +73,14 @@ impl<'a> Rules<'a> {
                 conflicts.entry(uscc).or_default().push(i);
             }
         };
-        for r in &c.snapshots.recusals {
+        let wanted = |uscc: &str| wanted.as_ref().is_none_or(|w| w.contains(uscc));
+        for r in c.snapshots.recusals.iter().filter(|r| wanted(&r.uscc)) {
             add(&r.uscc, &r.card_no);
         }
         if let Some(days) = plan.constraints.no_repeat_pairing_within_days {
             let cutoff = days_before(plan.inspection_date, days);
-            for h in c.snapshots.history.iter().filter(|h| h.date > cutoff) {
+            let recent = c.snapshots.history.iter().filter(|h| h.date > cutoff);
+            for h in recent.filter(|h| wanted(&h.uscc)) {
                 for card in &h.officers {
                     add(&h.uscc, card);
                 }
