@@ -2,7 +2,7 @@
 //! fast `assign` gives exactly the reference's result (same teams, same unstaffed counts).
 //!
 //! ```text
-//! cargo run --release --example assign_timing                          # 10^6 entities, 5,000 officers, seed 1
+//! cargo run --release --example assign_timing        # 10^6 entities, 5,000 officers, seed 1
 //! cargo run --release --example assign_timing -- ENTITIES OFFICERS SEED
 //! ```
 //! The plan is `benches/plan.toml`. Exits 1 if the two assignments differ.
