@@ -5,8 +5,8 @@
 //! The candidates are never listed: `pools` keeps, per sector and slot department, the
 //! qualified officers with order-statistics trees over who is under the cap, so a slot's
 //! candidate count and its j-th candidate (canonical order) cost a few tree walks. The
-//! result, including every word read from the stream, is that of `reference::assign`,
-//! which lists them; an unstaffed target's counts come from the reference's scan.
+//! result, including every word read from the stream, and the counts of an unstaffed
+//! target, are those of `reference::assign`, which lists them.
 
 mod fenwick;
 mod pools;
@@ -83,7 +83,14 @@ pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) 
             excluded.dedup();
             let count = pool.count(minus) - excluded.len() as u32;
             if count == 0 {
-                failed = Some(reference::unstaffed(&rules, e, &target, &team, slot));
+                let (qualified, after_conflicts) =
+                    pool.unstaffed_counts(&rules, &team, &target, &mut excluded);
+                failed = Some(Unstaffed {
+                    after_conflicts,
+                    department: rules.departments.get(slot).cloned(),
+                    qualified,
+                    slot: slot as u64,
+                });
                 break;
             }
             let j = stream.below(u64::from(count)) as u32;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::fenwick::Fenwick;
-use super::rules::Rules;
+use super::rules::{Rules, Target};
 
 /// One sector's (and department's) qualified officers and their under-cap counts.
 pub(super) struct Pool {
@@ -22,12 +22,18 @@ pub(super) struct Pool {
     /// Indexed by district id (empty without cross_district): 1 at each position whose
     /// officer is of that district and under the cap.
     by_district: Vec<Option<Fenwick>>,
+    /// Indexed by district id: the positions whose officer is of that district, cap or not.
+    district_sizes: Vec<u32>,
 }
 
 impl Pool {
     fn new(rules: &Rules, members: Vec<u32>, load: &[u32]) -> Pool {
         let counted = |o: u32| u32::from(rules.under_cap(load[o as usize]));
         let under_cap = Fenwick::new(members.iter().map(|&o| counted(o)));
+        let mut district_sizes = vec![0; rules.district_ids.len()];
+        for &o in &members {
+            district_sizes[rules.officer_district[o as usize] as usize] += 1;
+        }
         let mut by_district = Vec::new();
         if rules.cross_district {
             by_district.resize(rules.district_ids.len(), None);
@@ -46,6 +52,7 @@ impl Pool {
             members,
             under_cap,
             by_district,
+            district_sizes,
         }
     }
 
@@ -81,6 +88,42 @@ impl Pool {
             k += 1;
         }
         self.under_cap.select(minus, k)
+    }
+
+    /// The counts of DRAW-SPEC §6.3 for a slot of this pool with no candidate, which
+    /// ignore the cap: `qualified`, the positions not on the `team`, and `after_conflicts`,
+    /// those also free of the cross-district rule and of the target's conflicts. `scratch`
+    /// is working space.
+    pub(super) fn unstaffed_counts(
+        &self,
+        rules: &Rules,
+        team: &[u32],
+        target: &Target,
+        scratch: &mut Vec<usize>,
+    ) -> (u64, u64) {
+        let on_team: usize = team.iter().map(|&o| self.positions(o).len()).sum();
+        let same_district =
+            |o: u32| rules.cross_district && rules.officer_district[o as usize] == target.district;
+        let of_district = if rules.cross_district {
+            let sizes = self.district_sizes.get(target.district as usize);
+            sizes.copied().unwrap_or(0) as usize
+        } else {
+            0
+        };
+        // Positions outside the target's district that are on the team or in conflict.
+        scratch.clear();
+        for &o in team.iter().chain(target.conflicts) {
+            if !same_district(o) {
+                scratch.extend(self.positions(o));
+            }
+        }
+        scratch.sort_unstable();
+        scratch.dedup();
+        let n = self.members.len();
+        (
+            (n - on_team) as u64,
+            (n - of_district - scratch.len()) as u64,
+        )
     }
 
     /// Officer `o` reached the cap: clear their positions.

@@ -1,46 +1,14 @@
 //! The straightforward team assignment, kept as the executable reading of DRAW-SPEC §6.2:
 //! for every slot it lists the candidates explicitly and picks one. It is slow (a scan of
 //! every qualified officer per slot) and is used only to check the fast `assign` against it
-//! (tests and `examples/assign_timing.rs`). It also supplies the counts of an unstaffed
-//! target, which the fast path computes the same way.
+//! (tests and `examples/assign_timing.rs`).
 
-use crate::commitment::{Commitment, EntityRecord};
+use crate::commitment::Commitment;
 
-use super::rules::{Rules, Target};
+use super::rules::Rules;
 use super::{Staffing, Unstaffed};
 use crate::draw::seed::{Key, stream_key};
 use crate::draw::stream::Stream;
-
-/// Why `slot` of target `e` has no candidate: the counts of DRAW-SPEC §6.3, by a scan of the
-/// sector's qualified officers (`team` are the officers already picked for this target).
-pub(super) fn unstaffed(
-    rules: &Rules,
-    e: &EntityRecord,
-    target: &Target,
-    team: &[u32],
-    slot: usize,
-) -> Unstaffed {
-    let department = rules.slot_departments.get(slot).copied();
-    let qualified: Vec<u32> = rules
-        .qualified(e)
-        .iter()
-        .copied()
-        .filter(|i| {
-            !team.contains(i)
-                && department.is_none_or(|d| rules.officer_department[*i as usize] == d)
-        })
-        .collect();
-    let after_conflicts = qualified
-        .iter()
-        .filter(|i| rules.free_of_conflict(**i, target))
-        .count();
-    Unstaffed {
-        after_conflicts: after_conflicts as u64,
-        department: rules.departments.get(slot).cloned(),
-        qualified: qualified.len() as u64,
-        slot: slot as u64,
-    }
-}
 
 /// Assigns teams to `targets` (entity indices in global draw order), listing every slot's
 /// candidates. Same result as `super::assign`, much slower.
@@ -72,7 +40,18 @@ pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) 
                     && rules.free_of_conflict(*i, &target)
             }));
             if candidates.is_empty() {
-                failed = Some(unstaffed(&rules, e, &target, &team, slot));
+                let qualified: Vec<u32> =
+                    rules.qualified(e).iter().copied().filter(in_slot).collect();
+                let after_conflicts = qualified
+                    .iter()
+                    .filter(|i| rules.free_of_conflict(**i, &target))
+                    .count();
+                failed = Some(Unstaffed {
+                    after_conflicts: after_conflicts as u64,
+                    department: rules.departments.get(slot).cloned(),
+                    qualified: qualified.len() as u64,
+                    slot: slot as u64,
+                });
                 break;
             }
             let pick = candidates[stream.below(candidates.len() as u64) as usize];
