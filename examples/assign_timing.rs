@@ -3,9 +3,10 @@
 //!
 //! ```text
 //! cargo run --release --example assign_timing        # 10^6 entities, 5,000 officers, seed 1
-//! cargo run --release --example assign_timing -- ENTITIES OFFICERS SEED
+//! cargo run --release --example assign_timing -- ENTITIES OFFICERS SEED [CAP]
 //! ```
-//! The plan is `benches/plan.toml`. Exits 1 if the two assignments differ.
+//! The plan is `benches/plan.toml`; CAP replaces its `max_targets_per_officer` (a small cap,
+//! such as 2, leaves most targets unstaffed). Exits 1 if the two assignments differ.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -44,19 +45,17 @@ fn main() -> ExitCode {
                 .expect("ENTITIES OFFICERS SEED are numbers")
         })
         .collect();
-    let spec = match args[..] {
-        [] => GenerateSpec {
-            entities: 1_000_000,
-            officers: 5_000,
-            seed: 1,
-        },
-        [entities, officers, seed] => GenerateSpec {
-            entities: entities as usize,
-            officers: officers as usize,
-            seed,
-        },
+    let spec = |entities: u64, officers: u64, seed| GenerateSpec {
+        entities: entities as usize,
+        officers: officers as usize,
+        seed,
+    };
+    let (spec, cap) = match args[..] {
+        [] => (spec(1_000_000, 5_000, 1), None),
+        [entities, officers, seed] => (spec(entities, officers, seed), None),
+        [entities, officers, seed, cap] => (spec(entities, officers, seed), Some(cap as u32)),
         _ => {
-            eprintln!("usage: assign_timing [ENTITIES OFFICERS SEED]");
+            eprintln!("usage: assign_timing [ENTITIES OFFICERS SEED [CAP]]");
             return ExitCode::FAILURE;
         }
     };
@@ -65,13 +64,17 @@ fn main() -> ExitCode {
         directory: generate(&spec),
         sources: vec![],
     };
-    let plan = Plan::from_toml("benches/plan.toml", PLAN).expect("the bench plan is valid");
+    let mut plan = Plan::from_toml("benches/plan.toml", PLAN).expect("the bench plan is valid");
+    if cap.is_some() {
+        plan.constraints.max_targets_per_officer = cap;
+    }
     let c = Commitment::build(&loaded, plan).expect("the bench plan commits");
     println!(
-        "{} entities, {} officers (seed {}): generated and committed in {:.2?}",
+        "{} entities, {} officers (seed {}), cap {:?}: generated and committed in {:.2?}",
         spec.entities,
         spec.officers,
         spec.seed,
+        c.header.plan.constraints.max_targets_per_officer,
         start.elapsed()
     );
     let seed = [7u8; 32];
