@@ -61,6 +61,7 @@ pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
     );
     eprintln!("publish this commitment hash before the entropy exists:");
     println!("{}", commitment.hash);
+    super::release_at_exit(commitment);
     EXIT_OK
 }
 

@@ -74,6 +74,7 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
     }
     print_summary(&bundle);
     println!("wrote {}", out.display());
+    super::release_at_exit((bundle, encoded));
     EXIT_OK
 }
 

@@ -27,7 +27,9 @@ pub fn run(path: &Path, expect: Option<&str>) -> i32 {
         );
         return EXIT_INVALID;
     }
-    match bundle::verify(&bundle) {
+    let outcome = bundle::verify(&bundle);
+    super::release_at_exit(bundle);
+    match outcome {
         Ok(s) => {
             println!(
                 "PASS plan {}: commitment {}, seed {}, {} entities, {} strata, {} targets, {} unstaffed",

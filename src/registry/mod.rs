@@ -72,10 +72,6 @@ fn source(name: &str, bytes: &[u8], rows: usize) -> SourceFile {
     }
 }
 
-fn values<T>(table: table::Table<T>) -> Vec<T> {
-    table.rows.into_iter().map(|p| p.value).collect()
-}
-
 /// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
 /// or every problem found is returned (all bad rows of all files, not only the first).
 pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
@@ -128,29 +124,30 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         parse::inspection,
     );
 
-    validate::unique(
+    let entity_keys = validate::unique(
         f.entities,
         "uscc",
-        &entities.rows,
+        &entities,
         |e| e.uscc.as_str(),
         &mut errors,
     );
-    validate::unique(
+    let officer_keys = validate::unique(
         f.officers,
         "card_no",
-        &officers.rows,
+        &officers,
         |o| &o.card_no,
         &mut errors,
     );
-    validate::unique(f.matters, "code", &matters.rows, |m| &m.code, &mut errors);
+    let matter_keys = validate::unique(f.matters, "code", &matters, |m| &m.code, &mut errors);
     let tables = validate::Tables {
-        entities: &entities,
-        officers: &officers,
-        matters: &matters,
-        recusals: &recusals.rows,
-        history: &history.rows,
+        entities: validate::Known(&entity_keys, &entities.bad_keys),
+        officers: validate::Known(&officer_keys, &officers.bad_keys),
+        matters: validate::Known(&matter_keys, &matters.bad_keys),
+        recusals: &recusals,
+        history: &history,
     };
     validate::references(f, &tables, &mut errors);
+    drop((entity_keys, officer_keys, matter_keys));
 
     if !errors.is_empty() {
         let order = |e: &RowError| {
@@ -171,11 +168,11 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
     ];
     Ok(Loaded {
         directory: Directory {
-            entities: values(entities),
-            officers: values(officers),
-            matters: values(matters),
-            recusals: values(recusals),
-            history: values(history),
+            entities: entities.rows,
+            officers: officers.rows,
+            matters: matters.rows,
+            recusals: recusals.rows,
+            history: history.rows,
         },
         sources,
     })

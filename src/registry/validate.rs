@@ -3,10 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
+use crate::domain::{Inspection, Recusal};
 
 use super::error::RowError;
-use super::table::{Parsed, Table, key_form};
+use super::table::{Table, key_form};
 
 fn error(file: &str, line: u64, column: &str, reason: String) -> RowError {
     RowError {
@@ -17,104 +17,84 @@ fn error(file: &str, line: u64, column: &str, reason: String) -> RowError {
     }
 }
 
-/// Reports every key seen before, naming the line of its first appearance.
+/// The key of every good row, with its line.
+pub type Keys<'a> = HashMap<&'a str, u64>;
+
+/// Reports every key seen before, naming the line of its first appearance; returns the keys.
 pub fn unique<'a, T>(
     file: &str,
     column: &str,
-    rows: &'a [Parsed<T>],
+    table: &'a Table<T>,
     key: impl Fn(&'a T) -> &'a str,
     errors: &mut Vec<RowError>,
-) {
-    let mut first: HashMap<&str, u64> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let k = key(&row.value);
-        if let Some(line) = first.get(k) {
+) -> Keys<'a> {
+    let mut first: Keys = HashMap::with_capacity(table.rows.len());
+    for (row, &line) in table.rows.iter().zip(&table.lines) {
+        let k = key(row);
+        if let Some(earlier) = first.get(k) {
             errors.push(error(
                 file,
-                row.line,
+                line,
                 column,
-                format!("'{k}' duplicates line {line}"),
+                format!("'{k}' duplicates line {earlier}"),
             ));
         } else {
-            first.insert(k, row.line);
+            first.insert(k, line);
         }
     }
+    first
 }
 
-/// The parsed tables of one directory, for cross-checks.
+/// What other files may refer to, for cross-checks.
 pub struct Tables<'a> {
-    pub entities: &'a Table<Entity>,
-    pub officers: &'a Table<Officer>,
-    pub matters: &'a Table<Matter>,
-    pub recusals: &'a [Parsed<Recusal>],
-    pub history: &'a [Parsed<Inspection>],
+    pub entities: Known<'a>,
+    pub officers: Known<'a>,
+    pub matters: Known<'a>,
+    pub recusals: &'a Table<Recusal>,
+    pub history: &'a Table<Inspection>,
 }
 
 /// The keys of a table: those of good rows, and those of rows already reported as bad.
-struct Known<'a>(&'a HashSet<&'a str>, &'a HashSet<String>);
+pub struct Known<'a>(pub &'a Keys<'a>, pub &'a HashSet<String>);
 
 impl Known<'_> {
     fn contains(&self, key: &str) -> bool {
-        self.0.contains(key) || self.1.contains(&key_form(key))
+        self.0.contains_key(key) || self.1.contains(&key_form(key))
     }
 }
 
 pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowError>) {
     // A reference to a row that is itself bad was reported with that row: not again here.
-    let entity_keys: HashSet<&str> = t
-        .entities
-        .rows
-        .iter()
-        .map(|r| r.value.uscc.as_str())
-        .collect();
-    let officer_keys: HashSet<&str> = t
-        .officers
-        .rows
-        .iter()
-        .map(|r| r.value.card_no.as_str())
-        .collect();
-    let matter_keys: HashSet<&str> = t
-        .matters
-        .rows
-        .iter()
-        .map(|r| r.value.code.as_str())
-        .collect();
-    let entities = Known(&entity_keys, &t.entities.bad_keys);
-    let officers = Known(&officer_keys, &t.officers.bad_keys);
-    let matters = Known(&matter_keys, &t.matters.bad_keys);
-
+    let (entities, officers, matters) = (&t.entities, &t.officers, &t.matters);
     let mut pairs = HashMap::new();
-    for r in t.recusals {
-        if !officers.contains(r.value.card_no.as_str()) {
-            let reason = format!("officer '{}' is not in {}", r.value.card_no, files.officers);
-            errors.push(error(files.recusals, r.line, "card_no", reason));
+    for (r, &line) in t.recusals.rows.iter().zip(&t.recusals.lines) {
+        if !officers.contains(r.card_no.as_str()) {
+            let reason = format!("officer '{}' is not in {}", r.card_no, files.officers);
+            errors.push(error(files.recusals, line, "card_no", reason));
         }
-        if !entities.contains(r.value.uscc.as_str()) {
-            let reason = format!("entity '{}' is not in {}", r.value.uscc, files.entities);
-            errors.push(error(files.recusals, r.line, "uscc", reason));
+        if !entities.contains(r.uscc.as_str()) {
+            let reason = format!("entity '{}' is not in {}", r.uscc, files.entities);
+            errors.push(error(files.recusals, line, "uscc", reason));
         }
-        let key = (r.value.card_no.as_str(), r.value.uscc.as_str());
-        if let Some(line) = pairs.insert(key, r.line) {
+        let key = (r.card_no.as_str(), r.uscc.as_str());
+        if let Some(line) = pairs.insert(key, line) {
             let reason = format!("the same officer and entity are declared at line {line}");
-            errors.push(error(files.recusals, r.line, "uscc", reason));
+            errors.push(error(files.recusals, line, "uscc", reason));
         }
     }
-    for h in t.history {
-        if !entities.contains(h.value.uscc.as_str()) {
-            let reason = format!("entity '{}' is not in {}", h.value.uscc, files.entities);
-            errors.push(error(files.history, h.line, "uscc", reason));
+    for (h, &line) in t.history.rows.iter().zip(&t.history.lines) {
+        if !entities.contains(h.uscc.as_str()) {
+            let reason = format!("entity '{}' is not in {}", h.uscc, files.entities);
+            errors.push(error(files.history, line, "uscc", reason));
         }
-        if !matters.contains(h.value.matter_code.as_str()) {
-            let reason = format!(
-                "matter '{}' is not in {}",
-                h.value.matter_code, files.matters
-            );
-            errors.push(error(files.history, h.line, "matter_code", reason));
+        if !matters.contains(h.matter_code.as_str()) {
+            let reason = format!("matter '{}' is not in {}", h.matter_code, files.matters);
+            errors.push(error(files.history, line, "matter_code", reason));
         }
-        for card in &h.value.officers {
+        for card in &h.officers {
             if !officers.contains(card.as_str()) {
                 let reason = format!("officer '{card}' is not in {}", files.officers);
-                errors.push(error(files.history, h.line, "officers", reason));
+                errors.push(error(files.history, line, "officers", reason));
             }
         }
     }

@@ -61,7 +61,8 @@ impl<'a> Rules<'a> {
             officer_district.push(intern(&mut district_ids, &o.district));
             officer_department.push(intern(&mut department_ids, &o.department));
             card_index.insert(o.card_no.as_str(), i as u32);
-            if o.status == OfficerStatus::Active && o.valid_until >= day {
+            let in_pool = plan.team.pool.is_empty() || plan.team.pool.contains(&o.department);
+            if o.status == OfficerStatus::Active && o.valid_until >= day && in_pool {
                 for s in &o.sectors {
                     by_sector.entry(s.as_str()).or_default().push(i as u32);
                 }

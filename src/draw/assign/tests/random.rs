@@ -244,6 +244,7 @@ pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
         team: Team {
             size: s.size,
             departments: departments(s, g),
+            pool: Vec::new(),
         },
         constraints: Constraints {
             cross_district: s.cross_district,
