@@ -2,28 +2,32 @@
 
 use std::path::Path;
 
+use crate::domain::Directory;
 use crate::registry::{self, generate};
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 
+/// "N entities, N officers, …" for a one-line summary.
+fn counts(d: &Directory) -> String {
+    format!(
+        "{} entities, {} officers, {} matters, {} recusals, {} past inspections",
+        d.entities.len(),
+        d.officers.len(),
+        d.matters.len(),
+        d.recusals.len(),
+        d.history.len()
+    )
+}
+
 pub fn check(dir: &Path) -> i32 {
     match registry::load(dir) {
         Ok(loaded) => {
-            let d = &loaded.directory;
-            println!(
-                "OK {}: {} entities, {} officers, {} matters, {} recusals, {} past inspections",
-                dir.display(),
-                d.entities.len(),
-                d.officers.len(),
-                d.matters.len(),
-                d.recusals.len(),
-                d.history.len()
-            );
+            println!("OK {}: {}", dir.display(), counts(&loaded.directory));
             EXIT_OK
         }
         Err(errors) => {
             for e in &errors.0 {
-                eprintln!("{}", e);
+                eprintln!("{e}");
             }
             eprintln!("{} problem(s) in {}", errors.0.len(), dir.display());
             EXIT_INVALID
@@ -40,15 +44,7 @@ pub fn generate(entities: usize, officers: usize, seed: u64, out: &Path) -> i32 
     let directory = generate::generate(&spec);
     match registry::write::write(out, &directory) {
         Ok(()) => {
-            println!(
-                "wrote {}: {} entities, {} officers, {} matters, {} recusals, {} past inspections",
-                out.display(),
-                directory.entities.len(),
-                directory.officers.len(),
-                directory.matters.len(),
-                directory.recusals.len(),
-                directory.history.len()
-            );
+            println!("wrote {}: {}", out.display(), counts(&directory));
             EXIT_OK
         }
         Err(e) => {
