@@ -35,7 +35,15 @@ pub fn check(dir: &Path) -> i32 {
     }
 }
 
+/// The largest directory `generate` writes: far beyond any real regulator, and still
+/// within the generator's distinct-code range and a machine's memory.
+pub const MAX_GENERATED_ENTITIES: usize = 20_000_000;
+
 pub fn generate(entities: usize, officers: usize, seed: u64, out: &Path) -> i32 {
+    if entities > MAX_GENERATED_ENTITIES || officers > MAX_GENERATED_ENTITIES {
+        eprintln!("--entities and --officers may be at most {MAX_GENERATED_ENTITIES}");
+        return EXIT_UNREADABLE;
+    }
     let spec = generate::GenerateSpec {
         entities,
         officers,
