@@ -294,3 +294,18 @@ fn an_invalid_plan_is_refused_with_every_problem_named() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn integers_beyond_what_json_writes_exactly_are_refused() {
+    let run = Run::new();
+    let plan = std::fs::read_to_string(common::fixture("mini/plan.toml")).unwrap();
+    let big = plan.replace("minimum = 2", "minimum = 9007199254740993");
+    std::fs::write(run.file("plan.toml"), big).unwrap();
+    let out = run.commit(&run.file("plan.toml"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("strata[0].minimum must be at most 9007199254740991"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -10,6 +10,9 @@ use super::{EntropyDeclaration, Plan};
 
 /// Most officers a team may have.
 pub const MAX_TEAM_SIZE: u32 = 10;
+/// Largest integer a committed plan may hold: RFC 8785 writes integers exactly only up to
+/// 2^53 − 1 (DRAW-SPEC conventions).
+pub const MAX_INTEGER: u64 = (1 << 53) - 1;
 /// Longest look-back window, in days.
 pub const MAX_WINDOW_DAYS: u32 = 3660;
 
@@ -169,7 +172,9 @@ impl Plan {
                     chain_hash.len() == 64 && chain_hash.bytes().all(|b| b.is_ascii_hexdigit()),
                     || "entropy.chain_hash must be 64 hexadecimal digits".into(),
                 );
-                p.check(*round >= 1, || "entropy.round must be at least 1".into());
+                p.check((1..=MAX_INTEGER).contains(round), || {
+                    format!("entropy.round must be between 1 and {MAX_INTEGER}")
+                });
             }
         }
         if p.0.is_empty() { Ok(self) } else { Err(p.0) }
