@@ -110,6 +110,11 @@ impl Plan {
             p.check(s.count != Some(0), || {
                 format!("{at}.count must be at least 1")
             });
+            for (field, value) in [("count", s.count), ("minimum", s.minimum)] {
+                p.check(value.is_none_or(|v| v <= MAX_INTEGER), || {
+                    format!("{at}.{field} must be at most {MAX_INTEGER}")
+                });
+            }
         }
 
         let t = &mut self.team;
