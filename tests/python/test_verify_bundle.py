@@ -211,8 +211,12 @@ class MiniBundleTest(unittest.TestCase):
     def test_cli_float_and_duplicate_key_fail(self):
         with open(MINI_BUNDLE, encoding="utf-8") as f:
             text = f.read()
+        # The plan's team object as the canonical file writes it; "size" is its last key (sorted),
+        # so "…,"size":2}" becomes "…,"size":2.0}" whatever the other fields of the team are.
+        team = vb.canonical_json(load_mini()["commitment"]["header"]["plan"]["team"]).decode("utf-8")
+        self.assertTrue(re.fullmatch(r'\{.*"size":[0-9]+\}', team), team)
         cases = {
-            '"departments":[],"size":2}': ('"departments":[],"size":2.0}', "/commitment/header/plan/team/size"),
+            team: (team[:-1] + ".0}", "/commitment/header/plan/team/size"),
             '"format":"shuangsui-bundle/1"': ('"format":"shuangsui-bundle/1","format":"shuangsui-bundle/1"', "/format"),
         }
         with tempfile.TemporaryDirectory() as tmp:
@@ -365,6 +369,13 @@ class TamperTest(unittest.TestCase):
         sys.stderr.write(f"\n  retype/remove: {cases} cases, all FAIL\n")
 
     def test_swapped_order_fails(self):
+        # a team of at least two members (which targets are staffed depends on the draw)
+        staffed = next(
+            ("draw", "strata", i, "targets", j, "team")
+            for i, stratum in enumerate(load_mini()["draw"]["strata"])
+            for j, target in enumerate(stratum["targets"])
+            if len(target["team"]) >= 2
+        )
         swaps = {
             "two targets": ("draw", "strata", 0, "targets"),
             "two entities": ("commitment", "snapshots", "entities"),
@@ -372,7 +383,7 @@ class TamperTest(unittest.TestCase):
             "two recusals": ("commitment", "snapshots", "recusals"),
             "two history records": ("commitment", "snapshots", "history"),
             "two strata of the draw": ("draw", "strata"),
-            "two team members": ("draw", "strata", 0, "targets", 0, "team"),
+            "two team members": staffed,
             "two witness contributions": ("entropy", "ceremony", "contributions"),
             "two matters of the header": ("commitment", "header", "matters"),
         }
@@ -449,62 +460,341 @@ class DrandPathTest(unittest.TestCase):
             self.assertTrue(out.startswith("FAIL /entropy/drand/round: "), out)
 
 
+class MiniFacts:
+    """What the rules of §5 and §6 say about a bundle's own draw, worked out here (with datetime,
+    not with the verifier's helpers) so that the re-check cases below can be derived from
+    whatever the bundle happens to draw instead of being pinned to particular targets."""
+
+    def __init__(self, bundle):
+        header = bundle["commitment"]["header"]
+        snapshots = bundle["commitment"]["snapshots"]
+        self.bundle = bundle
+        self.plan = header["plan"]
+        self.date = datetime.date.fromisoformat(self.plan["inspection_date"])
+        self.constraints = self.plan["constraints"]
+        self.entities = {e["uscc"]: e for e in snapshots["entities"]}
+        self.officers = {o["card_no"]: o for o in snapshots["officers"]}
+        self.recusals = {(r["card_no"], r["uscc"]) for r in snapshots["recusals"]}
+        self.history = snapshots["history"]
+        self.sectors = set(self.plan["population"]["sectors"]) or {m["sector"] for m in header["matters"]}
+
+    def cutoff(self, days):
+        return self.date - datetime.timedelta(days=days)
+
+    def targets(self):
+        """(path, target, entity) of every target, in global draw order (§6.2)."""
+        for i, stratum in enumerate(self.bundle["draw"]["strata"]):
+            for j, target in enumerate(stratum["targets"]):
+                yield ("draw", "strata", i, "targets", j), target, self.entities[target["uscc"]]
+
+    def staffed(self):
+        return [(path, target, entity) for path, target, entity in self.targets() if target["unstaffed"] is None]
+
+    def drawn(self):
+        return {target["uscc"] for _, target, _ in self.targets()}
+
+    def in_population(self, entity, statuses=None):
+        """§5.2 without the grade (statuses: the plan's, unless given)."""
+        population = self.plan["population"]
+        return (
+            entity["sector"] in self.sectors
+            and (not population["entity_types"] or entity["type"] in population["entity_types"])
+            and (not population["districts"] or entity["district"] in population["districts"])
+            and entity["status"] in (population["statuses"] if statuses is None else statuses)
+        )
+
+    def recently_inspected(self, uscc):
+        """§5.3."""
+        days = self.constraints["exclude_inspected_within_days"]
+        return days is not None and any(
+            h["uscc"] == uscc and h["matter"] in self.plan["matters"] and datetime.date.fromisoformat(h["date"]) > self.cutoff(days)
+            for h in self.history
+        )
+
+    def faults(self, entity, card):
+        """The rules of §6.1/§6.2 (besides distinct members, slot department and the workload
+        cap) that officer `card` breaks as a member of the team of `entity`."""
+        officer = self.officers.get(card)
+        if officer is None:
+            return {"unknown"}
+        faults = set()
+        if officer["status"] != vb.ON_DUTY:
+            faults.add("status")
+        if entity["sector"] not in officer["sectors"]:
+            faults.add("sector")
+        if datetime.date.fromisoformat(officer["valid_until"]) < self.date:
+            faults.add("expired")
+        pool = self.plan["team"]["pool"]
+        if pool and officer["department"] not in pool:
+            faults.add("pool")
+        if (card, entity["uscc"]) in self.recusals:
+            faults.add("recusal")
+        if self.constraints["cross_district"] and officer["district"] == entity["district"]:
+            faults.add("district")
+        window = self.constraints["no_repeat_pairing_within_days"]
+        if window is not None and any(
+            h["uscc"] == entity["uscc"] and datetime.date.fromisoformat(h["date"]) > self.cutoff(window) and card in h["officers"]
+            for h in self.history
+        ):
+            faults.add("window")
+        return faults
+
+    def slot_department_ok(self, card, k):
+        departments = self.plan["team"]["departments"]
+        return k >= len(departments) or self.officers[card]["department"] == departments[k]
+
+
 class RecheckTest(unittest.TestCase):
     """§7.1 step 6 on its own: results that break a rule are rejected even without the
-    recomputation (the recomputation would reject them too)."""
+    recomputation (the recomputation would reject them too).
+
+    Every case is derived from the bundle's own draw (which targets were drawn and who is on
+    their teams changes whenever the commitment does), and is built so that the rule under test
+    is the only one broken at the first place the re-check reaches: the test asserts both the
+    words of the failure and its path."""
 
     def recheck(self, bundle):
         header = bundle["commitment"]["header"]
         vb.recheck_result(header["plan"], header, bundle["commitment"]["snapshots"], bundle["draw"])
 
+    def first_staffed(self, bundle):
+        staffed = MiniFacts(bundle).staffed()
+        self.assertTrue(staffed, "the mini bundle has no staffed target")
+        return staffed[0]
+
+    def assert_breaks_only(self, bundle, target_path, k, rule):
+        """Sanity check of a built case: member k of the target breaks `rule` and nothing else."""
+        facts = MiniFacts(bundle)
+        target = next(t for p, t, _ in facts.targets() if p == target_path)
+        team = target["team"]
+        self.assertNotIn(team[k], team[:k])
+        self.assertTrue(facts.slot_department_ok(team[k], k))
+        self.assertEqual(facts.faults(facts.entities[target["uscc"]], team[k]), {rule})
+
+    # ── members ──────────────────────────────────────────────────────────────────────────────
+
+    def put_member_breaking(self, bundle, rule):
+        """Replace a member of a staffed target by an officer who breaks `rule`, and only it, for
+        that target's entity. Returns the pointer of the changed member."""
+        facts = MiniFacts(bundle)
+        for path, target, entity in facts.staffed():
+            team = target["team"]
+            for k in range(len(team)):
+                for card in sorted(facts.officers):
+                    if card not in team[:k] and facts.slot_department_ok(card, k) and facts.faults(entity, card) == {rule}:
+                        team[k] = card
+                        self.assert_breaks_only(bundle, path, k, rule)
+                        return pointer(path + ("team", k))
+        self.fail(f"no staffed target of the mini bundle has an officer who breaks only the rule {rule!r}")
+
+    def member_case(self, rule):
+        return lambda bundle: self.put_member_breaking(bundle, rule)
+
+    def same_member_twice(self, bundle):
+        path, target, _ = self.first_staffed(bundle)
+        target["team"][1] = target["team"][0]
+        return pointer(path + ("team", 1))
+
+    def unknown_member(self, bundle):
+        path, target, _ = self.first_staffed(bundle)
+        officers = MiniFacts(bundle).officers
+        target["team"][1] = next(card for card in (f"T-{n}" for n in range(999, 10**6)) if card not in officers)
+        return pointer(path + ("team", 1))
+
+    def team_too_small(self, bundle):
+        path, target, _ = self.first_staffed(bundle)
+        del target["team"][-1]
+        return pointer(path + ("team",))
+
+    def member_outside_pool(self, bundle):
+        """team.pool set to every department but that of the first member (in global order) who
+        is not in a `departments` slot: all earlier members stay in the pool."""
+        facts = MiniFacts(bundle)
+        team_plan = facts.plan["team"]
+        everyone = {o["department"] for o in facts.officers.values()}
+        for path, target, _ in facts.staffed():
+            for k, card in enumerate(target["team"]):
+                department = facts.officers[card]["department"]
+                if department in team_plan["departments"]:
+                    continue
+                pool = sorted(set(team_plan["pool"] or everyone) - {department})
+                self.assertTrue(pool)
+                team_plan["pool"] = pool
+                self.assert_breaks_only(bundle, path, k, "pool")
+                return pointer(path + ("team", k))
+        self.fail("every member of the mini bundle is of a `departments` slot")
+
+    def recused_member(self, bundle):
+        """An officer with a recusal record for an entity, put on that entity's team. If the
+        entity was not drawn, it replaces a staffed target of its stratum (it must then pass
+        every target rule), and the officer takes slot 0 so that no other member is checked
+        against the new entity before him."""
+        facts = MiniFacts(bundle)
+        drawn = facts.drawn()
+        staffed = facts.staffed()
+        for card, uscc in sorted(facts.recusals):
+            entity = facts.entities.get(uscc)
+            if entity is None or card not in facts.officers or facts.faults(entity, card) != {"recusal"}:
+                continue
+            if not facts.slot_department_ok(card, 0):
+                continue
+            if uscc in drawn:
+                places = [(path, target) for path, target, e in staffed if e["uscc"] == uscc]
+            elif facts.in_population(entity) and not facts.recently_inspected(uscc):
+                places = [
+                    (path, target)
+                    for path, target, _ in staffed
+                    if entity["grade"] in facts.plan["strata"][path[2]]["grades"]
+                ]
+            else:
+                continue
+            if places:
+                path, target = places[0]
+                target["uscc"] = uscc
+                target["team"][0] = card
+                self.assert_breaks_only(bundle, path, 0, "recusal")
+                return pointer(path + ("team", 0))
+        self.fail("no recusal of the mini bundle can be placed on a staffed target")
+
+    def member_within_no_repeat_window(self, bundle):
+        """A visit for a matter outside the batch, on the first day inside the no-repeat window,
+        by the first member of the first staffed target: it does not exclude the entity (§5.3)
+        but does forbid the pairing (§6.1)."""
+        facts = MiniFacts(bundle)
+        window = facts.constraints["no_repeat_pairing_within_days"]
+        self.assertIsNotNone(window)
+        path, target, entity = self.first_staffed(bundle)
+        matter = "X-OTHER"
+        self.assertNotIn(matter, facts.plan["matters"])
+        visit = {
+            "date": (facts.cutoff(window) + datetime.timedelta(days=1)).isoformat(),
+            "matter": matter,
+            "officers": [target["team"][0]],
+            "uscc": entity["uscc"],
+        }
+        bundle["commitment"]["snapshots"]["history"].append(visit)
+        self.assert_breaks_only(bundle, path, 0, "window")
+        self.assertFalse(MiniFacts(bundle).recently_inspected(entity["uscc"]))
+        return pointer(path + ("team", 0))
+
+    def staffed_marked_unstaffed(self, bundle):
+        path, target, _ = self.first_staffed(bundle)
+        target["unstaffed"] = {"after_conflicts": 0, "department": None, "qualified": 0, "slot": 0}
+        return pointer(path + ("team",))
+
+    # ── targets ──────────────────────────────────────────────────────────────────────────────
+
+    def put_target(self, bundle, wanted):
+        """Replace the first target of some stratum by an entity that is not drawn and for which
+        wanted(facts, entity, stratum index) holds. Returns the pointer of the changed uscc."""
+        facts = MiniFacts(bundle)
+        drawn = facts.drawn()
+        for i, stratum in enumerate(bundle["draw"]["strata"]):
+            if not stratum["targets"]:
+                continue
+            for uscc, entity in sorted(facts.entities.items()):
+                if uscc not in drawn and wanted(facts, entity, i):
+                    stratum["targets"][0]["uscc"] = uscc
+                    return pointer(("draw", "strata", i, "targets", 0, "uscc"))
+        self.fail("the mini bundle has no entity for this case")
+
+    @staticmethod
+    def of_other_stratum(facts, entity, i):
+        grades = [set(s["grades"]) for s in facts.plan["strata"]]
+        return (
+            facts.in_population(entity)
+            and not facts.recently_inspected(entity["uscc"])
+            and entity["grade"] not in grades[i]
+            and any(entity["grade"] in g for g in grades)
+        )
+
+    @staticmethod
+    def recently_inspected_of_stratum(facts, entity, i):
+        return (
+            facts.in_population(entity)
+            and entity["grade"] in facts.plan["strata"][i]["grades"]
+            and facts.recently_inspected(entity["uscc"])
+        )
+
+    @staticmethod
+    def closed_of_stratum(facts, entity, i):
+        """Status 注销 (not a population status), but otherwise of stratum i's population."""
+        return (
+            entity["status"] == "注销"
+            and "注销" not in facts.plan["population"]["statuses"]
+            and facts.in_population(entity, statuses=["注销"])
+            and entity["grade"] in facts.plan["strata"][i]["grades"]
+            and not facts.recently_inspected(entity["uscc"])
+        )
+
+    # ── the cases ────────────────────────────────────────────────────────────────────────────
+
     def test_rule_breaking_results(self):
-        first = ("draw", "strata", 0, "targets", 0)  # 52310101000016660U: 黄浦, 养老服务, grade C
-        xuhui = ("draw", "strata", 0, "targets", 4)  # 51310104000022580H: 徐汇, 社会组织
-        low = ("draw", "strata", 1, "targets", 0)  # 513101040000159200: 徐汇, 社会组织, grade A
-        other_matter_visit = {"date": "2026-10-01", "matter": "X-OTHER", "officers": ["T-008"], "uscc": "52310101000016660U"}
-        edits = {  # what: ([(path, new value)], expected words of the failure message)
-            "member from the entity's district": ([(xuhui + ("team", 1), "T-004")], "of the entity's district"),
-            "member with an expired card": ([(first + ("team", 1), "T-005")], "card expires"),
-            "suspended member": ([(first + ("team", 1), "T-007")], "not qualified"),
-            "member not qualified for the sector": ([(first + ("team", 1), "T-000")], "not qualified"),
-            "same member twice": ([(first + ("team", 1), "T-008")], "already on this team"),
-            "unknown member": ([(first + ("team", 1), "T-999")], "not an officer"),
-            "team too small": ([(first + ("team",), ["T-008"])], "team.size is 2"),
-            "target of the other stratum": ([(first + ("uscc",), "52310101000017770R")], "not in this stratum's population"),
-            "recently inspected target": ([(first + ("uscc",), "533101060000107409")], "exclusion window"),
-            "closed (注销) entity": ([(first + ("uscc",), "52310101000024430N")], "not in this stratum's population"),
-            "recused member": ([(low + ("uscc",), "51310104000010370Y"), (low + ("team", 1), "T-001")], "recusal"),
-            # a visit for another matter does not exclude the entity but does forbid the pairing
-            "member within the no-repeat window": (
-                [(("commitment", "snapshots", "history", 3), other_matter_visit)],
-                "no-repeat window",
+        size = load_mini()["commitment"]["header"]["plan"]["team"]["size"]
+        cases = {  # what: (build the case on a bundle, returning the path of the failure; expected words)
+            "member from the entity's district": (self.member_case("district"), "of the entity's district"),
+            "member with an expired card": (self.member_case("expired"), "card expires"),
+            "suspended member": (self.member_case("status"), "not qualified"),
+            "member not qualified for the sector": (self.member_case("sector"), "not qualified"),
+            "member outside team.pool": (self.member_outside_pool, "not of a department in team.pool"),
+            "same member twice": (self.same_member_twice, "already on this team"),
+            "unknown member": (self.unknown_member, "not an officer"),
+            "team too small": (self.team_too_small, f"team.size is {size}"),
+            "target of the other stratum": (
+                lambda b: self.put_target(b, self.of_other_stratum),
+                "not in this stratum's population",
             ),
-            "staffed target marked unstaffed": (
-                [(first + ("unstaffed",), {"after_conflicts": 0, "department": None, "qualified": 0, "slot": 0})],
-                "target is unstaffed",
+            "recently inspected target": (
+                lambda b: self.put_target(b, self.recently_inspected_of_stratum),
+                "exclusion window",
             ),
+            "closed (注销) entity": (
+                lambda b: self.put_target(b, self.closed_of_stratum),
+                "not in this stratum's population",
+            ),
+            "recused member": (self.recused_member, "recusal"),
+            "member within the no-repeat window": (self.member_within_no_repeat_window, "no-repeat window"),
+            "staffed target marked unstaffed": (self.staffed_marked_unstaffed, "target is unstaffed"),
         }
         self.recheck(load_mini())
-        for what, (changes, words) in edits.items():
+        for what, (build, words) in cases.items():
             with self.subTest(what):
                 bundle = load_mini()
-                for path, value in changes:
-                    if path[-2] == "history" and path[-1] == len(bundle["commitment"]["snapshots"]["history"]):
-                        bundle["commitment"]["snapshots"]["history"].append(value)
-                    else:
-                        set_at(bundle, path, value)
+                path = build(bundle)
+                self.assertNotEqual(bundle, load_mini())
                 with self.assertRaises(vb.Discrepancy) as caught:
                     self.recheck(bundle)
                 self.assertIn(words, caught.exception.message)
+                self.assertEqual(caught.exception.path, path, caught.exception.message)
 
     def test_workload_cap(self):
+        """One officer put on cap + 1 teams, each of which he may otherwise join: the first team
+        beyond the cap (in global draw order) is rejected."""
         bundle = load_mini()
-        for target in bundle["draw"]["strata"][0]["targets"]:
-            if target["team"]:
-                target["team"][0] = "T-002" if target["team"][1] != "T-002" else "T-001"
+        facts = MiniFacts(bundle)
+        cap = facts.constraints["max_targets_per_officer"]
+        self.assertIsNotNone(cap)
+        for card in sorted(facts.officers):
+            places = []  # (path of the member, team, slot to overwrite or None if already there)
+            for path, target, entity in facts.staffed():
+                team = target["team"]
+                if card in team:
+                    places.append((pointer(path + ("team", team.index(card))), team, None))
+                elif not facts.faults(entity, card):
+                    slots = [k for k in range(len(team)) if facts.slot_department_ok(card, k)]
+                    if slots:
+                        places.append((pointer(path + ("team", slots[-1])), team, slots[-1]))
+            if len(places) > cap:
+                break
+        else:
+            self.fail(f"no officer of the mini bundle can be put on more than {cap} teams")
+        for _, team, slot in places[: cap + 1]:
+            if slot is not None:
+                team[slot] = card
         with self.assertRaises(vb.Discrepancy) as caught:
             self.recheck(bundle)
-        self.assertIn("more than 4 teams", caught.exception.message)
+        self.assertIn(f"more than {cap} teams", caught.exception.message)
+        self.assertEqual(caught.exception.path, places[cap][0], caught.exception.message)
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
