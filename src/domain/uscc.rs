@@ -41,6 +41,18 @@ pub fn check_character(first17: &[u8]) -> Option<char> {
 impl Uscc {
     /// Normalises (upper case, spaces removed) and validates the check character strictly.
     /// Unknown registering-authority or category codes are accepted: the official table grows.
+    ///
+    /// ```
+    /// use shuangsui::domain::{Uscc, UsccError};
+    ///
+    /// let code = Uscc::parse("91310000 631696382c").unwrap();
+    /// assert_eq!(code.as_str(), "91310000631696382C");
+    /// assert_eq!(code.category(), "91");
+    /// assert_eq!(
+    ///     Uscc::parse("91310000631696382D"),
+    ///     Err(UsccError::CheckCharacter { expected: 'C', found: 'D' })
+    /// );
+    /// ```
     pub fn parse(input: &str) -> Result<Uscc, UsccError> {
         let normalised: String = input
             .chars()

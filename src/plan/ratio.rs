@@ -49,6 +49,16 @@ impl Ratio {
     }
 
     /// ⌈population × numerator / denominator⌉, exact (the rounding rule of DRAW-SPEC §5).
+    ///
+    /// ```
+    /// use shuangsui::plan::Ratio;
+    ///
+    /// let three_percent = Ratio::parse("3%").unwrap();
+    /// assert_eq!(three_percent.to_string(), "3/100");
+    /// assert_eq!(three_percent.ceil_of(101), 4); // 3.03 rounds up
+    /// assert_eq!(three_percent.ceil_of(1), 1); // never 0 for a non-empty stratum
+    /// assert!(Ratio::parse("0.03").is_err()); // no floats
+    /// ```
     pub fn ceil_of(self, population: u64) -> u64 {
         let product = u128::from(population) * u128::from(self.numerator);
         product.div_ceil(u128::from(self.denominator)) as u64
