@@ -56,3 +56,37 @@ fn a_bom_and_crlf_line_ends_are_read() {
     let loaded = registry::load(dir.path()).unwrap();
     assert_eq!(loaded.directory.officers.len(), 50);
 }
+
+#[test]
+fn a_gbk_file_is_one_clear_error_not_one_per_row() {
+    let dir = write_sample(300);
+    let path = dir.path().join("entities.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // GBK bytes for the text: a header in ASCII, then rows with Chinese names.
+    let gbk = gbk_like(&text);
+    std::fs::write(&path, gbk).unwrap();
+    let errors = registry::load(dir.path()).unwrap_err().0;
+    let in_entities: Vec<_> = errors.iter().filter(|e| e.file == "entities.csv").collect();
+    assert_eq!(in_entities.len(), 1, "{errors:?}");
+    assert_eq!(
+        in_entities[0].line, 2,
+        "the header is ASCII; the first row is not UTF-8"
+    );
+    assert!(in_entities[0].reason.contains("not UTF-8"));
+}
+
+/// GBK-like bytes for the test: each non-ASCII character becomes two bytes of GBK's lead and
+/// trail ranges, as Excel's "CSV" writes Chinese, which is not valid UTF-8.
+fn gbk_like(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else {
+            let v = c as u32;
+            out.push(0x81 + (v % 0x7e) as u8);
+            out.push(0x40 + (v % 0x3f) as u8);
+        }
+    }
+    out
+}

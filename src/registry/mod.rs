@@ -49,9 +49,26 @@ pub struct Loaded {
     pub sources: Vec<SourceFile>,
 }
 
+/// Reads a directory file. A file that is not UTF-8 is one error naming the first bad line
+/// (not one per row): it is most often GBK, which Excel in China writes as "CSV".
 fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Vec<u8>> {
     match std::fs::read(dir.join(name)) {
-        Ok(bytes) => Some(bytes),
+        Ok(bytes) => match std::str::from_utf8(&bytes) {
+            Ok(_) => Some(bytes),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                errors.push(RowError {
+                    file: name.to_string(),
+                    line,
+                    column: None,
+                    reason:
+                        "the file is not UTF-8 from this line on (GBK? save it as \"CSV UTF-8\")"
+                            .into(),
+                });
+                None
+            }
+        },
         Err(e) => {
             errors.push(RowError {
                 file: name.to_string(),
@@ -81,9 +98,10 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         .iter()
         .map(|name| read_file(dir, name, &mut errors))
         .collect();
-    let empty = Vec::new();
-    let data = |i: usize| bytes[i].as_deref().unwrap_or(&empty);
-    let entities = table::read(
+    // An unreadable file was reported once, above: it is not parsed, and references into it
+    // are not reported again.
+    let data = |i: usize| bytes[i].as_deref();
+    let entities = table::read_some(
         f.entities,
         data(0),
         parse::ENTITY_COLUMNS,
@@ -91,7 +109,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         &mut errors,
         parse::entity,
     );
-    let officers = table::read(
+    let officers = table::read_some(
         f.officers,
         data(1),
         parse::OFFICER_COLUMNS,
@@ -99,7 +117,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         &mut errors,
         parse::officer,
     );
-    let matters = table::read(
+    let matters = table::read_some(
         f.matters,
         data(2),
         parse::MATTER_COLUMNS,
@@ -107,7 +125,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         &mut errors,
         parse::matter,
     );
-    let recusals = table::read(
+    let recusals = table::read_some(
         f.recusals,
         data(3),
         parse::RECUSAL_COLUMNS,
@@ -115,7 +133,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         &mut errors,
         parse::recusal,
     );
-    let history = table::read(
+    let history = table::read_some(
         f.history,
         data(4),
         parse::HISTORY_COLUMNS,
@@ -140,9 +158,9 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
     );
     let matter_keys = validate::unique(f.matters, "code", &matters, |m| &m.code, &mut errors);
     let tables = validate::Tables {
-        entities: validate::Known(&entity_keys, &entities.bad_keys),
-        officers: validate::Known(&officer_keys, &officers.bad_keys),
-        matters: validate::Known(&matter_keys, &matters.bad_keys),
+        entities: validate::Known(&entity_keys, &entities.bad_keys, data(0).is_none()),
+        officers: validate::Known(&officer_keys, &officers.bad_keys, data(1).is_none()),
+        matters: validate::Known(&matter_keys, &matters.bad_keys, data(2).is_none()),
         recusals: &recusals,
         history: &history,
     };
@@ -160,11 +178,11 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         return Err(DirectoryErrors(errors));
     }
     let sources = vec![
-        source(f.entities, data(0), entities.rows.len()),
-        source(f.officers, data(1), officers.rows.len()),
-        source(f.matters, data(2), matters.rows.len()),
-        source(f.recusals, data(3), recusals.rows.len()),
-        source(f.history, data(4), history.rows.len()),
+        source(f.entities, data(0).unwrap_or_default(), entities.rows.len()),
+        source(f.officers, data(1).unwrap_or_default(), officers.rows.len()),
+        source(f.matters, data(2).unwrap_or_default(), matters.rows.len()),
+        source(f.recusals, data(3).unwrap_or_default(), recusals.rows.len()),
+        source(f.history, data(4).unwrap_or_default(), history.rows.len()),
     ];
     Ok(Loaded {
         directory: Directory {

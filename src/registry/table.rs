@@ -72,6 +72,21 @@ fn empty<T>() -> Table<T> {
     }
 }
 
+/// `read` when the file could be read, an empty table otherwise.
+pub fn read_some<T: Send>(
+    file: &str,
+    input: Option<&[u8]>,
+    columns: &[&'static str],
+    key: &'static str,
+    errors: &mut Vec<RowError>,
+    parse: fn(&mut Row) -> Option<T>,
+) -> Table<T> {
+    match input {
+        Some(bytes) => read(file, bytes, columns, key, errors, parse),
+        None => empty(),
+    }
+}
+
 /// Reads every row of `input`. `columns` must all be in the header, and nothing else may be;
 /// `key` is the column other files refer to. `errors` receives one entry per bad field or row,
 /// in line order. Large files are parsed on two threads (`split`).

@@ -55,11 +55,13 @@ pub struct Tables<'a> {
 }
 
 /// The keys of a table: those of good rows, and those of rows already reported as bad.
-pub struct Known<'a>(pub &'a Keys<'a>, pub &'a HashSet<String>);
+/// The third field is true when the file could not be read at all (then nothing is known
+/// missing from it).
+pub struct Known<'a>(pub &'a Keys<'a>, pub &'a HashSet<String>, pub bool);
 
 impl Known<'_> {
     fn contains(&self, key: &str) -> bool {
-        self.0.contains_key(key) || self.1.contains(&key_form(key))
+        self.2 || self.0.contains_key(key) || self.1.contains(&key_form(key))
     }
 }
 
