@@ -271,7 +271,7 @@ impl<T> Chunk<'_, T> {
                 });
                 continue;
             }
-            let key_value = key_form(fields[self.index[self.key]]);
+            let raw_key = fields[self.index[self.key]];
             let mut row = Row {
                 file,
                 line,
@@ -285,7 +285,7 @@ impl<T> Chunk<'_, T> {
                     lines.push(line);
                 }
                 None => {
-                    bad_keys.insert(key_value);
+                    bad_keys.insert(key_form(raw_key));
                 }
             }
         }
