@@ -309,3 +309,22 @@ fn integers_beyond_what_json_writes_exactly_are_refused() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_filter_value_that_names_nothing_is_refused() {
+    let run = Run::new();
+    let plan = std::fs::read_to_string(common::fixture("mini/plan.toml")).unwrap();
+    let typo = plan.replace(
+        "statuses = [\"正常\"]",
+        "statuses = [\"正常\"]\ndistricts = [\"浦东\"]",
+    );
+    std::fs::write(run.file("plan.toml"), typo).unwrap();
+    let out = run.commit(&run.file("plan.toml"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("population.districts: '浦东' is the district of no entity (in the directory: 徐汇, 静安, 黄浦)"),
+        "{err}"
+    );
+    assert!(!run.file("c.json").exists());
+}

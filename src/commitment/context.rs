@@ -1,14 +1,21 @@
 //! Rules that tie a plan to the directory it draws from (DRAW-SPEC §3.2): its matters exist,
-//! its population's sectors are covered by its matters, its departments have officers.
+//! its population's sectors are covered by its matters, every filter value names something
+//! in the directory (a typo would otherwise empty the population without a word), and its
+//! departments have officers.
 
 use std::collections::HashSet;
 
 use crate::plan::Plan;
 
-use super::records::{MatterRecord, OfficerRecord};
+use super::records::{EntityRecord, MatterRecord, OfficerRecord};
 
 /// Every problem found, as text naming the plan field.
-pub fn problems(plan: &Plan, matters: &[MatterRecord], officers: &[OfficerRecord]) -> Vec<String> {
+pub fn problems(
+    plan: &Plan,
+    matters: &[MatterRecord],
+    entities: &[EntityRecord],
+    officers: &[OfficerRecord],
+) -> Vec<String> {
     let mut problems = Vec::new();
     let codes: Vec<&str> = matters.iter().map(|m| m.code.as_str()).collect();
     if codes != plan.matters.iter().map(String::as_str).collect::<Vec<_>>() {
@@ -27,6 +34,32 @@ pub fn problems(plan: &Plan, matters: &[MatterRecord], officers: &[OfficerRecord
             problems.push(format!(
                 "population.sectors: no matter of this batch covers the sector '{s}'"
             ));
+        }
+    }
+    let p = &plan.population;
+    let filters: [(&str, &str, &[String], fn(&EntityRecord) -> &str); 3] = [
+        ("sectors", "sector", &p.sectors, |e| &e.sector),
+        ("entity_types", "type", &p.entity_types, |e| &e.entity_type),
+        ("districts", "district", &p.districts, |e| &e.district),
+    ];
+    for (field, what, values, of) in filters {
+        if values.is_empty() {
+            continue;
+        }
+        let present: HashSet<&str> = entities.iter().map(of).collect();
+        for v in values {
+            if !present.contains(v.as_str()) {
+                let mut known: Vec<&str> = present.iter().copied().collect();
+                known.sort_unstable();
+                let hint = if known.len() <= 30 {
+                    format!(" (in the directory: {})", known.join(", "))
+                } else {
+                    String::new()
+                };
+                problems.push(format!(
+                    "population.{field}: '{v}' is the {what} of no entity{hint}"
+                ));
+            }
         }
     }
     let departments: HashSet<&str> = officers.iter().map(|o| o.department.as_str()).collect();

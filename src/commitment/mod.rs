@@ -191,7 +191,7 @@ impl Commitment {
             .collect();
         let sources = loaded.sources;
         let snapshots = Snapshots::from_directory(loaded.directory);
-        let problems = context::problems(&plan, &matters, &snapshots.officers);
+        let problems = context::problems(&plan, &matters, &snapshots.entities, &snapshots.officers);
         if !problems.is_empty() {
             return Err(CommitError(problems));
         }
@@ -264,7 +264,12 @@ impl Commitment {
                 ));
             }
         }
-        let problems = context::problems(&h.plan, &h.matters, &self.snapshots.officers);
+        let problems = context::problems(
+            &h.plan,
+            &h.matters,
+            &self.snapshots.entities,
+            &self.snapshots.officers,
+        );
         if let Some(p) = problems.first() {
             return Err(Discrepancy::new("/commitment/header", p.clone()));
         }

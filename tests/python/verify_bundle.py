@@ -689,6 +689,16 @@ def check_directory_rules(plan, header, snapshots):
         if sector not in matter_sectors:
             raise Discrepancy(ptr(pop_path, i), f"{describe(sector)} is not the sector of any matter of the batch (§3.2)")
 
+    for field, key in (("sectors", "sector"), ("entity_types", "type"), ("districts", "district")):
+        values = plan["population"][field]
+        if not values:
+            continue
+        present = {e[key] for e in snapshots["entities"]}
+        path = f"/commitment/header/plan/population/{field}"
+        for i, value in enumerate(values):
+            if value not in present:
+                raise Discrepancy(ptr(path, i), f"{describe(value)} is the {key} of no entity of the snapshot (§3.2)")
+
     # SPEC GAP: "at least one officer" is read as any officer of the snapshot, whatever his
     # status, card validity or sectors.
     departments_with_officers = {o["department"] for o in snapshots["officers"]}
