@@ -9,6 +9,9 @@ use crate::plan::Plan;
 
 use super::records::{EntityRecord, MatterRecord, OfficerRecord};
 
+/// A population filter: its field name, what it names, its values, and the entity's value.
+type Filter<'a> = (&'a str, &'a str, &'a [String], fn(&EntityRecord) -> &str);
+
 /// Every problem found, as text naming the plan field.
 pub fn problems(
     plan: &Plan,
@@ -37,7 +40,7 @@ pub fn problems(
         }
     }
     let p = &plan.population;
-    let filters: [(&str, &str, &[String], fn(&EntityRecord) -> &str); 3] = [
+    let filters: [Filter; 3] = [
         ("sectors", "sector", &p.sectors, |e| &e.sector),
         ("entity_types", "type", &p.entity_types, |e| &e.entity_type),
         ("districts", "district", &p.districts, |e| &e.district),
