@@ -427,6 +427,27 @@ class TamperTest(unittest.TestCase):
         self.assertEqual(caught.exception.path, "/commitment/hash")
 
 
+class DirectoryRulesTest(unittest.TestCase):
+    """§3.2: plan values checked against the snapshots."""
+
+    def check(self, bundle):
+        header = bundle["commitment"]["header"]
+        vb.check_directory_rules(header["plan"], header, bundle["commitment"]["snapshots"])
+
+    def test_filter_values_must_name_an_entity(self):
+        self.check(load_mini())
+        for field, value in (("districts", "浦东"), ("entity_types", "养老院"), ("sectors", "养老服务 ")):
+            with self.subTest(field):
+                bundle = load_mini()
+                bundle["commitment"]["header"]["plan"]["population"][field] = [value]
+                if field == "sectors":  # also covered by a matter, so only the entity rule fails
+                    bundle["commitment"]["header"]["matters"][0]["sector"] = value
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    self.check(bundle)
+                self.assertEqual(caught.exception.path, f"/commitment/header/plan/population/{field}/0")
+                self.assertIn("of no entity", caught.exception.message)
+
+
 class DrandPathTest(unittest.TestCase):
     """There is no drand vector in tests/vectors (see the report); this only exercises the
     drand branch of the verifier on a bundle re-sealed by this verifier's own functions."""
