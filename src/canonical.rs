@@ -1,10 +1,10 @@
 //! Canonical JSON (RFC 8785) and the hashes taken over it.
 //!
-//! Small documents (commitment header, entropy, draw result) go through
-//! `serde_json_canonicalizer`. Snapshot records are many, so they are written by serde_json
-//! directly: their structs declare fields in lexicographic order and hold only strings,
-//! arrays and enums, which makes serde_json's compact output canonical; tests check that the
-//! two agree.
+//! Small documents (commitment header, entropy) go through `serde_json_canonicalizer`.
+//! Snapshot records and the draw result are many, so they are written by serde_json directly
+//! (`commitment::encode` hashes and writes the records): their structs declare fields in
+//! lexicographic order and hold only strings, arrays, integers and enums, which makes
+//! serde_json's compact output canonical; tests check that the two agree.
 
 use std::io::Write;
 
@@ -27,24 +27,6 @@ pub fn embed<T: Serialize, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::E
     let text = String::from_utf8(to_vec(value)).expect("JSON is UTF-8");
     let raw = serde_json::value::RawValue::from_string(text).map_err(serde::ser::Error::custom)?;
     raw.serialize(s)
-}
-
-/// SHA-256 over each record's canonical JSON followed by a line feed (DRAW-SPEC §2.3).
-/// Records are serialised into a buffer hashed in 64 KiB pieces (serde_json writes in many
-/// tiny pieces, which would make per-write hashing slow).
-pub fn records_sha256<T: Serialize>(records: &[T]) -> String {
-    let mut hasher = Sha256::new();
-    let mut buffer = Vec::with_capacity(1 << 17);
-    for r in records {
-        serde_json::to_writer(&mut buffer, r).expect("records serialise");
-        buffer.push(b'\n');
-        if buffer.len() >= 1 << 16 {
-            hasher.update(&buffer);
-            buffer.clear();
-        }
-    }
-    hasher.update(&buffer);
-    hex::encode(hasher.finalize())
 }
 
 /// Writes `value` with serde_json's compact writer (canonical for this crate's bundle types).

@@ -44,7 +44,7 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
         }
     };
     if let Some(expected) = expect
-        && !expected.trim().eq_ignore_ascii_case(&commitment.hash)
+        && !super::is_published(expected, &commitment.hash)
     {
         eprintln!(
             "{}: commitment hash is {}, not the expected {}",

@@ -96,6 +96,11 @@ enum RegistriesCommand {
     },
 }
 
+/// Whether `expected` (as typed by a person: any case, stray spaces) is the hash `hash`.
+fn is_published(expected: &str, hash: &str) -> bool {
+    expected.trim().eq_ignore_ascii_case(hash)
+}
+
 /// Leaves a large value unfreed: the process exits right after, and freeing millions of
 /// small strings one by one would only cost time (about 0.1 s per million entities).
 fn release_at_exit<T>(value: T) {

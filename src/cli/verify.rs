@@ -16,9 +16,7 @@ pub fn run(path: &Path, expect: Option<&str>) -> i32 {
         }
     };
     if let Some(expected) = expect
-        && !expected
-            .trim()
-            .eq_ignore_ascii_case(&bundle.commitment.hash)
+        && !super::is_published(expected, &bundle.commitment.hash)
     {
         println!(
             "FAIL /commitment/hash: expected the published {}, found {}",

@@ -110,8 +110,4 @@ impl Snapshots {
             lists: [e, h, o, r],
         }
     }
-
-    pub fn digests(&self) -> SnapshotDigests {
-        self.encode().digests
-    }
 }
