@@ -1,10 +1,11 @@
 //! Canonical JSON (RFC 8785) and the hashes taken over it.
 //!
 //! Small documents (commitment header, entropy) go through `serde_json_canonicalizer`.
-//! Snapshot records and the draw result are many, so they are written by serde_json directly
-//! (`commitment::encode` hashes and writes the records): their structs declare fields in
-//! lexicographic order and hold only strings, arrays, integers and enums, which makes
-//! serde_json's compact output canonical; tests check that the two agree.
+//! Snapshot records and the draw result are many, so they are not canonicalised one by one:
+//! their structs declare fields in lexicographic order and hold only strings, arrays,
+//! integers and enums, which makes serde_json's compact output canonical (the draw result is
+//! written by serde_json; the records by `commitment::record_json`, which writes the same
+//! bytes faster); tests check that all of these agree.
 
 use std::io::Write;
 

@@ -1,13 +1,13 @@
 //! The canonical bytes of the snapshots, made once and used twice: hashed into the digests
 //! (DRAW-SPEC §2.3) and written into the commitment and bundle files. Records are serialised
-//! on two threads; hashing, which is sequential by nature, follows on one. The bytes are
+//! on two threads (by `record_json`); hashing, which is sequential by nature, follows on one. The bytes are
 //! written straight to the output, never assembled into one more copy in memory.
 
 use std::io::Write;
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::record_json::RecordJson;
 use super::{SnapshotDigest, SnapshotDigests, Snapshots};
 
 /// The snapshots' digests and their records' canonical bytes, ready to be written.
@@ -21,19 +21,19 @@ pub struct Encoded {
 type Part = (Vec<u8>, Vec<usize>);
 
 /// Serialises records one after the other; returns the bytes and where each record ends.
-fn serialise<T: Serialize>(records: &[T]) -> Part {
+fn serialise<T: RecordJson>(records: &[T]) -> Part {
     // Generous capacity: untouched capacity costs no memory, a reallocation costs a copy.
     let mut bytes = Vec::with_capacity(records.len() * 256 + 64);
     let mut ends = Vec::with_capacity(records.len());
     for r in records {
-        serde_json::to_writer(&mut bytes, r).expect("records serialise");
+        r.write_json(&mut bytes);
         ends.push(bytes.len());
     }
     (bytes, ends)
 }
 
 /// Serialises `records` (on two threads when there are many) and computes their digest.
-fn list<T: Serialize + Sync>(records: &[T]) -> (SnapshotDigest, Vec<Part>) {
+fn list<T: RecordJson + Sync>(records: &[T]) -> (SnapshotDigest, Vec<Part>) {
     let parts = if records.len() < 10_000 {
         vec![serialise(records)]
     } else {

@@ -5,7 +5,9 @@
 mod check;
 mod context;
 pub mod encode;
+pub mod record_json;
 pub mod records;
+mod sort;
 
 use std::cmp::Ordering;
 use std::io::Write;
@@ -92,26 +94,11 @@ fn history_key(h: &InspectionRecord) -> (&str, &str, &str, &[String]) {
     (&h.uscc, &h.date, &h.matter, &h.officers)
 }
 
-/// Sorts each half on its own thread, then merges the two runs (the stable sort finds them
-/// and merges in one pass). Keys are unique, so the result is the one canonical order.
-fn sort_on_two_threads<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering + Sync) {
-    if items.len() < 100_000 {
-        items.sort_unstable_by(&cmp);
-        return;
-    }
-    let (a, b) = items.split_at_mut(items.len() / 2);
-    std::thread::scope(|s| {
-        s.spawn(|| b.sort_unstable_by(&cmp));
-        a.sort_unstable_by(&cmp);
-    });
-    items.sort_by(&cmp);
-}
-
 impl Snapshots {
     /// Projects the directory onto the draw's records and sorts each list canonically.
     pub fn from_directory(d: Directory) -> Snapshots {
         let mut entities: Vec<EntityRecord> = d.entities.into_iter().map(Into::into).collect();
-        sort_on_two_threads(&mut entities, |a, b| a.uscc.cmp(&b.uscc));
+        sort::entities_by_uscc(&mut entities);
         let mut officers: Vec<OfficerRecord> = d.officers.into_iter().map(Into::into).collect();
         officers.sort_unstable_by(|a, b| a.card_no.cmp(&b.card_no));
         let mut recusals: Vec<RecusalRecord> = d.recusals.into_iter().map(Into::into).collect();
@@ -297,22 +284,5 @@ impl Commitment {
         }
         Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)?;
         Ok(encoded)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn two_thread_sort_gives_the_canonical_order() {
-        // Above the threshold, with keys in scrambled order.
-        let mut items: Vec<u64> = (0..150_000u64)
-            .map(|i| i.wrapping_mul(2_654_435_761) % 1_000_003)
-            .collect();
-        let mut expected = items.clone();
-        expected.sort_unstable();
-        sort_on_two_threads(&mut items, |a, b| a.cmp(b));
-        assert_eq!(items, expected);
     }
 }
