@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::commitment::{Commitment, Encoded};
+use crate::commitment::{Commitment, Encoded, EntityRecord};
 use crate::entropy::drand;
 use crate::plan::{EntropyDeclaration, Plan};
-use crate::registry;
+use crate::registry::{self, parse};
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 
@@ -24,7 +24,9 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Encoded)
         .map_err(|e| (e.to_string(), EXIT_INVALID))?;
     drand_round_is_future(&plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))?;
-    let loaded = registry::load(registries).map_err(|errors| {
+    // Only the snapshot fields of each entity are kept (every field is still validated).
+    let entity = |row: &mut registry::table::Row| parse::entity(row).map(EntityRecord::from);
+    let loaded = registry::load_with(registries, entity, |e| &e.uscc).map_err(|errors| {
         let mut lines: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
         lines.push(format!(
             "{} problem(s) in {}; nothing committed",

@@ -96,7 +96,7 @@ fn history_key(h: &InspectionRecord) -> (&str, &str, &str, &[String]) {
 
 impl Snapshots {
     /// Projects the directory onto the draw's records and sorts each list canonically.
-    pub fn from_directory(d: Directory) -> Snapshots {
+    pub fn from_directory<E: Into<EntityRecord>>(d: Directory<E>) -> Snapshots {
         let mut entities: Vec<EntityRecord> = d.entities.into_iter().map(Into::into).collect();
         sort::entities_by_uscc(&mut entities);
         let mut officers: Vec<OfficerRecord> = d.officers.into_iter().map(Into::into).collect();
@@ -168,8 +168,12 @@ impl Commitment {
     }
 
     /// Builds the commitment and also returns its encoded snapshots (for `write_with`).
-    /// Takes the directory by value: its strings move into the snapshots.
-    pub fn build_encoded(loaded: Loaded, plan: Plan) -> Result<(Commitment, Encoded), CommitError> {
+    /// Takes the directory by value: its strings move into the snapshots. The entity rows
+    /// may be full entities or already their snapshot records (`registry::load_with`).
+    pub fn build_encoded<E: Into<EntityRecord>>(
+        loaded: Loaded<E>,
+        plan: Plan,
+    ) -> Result<(Commitment, Encoded), CommitError> {
         let matters: Vec<MatterRecord> = plan
             .matters
             .iter()

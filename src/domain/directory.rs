@@ -67,12 +67,26 @@ pub struct Inspection {
     pub officers: Vec<String>,
 }
 
-/// A whole directory set, as read from one folder of files.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Directory {
-    pub entities: Vec<Entity>,
+/// A whole directory set, as read from one folder of files. The entity rows are `Entity`
+/// unless a reader that needs less asks for another form (the commitment keeps only its
+/// snapshot records, see `registry::load_with`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directory<E = Entity> {
+    pub entities: Vec<E>,
     pub officers: Vec<Officer>,
     pub matters: Vec<Matter>,
     pub recusals: Vec<Recusal>,
     pub history: Vec<Inspection>,
+}
+
+impl<E> Default for Directory<E> {
+    fn default() -> Self {
+        Directory {
+            entities: Vec::new(),
+            officers: Vec::new(),
+            matters: Vec::new(),
+            recusals: Vec::new(),
+            history: Vec::new(),
+        }
+    }
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::Directory;
+use crate::domain::{Directory, Entity};
 pub use error::{DirectoryErrors, RowError};
 
 /// The file names inside a directory folder.
@@ -44,8 +44,8 @@ pub struct SourceFile {
 
 /// A directory folder, read and validated.
 #[derive(Debug, Clone)]
-pub struct Loaded {
-    pub directory: Directory,
+pub struct Loaded<E = Entity> {
+    pub directory: Directory<E>,
     pub sources: Vec<SourceFile>,
 }
 
@@ -92,6 +92,17 @@ fn source(name: &str, bytes: &[u8], rows: usize) -> SourceFile {
 /// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
 /// or every problem found is returned (all bad rows of all files, not only the first).
 pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
+    load_with(dir, parse::entity, |e| e.uscc.as_str())
+}
+
+/// As `load`, with each entity row kept in the form `entity` makes of it (after every
+/// field has been validated by `parse::entity`); `uscc` gives its key. A reader that needs
+/// a few fields of a million entities keeps only those, never the whole rows at once.
+pub fn load_with<E: Send>(
+    dir: &Path,
+    entity: fn(&mut table::Row) -> Option<E>,
+    uscc: fn(&E) -> &str,
+) -> Result<Loaded<E>, DirectoryErrors> {
     let mut errors = Vec::new();
     let f = &FILES;
     let bytes: Vec<Option<Vec<u8>>> = [f.entities, f.officers, f.matters, f.recusals, f.history]
@@ -107,7 +118,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         parse::ENTITY_COLUMNS,
         "uscc",
         &mut errors,
-        parse::entity,
+        entity,
     );
     let officers = table::read_some(
         f.officers,
@@ -142,13 +153,7 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
         parse::inspection,
     );
 
-    let entity_keys = validate::unique(
-        f.entities,
-        "uscc",
-        &entities,
-        |e| e.uscc.as_str(),
-        &mut errors,
-    );
+    let entity_keys = validate::unique(f.entities, "uscc", &entities, uscc, &mut errors);
     let officer_keys = validate::unique(
         f.officers,
         "card_no",
