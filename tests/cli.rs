@@ -123,6 +123,35 @@ fn a_missing_folder_or_column_is_named() {
 }
 
 #[test]
+fn commit_refuses_a_bad_directory_naming_every_bad_row_and_writes_nothing() {
+    // commit reads entities in their snapshot form, but validates every field as check does.
+    let run = Run::new();
+    let out = run.file("c.json");
+    let c = shuangsui(&[
+        "commit",
+        "--registries",
+        path(&common::fixture("broken")),
+        "--plan",
+        path(&common::fixture("mini/plan.toml")),
+        "--out",
+        path(&out),
+    ]);
+    assert_eq!(c.status.code(), Some(1));
+    let err = text(&c.stderr);
+    for expected in [
+        "entities.csv:3: column 'uscc': check character is",
+        "entities.csv:5: column 'credit_grade': 'E' is not one of A, B, C, D",
+        "duplicates line 2",
+        "officers.csv:7: column 'card_no': 'T-004' duplicates line 6",
+        "8 problem(s)",
+        "nothing committed",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
 fn commit_draw_verify_round_trip_is_byte_identical() {
     let run = Run::new();
     let plan = common::fixture("mini/plan.toml");
