@@ -52,8 +52,8 @@ mod tests {
         #[test]
         fn record_serialisation_is_rfc8785(a in "\\PC*", b in ".*", c in "[\"\\\\\u{0}-\u{1f}\u{7f}-\u{ff}\u{1F600}]*", n in 0usize..3) {
             let e = EntityRecord {
-                district: a.clone(), grade: Grade::C, name: b.clone(), sector: c.clone(),
-                status: EntityStatus::Active, entity_type: a.clone(), uscc: c.clone(),
+                district: a.clone().into(), grade: Grade::C, name: b.clone().into(), sector: c.clone().into(),
+                status: EntityStatus::Active, entity_type: a.clone().into(), uscc: c.clone().into(),
             };
             prop_assert_eq!(fast(&e), super::to_vec(&e));
             let o = OfficerRecord {

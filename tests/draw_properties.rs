@@ -66,7 +66,7 @@ fn assert_rules(b: &Bundle) {
                 }
                 assert_eq!(o.status, OfficerStatus::Active);
                 assert!(o.valid_until.as_str() >= "2026-12-15");
-                assert!(o.sectors.contains(&e.sector));
+                assert!(o.sectors.iter().any(|s| s == e.sector.as_str()));
                 if let Some(d) = plan.team.departments.get(slot) {
                     assert_eq!(&o.department, d);
                 }

@@ -177,7 +177,7 @@ fn invalid_records_are_named_even_when_the_hashes_are_recomputed() {
     // A forger who fixes up every hash still cannot slip in a record that is not valid.
     let mut b: Bundle = serde_json::from_value(mini()).unwrap();
     b.commitment.snapshots.officers[0].valid_until = "2099-1-1".into();
-    b.commitment.header.snapshots = b.commitment.snapshots.encode().digests;
+    b.commitment.header.snapshots = b.commitment.snapshots.digests();
     b.commitment.hash = b.commitment.header.hash();
     let d = bundle::verify(&b).unwrap_err();
     assert_eq!(
@@ -187,7 +187,7 @@ fn invalid_records_are_named_even_when_the_hashes_are_recomputed() {
 
     let mut b: Bundle = serde_json::from_value(mini()).unwrap();
     b.commitment.snapshots.entities[0].name = " 有空格的名称".into();
-    b.commitment.header.snapshots = b.commitment.snapshots.encode().digests;
+    b.commitment.header.snapshots = b.commitment.snapshots.digests();
     b.commitment.hash = b.commitment.header.hash();
     assert_eq!(
         bundle::verify(&b).unwrap_err().path,

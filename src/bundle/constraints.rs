@@ -152,7 +152,7 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
                 }
                 if o.status != OfficerStatus::Active
                     || o.valid_until < day
-                    || !o.sectors.contains(&e.sector)
+                    || !o.sectors.iter().any(|s| s == e.sector.as_str())
                 {
                     return fail(
                         at,

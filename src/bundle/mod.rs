@@ -10,7 +10,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::canonical;
-use crate::commitment::{Commitment, Encoded};
+use crate::commitment::Commitment;
 use crate::discrepancy::Discrepancy;
 use crate::draw::{self, DrawResult};
 use crate::entropy::{Entropy, EntropyError};
@@ -56,15 +56,7 @@ pub fn seed(commitment: &Commitment, entropy: &Entropy) -> Result<draw::Key, Dra
 impl Bundle {
     /// Checks the commitment and the entropy, derives the seed and runs the draw once.
     pub fn make(commitment: Commitment, entropy: Entropy) -> Result<Bundle, DrawError> {
-        Bundle::make_encoded(commitment, entropy).map(|(b, _)| b)
-    }
-
-    /// As `make`, also returning the encoded snapshots (for `write_with`).
-    pub fn make_encoded(
-        commitment: Commitment,
-        entropy: Entropy,
-    ) -> Result<(Bundle, Encoded), DrawError> {
-        let encoded = commitment.check().map_err(DrawError::Commitment)?;
+        commitment.check().map_err(DrawError::Commitment)?;
         entropy.check(&commitment.header.plan.entropy)?;
         let seed = seed(&commitment, &entropy)?;
         let draw = draw::run(&commitment, &seed);
@@ -75,14 +67,14 @@ impl Bundle {
             format: FORMAT.to_string(),
             seed: hex::encode(seed),
         };
-        Ok((bundle, encoded))
+        Ok(bundle)
     }
 
-    /// Writes the canonical bytes of the bundle, given its commitment's encoded snapshots:
-    /// the keys in RFC 8785 order, each part canonical (tests compare with a canonicaliser).
-    pub fn write_with<W: Write>(&self, encoded: &Encoded, w: &mut W) -> std::io::Result<()> {
+    /// Writes the canonical bytes of the bundle: the keys in RFC 8785 order, each part
+    /// canonical (tests compare with a canonicaliser).
+    pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b"{\"commitment\":")?;
-        self.commitment.write_with(encoded, w)?;
+        self.commitment.write_to(w)?;
         w.write_all(b",\"draw\":")?;
         canonical::write(&self.draw, &mut *w)?;
         w.write_all(b",\"entropy\":")?;
@@ -97,8 +89,7 @@ impl Bundle {
     /// The canonical bytes of the bundle.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_with(&self.commitment.snapshots.encode(), &mut out)
-            .expect("writing to memory");
+        self.write_to(&mut out).expect("writing to memory");
         out
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::commitment::{Commitment, Encoded, EntityRecord};
+use crate::commitment::{Commitment, EntityRecord};
 use crate::entropy::drand;
 use crate::plan::{EntropyDeclaration, Plan};
 use crate::registry::{self, parse};
@@ -13,7 +13,7 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 pub type Failure = (String, i32);
 
 /// Reads the plan and the directory and builds the commitment.
-pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Encoded), Failure> {
+pub fn make(registries: &Path, plan_path: &Path) -> Result<Commitment, Failure> {
     let text = std::fs::read_to_string(plan_path).map_err(|e| {
         (
             format!("{}: cannot read: {e}", plan_path.display()),
@@ -35,14 +35,13 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<(Commitment, Encoded)
         ));
         (lines.join("\n"), EXIT_INVALID)
     })?;
-    Commitment::build_encoded(loaded, plan)
+    Commitment::build_from(loaded, plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))
 }
 
 pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
-    let result = make(registries, plan_path).and_then(|(commitment, encoded)| {
-        files::write_new(out, |w| commitment.write_with(&encoded, w))
-            .map_err(|e| (e, EXIT_UNREADABLE))?;
+    let result = make(registries, plan_path).and_then(|commitment| {
+        files::write_new(out, |w| commitment.write_to(w)).map_err(|e| (e, EXIT_UNREADABLE))?;
         Ok(commitment)
     });
     let commitment = match result {

@@ -61,20 +61,20 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
             return EXIT_INVALID;
         }
     };
-    let (bundle, encoded) = match Bundle::make_encoded(commitment, entropy) {
+    let bundle = match Bundle::make(commitment, entropy) {
         Ok(made) => made,
         Err(e) => {
             eprintln!("{}: {e}", commitment_path.display());
             return EXIT_INVALID;
         }
     };
-    if let Err(e) = files::write_new(out, |w| bundle.write_with(&encoded, w)) {
+    if let Err(e) = files::write_new(out, |w| bundle.write_to(w)) {
         eprintln!("{e}");
         return EXIT_UNREADABLE;
     }
     print_summary(&bundle);
     println!("wrote {}", out.display());
-    super::release_at_exit((bundle, encoded));
+    super::release_at_exit(bundle);
     EXIT_OK
 }
 

@@ -80,7 +80,7 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             plan_path.display(),
             commitment_path.display()
         );
-        let (commitment, _) = match commit::make(registries_dir, plan_path) {
+        let commitment = match commit::make(registries_dir, plan_path) {
             Ok(made) => made,
             Err((message, code)) => {
                 eprintln!("{message}");
@@ -112,7 +112,7 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             }
         };
         let hash = commitment.hash.clone();
-        let (bundle, encoded) = match Bundle::make_encoded(commitment, entropy) {
+        let bundle = match Bundle::make(commitment, entropy) {
             Ok(made) => made,
             Err(e) => {
                 eprintln!("{}: {e}", plan_path.display());
@@ -121,10 +121,8 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
         };
         let _ = std::fs::remove_file(&commitment_path);
         let _ = std::fs::remove_file(&bundle_path);
-        let written = files::write_new(&commitment_path, |w| {
-            bundle.commitment.write_with(&encoded, w)
-        })
-        .and_then(|_| files::write_new(&bundle_path, |w| bundle.write_with(&encoded, w)));
+        let written = files::write_new(&commitment_path, |w| bundle.commitment.write_to(w))
+            .and_then(|_| files::write_new(&bundle_path, |w| bundle.write_to(w)));
         if let Err(e) = written {
             eprintln!("{e}");
             return EXIT_UNREADABLE;

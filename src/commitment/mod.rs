@@ -19,7 +19,6 @@ use crate::discrepancy::Discrepancy;
 use crate::domain::Directory;
 use crate::plan::Plan;
 use crate::registry::Loaded;
-pub use encode::Encoded;
 pub use records::{EntityRecord, InspectionRecord, MatterRecord, OfficerRecord, RecusalRecord};
 
 pub const FORMAT: &str = "shuangsui-commitment/1";
@@ -164,16 +163,16 @@ impl Header {
 impl Commitment {
     /// Builds the commitment of `plan` over the directory `loaded`.
     pub fn build(loaded: &Loaded, plan: Plan) -> Result<Commitment, CommitError> {
-        Commitment::build_encoded(loaded.clone(), plan).map(|(c, _)| c)
+        Commitment::build_from(loaded.clone(), plan)
     }
 
-    /// Builds the commitment and also returns its encoded snapshots (for `write_with`).
-    /// Takes the directory by value: its strings move into the snapshots. The entity rows
-    /// may be full entities or already their snapshot records (`registry::load_with`).
-    pub fn build_encoded<E: Into<EntityRecord>>(
+    /// As `build`, taking the directory by value: its strings move into the snapshots. The
+    /// entity rows may be full entities or already their snapshot records
+    /// (`registry::load_with`).
+    pub fn build_from<E: Into<EntityRecord>>(
         loaded: Loaded<E>,
         plan: Plan,
-    ) -> Result<(Commitment, Encoded), CommitError> {
+    ) -> Result<Commitment, CommitError> {
         let matters: Vec<MatterRecord> = plan
             .matters
             .iter()
@@ -186,12 +185,11 @@ impl Commitment {
         if !problems.is_empty() {
             return Err(CommitError(problems));
         }
-        let encoded = snapshots.encode();
         let header = Header {
             format: FORMAT.to_string(),
             matters,
             plan,
-            snapshots: encoded.digests.clone(),
+            snapshots: snapshots.digests(),
             sources: sources
                 .iter()
                 .map(|s| SourceFile {
@@ -207,32 +205,30 @@ impl Commitment {
             header,
             snapshots,
         };
-        Ok((commitment, encoded))
+        Ok(commitment)
     }
 
-    /// Writes the canonical bytes of the commitment, given its encoded snapshots.
-    pub fn write_with<W: Write>(&self, encoded: &Encoded, w: &mut W) -> std::io::Result<()> {
+    /// Writes the canonical bytes of the commitment.
+    pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b"{\"hash\":\"")?;
         w.write_all(self.hash.as_bytes())?;
         w.write_all(b"\",\"header\":")?;
         w.write_all(&canonical::to_vec(&self.header))?;
         w.write_all(b",\"snapshots\":")?;
-        encoded.write_json(w)?;
+        self.snapshots.write_json(w)?;
         w.write_all(b"}")
     }
 
     /// The canonical bytes of the commitment.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_with(&self.snapshots.encode(), &mut out)
-            .expect("writing to memory");
+        self.write_to(&mut out).expect("writing to memory");
         out
     }
 
     /// Re-derives everything a commitment states about itself: format and spec version,
     /// the plan's validity, the canonical order and digests of the snapshots, and the hash.
-    /// Returns the encoded snapshots, for writing.
-    pub fn check(&self) -> Result<Encoded, Discrepancy> {
+    pub fn check(&self) -> Result<(), Discrepancy> {
         let h = &self.header;
         Discrepancy::expect_eq("/commitment/header/format", &FORMAT.to_string(), &h.format)?;
         Discrepancy::expect_eq(
@@ -265,15 +261,14 @@ impl Commitment {
             return Err(Discrepancy::new("/commitment/header", p.clone()));
         }
         self.snapshots.check_order()?;
-        // Field checks run beside the encoding (whose hashing leaves a core idle); their
-        // verdict still comes before the digests'.
-        let (fields, encoded) = std::thread::scope(|s| {
+        // Field checks run beside the hashing; their verdict still comes before the digests'.
+        let (fields, digests) = std::thread::scope(|s| {
             let fields = s.spawn(|| check::records(&self.snapshots));
-            let encoded = self.snapshots.encode();
-            (fields.join().expect("field-checking thread"), encoded)
+            let digests = self.snapshots.digests();
+            (fields.join().expect("field-checking thread"), digests)
         });
         fields?;
-        let digests = &encoded.digests;
+        let digests = &digests;
         for (name, expected, found) in [
             ("entities", &digests.entities, &h.snapshots.entities),
             ("history", &digests.history, &h.snapshots.history),
@@ -286,7 +281,6 @@ impl Commitment {
                 found,
             )?;
         }
-        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)?;
-        Ok(encoded)
+        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)
     }
 }

@@ -159,8 +159,8 @@ mod tests {
             status in 0usize..6,
         ) {
             let e = EntityRecord {
-                district: a.clone(), grade: Grade::ALL[grade], name: b.clone(), sector: c.clone(),
-                status: EntityStatus::ALL[status], entity_type: a.clone(), uscc: c.clone(),
+                district: a.clone().into(), grade: Grade::ALL[grade], name: b.clone().into(), sector: c.clone().into(),
+                status: EntityStatus::ALL[status], entity_type: a.clone().into(), uscc: c.clone().into(),
             };
             prop_assert_eq!(hand(&e), serde(&e));
             prop_assert_eq!(hand(&e), crate::canonical::to_vec(&e));

@@ -3,21 +3,26 @@
 //! reasons). Fields are declared in lexicographic order so that serde_json's compact output
 //! is already RFC 8785 canonical (checked by tests); DRAW-SPEC §2 defines them.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{self, EntityStatus, Grade, Method, OfficerStatus};
 
+/// An entity as the draw sees it. There are up to millions, so the text fields are
+/// `CompactString`s: the USCC, sector, type and district (at most 24 bytes of UTF-8, eight
+/// Chinese characters) are held inside the record itself, not behind a pointer, which keeps
+/// a sorted snapshot's records and their text together in memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntityRecord {
-    pub district: String,
+    pub district: CompactString,
     pub grade: Grade,
-    pub name: String,
-    pub sector: String,
+    pub name: CompactString,
+    pub sector: CompactString,
     pub status: EntityStatus,
     #[serde(rename = "type")]
-    pub entity_type: String,
-    pub uscc: String,
+    pub entity_type: CompactString,
+    pub uscc: CompactString,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,13 +69,13 @@ pub struct MatterRecord {
 impl From<domain::Entity> for EntityRecord {
     fn from(e: domain::Entity) -> Self {
         EntityRecord {
-            district: e.district,
+            district: e.district.into(),
             grade: e.grade,
-            name: e.name,
-            sector: e.sector,
+            name: e.name.into(),
+            sector: e.sector.into(),
             status: e.status,
-            entity_type: e.entity_type,
-            uscc: e.uscc.into_string(),
+            entity_type: e.entity_type.into(),
+            uscc: e.uscc.as_str().into(),
         }
     }
 }

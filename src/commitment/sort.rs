@@ -74,13 +74,13 @@ mod tests {
 
     fn record(uscc: String) -> EntityRecord {
         EntityRecord {
-            district: String::new(),
+            district: "".into(),
             grade: Grade::A,
-            name: String::new(),
-            sector: String::new(),
+            name: "".into(),
+            sector: "".into(),
             status: EntityStatus::Active,
-            entity_type: String::new(),
-            uscc,
+            entity_type: "".into(),
+            uscc: uscc.into(),
         }
     }
 
@@ -116,7 +116,7 @@ mod tests {
             let mut expected: Vec<String> = usccs.into_iter().collect();
             expected.sort();
             entities_by_uscc(&mut entities);
-            let got: Vec<String> = entities.into_iter().map(|e| e.uscc).collect();
+            let got: Vec<String> = entities.into_iter().map(|e| e.uscc.into_string()).collect();
             prop_assert_eq!(got, expected);
         }
 

@@ -79,7 +79,7 @@ pub fn run(commitment: &Commitment, seed: &Key) -> DrawResult {
                 .drawn
                 .iter()
                 .map(|&e| {
-                    let uscc = entities[e as usize].uscc.clone();
+                    let uscc = entities[e as usize].uscc.to_string();
                     match staffing.next().expect("one staffing per target") {
                         Ok(team) => Target {
                             team: team

@@ -50,8 +50,8 @@ pub fn sectors(commitment: &Commitment) -> HashSet<&str> {
 pub fn in_population(plan: &Plan, sectors: &HashSet<&str>, e: &EntityRecord) -> bool {
     let p = &plan.population;
     sectors.contains(e.sector.as_str())
-        && (p.entity_types.is_empty() || p.entity_types.contains(&e.entity_type))
-        && (p.districts.is_empty() || p.districts.contains(&e.district))
+        && (p.entity_types.is_empty() || p.entity_types.iter().any(|t| t == e.entity_type.as_str()))
+        && (p.districts.is_empty() || p.districts.iter().any(|d| d == e.district.as_str()))
         && p.statuses.contains(&e.status)
 }
 
