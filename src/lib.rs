@@ -11,5 +11,6 @@ pub mod discrepancy;
 pub mod domain;
 pub mod draw;
 pub mod entropy;
+pub mod mapped;
 pub mod plan;
 pub mod registry;

@@ -53,6 +53,7 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, File)> {
 
 /// Reads and parses a JSON file; the error names the file and, for syntax, the position.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let bytes =
+        crate::mapped::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

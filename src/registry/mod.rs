@@ -15,6 +15,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::domain::{Directory, Entity};
+use crate::mapped::Mapped;
 pub use error::{DirectoryErrors, RowError};
 
 /// The file names inside a directory folder.
@@ -51,8 +52,8 @@ pub struct Loaded<E = Entity> {
 
 /// Reads a directory file. A file that is not UTF-8 is one error naming the first bad line
 /// (not one per row): it is most often GBK, which Excel in China writes as "CSV".
-fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Vec<u8>> {
-    match std::fs::read(dir.join(name)) {
+fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Mapped> {
+    match crate::mapped::read(&dir.join(name)) {
         Ok(bytes) => match std::str::from_utf8(&bytes) {
             Ok(_) => Some(bytes),
             Err(e) => {
@@ -105,7 +106,7 @@ pub fn load_with<E: Send>(
 ) -> Result<Loaded<E>, DirectoryErrors> {
     let mut errors = Vec::new();
     let f = &FILES;
-    let bytes: Vec<Option<Vec<u8>>> = [f.entities, f.officers, f.matters, f.recusals, f.history]
+    let bytes: Vec<Option<Mapped>> = [f.entities, f.officers, f.matters, f.recusals, f.history]
         .iter()
         .map(|name| read_file(dir, name, &mut errors))
         .collect();
