@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use crate::commitment::{self, parse::WithEntities};
 
 /// Writes `path` all or nothing (temporary file, synced, then linked into place), with
 /// `write` producing the content. Refuses to replace an existing file, so a commitment or
@@ -51,9 +51,10 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, File)> {
     Err(std::io::Error::other("no free temporary file name"))
 }
 
-/// Reads and parses a JSON file; the error names the file and, for syntax, the position.
-pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
+/// Reads and parses a commitment or bundle file; the error names the file and, for syntax,
+/// the position.
+pub fn read_json<T: WithEntities>(path: &Path) -> Result<T, String> {
     let bytes =
         crate::mapped::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    commitment::parse::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -5,6 +5,7 @@
 mod check;
 mod context;
 pub mod encode;
+pub mod parse;
 pub mod record_json;
 pub mod records;
 mod sort;
