@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::commitment::{Commitment, EntityRecord};
+use crate::commitment::{Commitment, EntityRecord, Unhashed};
 use crate::entropy::drand;
 use crate::plan::{EntropyDeclaration, Plan};
 use crate::registry::{self, parse};
@@ -12,8 +12,9 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 /// A failed step: the message to print and the exit code.
 pub type Failure = (String, i32);
 
-/// Reads the plan and the directory and builds the commitment.
-pub fn make(registries: &Path, plan_path: &Path) -> Result<Commitment, Failure> {
+/// Reads the plan and the directory and builds the commitment, all but its digests and
+/// hash (computed when it is written, or by `Unhashed::finish`).
+pub fn make(registries: &Path, plan_path: &Path) -> Result<Unhashed, Failure> {
     let text = std::fs::read_to_string(plan_path).map_err(|e| {
         (
             format!("{}: cannot read: {e}", plan_path.display()),
@@ -35,14 +36,19 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<Commitment, Failure> 
         ));
         (lines.join("\n"), EXIT_INVALID)
     })?;
-    Commitment::build_from(loaded, plan)
+    Commitment::unhashed(loaded, plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))
 }
 
 pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
-    let result = make(registries, plan_path).and_then(|commitment| {
-        files::write_new(out, |w| commitment.write_to(w)).map_err(|e| (e, EXIT_UNREADABLE))?;
-        Ok(commitment)
+    let result = make(registries, plan_path).and_then(|unhashed| {
+        let mut written = None;
+        files::write_new(out, |w| {
+            written = Some(unhashed.write_hashing(w)?);
+            Ok(())
+        })
+        .map_err(|e| (e, EXIT_UNREADABLE))?;
+        Ok(written.expect("write_new succeeded, so the commitment was written"))
     });
     let commitment = match result {
         Ok(c) => c,

@@ -81,7 +81,7 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
             commitment_path.display()
         );
         let commitment = match commit::make(registries_dir, plan_path) {
-            Ok(made) => made,
+            Ok(made) => made.finish(),
             Err((message, code)) => {
                 eprintln!("{message}");
                 return code;

@@ -92,7 +92,80 @@ fn write_list<T: RecordJson, W: Write>(records: &[T], w: &mut W) -> std::io::Res
     w.write_all(&chunk)
 }
 
+/// Writes one list as a JSON array and returns its digest, in one pass: this thread hashes
+/// and writes what another serialises.
+fn write_list_hashing<T: RecordJson + Sync, W: Write>(
+    records: &[T],
+    w: &mut W,
+) -> std::io::Result<SnapshotDigest> {
+    if records.len() < PIPELINE_FROM {
+        write_list(records, w)?;
+        return Ok(digest(records));
+    }
+    let mut hasher = Sha256::new();
+    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(4);
+    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut rest = records;
+            while !rest.is_empty() {
+                let mut chunk = empty_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096));
+                chunk.clear();
+                rest = &rest[fill(rest, &mut chunk)..];
+                if full_tx.send(chunk).is_err() {
+                    return; // the writer stopped on an error
+                }
+            }
+        });
+        // Each chunk holds whole records, each followed by `\n` (the digest's form). Raw
+        // newlines occur nowhere else in canonical JSON, so the array's form is the same
+        // bytes with `,` for `\n`, less the last one, after a `,` for every chunk but the
+        // first.
+        w.write_all(b"[")?;
+        for (i, mut chunk) in full_rx.into_iter().enumerate() {
+            hasher.update(&chunk);
+            for b in chunk.iter_mut() {
+                if *b == b'\n' {
+                    *b = b',';
+                }
+            }
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(&chunk[..chunk.len() - 1])?;
+            let _ = empty_tx.send(chunk);
+        }
+        w.write_all(b"]")
+    })?;
+    Ok(SnapshotDigest {
+        count: records.len() as u64,
+        sha256: hex::encode(hasher.finalize()),
+    })
+}
+
 impl Snapshots {
+    /// Writes the RFC 8785 form of the `snapshots` object and returns the digests, in one
+    /// pass over the records.
+    pub fn write_json_hashing<W: Write>(&self, w: &mut W) -> std::io::Result<SnapshotDigests> {
+        w.write_all(b"{\"entities\":")?;
+        let entities = write_list_hashing(&self.entities, w)?;
+        w.write_all(b",\"history\":")?;
+        let history = write_list_hashing(&self.history, w)?;
+        w.write_all(b",\"officers\":")?;
+        let officers = write_list_hashing(&self.officers, w)?;
+        w.write_all(b",\"recusals\":")?;
+        let recusals = write_list_hashing(&self.recusals, w)?;
+        w.write_all(b"}")?;
+        Ok(SnapshotDigests {
+            entities,
+            history,
+            officers,
+            recusals,
+        })
+    }
+
     /// The count and digest of every snapshot list.
     pub fn digests(&self) -> SnapshotDigests {
         SnapshotDigests {
@@ -149,6 +222,18 @@ mod tests {
             let d = digest(&records);
             assert_eq!(d.count, n as u64);
             assert_eq!(d.sha256, plain(&records), "{n} records");
+        }
+    }
+
+    #[test]
+    fn one_pass_writing_gives_the_same_bytes_and_digests() {
+        for n in [0, 1, 7, PIPELINE_FROM, 40_000] {
+            let records = recusals(n);
+            let mut out = Vec::new();
+            let d = write_list_hashing(&records, &mut out).unwrap();
+            assert_eq!(out, serde_json::to_vec(&records).unwrap(), "{n} records");
+            assert_eq!(d.sha256, plain(&records), "{n} records");
+            assert_eq!(d.count, n as u64);
         }
     }
 

@@ -11,7 +11,7 @@ pub mod records;
 mod sort;
 
 use std::cmp::Ordering;
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +161,62 @@ impl Header {
     }
 }
 
+/// A SHA-256 not yet computed: as long as a real one, so that a header holding it has the
+/// length it will have.
+const PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn placeholder_digests(s: &Snapshots) -> SnapshotDigests {
+    let digest = |count: usize| SnapshotDigest {
+        count: count as u64,
+        sha256: PLACEHOLDER.to_string(),
+    };
+    SnapshotDigests {
+        entities: digest(s.entities.len()),
+        history: digest(s.history.len()),
+        officers: digest(s.officers.len()),
+        recusals: digest(s.recusals.len()),
+    }
+}
+
+/// A commitment whose snapshot digests and hash are still placeholders.
+pub struct Unhashed(Commitment);
+
+impl Unhashed {
+    /// Computes the digests and the hash.
+    pub fn finish(self) -> Commitment {
+        let mut c = self.0;
+        c.header.snapshots = c.snapshots.digests();
+        c.hash = c.header.hash();
+        c
+    }
+
+    /// Writes the commitment in one pass over the snapshots, computing their digests as
+    /// they are written, then writes the finished header over the placeholder one (same
+    /// length: counts are known, hashes are always 64 hex digits). The snapshots are 190 MB
+    /// at 10^6 entities; this saves serialising them a second time.
+    pub fn write_hashing<W: Write + Seek>(self, w: &mut W) -> std::io::Result<Commitment> {
+        let start = w.stream_position()?;
+        let placeholder = self.0.prefix();
+        w.write_all(&placeholder)?;
+        let digests = self.0.snapshots.write_json_hashing(w)?;
+        w.write_all(b"}")?;
+        let mut c = self.0;
+        c.header.snapshots = digests;
+        c.hash = c.header.hash();
+        let prefix = c.prefix();
+        if prefix.len() != placeholder.len() {
+            return Err(std::io::Error::other(
+                "the finished commitment header differs in length from its placeholder",
+            ));
+        }
+        let end = w.stream_position()?;
+        w.seek(SeekFrom::Start(start))?;
+        w.write_all(&prefix)?;
+        w.seek(SeekFrom::Start(end))?;
+        Ok(c)
+    }
+}
+
 impl Commitment {
     /// Builds the commitment of `plan` over the directory `loaded`.
     pub fn build(loaded: &Loaded, plan: Plan) -> Result<Commitment, CommitError> {
@@ -174,6 +230,16 @@ impl Commitment {
         loaded: Loaded<E>,
         plan: Plan,
     ) -> Result<Commitment, CommitError> {
+        Ok(Commitment::unhashed(loaded, plan)?.finish())
+    }
+
+    /// As `build_from`, but the snapshot digests and the hash are left to be computed,
+    /// either in memory (`Unhashed::finish`) or while the commitment is written
+    /// (`Unhashed::write_hashing`).
+    pub fn unhashed<E: Into<EntityRecord>>(
+        loaded: Loaded<E>,
+        plan: Plan,
+    ) -> Result<Unhashed, CommitError> {
         let matters: Vec<MatterRecord> = plan
             .matters
             .iter()
@@ -190,7 +256,7 @@ impl Commitment {
             format: FORMAT.to_string(),
             matters,
             plan,
-            snapshots: snapshots.digests(),
+            snapshots: placeholder_digests(&snapshots),
             sources: sources
                 .iter()
                 .map(|s| SourceFile {
@@ -201,21 +267,26 @@ impl Commitment {
                 .collect(),
             spec_version: SPEC_VERSION.to_string(),
         };
-        let commitment = Commitment {
-            hash: header.hash(),
+        Ok(Unhashed(Commitment {
+            hash: PLACEHOLDER.to_string(),
             header,
             snapshots,
-        };
-        Ok(commitment)
+        }))
+    }
+
+    /// The bytes of the commitment up to its snapshots: `{"hash":…,"header":…,"snapshots":`.
+    fn prefix(&self) -> Vec<u8> {
+        let mut out = b"{\"hash\":\"".to_vec();
+        out.extend_from_slice(self.hash.as_bytes());
+        out.extend_from_slice(b"\",\"header\":");
+        out.extend(canonical::to_vec(&self.header));
+        out.extend_from_slice(b",\"snapshots\":");
+        out
     }
 
     /// Writes the canonical bytes of the commitment.
     pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b"{\"hash\":\"")?;
-        w.write_all(self.hash.as_bytes())?;
-        w.write_all(b"\",\"header\":")?;
-        w.write_all(&canonical::to_vec(&self.header))?;
-        w.write_all(b",\"snapshots\":")?;
+        w.write_all(&self.prefix())?;
         self.snapshots.write_json(w)?;
         w.write_all(b"}")
     }

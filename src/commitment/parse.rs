@@ -79,7 +79,9 @@ fn records(bytes: &[u8], mut pos: usize, stop: usize) -> Option<(Vec<EntityRecor
     }
 }
 
-fn split<T: WithEntities>(bytes: &[u8]) -> Option<T> {
+/// The two-thread path alone: `None` where it does not apply (then `from_slice` falls back
+/// to serde_json).
+pub fn split<T: WithEntities>(bytes: &[u8]) -> Option<T> {
     let open = memchr::memmem::find(bytes, ENTITIES)? + ENTITIES.len();
     // A boundary between two records near the middle of the file; the first half stops at
     // the end of the record before it, the second starts with the record after it.
