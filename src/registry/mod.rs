@@ -54,10 +54,10 @@ pub struct Loaded<E = Entity> {
 /// (not one per row): it is most often GBK, which Excel in China writes as "CSV".
 fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Mapped> {
     match crate::mapped::read(&dir.join(name)) {
-        Ok(bytes) => match std::str::from_utf8(&bytes) {
-            Ok(_) => Some(bytes),
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
+        Ok(bytes) => match utf8_valid_up_to(&bytes) {
+            None => Some(bytes),
+            Some(valid_up_to) => {
+                let valid = &bytes[..valid_up_to];
                 let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
                 errors.push(RowError {
                     file: name.to_string(),
@@ -80,6 +80,24 @@ fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Mappe
             None
         }
     }
+}
+
+/// Where `bytes` stop being UTF-8, or `None` if they are UTF-8 throughout. A large file is
+/// checked in two halves on two threads, split before a byte that starts a character, so
+/// the answer is the one for the whole file.
+fn utf8_valid_up_to(bytes: &[u8]) -> Option<usize> {
+    let check = |b: &[u8]| std::str::from_utf8(b).err().map(|e| e.valid_up_to());
+    let middle = bytes.len() / 2;
+    let cut = match bytes[middle..].iter().position(|&b| b & 0xC0 != 0x80) {
+        Some(i) if bytes.len() >= split::MIN_SPLIT => middle + i,
+        _ => return check(bytes),
+    };
+    let (first, second) = bytes.split_at(cut);
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| check(second));
+        (check(first), b.join().expect("UTF-8 checking thread"))
+    });
+    a.or(b.map(|i| cut + i))
 }
 
 fn source(name: &str, bytes: &[u8], rows: usize) -> SourceFile {
@@ -200,4 +218,37 @@ pub fn load_with<E: Send>(
         },
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf8_valid_up_to;
+
+    #[test]
+    fn split_utf8_check_finds_what_a_whole_check_finds() {
+        let text = "统一社会信用代码,养老机构\n".repeat(300_000);
+        let bytes = text.as_bytes();
+        assert!(bytes.len() >= super::split::MIN_SPLIT);
+        assert_eq!(utf8_valid_up_to(bytes), None);
+        // A bad byte in either half, at a character boundary and inside a character.
+        for at in [
+            10,
+            bytes.len() / 2 - 1,
+            bytes.len() / 2,
+            bytes.len() / 2 + 1,
+            bytes.len() - 2,
+        ] {
+            let mut bad = bytes.to_vec();
+            bad[at] = 0xFF;
+            let expected = std::str::from_utf8(&bad).unwrap_err().valid_up_to();
+            assert_eq!(utf8_valid_up_to(&bad), Some(expected), "bad byte at {at}");
+        }
+        // A character cut short just before the middle.
+        let mut cut = bytes.to_vec();
+        let middle = cut.len() / 2;
+        let start = (0..middle).rev().find(|&i| cut[i] & 0xC0 == 0xC0).unwrap();
+        cut[start + 1] = b'a';
+        let expected = std::str::from_utf8(&cut).unwrap_err().valid_up_to();
+        assert_eq!(utf8_valid_up_to(&cut), Some(expected));
+    }
 }

@@ -6,12 +6,16 @@ use std::collections::{HashMap, HashSet};
 use super::error::RowError;
 use super::split;
 
+/// Where each expected column is in the file (looked up for every field of every row, so
+/// with foldhash rather than SipHash).
+type ColumnIndex = HashMap<&'static str, usize, foldhash::fast::RandomState>;
+
 /// Field access for one row, collecting the errors of every field it is asked for.
 pub struct Row<'a> {
     file: &'a str,
     line: u64,
     fields: Vec<&'a str>,
-    index: &'a HashMap<&'static str, usize>,
+    index: &'a ColumnIndex,
     errors: &'a mut Vec<RowError>,
 }
 
@@ -121,7 +125,7 @@ pub fn read<T: Send>(
         header_error(errors, None, "the file is empty (no header line)".into());
         return empty();
     }
-    let mut index = HashMap::new();
+    let mut index = ColumnIndex::default();
     let before = errors.len();
     for (i, raw) in headers.iter().enumerate() {
         let name = String::from_utf8_lossy(raw).trim().to_string();
@@ -157,15 +161,18 @@ pub fn read<T: Send>(
         key,
         parse,
     };
+    // The first piece's rows are sized for the whole table: the others are appended into
+    // capacity that is already there (untouched capacity costs no memory).
+    let whole = count_lines(body);
     let results: Vec<(Table<T>, Vec<RowError>)> = if pieces.len() == 1 {
-        vec![chunk.read(&pieces[0])]
+        vec![chunk.read(&pieces[0], whole)]
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = pieces[1..]
                 .iter()
-                .map(|p| s.spawn(|| chunk.read(p)))
+                .map(|p| s.spawn(|| chunk.read(p, count_lines(p.bytes))))
                 .collect();
-            let mut all = vec![chunk.read(&pieces[0])];
+            let mut all = vec![chunk.read(&pieces[0], whole)];
             all.extend(
                 handles
                     .into_iter()
@@ -190,18 +197,25 @@ pub fn read<T: Send>(
     table
 }
 
+/// An upper bound on the records in `bytes`. Tables are sized from it up front: growing by
+/// doubling would touch (and make the kernel zero) about twice the memory of a large table.
+fn count_lines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count() + 1
+}
+
 /// What every piece of a file is read with.
 struct Chunk<'a, T> {
     file: &'a str,
     headers: &'a csv::ByteRecord,
-    index: &'a HashMap<&'static str, usize>,
+    index: &'a ColumnIndex,
     key: &'static str,
     parse: fn(&mut Row) -> Option<T>,
 }
 
 impl<T> Chunk<'_, T> {
-    /// Parses the records of one piece (no header), numbering lines as in the whole file.
-    fn read(&self, piece: &split::Piece) -> (Table<T>, Vec<RowError>) {
+    /// Parses the records of one piece (no header), numbering lines as in the whole file,
+    /// into tables with room for `capacity` rows.
+    fn read(&self, piece: &split::Piece, capacity: usize) -> (Table<T>, Vec<RowError>) {
         let file = self.file;
         let mut errors = Vec::new();
         let mut reader = csv::ReaderBuilder::new()
@@ -209,9 +223,6 @@ impl<T> Chunk<'_, T> {
             .flexible(true)
             .from_reader(piece.bytes);
         let offset = piece.first_line - 1;
-        // Sized from the line count up front: growing by doubling would touch (and make the
-        // kernel zero) about twice the memory of a large table.
-        let capacity = piece.bytes.iter().filter(|&&b| b == b'\n').count() + 1;
         let mut rows = Vec::with_capacity(capacity);
         let mut lines = Vec::with_capacity(capacity);
         let mut bad_keys = HashSet::new();
