@@ -53,10 +53,20 @@ enum End {
     Stop,
 }
 
+/// No canonical entity record is shorter than this (its keys, punctuation, grade, status and
+/// an 18-character USCC take 108 bytes); the record lists are sized by it up front, since
+/// growing by doubling would touch (and make the kernel zero) far more memory.
+const MIN_RECORD_BYTES: usize = 96;
+
 /// Reads records `{…}` separated by `,` from `pos`, until the `]` that closes the list, or
-/// until a record ends exactly at `stop`.
-fn records(bytes: &[u8], mut pos: usize, stop: usize) -> Option<(Vec<EntityRecord>, End)> {
-    let mut out = Vec::new();
+/// until a record ends exactly at `stop`; `room` is how many bytes the records may span.
+fn records(
+    bytes: &[u8],
+    mut pos: usize,
+    stop: usize,
+    room: usize,
+) -> Option<(Vec<EntityRecord>, End)> {
+    let mut out = Vec::with_capacity(room / MIN_RECORD_BYTES + 1);
     if bytes.get(pos) == Some(&b']') {
         return Some((out, End::Close(pos)));
     }
@@ -91,11 +101,10 @@ pub fn split<T: WithEntities>(bytes: &[u8]) -> Option<T> {
         return whole(bytes, open);
     };
     let (first, second) = std::thread::scope(|s| {
-        let second = s.spawn(|| records(bytes, boundary + 2, usize::MAX));
-        (
-            records(bytes, open, boundary + 1),
-            second.join().ok().flatten(),
-        )
+        // The first half gets room for the whole list, so the second is appended in place.
+        let second = s.spawn(|| records(bytes, boundary + 2, usize::MAX, bytes.len() - boundary));
+        let first = records(bytes, open, boundary + 1, bytes.len() - open);
+        (first, second.join().ok().flatten())
     });
     let (mut entities, close) = match (first?, second) {
         ((mut a, End::Stop), Some((b, End::Close(close)))) => {
@@ -112,7 +121,7 @@ pub fn split<T: WithEntities>(bytes: &[u8]) -> Option<T> {
 
 /// The whole entity list on this thread (no boundary to split at).
 fn whole<T: WithEntities>(bytes: &[u8], open: usize) -> Option<T> {
-    let (mut entities, end) = records(bytes, open, usize::MAX)?;
+    let (mut entities, end) = records(bytes, open, usize::MAX, bytes.len() - open)?;
     let End::Close(close) = end else { return None };
     rest(bytes, open, close, &mut entities)
 }
