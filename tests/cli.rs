@@ -200,6 +200,28 @@ fn commit_draw_verify_round_trip_is_byte_identical() {
 }
 
 #[test]
+fn a_commitment_file_with_white_space_draws_the_same_bundle() {
+    // draw copies a canonical commitment file into the bundle as it is; any other file
+    // (here pretty-printed by an editor) gives the same canonical bundle, written anew.
+    let run = Run::new();
+    let c = run.commit(&common::fixture("mini/plan.toml"));
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stderr));
+    let canonical = std::fs::read(run.file("c.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&canonical).unwrap();
+    std::fs::write(
+        run.file("c.json"),
+        serde_json::to_vec_pretty(&value).unwrap(),
+    )
+    .unwrap();
+    let d = run.draw(ENTROPY, "b.json");
+    assert_eq!(d.status.code(), Some(0), "{}", text(&d.stderr));
+    assert_eq!(
+        std::fs::read(run.file("b.json")).unwrap(),
+        std::fs::read(common::fixture("../vectors/mini-bundle.json")).unwrap()
+    );
+}
+
+#[test]
 fn a_draw_is_never_overwritten_and_bad_entropy_is_named() {
     let run = Run::new();
     assert_eq!(

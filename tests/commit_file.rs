@@ -40,6 +40,19 @@ fn one_pass_writing_and_split_reading_agree_with_the_plain_paths() {
     assert_eq!(file, plain.to_bytes().as_slice());
     assert!(written.check().is_ok());
 
+    // The check tells whether a file holds exactly the canonical bytes (then a bundle
+    // copies them): not with anything added, changed or cut.
+    assert_eq!(plain.check_file(Some(file)), Ok(true));
+    let mut longer = file.to_vec();
+    longer.push(b'\n');
+    assert_eq!(plain.check_file(Some(&longer)), Ok(false));
+    let mut changed = file.to_vec();
+    let at = changed.len() / 2;
+    changed[at] ^= 1;
+    assert_eq!(plain.check_file(Some(&changed)), Ok(false));
+    assert_eq!(plain.check_file(Some(&file[..file.len() - 1])), Ok(false));
+    assert_eq!(plain.check_file(None), Ok(false));
+
     assert!(file.len() > 4 << 20, "large enough for the split reader");
     let read: Commitment = parse::split(file).expect("the two-thread path applies");
     assert_eq!(read, plain);

@@ -56,7 +56,17 @@ pub fn seed(commitment: &Commitment, entropy: &Entropy) -> Result<draw::Key, Dra
 impl Bundle {
     /// Checks the commitment and the entropy, derives the seed and runs the draw once.
     pub fn make(commitment: Commitment, entropy: Entropy) -> Result<Bundle, DrawError> {
-        commitment.check().map_err(DrawError::Commitment)?;
+        Bundle::make_from_file(commitment, entropy, None).map(|(b, _)| b)
+    }
+
+    /// As `make`, and tells whether `file` (the commitment file read) holds exactly the
+    /// commitment's canonical bytes, which `write_copying` may then copy.
+    pub fn make_from_file(
+        commitment: Commitment,
+        entropy: Entropy,
+        file: Option<&[u8]>,
+    ) -> Result<(Bundle, bool), DrawError> {
+        let canonical = commitment.check_file(file).map_err(DrawError::Commitment)?;
         entropy.check(&commitment.header.plan.entropy)?;
         let seed = seed(&commitment, &entropy)?;
         let draw = draw::run(&commitment, &seed);
@@ -67,14 +77,27 @@ impl Bundle {
             format: FORMAT.to_string(),
             seed: hex::encode(seed),
         };
-        Ok(bundle)
+        Ok((bundle, canonical))
     }
 
     /// Writes the canonical bytes of the bundle: the keys in RFC 8785 order, each part
     /// canonical (tests compare with a canonicaliser).
     pub fn write_to<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
+        self.write_copying(None, w)
+    }
+
+    /// As `write_to`, copying the commitment's bytes from `commitment_file` when given: only
+    /// bytes that `make_from_file` found to be exactly the commitment's canonical bytes.
+    pub fn write_copying<W: Write>(
+        &self,
+        commitment_file: Option<&[u8]>,
+        w: &mut W,
+    ) -> std::io::Result<()> {
         w.write_all(b"{\"commitment\":")?;
-        self.commitment.write_to(w)?;
+        match commitment_file {
+            Some(bytes) => w.write_all(bytes)?,
+            None => self.commitment.write_to(w)?,
+        }
         w.write_all(b",\"draw\":")?;
         canonical::write(&self.draw, &mut *w)?;
         w.write_all(b",\"entropy\":")?;

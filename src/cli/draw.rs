@@ -36,8 +36,8 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
         );
         return EXIT_INVALID;
     }
-    let commitment: Commitment = match files::read_json(commitment_path) {
-        Ok(c) => c,
+    let (commitment, file): (Commitment, _) = match files::read_json_keeping(commitment_path) {
+        Ok(read) => read,
         Err(e) => {
             eprintln!("{e}");
             return EXIT_UNREADABLE;
@@ -61,14 +61,18 @@ pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&st
             return EXIT_INVALID;
         }
     };
-    let bundle = match Bundle::make(commitment, entropy) {
+    // A canonical commitment file (as `commit` writes them) is copied into the bundle as
+    // it is; any other is written out anew.
+    let (bundle, canonical) = match Bundle::make_from_file(commitment, entropy, Some(&file)) {
         Ok(made) => made,
         Err(e) => {
             eprintln!("{}: {e}", commitment_path.display());
             return EXIT_INVALID;
         }
     };
-    if let Err(e) = files::write_new(out, |w| bundle.write_to(w)) {
+    if let Err(e) = files::write_new(out, |w| {
+        bundle.write_copying(canonical.then_some(&file[..]), w)
+    }) {
         eprintln!("{e}");
         return EXIT_UNREADABLE;
     }

@@ -5,6 +5,7 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use crate::commitment::{self, parse::WithEntities};
+use crate::mapped::Mapped;
 
 /// Writes `path` all or nothing (temporary file, synced, then linked into place), with
 /// `write` producing the content. Refuses to replace an existing file, so a commitment or
@@ -54,7 +55,14 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, File)> {
 /// Reads and parses a commitment or bundle file; the error names the file and, for syntax,
 /// the position.
 pub fn read_json<T: WithEntities>(path: &Path) -> Result<T, String> {
+    read_json_keeping(path).map(|(value, _)| value)
+}
+
+/// As `read_json`, also returning the file's bytes.
+pub fn read_json_keeping<T: WithEntities>(path: &Path) -> Result<(T, Mapped), String> {
     let bytes =
         crate::mapped::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    commitment::parse::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let value =
+        commitment::parse::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((value, bytes))
 }

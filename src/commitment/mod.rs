@@ -178,6 +178,29 @@ fn placeholder_digests(s: &Snapshots) -> SnapshotDigests {
     }
 }
 
+/// A writer that only compares what it is given with `expected`, from the start.
+struct Matches<'a> {
+    expected: &'a [u8],
+    pos: usize,
+    equal: bool,
+}
+
+impl Write for Matches<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.equal {
+            match self.expected.get(self.pos..self.pos + buf.len()) {
+                Some(e) if e == buf => self.pos += buf.len(),
+                _ => self.equal = false,
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A commitment whose snapshot digests and hash are still placeholders.
 pub struct Unhashed(Commitment);
 
@@ -301,6 +324,13 @@ impl Commitment {
     /// Re-derives everything a commitment states about itself: format and spec version,
     /// the plan's validity, the canonical order and digests of the snapshots, and the hash.
     pub fn check(&self) -> Result<(), Discrepancy> {
+        self.check_file(None).map(|_| ())
+    }
+
+    /// As `check`, and tells whether `file` holds exactly this commitment's canonical
+    /// bytes (found out while the snapshots are serialised for their digests), so that a
+    /// bundle can copy them instead of serialising 190 MB again.
+    pub fn check_file(&self, file: Option<&[u8]>) -> Result<bool, Discrepancy> {
         let h = &self.header;
         Discrepancy::expect_eq("/commitment/header/format", &FORMAT.to_string(), &h.format)?;
         Discrepancy::expect_eq(
@@ -334,9 +364,18 @@ impl Commitment {
         }
         self.snapshots.check_order()?;
         // Field checks run beside the hashing; their verdict still comes before the digests'.
+        let mut file = Matches {
+            expected: file.unwrap_or_default(),
+            pos: 0,
+            equal: file.is_some(),
+        };
         let (fields, digests) = std::thread::scope(|s| {
             let fields = s.spawn(|| check::records(&self.snapshots));
-            let digests = self.snapshots.digests();
+            let digests = file
+                .write_all(&self.prefix())
+                .and_then(|_| self.snapshots.write_json_hashing(&mut file))
+                .and_then(|d| file.write_all(b"}").map(|_| d))
+                .expect("comparing bytes does not fail");
             (fields.join().expect("field-checking thread"), digests)
         });
         fields?;
@@ -353,6 +392,7 @@ impl Commitment {
                 found,
             )?;
         }
-        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)
+        Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)?;
+        Ok(file.equal && file.pos == file.expected.len())
     }
 }
