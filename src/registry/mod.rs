@@ -100,14 +100,6 @@ fn utf8_valid_up_to(bytes: &[u8]) -> Option<usize> {
     a.or(b.map(|i| cut + i))
 }
 
-fn source(name: &str, bytes: &[u8], rows: usize) -> SourceFile {
-    SourceFile {
-        file: name.to_string(),
-        sha256: hex::encode(Sha256::digest(bytes)),
-        rows,
-    }
-}
-
 /// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
 /// or every problem found is returned (all bad rows of all files, not only the first).
 pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
@@ -172,24 +164,33 @@ pub fn load_with<E: Send>(
         parse::inspection,
     );
 
-    let entity_keys = validate::unique(f.entities, "uscc", &entities, uscc, &mut errors);
-    let officer_keys = validate::unique(
-        f.officers,
-        "card_no",
-        &officers,
-        |o| &o.card_no,
-        &mut errors,
-    );
-    let matter_keys = validate::unique(f.matters, "code", &matters, |m| &m.code, &mut errors);
-    let tables = validate::Tables {
-        entities: validate::Known(&entity_keys, &entities.bad_keys, data(0).is_none()),
-        officers: validate::Known(&officer_keys, &officers.bad_keys, data(1).is_none()),
-        matters: validate::Known(&matter_keys, &matters.bad_keys, data(2).is_none()),
-        recusals: &recusals,
-        history: &history,
-    };
-    validate::references(f, &tables, &mut errors);
-    drop((entity_keys, officer_keys, matter_keys));
+    // The files' hashes are taken on a second thread while the checks across rows and
+    // files run on this one (both read a large directory once more).
+    let hashes = std::thread::scope(|s| {
+        let hashes = s.spawn(|| {
+            (0..bytes.len())
+                .map(|i| hex::encode(Sha256::digest(data(i).unwrap_or_default())))
+                .collect::<Vec<String>>()
+        });
+        let entity_keys = validate::unique(f.entities, "uscc", &entities, uscc, &mut errors);
+        let officer_keys = validate::unique(
+            f.officers,
+            "card_no",
+            &officers,
+            |o| &o.card_no,
+            &mut errors,
+        );
+        let matter_keys = validate::unique(f.matters, "code", &matters, |m| &m.code, &mut errors);
+        let tables = validate::Tables {
+            entities: validate::Known(&entity_keys, &entities.bad_keys, data(0).is_none()),
+            officers: validate::Known(&officer_keys, &officers.bad_keys, data(1).is_none()),
+            matters: validate::Known(&matter_keys, &matters.bad_keys, data(2).is_none()),
+            recusals: &recusals,
+            history: &history,
+        };
+        validate::references(f, &tables, &mut errors);
+        hashes.join().expect("hashing thread")
+    });
 
     if !errors.is_empty() {
         let order = |e: &RowError| {
@@ -201,13 +202,23 @@ pub fn load_with<E: Send>(
         errors.sort_by_key(order);
         return Err(DirectoryErrors(errors));
     }
-    let sources = vec![
-        source(f.entities, data(0).unwrap_or_default(), entities.rows.len()),
-        source(f.officers, data(1).unwrap_or_default(), officers.rows.len()),
-        source(f.matters, data(2).unwrap_or_default(), matters.rows.len()),
-        source(f.recusals, data(3).unwrap_or_default(), recusals.rows.len()),
-        source(f.history, data(4).unwrap_or_default(), history.rows.len()),
+    let rows = [
+        entities.rows.len(),
+        officers.rows.len(),
+        matters.rows.len(),
+        recusals.rows.len(),
+        history.rows.len(),
     ];
+    let sources = [f.entities, f.officers, f.matters, f.recusals, f.history]
+        .iter()
+        .zip(hashes)
+        .zip(rows)
+        .map(|((file, sha256), rows)| SourceFile {
+            file: file.to_string(),
+            sha256,
+            rows,
+        })
+        .collect();
     Ok(Loaded {
         directory: Directory {
             entities: entities.rows,
