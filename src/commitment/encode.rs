@@ -1,8 +1,9 @@
-//! The canonical bytes of the snapshots (DRAW-SPEC §2.3), made twice rather than kept: once
-//! to hash them into the digests, once to write them into the commitment or bundle file. At
-//! 10^6 entities they are 190 MB; serialising them again (`record_json`) costs less than the
-//! fresh memory that keeping them would take, and nothing larger than a small chunk is ever
-//! held. While hashing, one thread serialises chunks and another hashes them.
+//! The canonical bytes of the snapshots (DRAW-SPEC §2.3), serialised in chunks and never
+//! kept whole: at 10^6 entities they are 190 MB, and holding them would cost more fresh
+//! memory than serialising them again costs time. One pass both hashes them into their
+//! digests and writes them (into a file, or into a comparison with a file read); two
+//! threads serialise alternate chunks (`record_json`) while this one hashes and writes them
+//! in order.
 
 use std::io::Write;
 use std::sync::mpsc;
@@ -12,133 +13,89 @@ use sha2::{Digest, Sha256};
 use super::record_json::RecordJson;
 use super::{SnapshotDigest, SnapshotDigests, Snapshots};
 
-/// Bytes per chunk handed from the serialising thread to the hashing one, and per write.
-const CHUNK: usize = 256 * 1024;
-/// Lists shorter than this are hashed on one thread.
+/// Records per chunk (about 200 KiB of entity records).
+const RECORDS_PER_CHUNK: usize = 1024;
+/// Lists shorter than this are serialised on this thread.
 const PIPELINE_FROM: usize = 10_000;
+/// Threads that serialise chunks.
+const SERIALISERS: usize = 2;
 
-/// Appends records, each followed by `\n`, to `chunk` until it holds about `CHUNK` bytes;
-/// returns how many records were taken.
-fn fill<T: RecordJson>(records: &[T], chunk: &mut Vec<u8>) -> usize {
-    let mut taken = 0;
+/// Serialises `records`, each followed by `\n` (the digest's form), into `chunk`.
+fn serialise<T: RecordJson>(records: &[T], chunk: &mut Vec<u8>) {
+    chunk.clear();
     for r in records {
-        if chunk.len() >= CHUNK {
-            break;
-        }
         r.write_json(chunk);
         chunk.push(b'\n');
-        taken += 1;
-    }
-    taken
-}
-
-/// SHA-256 over the records' canonical bytes, each followed by `\n` (DRAW-SPEC §2.3).
-fn digest<T: RecordJson + Sync>(records: &[T]) -> SnapshotDigest {
-    let mut hasher = Sha256::new();
-    if records.len() < PIPELINE_FROM {
-        let mut chunk = Vec::with_capacity(CHUNK + 4096);
-        let mut rest = records;
-        while !rest.is_empty() {
-            chunk.clear();
-            rest = &rest[fill(rest, &mut chunk)..];
-            hasher.update(&chunk);
-        }
-    } else {
-        // Chunks travel to the hashing thread and back again to be refilled: a handful of
-        // buffers in all.
-        let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(4);
-        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                let mut rest = records;
-                while !rest.is_empty() {
-                    let mut chunk = empty_rx
-                        .try_recv()
-                        .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096));
-                    chunk.clear();
-                    rest = &rest[fill(rest, &mut chunk)..];
-                    if full_tx.send(chunk).is_err() {
-                        return;
-                    }
-                }
-            });
-            for chunk in full_rx {
-                hasher.update(&chunk);
-                let _ = empty_tx.send(chunk);
-            }
-        });
-    }
-    SnapshotDigest {
-        count: records.len() as u64,
-        sha256: hex::encode(hasher.finalize()),
     }
 }
 
-/// Writes one list as a JSON array.
-fn write_list<T: RecordJson, W: Write>(records: &[T], w: &mut W) -> std::io::Result<()> {
-    let mut chunk = Vec::with_capacity(CHUNK + 4096);
-    chunk.push(b'[');
-    for (i, r) in records.iter().enumerate() {
-        if i > 0 {
-            chunk.push(b',');
-        }
-        r.write_json(&mut chunk);
-        if chunk.len() >= CHUNK {
-            w.write_all(&chunk)?;
-            chunk.clear();
+/// Hashes a chunk in the digest's form, then writes it in the array's form. Raw newlines
+/// occur nowhere else in canonical JSON, so the array's form is the same bytes with `,` for
+/// `\n`, less the last one, after a `,` for every chunk but the first.
+fn hash_and_write<W: Write>(
+    chunk: &mut [u8],
+    first: bool,
+    hasher: &mut Sha256,
+    w: &mut W,
+) -> std::io::Result<()> {
+    hasher.update(&*chunk);
+    for b in chunk.iter_mut() {
+        if *b == b'\n' {
+            *b = b',';
         }
     }
-    chunk.push(b']');
-    w.write_all(&chunk)
+    if !first {
+        w.write_all(b",")?;
+    }
+    w.write_all(&chunk[..chunk.len() - 1])
 }
 
-/// Writes one list as a JSON array and returns its digest, in one pass: this thread hashes
-/// and writes what another serialises.
+/// Writes one list as a JSON array and returns its digest, in one pass.
 fn write_list_hashing<T: RecordJson + Sync, W: Write>(
     records: &[T],
     w: &mut W,
 ) -> std::io::Result<SnapshotDigest> {
-    if records.len() < PIPELINE_FROM {
-        write_list(records, w)?;
-        return Ok(digest(records));
-    }
     let mut hasher = Sha256::new();
-    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(4);
-    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            let mut rest = records;
-            while !rest.is_empty() {
-                let mut chunk = empty_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 4096));
-                chunk.clear();
-                rest = &rest[fill(rest, &mut chunk)..];
-                if full_tx.send(chunk).is_err() {
-                    return; // the writer stopped on an error
-                }
-            }
-        });
-        // Each chunk holds whole records, each followed by `\n` (the digest's form). Raw
-        // newlines occur nowhere else in canonical JSON, so the array's form is the same
-        // bytes with `,` for `\n`, less the last one, after a `,` for every chunk but the
-        // first.
-        w.write_all(b"[")?;
-        for (i, mut chunk) in full_rx.into_iter().enumerate() {
-            hasher.update(&chunk);
-            for b in chunk.iter_mut() {
-                if *b == b'\n' {
-                    *b = b',';
-                }
-            }
-            if i > 0 {
-                w.write_all(b",")?;
-            }
-            w.write_all(&chunk[..chunk.len() - 1])?;
-            let _ = empty_tx.send(chunk);
+    let chunks: Vec<&[T]> = records.chunks(RECORDS_PER_CHUNK).collect();
+    w.write_all(b"[")?;
+    if records.len() < PIPELINE_FROM {
+        let mut buffer = Vec::new();
+        for (k, chunk) in chunks.iter().enumerate() {
+            serialise(chunk, &mut buffer);
+            hash_and_write(&mut buffer, k == 0, &mut hasher, w)?;
         }
-        w.write_all(b"]")
-    })?;
+    } else {
+        std::thread::scope(|s| {
+            // Serialiser `t` takes chunks t, t + SERIALISERS, …; buffers go back to it to be
+            // refilled, so a handful are in use in all.
+            let mut full = Vec::new();
+            let mut empty = Vec::new();
+            for t in 0..SERIALISERS {
+                let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(2);
+                let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+                full.push(full_rx);
+                empty.push(empty_tx);
+                let chunks = &chunks;
+                s.spawn(move || {
+                    for chunk in chunks.iter().skip(t).step_by(SERIALISERS) {
+                        let mut buffer = empty_rx.try_recv().unwrap_or_default();
+                        serialise(chunk, &mut buffer);
+                        if full_tx.send(buffer).is_err() {
+                            return; // the writer stopped on an error
+                        }
+                    }
+                });
+            }
+            for k in 0..chunks.len() {
+                let t = k % SERIALISERS;
+                let mut buffer = full[t].recv().expect("a serialising thread");
+                hash_and_write(&mut buffer, k == 0, &mut hasher, w)?;
+                let _ = empty[t].send(buffer);
+            }
+            Ok::<(), std::io::Error>(())
+        })?;
+    }
+    w.write_all(b"]")?;
     Ok(SnapshotDigest {
         count: records.len() as u64,
         sha256: hex::encode(hasher.finalize()),
@@ -168,25 +125,13 @@ impl Snapshots {
 
     /// The count and digest of every snapshot list.
     pub fn digests(&self) -> SnapshotDigests {
-        SnapshotDigests {
-            entities: digest(&self.entities),
-            history: digest(&self.history),
-            officers: digest(&self.officers),
-            recusals: digest(&self.recusals),
-        }
+        self.write_json_hashing(&mut std::io::sink())
+            .expect("writing nowhere does not fail")
     }
 
     /// Writes the RFC 8785 form of the `snapshots` object.
     pub fn write_json<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b"{\"entities\":")?;
-        write_list(&self.entities, w)?;
-        w.write_all(b",\"history\":")?;
-        write_list(&self.history, w)?;
-        w.write_all(b",\"officers\":")?;
-        write_list(&self.officers, w)?;
-        w.write_all(b",\"recusals\":")?;
-        write_list(&self.recusals, w)?;
-        w.write_all(b"}")
+        self.write_json_hashing(w).map(|_| ())
     }
 }
 
@@ -215,19 +160,17 @@ mod tests {
     }
 
     #[test]
-    fn chunked_and_pipelined_digests_equal_the_plain_digest() {
-        // Below the pipeline threshold, above it, and over many chunks.
-        for n in [0, 1, 7, PIPELINE_FROM - 1, PIPELINE_FROM, 40_000] {
-            let records = recusals(n);
-            let d = digest(&records);
-            assert_eq!(d.count, n as u64);
-            assert_eq!(d.sha256, plain(&records), "{n} records");
-        }
-    }
-
-    #[test]
     fn one_pass_writing_gives_the_same_bytes_and_digests() {
-        for n in [0, 1, 7, PIPELINE_FROM, 40_000] {
+        // Below the pipeline threshold, at it, and over many chunks (a partial one last).
+        for n in [
+            0,
+            1,
+            7,
+            RECORDS_PER_CHUNK,
+            PIPELINE_FROM - 1,
+            PIPELINE_FROM,
+            40_321,
+        ] {
             let records = recusals(n);
             let mut out = Vec::new();
             let d = write_list_hashing(&records, &mut out).unwrap();
@@ -238,12 +181,19 @@ mod tests {
     }
 
     #[test]
-    fn written_lists_are_json_arrays_of_the_records() {
-        for n in [0, 1, 30_000] {
-            let records = recusals(n);
-            let mut out = Vec::new();
-            write_list(&records, &mut out).unwrap();
-            assert_eq!(out, serde_json::to_vec(&records).unwrap(), "{n} records");
-        }
+    fn the_snapshots_object_is_written_as_serde_json_writes_it() {
+        let snapshots = Snapshots {
+            entities: Vec::new(),
+            history: Vec::new(),
+            officers: Vec::new(),
+            recusals: recusals(12_345),
+        };
+        let mut out = Vec::new();
+        snapshots.write_json(&mut out).unwrap();
+        assert_eq!(out, serde_json::to_vec(&snapshots).unwrap());
+        assert_eq!(
+            snapshots.digests().recusals.sha256,
+            plain(&snapshots.recusals)
+        );
     }
 }
