@@ -26,7 +26,7 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<Unhashed, Failure> {
     drand_round_is_future(&plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))?;
     // Only the snapshot fields of each entity are kept (every field is still validated).
-    let entity = |row: &mut registry::table::Row| parse::entity(row).map(EntityRecord::from);
+    let entity = |row: &mut registry::table::Row| parse::entity_fields(row).map(EntityRecord::from);
     let loaded = registry::load_with(registries, entity, |e| &e.uscc).map_err(|errors| {
         let mut lines: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
         lines.push(format!(

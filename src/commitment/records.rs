@@ -7,6 +7,7 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{self, EntityStatus, Grade, Method, OfficerStatus};
+use crate::registry::parse::EntityFields;
 
 /// An entity as the draw sees it. There are up to millions, so the text fields are
 /// `CompactString`s: the USCC, sector, type and district (at most 24 bytes of UTF-8, eight
@@ -76,6 +77,21 @@ impl From<domain::Entity> for EntityRecord {
             status: e.status,
             entity_type: e.entity_type.into(),
             uscc: e.uscc.as_str().into(),
+        }
+    }
+}
+
+/// Straight from a validated directory row: only the fields the record keeps are copied.
+impl From<EntityFields<'_>> for EntityRecord {
+    fn from(f: EntityFields<'_>) -> Self {
+        EntityRecord {
+            district: CompactString::from(&*f.district),
+            grade: f.grade,
+            name: CompactString::from(&*f.name),
+            sector: CompactString::from(&*f.sector),
+            status: f.status,
+            entity_type: CompactString::from(&*f.entity_type),
+            uscc: CompactString::from(f.uscc.as_str()),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Text fields as the draw sees them: trimmed, NFC-normalised UTF-8, with a bounded length.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Longest text field accepted, in characters.
@@ -16,20 +18,31 @@ fn is_nfc(text: &str) -> bool {
 
 /// Trims and NFC-normalises a required text field.
 pub fn required(value: &str) -> Result<String, String> {
-    let text = optional(value)?;
+    required_ref(value).map(Cow::into_owned)
+}
+
+/// Trims and NFC-normalises an optional text field (empty stays empty).
+pub fn optional(value: &str) -> Result<String, String> {
+    optional_ref(value).map(Cow::into_owned)
+}
+
+/// As `required`, borrowing the text when it needs no change (the usual case), so that a
+/// reader keeping only some fields of a row copies only those.
+pub fn required_ref(value: &str) -> Result<Cow<'_, str>, String> {
+    let text = optional_ref(value)?;
     if text.is_empty() {
         return Err("is empty".into());
     }
     Ok(text)
 }
 
-/// Trims and NFC-normalises an optional text field (empty stays empty).
-pub fn optional(value: &str) -> Result<String, String> {
+/// As `optional`, borrowing the text when it needs no change.
+pub fn optional_ref(value: &str) -> Result<Cow<'_, str>, String> {
     let trimmed = value.trim();
-    let text: String = if is_nfc(trimmed) {
-        trimmed.to_string()
+    let text: Cow<str> = if is_nfc(trimmed) {
+        Cow::Borrowed(trimmed)
     } else {
-        trimmed.nfc().collect()
+        Cow::Owned(trimmed.nfc().collect())
     };
     if text.chars().count() > MAX_FIELD_CHARS {
         return Err(format!("is longer than {MAX_FIELD_CHARS} characters"));

@@ -1,5 +1,7 @@
 //! Row parsers for each directory file: which columns it has and how each field is validated.
 
+use std::borrow::Cow;
+
 use crate::domain::text;
 use crate::domain::{
     Entity, EntityStatus, Grade, Inspection, Matter, Method, Officer, OfficerStatus, Recusal, Uscc,
@@ -56,18 +58,38 @@ pub fn identifier(value: &str) -> Result<String, String> {
     Ok(id)
 }
 
+/// An entity row, every field validated, its text borrowed from the row where it needed no
+/// change. `Entity` owns all of it; a reader that keeps a few fields copies only those.
+pub struct EntityFields<'a> {
+    pub uscc: Uscc,
+    pub name: Cow<'a, str>,
+    pub sector: Cow<'a, str>,
+    pub entity_type: Cow<'a, str>,
+    pub district: Cow<'a, str>,
+    pub address: Cow<'a, str>,
+    pub grade: Grade,
+    pub status: EntityStatus,
+    pub legal_representative: Cow<'a, str>,
+    pub contact: Cow<'a, str>,
+}
+
 pub fn entity(row: &mut Row) -> Option<Entity> {
+    entity_fields(row).map(Entity::from)
+}
+
+/// Validates every field of an entity row (each bad field is reported).
+pub fn entity_fields<'a>(row: &mut Row<'a>) -> Option<EntityFields<'a>> {
     let uscc = row.field("uscc", uscc);
-    let name = row.field("name", text::required);
-    let sector = row.field("sector", text::required);
-    let entity_type = row.field("entity_type", text::required);
-    let district = row.field("district", text::required);
-    let address = row.field("address", text::optional);
+    let name = row.field("name", text::required_ref);
+    let sector = row.field("sector", text::required_ref);
+    let entity_type = row.field("entity_type", text::required_ref);
+    let district = row.field("district", text::required_ref);
+    let address = row.field("address", text::optional_ref);
     let grade = row.field("credit_grade", Grade::parse);
     let status = row.field("status", EntityStatus::parse);
-    let legal_representative = row.field("legal_representative", text::optional);
-    let contact = row.field("contact", text::optional);
-    Some(Entity {
+    let legal_representative = row.field("legal_representative", text::optional_ref);
+    let contact = row.field("contact", text::optional_ref);
+    Some(EntityFields {
         uscc: uscc?,
         name: name?,
         sector: sector?,
@@ -79,6 +101,23 @@ pub fn entity(row: &mut Row) -> Option<Entity> {
         legal_representative: legal_representative?,
         contact: contact?,
     })
+}
+
+impl From<EntityFields<'_>> for Entity {
+    fn from(f: EntityFields<'_>) -> Entity {
+        Entity {
+            uscc: f.uscc,
+            name: f.name.into_owned(),
+            sector: f.sector.into_owned(),
+            entity_type: f.entity_type.into_owned(),
+            district: f.district.into_owned(),
+            address: f.address.into_owned(),
+            grade: f.grade,
+            status: f.status,
+            legal_representative: f.legal_representative.into_owned(),
+            contact: f.contact.into_owned(),
+        }
+    }
 }
 
 pub fn officer(row: &mut Row) -> Option<Officer> {

@@ -19,16 +19,17 @@ pub struct Row<'a> {
     errors: &'a mut Vec<RowError>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     pub fn line(&self) -> u64 {
         self.line
     }
 
     /// Parses column `column` with `parse`; on failure records the reason and returns `None`.
+    /// The value may borrow the field's text.
     pub fn field<T>(
         &mut self,
         column: &'static str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&'a str) -> Result<T, String>,
     ) -> Option<T> {
         let raw = self.fields[self.index[column]];
         match parse(raw) {
