@@ -82,11 +82,16 @@ fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Mappe
     }
 }
 
-/// Where `bytes` stop being UTF-8, or `None` if they are UTF-8 throughout. A large file is
+/// Where `bytes` stop being UTF-8, or `None` if they are UTF-8 throughout. `simdutf8`
+/// checks several times faster than the standard library on Chinese text; a large file is
 /// checked in two halves on two threads, split before a byte that starts a character, so
 /// the answer is the one for the whole file.
 fn utf8_valid_up_to(bytes: &[u8]) -> Option<usize> {
-    let check = |b: &[u8]| std::str::from_utf8(b).err().map(|e| e.valid_up_to());
+    let check = |b: &[u8]| {
+        simdutf8::compat::from_utf8(b)
+            .err()
+            .map(|e| e.valid_up_to())
+    };
     let middle = bytes.len() / 2;
     let cut = match bytes[middle..].iter().position(|&b| b & 0xC0 != 0x80) {
         Some(i) if bytes.len() >= split::MIN_SPLIT => middle + i,
