@@ -180,6 +180,33 @@ mod tests {
         }
     }
 
+    /// Accepts `left` bytes, then fails, as a full disk does.
+    struct FailingAfter {
+        left: usize,
+    }
+
+    impl Write for FailingAfter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.left {
+                return Err(std::io::Error::other("no space left"));
+            }
+            self.left -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_serialising_threads_with_its_error() {
+        let records = recusals(40_000);
+        for left in [0, 1, 100_000, 1_000_000] {
+            let err = write_list_hashing(&records, &mut FailingAfter { left }).unwrap_err();
+            assert_eq!(err.to_string(), "no space left", "after {left} bytes");
+        }
+    }
+
     #[test]
     fn the_snapshots_object_is_written_as_serde_json_writes_it() {
         let snapshots = Snapshots {
