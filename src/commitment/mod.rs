@@ -7,6 +7,7 @@ mod context;
 pub mod encode;
 pub mod parse;
 pub mod record_json;
+mod record_read;
 pub mod records;
 mod sort;
 

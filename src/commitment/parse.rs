@@ -12,7 +12,7 @@
 
 use serde::de::DeserializeOwned;
 
-use super::{Commitment, EntityRecord};
+use super::{Commitment, EntityRecord, record_read};
 use crate::bundle::Bundle;
 
 /// A document holding one entity snapshot.
@@ -74,10 +74,15 @@ fn records(
         if bytes.get(pos) != Some(&b'{') {
             return None;
         }
-        let mut stream =
-            serde_json::Deserializer::from_slice(&bytes[pos..]).into_iter::<EntityRecord>();
-        out.push(stream.next()?.ok()?);
-        pos += stream.byte_offset();
+        if let Some((record, len)) = record_read::entity(&bytes[pos..]) {
+            out.push(record);
+            pos += len;
+        } else {
+            let mut stream =
+                serde_json::Deserializer::from_slice(&bytes[pos..]).into_iter::<EntityRecord>();
+            out.push(stream.next()?.ok()?);
+            pos += stream.byte_offset();
+        }
         if pos == stop {
             return Some((out, End::Stop));
         }
