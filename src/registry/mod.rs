@@ -111,8 +111,8 @@ pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
     load_with(dir, parse::entity, |e| e.uscc.as_str())
 }
 
-/// As `load`, with each entity row kept in the form `entity` makes of it (after every
-/// field has been validated by `parse::entity`); `uscc` gives its key. A reader that needs
+/// As `load`, with each entity row kept in the form `entity` makes of it (which validates
+/// every field, as `parse::entity_fields` does); `uscc` gives its key. A reader that needs
 /// a few fields of a million entities keeps only those, never the whole rows at once.
 pub fn load_with<E: Send>(
     dir: &Path,

@@ -43,8 +43,9 @@ pub fn split(body: &[u8], first_line: u64, n: usize) -> Vec<Piece<'_>> {
     pieces
 }
 
-fn count(bytes: &[u8], b: u8) -> usize {
-    bytes.iter().filter(|&&x| x == b).count()
+/// How many times `b` occurs in `bytes` (memchr: several bytes at a time).
+pub fn count(bytes: &[u8], b: u8) -> usize {
+    memchr::memchr_iter(b, bytes).count()
 }
 
 /// The index just after the first line feed at or after `from` that is outside quotes.

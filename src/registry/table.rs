@@ -162,16 +162,26 @@ pub fn read<T: Send>(
         key,
         parse,
     };
-    // The first piece's rows are sized for the whole table: the others are appended into
-    // capacity that is already there (untouched capacity costs no memory).
-    let whole = count_lines(body);
+    // Tables are sized from an upper bound on their records (the line count) up front:
+    // growing by doubling would touch (and make the kernel zero) about twice the memory of a
+    // large table. The first piece's rows are sized for the whole table, and the others are
+    // appended into capacity that is already there (untouched capacity costs no memory).
+    let lines: Vec<usize> = pieces
+        .iter()
+        .map(|p| split::count(p.bytes, b'\n') + 1)
+        .collect();
+    let whole = lines.iter().sum();
     let results: Vec<(Table<T>, Vec<RowError>)> = if pieces.len() == 1 {
         vec![chunk.read(&pieces[0], whole)]
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = pieces[1..]
                 .iter()
-                .map(|p| s.spawn(|| chunk.read(p, count_lines(p.bytes))))
+                .zip(&lines[1..])
+                .map(|(p, &capacity)| {
+                    let chunk = &chunk;
+                    s.spawn(move || chunk.read(p, capacity))
+                })
                 .collect();
             let mut all = vec![chunk.read(&pieces[0], whole)];
             all.extend(
@@ -196,12 +206,6 @@ pub fn read<T: Send>(
         errors.extend(part_errors);
     }
     table
-}
-
-/// An upper bound on the records in `bytes`. Tables are sized from it up front: growing by
-/// doubling would touch (and make the kernel zero) about twice the memory of a large table.
-fn count_lines(bytes: &[u8]) -> usize {
-    memchr::memchr_iter(b'\n', bytes).count() + 1
 }
 
 /// What every piece of a file is read with.
