@@ -57,4 +57,21 @@ fn one_pass_writing_and_split_reading_agree_with_the_plain_paths() {
     let read: Commitment = parse::split(file).expect("the two-thread path applies");
     assert_eq!(read, plain);
     assert_eq!(parse::from_slice::<Commitment>(file).unwrap(), plain);
+
+    // Large files the two-thread path declines are read by serde_json: the same value from
+    // a pretty-printed file, serde_json's own error for a broken one.
+    let value: serde_json::Value = serde_json::from_slice(file).unwrap();
+    let pretty = serde_json::to_vec_pretty(&value).unwrap();
+    assert!(parse::split::<Commitment>(&pretty).is_none());
+    assert_eq!(parse::from_slice::<Commitment>(&pretty).unwrap(), plain);
+    let cut = &file[..file.len() - 10];
+    assert!(parse::split::<Commitment>(cut).is_none());
+    assert_eq!(
+        parse::from_slice::<Commitment>(cut)
+            .unwrap_err()
+            .to_string(),
+        serde_json::from_slice::<Commitment>(cut)
+            .unwrap_err()
+            .to_string()
+    );
 }

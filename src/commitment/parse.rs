@@ -221,7 +221,7 @@ mod tests {
     }
 
     #[test]
-    fn anything_unusual_falls_back_to_serde_json() {
+    fn the_two_thread_path_declines_anything_unusual() {
         let good = document(&["甲"; 50]);
         let spaced = String::from_utf8(good.clone())
             .unwrap()
@@ -235,22 +235,22 @@ mod tests {
         let missing_rest = String::from_utf8(good.clone())
             .unwrap()
             .replace(r#","history":[]"#, "");
+        // White space between records (serde_json reads it), an unknown field, a cut file
+        // and a missing list (serde_json refuses them): `from_slice` then gives serde_json's
+        // value or error, which tests/commit_file.rs checks on a file large enough for it.
+        assert!(serde_json::from_slice::<Doc>(spaced.as_bytes()).is_ok());
         for bytes in [
             spaced.as_bytes(),
             unknown.as_bytes(),
             truncated,
             missing_rest.as_bytes(),
         ] {
-            let plain: serde_json::Result<Doc> = serde_json::from_slice(bytes);
-            let via: serde_json::Result<Doc> = from_slice(bytes);
-            match (plain, via) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b),
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
-                (a, b) => panic!("serde_json {a:?}, from_slice {b:?}"),
-            }
-            let fast = split::<Doc>(bytes);
-            let plain: Option<Doc> = serde_json::from_slice(bytes).ok();
-            assert!(fast.is_none() || fast == plain);
+            assert_eq!(
+                split::<Doc>(bytes),
+                None,
+                "{}",
+                String::from_utf8_lossy(&bytes[bytes.len() - 60..])
+            );
         }
     }
 
