@@ -16,6 +16,13 @@ fn write_sample(entities: usize) -> tempfile::TempDir {
 
 #[test]
 fn bad_rows_in_both_halves_of_a_large_file_are_reported_at_their_lines() {
+    for line_end in ["\n", "\r\n"] {
+        bad_rows_are_reported_at_their_lines(line_end);
+    }
+}
+
+/// With LF or CRLF (as Excel writes) line ends, and a blank line before the second half.
+fn bad_rows_are_reported_at_their_lines(line_end: &str) {
     let dir = write_sample(60_000);
     let path = dir.path().join("entities.csv");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -31,20 +38,23 @@ fn bad_rows_in_both_halves_of_a_large_file_are_reported_at_their_lines() {
         fields[6] = "Z"; // credit_grade
         lines[k] = fields.join(",");
     }
-    std::fs::write(&path, format!("\u{feff}{}\n", lines.join("\n"))).unwrap();
+    lines.insert(total / 2 - 100, String::new());
+    // lines[k] is line k + 1: where the bad rows are now.
+    let expected: Vec<(u64, &str)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains(",Z,"))
+        .map(|(k, _)| (k as u64 + 1, "credit_grade"))
+        .collect();
+    assert_eq!(expected.len(), 3);
+    assert_eq!(expected[0].0, 11);
+    std::fs::write(&path, format!("\u{feff}{}{line_end}", lines.join(line_end))).unwrap();
     let errors = registry::load(dir.path()).unwrap_err().0;
     let found: Vec<(u64, &str)> = errors
         .iter()
         .map(|e| (e.line, e.column.as_deref().unwrap()))
         .collect();
-    assert_eq!(
-        found,
-        vec![
-            (11, "credit_grade"),
-            (total as u64 / 2 + 8, "credit_grade"),
-            (total as u64, "credit_grade")
-        ]
-    );
+    assert_eq!(found, expected, "line ends {line_end:?}");
 }
 
 #[test]

@@ -152,9 +152,11 @@ pub fn read<T: Send>(
     if errors.len() > before {
         return empty();
     }
-    let position = reader.position();
-    let body = &input[position.byte() as usize..];
-    let pieces = split::split(body, position.line(), 2);
+    let start = reader.position().byte() as usize;
+    let body = &input[start..];
+    // Lines are counted from the bytes, not taken from the reader (see `LineCount`).
+    let first_line = split::count(&input[..start], b'\n') as u64 + 1;
+    let pieces = split::split(body, first_line, 2);
     let chunk = Chunk {
         file,
         headers: &headers,
@@ -208,6 +210,32 @@ pub fn read<T: Send>(
     table
 }
 
+/// The line a record starts on, counted from the bytes of its piece. The csv reader's own
+/// count lags one line behind after a CRLF line end (it takes the LF as the start of the
+/// next record), which would name the line above each bad row of a file saved by Excel.
+struct LineCount<'a> {
+    bytes: &'a [u8],
+    /// How far line feeds have been counted, and the line number there.
+    counted_to: usize,
+    line: u64,
+}
+
+impl LineCount<'_> {
+    /// The line of the first byte at or after `byte` that is not a line end: where the
+    /// record the reader placed at `byte` begins. Positions only move forward.
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut start = (byte as usize).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > self.counted_to {
+            self.line += split::count(&self.bytes[self.counted_to..start], b'\n') as u64;
+            self.counted_to = start;
+        }
+        self.line
+    }
+}
+
 /// What every piece of a file is read with.
 struct Chunk<'a, T> {
     file: &'a str,
@@ -227,18 +255,22 @@ impl<T> Chunk<'_, T> {
             .has_headers(false)
             .flexible(true)
             .from_reader(piece.bytes);
-        let offset = piece.first_line - 1;
+        let mut line_of = LineCount {
+            bytes: piece.bytes,
+            counted_to: 0,
+            line: piece.first_line,
+        };
         let mut rows = Vec::with_capacity(capacity);
         let mut lines = Vec::with_capacity(capacity);
         let mut bad_keys = HashSet::new();
         let mut record = csv::ByteRecord::new();
         loop {
-            let line = reader.position().line() + offset;
+            let line = line_of.at(reader.position().byte());
             match reader.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(line, |p| p.line() + offset);
+                    let line = e.position().map_or(line, |p| line_of.at(p.byte()));
                     let reason = format!("unreadable CSV: {e}");
                     errors.push(RowError {
                         file: file.to_string(),
@@ -249,7 +281,7 @@ impl<T> Chunk<'_, T> {
                     break;
                 }
             }
-            let line = record.position().map_or(line, |p| p.line() + offset);
+            let line = record.position().map_or(line, |p| line_of.at(p.byte()));
             if record.len() == 1 && record[0].is_empty() {
                 continue; // a blank line
             }
