@@ -37,11 +37,14 @@ impl Run {
         self.dir.path().join(name)
     }
     fn commit(&self, plan: &Path) -> Output {
-        let mini = common::fixture("mini");
+        self.commit_from(&common::fixture("mini"), plan)
+    }
+    /// Commits `plan` over the directory folder `registries` into `c.json`.
+    fn commit_from(&self, registries: &Path, plan: &Path) -> Output {
         shuangsui(&[
             "commit",
             "--registries",
-            path(&mini),
+            path(registries),
             "--plan",
             path(plan),
             "--out",
@@ -137,15 +140,8 @@ fn commit_refuses_a_bad_directory_naming_every_bad_row_and_writes_nothing() {
     // commit reads entities in their snapshot form, but validates every field as check does.
     let run = Run::new();
     let out = run.file("c.json");
-    let c = shuangsui(&[
-        "commit",
-        "--registries",
-        path(&common::fixture("broken")),
-        "--plan",
-        path(&common::fixture("mini/plan.toml")),
-        "--out",
-        path(&out),
-    ]);
+    let plan = common::fixture("mini/plan.toml");
+    let c = run.commit_from(&common::fixture("broken"), &plan);
     assert_eq!(c.status.code(), Some(1));
     let err = text(&c.stderr);
     for expected in BROKEN_PROBLEMS.iter().chain(&["nothing committed"]) {
@@ -159,15 +155,7 @@ fn commit_refuses_a_bad_directory_naming_every_bad_row_and_writes_nothing() {
     mini_with_entities(&dir, |e| {
         e.replacen("黄浦区测试路0号", &"长".repeat(501), 1)
     });
-    let c = shuangsui(&[
-        "commit",
-        "--registries",
-        path(&dir),
-        "--plan",
-        path(&common::fixture("mini/plan.toml")),
-        "--out",
-        path(&out),
-    ]);
+    let c = run.commit_from(&dir, &plan);
     assert_eq!(c.status.code(), Some(1));
     let err = text(&c.stderr);
     assert!(
