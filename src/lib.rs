@@ -4,6 +4,7 @@
 //! See `docs/ARCHITECTURE.md` for the code map and `docs/DRAW-SPEC.md` for the draw.
 
 pub mod bundle;
+pub mod calendar;
 pub mod canonical;
 pub mod cli;
 pub mod commitment;
@@ -11,6 +12,8 @@ pub mod discrepancy;
 pub mod domain;
 pub mod draw;
 pub mod entropy;
+pub mod import;
+pub mod ledger;
 pub mod mapped;
 pub mod plan;
 pub mod registry;
