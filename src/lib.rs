@@ -12,6 +12,7 @@ pub mod discrepancy;
 pub mod domain;
 pub mod draw;
 pub mod entropy;
+pub mod store;
 pub mod import;
 pub mod ledger;
 pub mod mapped;

@@ -1,0 +1,166 @@
+//! The log's tables: entries (exact bytes, in order), signed checkpoints, and the settings
+//! fixed at `init`. Rows here are only ever inserted (the database refuses the rest).
+
+use sqlx::Row;
+
+use super::{Result, Store, StoreError, Tx};
+use crate::{on_conn, on_pool};
+
+/// One stored entry: its position, exact bytes and stored leaf hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub seq: u64,
+    pub kind: String,
+    pub bytes: Vec<u8>,
+    pub leaf_hash: Vec<u8>,
+}
+
+/// One stored checkpoint: the tree size it signs and the signed note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub note: String,
+    pub signed_at: String,
+}
+
+/// The number of entries (the next entry's `seq`), as seen by `tx`.
+pub async fn size(tx: &mut Tx) -> Result<u64> {
+    let n: i64 = on_conn!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM log_entries").fetch_one(&mut *c).await?);
+    Ok(n as u64)
+}
+
+/// Inserts the entry `bytes` at position `seq` (which must be `size`).
+pub async fn insert(
+    tx: &mut Tx,
+    seq: u64,
+    kind: &str,
+    time: &str,
+    bytes: &[u8],
+    leaf_hash: &[u8],
+) -> Result<()> {
+    on_conn!(tx, c => sqlx::query(
+        "INSERT INTO log_entries (seq, kind, recorded_at, bytes, leaf_hash) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(seq as i64)
+    .bind(kind)
+    .bind(time)
+    .bind(bytes)
+    .bind(leaf_hash)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The leaf hashes of every entry, in order (to compute the root for a checkpoint).
+pub async fn leaf_hashes(tx: &mut Tx) -> Result<Vec<[u8; 32]>> {
+    let rows: Vec<Vec<u8>> = on_conn!(tx, c => sqlx::query_scalar("SELECT leaf_hash FROM log_entries ORDER BY seq")
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, h)| {
+            h.try_into().map_err(|_| {
+                StoreError::Corrupt(format!("log entry {i}: leaf hash is not 32 bytes"))
+            })
+        })
+        .collect()
+}
+
+/// Inserts a signed checkpoint for tree size `size` (nothing if one exists for that size).
+pub async fn insert_checkpoint(tx: &mut Tx, size: u64, note: &str, time: &str) -> Result<()> {
+    on_conn!(tx, c => sqlx::query(
+        "INSERT INTO log_checkpoints (size, note, signed_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING",
+    )
+    .bind(size as i64)
+    .bind(note)
+    .bind(time)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Every entry, in order of `seq`.
+pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
+    let rows = on_pool!(store, p => {
+        sqlx::query("SELECT seq, kind, bytes, leaf_hash FROM log_entries ORDER BY seq")
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| Ok(StoredEntry {
+                seq: r.try_get::<i64, _>(0)? as u64,
+                kind: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+                leaf_hash: r.try_get(3)?,
+            }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(rows)
+}
+
+/// Entries of one kind, in order (small kinds: batch events, draw attempts).
+pub async fn entries_of_kind(store: &Store, kind: &str) -> Result<Vec<StoredEntry>> {
+    Ok(entries(store)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .collect())
+}
+
+/// One entry by position.
+pub async fn entry(store: &Store, seq: u64) -> Result<Option<StoredEntry>> {
+    let row = on_pool!(store, p => {
+        match sqlx::query("SELECT seq, kind, bytes, leaf_hash FROM log_entries WHERE seq = $1")
+            .bind(seq as i64)
+            .fetch_optional(p)
+            .await? {
+            Some(r) => Some(StoredEntry {
+                seq: r.try_get::<i64, _>(0)? as u64,
+                kind: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+                leaf_hash: r.try_get(3)?,
+            }),
+            None => None,
+        }
+    });
+    Ok(row)
+}
+
+/// Every checkpoint, in order of size.
+pub async fn checkpoints(store: &Store) -> Result<Vec<StoredCheckpoint>> {
+    let rows = on_pool!(store, p => {
+        sqlx::query("SELECT size, note, signed_at FROM log_checkpoints ORDER BY size")
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| Ok(StoredCheckpoint {
+                size: r.try_get::<i64, _>(0)? as u64,
+                note: r.try_get(1)?,
+                signed_at: r.try_get(2)?,
+            }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(rows)
+}
+
+/// A setting fixed at `init` (the log's origin, its verifier key), if set.
+pub async fn meta(store: &Store, key: &str) -> Result<Option<String>> {
+    Ok(
+        on_pool!(store, p => sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+        .bind(key)
+        .fetch_optional(p)
+        .await?),
+    )
+}
+
+/// Sets a setting once (a second set of the same key is refused by the primary key).
+pub async fn set_meta(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+    on_conn!(tx, c => sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
+        .bind(key)
+        .bind(value)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Inspection results: append-only rows; a correction is a new row naming the one it corrects.
+
+use sqlx::Row;
+
+use super::{Result, Store, Tx};
+use crate::{on_conn, on_pool};
+
+/// A result as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ResultRow {
+    pub id: i64,
+    pub batch_id: String,
+    pub uscc: String,
+    pub recorded_by: String,
+    /// Category codes in the data file's order.
+    pub codes: Vec<String>,
+    pub note: String,
+    pub inspected_on: String,
+    pub recorded_at: String,
+    pub corrects: Option<i64>,
+    pub log_seq: i64,
+}
+
+/// What a new result records.
+pub struct NewResult<'a> {
+    pub batch_id: &'a str,
+    pub uscc: &'a str,
+    pub recorded_by: &'a str,
+    pub codes: &'a [String],
+    pub note: &'a str,
+    pub inspected_on: &'a str,
+    pub recorded_at: &'a str,
+    pub corrects: Option<i64>,
+    pub log_seq: i64,
+}
+
+pub async fn insert(tx: &mut Tx, r: &NewResult<'_>) -> Result<i64> {
+    Ok(on_conn!(tx, c => sqlx::query_scalar(
+        "INSERT INTO results (batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(r.batch_id)
+    .bind(r.uscc)
+    .bind(r.recorded_by)
+    .bind(r.codes.join(";"))
+    .bind(r.note)
+    .bind(r.inspected_on)
+    .bind(r.recorded_at)
+    .bind(r.corrects)
+    .bind(r.log_seq)
+    .fetch_one(&mut *c)
+    .await?))
+}
+
+/// The next result id (ids are given in order by both databases); used to write the log
+/// entry, which names the result, before the row.
+pub async fn next_id(tx: &mut Tx) -> Result<i64> {
+    let max: Option<i64> = on_conn!(tx, c => sqlx::query_scalar("SELECT MAX(id) FROM results").fetch_one(&mut *c).await?);
+    Ok(max.unwrap_or(0) + 1)
+}
+
+fn from_row<R: Row>(r: R) -> Result<ResultRow, sqlx::Error>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    let codes: String = r.try_get(4)?;
+    Ok(ResultRow {
+        id: r.try_get(0)?,
+        batch_id: r.try_get(1)?,
+        uscc: r.try_get(2)?,
+        recorded_by: r.try_get(3)?,
+        codes: codes
+            .split(';')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+        note: r.try_get(5)?,
+        inspected_on: r.try_get(6)?,
+        recorded_at: r.try_get(7)?,
+        corrects: r.try_get(8)?,
+        log_seq: r.try_get(9)?,
+    })
+}
+
+const SELECT: &str = "SELECT id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq FROM results";
+
+/// Every result of a batch, in the order recorded.
+pub async fn of_batch(store: &Store, batch: &str) -> Result<Vec<ResultRow>> {
+    let sql = format!("{SELECT} WHERE batch_id = $1 ORDER BY id");
+    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(batch)
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?))
+}
+
+/// Every result, in order (for `log verify`'s cross-check).
+pub async fn all(store: &Store) -> Result<Vec<ResultRow>> {
+    let sql = format!("{SELECT} ORDER BY id");
+    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?))
+}
+
+/// One result by id, inside a write transaction.
+pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<ResultRow>> {
+    let sql = format!("{SELECT} WHERE id = $1");
+    Ok(
+        on_conn!(tx, c => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await? {
+            Some(r) => Some(from_row(r)?),
+            None => None,
+        }),
+    )
+}

@@ -1,0 +1,428 @@
+//! Directory rows of a snapshot: written in bulk (multi-row INSERT on SQLite, COPY on
+//! PostgreSQL) and read back into the domain types, re-validated on the way (a row that no
+//! longer parses is reported as corrupt storage, never used).
+
+use std::borrow::Cow;
+
+use sqlx::Row;
+
+use super::{Result, Store, StoreError, Tx};
+use crate::domain::codes::{EntityStatus, Grade, Method, OfficerStatus};
+use crate::domain::{Entity, Inspection, Matter, Officer, Recusal, Uscc, text};
+use crate::on_pool;
+
+/// The table and its columns after `snapshot_id` (and `position` for history).
+pub struct Layout {
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    /// Whether rows carry their position (tables without a natural key).
+    pub positioned: bool,
+}
+
+pub const ENTITIES: Layout = Layout {
+    table: "entities",
+    columns: &[
+        "uscc",
+        "name",
+        "sector",
+        "entity_type",
+        "district",
+        "address",
+        "credit_grade",
+        "status",
+        "legal_representative",
+        "contact",
+    ],
+    positioned: false,
+};
+pub const OFFICERS: Layout = Layout {
+    table: "officers",
+    columns: &[
+        "card_no",
+        "name",
+        "department",
+        "district",
+        "sectors",
+        "card_valid_until",
+        "status",
+    ],
+    positioned: false,
+};
+pub const MATTERS: Layout = Layout {
+    table: "matters",
+    columns: &[
+        "code",
+        "name",
+        "sector",
+        "legal_basis",
+        "inspecting_body",
+        "content",
+        "methods",
+    ],
+    positioned: false,
+};
+pub const RECUSALS: Layout = Layout {
+    table: "recusals",
+    columns: &["card_no", "uscc", "reason"],
+    positioned: false,
+};
+pub const HISTORY: Layout = Layout {
+    table: "history",
+    columns: &["uscc", "matter_code", "date", "officers"],
+    positioned: true,
+};
+
+fn join(items: &[String]) -> Cow<'static, str> {
+    Cow::Owned(items.join(";"))
+}
+
+pub fn entity_fields(e: &Entity) -> Vec<Cow<'_, str>> {
+    vec![
+        e.uscc.as_str().into(),
+        e.name.as_str().into(),
+        e.sector.as_str().into(),
+        e.entity_type.as_str().into(),
+        e.district.as_str().into(),
+        e.address.as_str().into(),
+        e.grade.as_str().into(),
+        e.status.as_str().into(),
+        e.legal_representative.as_str().into(),
+        e.contact.as_str().into(),
+    ]
+}
+
+pub fn officer_fields(o: &Officer) -> Vec<Cow<'_, str>> {
+    vec![
+        o.card_no.as_str().into(),
+        o.name.as_str().into(),
+        o.department.as_str().into(),
+        o.district.as_str().into(),
+        join(&o.sectors),
+        o.card_valid_until.to_string().into(),
+        o.status.as_str().into(),
+    ]
+}
+
+pub fn matter_fields(m: &Matter) -> Vec<Cow<'_, str>> {
+    let methods: Vec<String> = m.methods.iter().map(|x| x.as_str().to_string()).collect();
+    vec![
+        m.code.as_str().into(),
+        m.name.as_str().into(),
+        m.sector.as_str().into(),
+        m.legal_basis.as_str().into(),
+        m.inspecting_body.as_str().into(),
+        m.content.as_str().into(),
+        join(&methods),
+    ]
+}
+
+pub fn recusal_fields(r: &Recusal) -> Vec<Cow<'_, str>> {
+    vec![
+        r.card_no.as_str().into(),
+        r.uscc.as_str().into(),
+        r.reason.as_str().into(),
+    ]
+}
+
+pub fn inspection_fields(h: &Inspection) -> Vec<Cow<'_, str>> {
+    vec![
+        h.uscc.as_str().into(),
+        h.matter_code.as_str().into(),
+        h.date.to_string().into(),
+        join(&h.officers),
+    ]
+}
+
+/// Rows per INSERT statement on SQLite (well under its 32,766 bound parameters).
+const SQLITE_CHUNK: usize = 256;
+
+/// Inserts `rows` (each the fields of `layout.columns`) into the snapshot `snapshot`.
+pub async fn insert<'a, I>(tx: &mut Tx, layout: &Layout, snapshot: i64, rows: I) -> Result<u64>
+where
+    I: Iterator<Item = Vec<Cow<'a, str>>>,
+{
+    match tx {
+        Tx::Sqlite(t) => insert_sqlite(t, layout, snapshot, rows).await,
+        Tx::Postgres(t) => copy_postgres(t, layout, snapshot, rows).await,
+    }
+}
+
+fn column_list(layout: &Layout) -> String {
+    let mut cols = vec!["snapshot_id"];
+    if layout.positioned {
+        cols.push("position");
+    }
+    cols.extend(layout.columns);
+    cols.join(", ")
+}
+
+fn insert_sql(layout: &Layout, rows: usize) -> String {
+    let width = layout.columns.len() + 1 + usize::from(layout.positioned);
+    let mut sql = format!(
+        "INSERT INTO {} ({}) VALUES ",
+        layout.table,
+        column_list(layout)
+    );
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..width {
+            if c > 0 {
+                sql.push(',');
+            }
+            n += 1;
+            sql.push_str(&format!("${n}"));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+async fn insert_sqlite<'a, I>(
+    conn: &mut sqlx::SqliteConnection,
+    layout: &Layout,
+    snapshot: i64,
+    rows: I,
+) -> Result<u64>
+where
+    I: Iterator<Item = Vec<Cow<'a, str>>>,
+{
+    let full = insert_sql(layout, SQLITE_CHUNK);
+    let mut chunk: Vec<Vec<Cow<'a, str>>> = Vec::with_capacity(SQLITE_CHUNK);
+    let mut position: i64 = 0;
+    let mut written = 0u64;
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        chunk.clear();
+        chunk.extend(rows.by_ref().take(SQLITE_CHUNK));
+        let sql = if chunk.len() == SQLITE_CHUNK {
+            full.clone()
+        } else {
+            insert_sql(layout, chunk.len())
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for fields in &chunk {
+            q = q.bind(snapshot);
+            if layout.positioned {
+                q = q.bind(position);
+                position += 1;
+            }
+            for f in fields {
+                q = q.bind(f.as_ref());
+            }
+        }
+        written += q.execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(written)
+}
+
+/// Escapes a field for COPY's text format (validated text has no control characters, but a
+/// backslash is possible).
+fn copy_escape(out: &mut Vec<u8>, field: &str) {
+    for b in field.bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+async fn copy_postgres<'a, I>(
+    conn: &mut sqlx::PgConnection,
+    layout: &Layout,
+    snapshot: i64,
+    rows: I,
+) -> Result<u64>
+where
+    I: Iterator<Item = Vec<Cow<'a, str>>>,
+{
+    let statement = format!("COPY {} ({}) FROM STDIN", layout.table, column_list(layout));
+    let mut copy = conn.copy_in_raw(&statement).await?;
+    let mut buf = Vec::with_capacity(1 << 20);
+    for (position, fields) in rows.enumerate() {
+        buf.extend_from_slice(snapshot.to_string().as_bytes());
+        if layout.positioned {
+            buf.push(b'\t');
+            buf.extend_from_slice(position.to_string().as_bytes());
+        }
+        for f in &fields {
+            buf.push(b'\t');
+            copy_escape(&mut buf, f);
+        }
+        buf.push(b'\n');
+        if buf.len() >= 1 << 20 {
+            copy.send(std::mem::take(&mut buf)).await?;
+            buf.reserve(1 << 20);
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf).await?;
+    }
+    Ok(copy.finish().await?)
+}
+
+/// Reads the text columns of a snapshot's rows, in key (or position) order.
+async fn read_text(store: &Store, layout: &Layout, snapshot: i64) -> Result<Vec<Vec<String>>> {
+    let order = if layout.positioned {
+        "position"
+    } else {
+        layout.columns[0]
+    };
+    let order = if layout.table == "recusals" {
+        "card_no, uscc"
+    } else {
+        order
+    };
+    let sql = format!(
+        "SELECT {} FROM {} WHERE snapshot_id = $1 ORDER BY {order}",
+        layout.columns.join(", "),
+        layout.table
+    );
+    let width = layout.columns.len();
+    let rows = on_pool!(store, p => {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(snapshot)
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| (0..width).map(|i| r.try_get::<String, _>(i)).collect::<Result<Vec<_>, _>>())
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(rows)
+}
+
+fn corrupt(layout: &Layout, snapshot: i64, row: usize, e: String) -> StoreError {
+    StoreError::Corrupt(format!(
+        "{} of snapshot {snapshot}, row {}: {e}",
+        layout.table,
+        row + 1
+    ))
+}
+
+fn list(v: &str) -> Result<Vec<String>, String> {
+    if v.is_empty() {
+        Ok(Vec::new())
+    } else {
+        text::list(v)
+    }
+}
+
+pub async fn entities(store: &Store, snapshot: i64) -> Result<Vec<Entity>> {
+    let l = &ENTITIES;
+    read_text(store, l, snapshot)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let e = || -> Result<Entity, String> {
+                Ok(Entity {
+                    uscc: Uscc::parse(&f[0]).map_err(|e| e.to_string())?,
+                    name: f[1].clone(),
+                    sector: f[2].clone(),
+                    entity_type: f[3].clone(),
+                    district: f[4].clone(),
+                    address: f[5].clone(),
+                    grade: Grade::parse(&f[6])?,
+                    status: EntityStatus::parse(&f[7])?,
+                    legal_representative: f[8].clone(),
+                    contact: f[9].clone(),
+                })
+            };
+            e().map_err(|e| corrupt(l, snapshot, i, e))
+        })
+        .collect()
+}
+
+pub async fn officers(store: &Store, snapshot: i64) -> Result<Vec<Officer>> {
+    let l = &OFFICERS;
+    read_text(store, l, snapshot)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let o = || -> Result<Officer, String> {
+                Ok(Officer {
+                    card_no: f[0].clone(),
+                    name: f[1].clone(),
+                    department: f[2].clone(),
+                    district: f[3].clone(),
+                    sectors: list(&f[4])?,
+                    card_valid_until: text::date(&f[5])?,
+                    status: OfficerStatus::parse(&f[6])?,
+                })
+            };
+            o().map_err(|e| corrupt(l, snapshot, i, e))
+        })
+        .collect()
+}
+
+pub async fn matters(store: &Store, snapshot: i64) -> Result<Vec<Matter>> {
+    let l = &MATTERS;
+    read_text(store, l, snapshot)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let m = || -> Result<Matter, String> {
+                Ok(Matter {
+                    code: f[0].clone(),
+                    name: f[1].clone(),
+                    sector: f[2].clone(),
+                    legal_basis: f[3].clone(),
+                    inspecting_body: f[4].clone(),
+                    content: f[5].clone(),
+                    methods: list(&f[6])?
+                        .iter()
+                        .map(|m| Method::parse(m))
+                        .collect::<Result<_, _>>()?,
+                })
+            };
+            m().map_err(|e| corrupt(l, snapshot, i, e))
+        })
+        .collect()
+}
+
+pub async fn recusals(store: &Store, snapshot: i64) -> Result<Vec<Recusal>> {
+    let l = &RECUSALS;
+    read_text(store, l, snapshot)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let r = || -> Result<Recusal, String> {
+                Ok(Recusal {
+                    card_no: f[0].clone(),
+                    uscc: Uscc::parse(&f[1]).map_err(|e| e.to_string())?,
+                    reason: f[2].clone(),
+                })
+            };
+            r().map_err(|e| corrupt(l, snapshot, i, e))
+        })
+        .collect()
+}
+
+pub async fn history(store: &Store, snapshot: i64) -> Result<Vec<Inspection>> {
+    let l = &HISTORY;
+    read_text(store, l, snapshot)
+        .await?
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let h = || -> Result<Inspection, String> {
+                Ok(Inspection {
+                    uscc: Uscc::parse(&f[0]).map_err(|e| e.to_string())?,
+                    matter_code: f[1].clone(),
+                    date: text::date(&f[2])?,
+                    officers: list(&f[3])?,
+                })
+            };
+            h().map_err(|e| corrupt(l, snapshot, i, e))
+        })
+        .collect()
+}
