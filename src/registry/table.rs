@@ -52,6 +52,55 @@ impl<'a> Row<'a> {
     }
 }
 
+/// Columns in a fixed order, for rows whose fields come from elsewhere than a CSV record
+/// (JSON objects, say): field `i` of every row is column `columns[i]`. The same `parse::*`
+/// functions then validate them, with the same `Row` field API and the same messages.
+pub struct FixedColumns {
+    index: ColumnIndex,
+    len: usize,
+}
+
+impl FixedColumns {
+    /// Field `i` of each row will be column `columns[i]`.
+    pub fn new(columns: &[&'static str]) -> FixedColumns {
+        let index = columns.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        FixedColumns {
+            index,
+            len: columns.len(),
+        }
+    }
+
+    /// Parses one row of `file` at `line` with `parse`, its bad fields reported into
+    /// `errors`. `fields` must hold one value per column, in the order given to `new`; a
+    /// row of another length is refused as a whole (one error), never indexed out of bounds.
+    pub fn parse<'a, T>(
+        &'a self,
+        file: &'a str,
+        line: u64,
+        fields: Vec<&'a str>,
+        errors: &'a mut Vec<RowError>,
+        parse: fn(&mut Row) -> Option<T>,
+    ) -> Option<T> {
+        if fields.len() != self.len {
+            errors.push(RowError {
+                file: file.to_string(),
+                line,
+                column: None,
+                reason: format!("has {} fields, expected {}", fields.len(), self.len),
+            });
+            return None;
+        }
+        let mut row = Row {
+            file,
+            line,
+            fields,
+            index: &self.index,
+            errors,
+        };
+        parse(&mut row)
+    }
+}
+
 /// The rows of a table that parsed, and the keys of those that did not (so that references
 /// to a row already reported as bad are not reported a second time).
 pub struct Table<T> {

@@ -1,18 +1,13 @@
 //! Writes a `Directory` as the five CSV files of the folder format (the inverse of `load`).
+//! Each table's rows are written as `*_record` spells them, by `write_table`, which
+//! `import::canonical_csv` uses too.
 
+use std::borrow::Cow;
 use std::path::Path;
 
-use crate::domain::Directory;
+use crate::domain::{Directory, Entity, Inspection, Matter, Officer, Recusal};
 
 use super::{FILES, parse};
-
-fn writer(
-    dir: &Path,
-    name: &str,
-) -> std::io::Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let file = std::fs::File::create(dir.join(name))?;
-    Ok(csv::Writer::from_writer(std::io::BufWriter::new(file)))
-}
 
 fn join<T: AsRef<str>>(items: &[T]) -> String {
     items
@@ -22,75 +17,106 @@ fn join<T: AsRef<str>>(items: &[T]) -> String {
         .join(";")
 }
 
+/// An entity row's fields as written, in `parse::ENTITY_COLUMNS` order.
+pub fn entity_record(e: &Entity) -> [Cow<'_, str>; 10] {
+    [
+        Cow::Borrowed(e.uscc.as_str()),
+        Cow::Borrowed(&e.name),
+        Cow::Borrowed(&e.sector),
+        Cow::Borrowed(&e.entity_type),
+        Cow::Borrowed(&e.district),
+        Cow::Borrowed(&e.address),
+        Cow::Borrowed(e.grade.as_str()),
+        Cow::Borrowed(e.status.as_str()),
+        Cow::Borrowed(&e.legal_representative),
+        Cow::Borrowed(&e.contact),
+    ]
+}
+
+/// An officer row's fields as written, in `parse::OFFICER_COLUMNS` order.
+pub fn officer_record(o: &Officer) -> [Cow<'_, str>; 7] {
+    [
+        Cow::Borrowed(&o.card_no),
+        Cow::Borrowed(&o.name),
+        Cow::Borrowed(&o.department),
+        Cow::Borrowed(&o.district),
+        Cow::Owned(join(&o.sectors)),
+        Cow::Owned(o.card_valid_until.to_string()),
+        Cow::Borrowed(o.status.as_str()),
+    ]
+}
+
+/// A matter row's fields as written, in `parse::MATTER_COLUMNS` order.
+pub fn matter_record(m: &Matter) -> [Cow<'_, str>; 7] {
+    let methods: Vec<&str> = m.methods.iter().map(|x| x.as_str()).collect();
+    [
+        Cow::Borrowed(&m.code),
+        Cow::Borrowed(&m.name),
+        Cow::Borrowed(&m.sector),
+        Cow::Borrowed(&m.legal_basis),
+        Cow::Borrowed(&m.inspecting_body),
+        Cow::Borrowed(&m.content),
+        Cow::Owned(join(&methods)),
+    ]
+}
+
+/// A recusal row's fields as written, in `parse::RECUSAL_COLUMNS` order.
+pub fn recusal_record(r: &Recusal) -> [Cow<'_, str>; 3] {
+    [
+        Cow::Borrowed(&r.card_no),
+        Cow::Borrowed(r.uscc.as_str()),
+        Cow::Borrowed(&r.reason),
+    ]
+}
+
+/// A history row's fields as written, in `parse::HISTORY_COLUMNS` order.
+pub fn inspection_record(h: &Inspection) -> [Cow<'_, str>; 4] {
+    [
+        Cow::Borrowed(h.uscc.as_str()),
+        Cow::Borrowed(&h.matter_code),
+        Cow::Owned(h.date.to_string()),
+        Cow::Owned(join(&h.officers)),
+    ]
+}
+
+/// Writes one table to `out`: the header `columns`, then each record (RFC 4180 quoting
+/// where needed, LF line ends, no BOM).
+pub fn write_table<'a, W, R, F>(out: W, columns: &[&str], records: R) -> std::io::Result<()>
+where
+    W: std::io::Write,
+    R: IntoIterator<Item = F>,
+    F: AsRef<[Cow<'a, str>]>,
+{
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(columns)?;
+    for record in records {
+        w.write_record(record.as_ref().iter().map(|f| f.as_bytes()))?;
+    }
+    w.flush()
+}
+
+fn write_file<'a, F: AsRef<[Cow<'a, str>]>>(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    records: impl IntoIterator<Item = F>,
+) -> std::io::Result<()> {
+    let file = std::fs::File::create(dir.join(name))?;
+    write_table(std::io::BufWriter::new(file), columns, records)
+}
+
 /// Writes every file of `directory` into the folder `dir` (created if missing).
 pub fn write(dir: &Path, directory: &Directory) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut w = writer(dir, FILES.entities)?;
-    w.write_record(parse::ENTITY_COLUMNS)?;
-    for e in &directory.entities {
-        w.write_record([
-            e.uscc.as_str(),
-            &e.name,
-            &e.sector,
-            &e.entity_type,
-            &e.district,
-            &e.address,
-            e.grade.as_str(),
-            e.status.as_str(),
-            &e.legal_representative,
-            &e.contact,
-        ])?;
-    }
-    w.flush()?;
-
-    let mut w = writer(dir, FILES.officers)?;
-    w.write_record(parse::OFFICER_COLUMNS)?;
-    for o in &directory.officers {
-        w.write_record([
-            o.card_no.as_str(),
-            &o.name,
-            &o.department,
-            &o.district,
-            &join(&o.sectors),
-            &o.card_valid_until.to_string(),
-            o.status.as_str(),
-        ])?;
-    }
-    w.flush()?;
-
-    let mut w = writer(dir, FILES.matters)?;
-    w.write_record(parse::MATTER_COLUMNS)?;
-    for m in &directory.matters {
-        let methods: Vec<&str> = m.methods.iter().map(|x| x.as_str()).collect();
-        w.write_record([
-            m.code.as_str(),
-            &m.name,
-            &m.sector,
-            &m.legal_basis,
-            &m.inspecting_body,
-            &m.content,
-            &join(&methods),
-        ])?;
-    }
-    w.flush()?;
-
-    let mut w = writer(dir, FILES.recusals)?;
-    w.write_record(parse::RECUSAL_COLUMNS)?;
-    for r in &directory.recusals {
-        w.write_record([r.card_no.as_str(), r.uscc.as_str(), &r.reason])?;
-    }
-    w.flush()?;
-
-    let mut w = writer(dir, FILES.history)?;
-    w.write_record(parse::HISTORY_COLUMNS)?;
-    for h in &directory.history {
-        w.write_record([
-            h.uscc.as_str(),
-            &h.matter_code,
-            &h.date.to_string(),
-            &join(&h.officers),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
+    let d = directory;
+    let entities = d.entities.iter().map(entity_record);
+    write_file(dir, FILES.entities, parse::ENTITY_COLUMNS, entities)?;
+    let officers = d.officers.iter().map(officer_record);
+    write_file(dir, FILES.officers, parse::OFFICER_COLUMNS, officers)?;
+    let matters = d.matters.iter().map(matter_record);
+    write_file(dir, FILES.matters, parse::MATTER_COLUMNS, matters)?;
+    let recusals = d.recusals.iter().map(recusal_record);
+    write_file(dir, FILES.recusals, parse::RECUSAL_COLUMNS, recusals)?;
+    let history = d.history.iter().map(inspection_record);
+    write_file(dir, FILES.history, parse::HISTORY_COLUMNS, history)
 }

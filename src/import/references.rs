@@ -1,0 +1,101 @@
+//! References from an imported recusals or history file to the other tables, which are
+//! not in the file but in the current snapshots (of the database, say). The same checks
+//! as `registry::validate::references` makes across a folder's files.
+
+use std::collections::HashSet;
+
+use crate::registry::RowError;
+
+use super::{Parsed, Rows};
+
+/// The keys of the current snapshot of each table another one refers to; `None` when the
+/// table has no snapshot yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// USCCs of the entities.
+    pub entities: Option<HashSet<String>>,
+    /// Card numbers of the officers.
+    pub officers: Option<HashSet<String>>,
+    /// Codes of the matters.
+    pub matters: Option<HashSet<String>>,
+}
+
+/// One referenced table: its snapshot's keys, and what it is called in messages.
+struct Target<'a> {
+    keys: Option<&'a HashSet<String>>,
+    /// The CLI word, e.g. "officers".
+    table: &'static str,
+    /// One row of it, e.g. "officer".
+    one: &'static str,
+}
+
+/// Every reference of `parsed` (read from `file_name`) to a key that `known` does not
+/// have, by line and column. A table with no snapshot is reported once (line 0), not for
+/// each row. Entities, officers and matters refer to nothing: no problems.
+pub fn check_references(parsed: &Parsed, file_name: &str, known: &Known) -> Vec<RowError> {
+    let entities = Target {
+        keys: known.entities.as_ref(),
+        table: "entities",
+        one: "entity",
+    };
+    let officers = Target {
+        keys: known.officers.as_ref(),
+        table: "officers",
+        one: "officer",
+    };
+    let matters = Target {
+        keys: known.matters.as_ref(),
+        table: "matters",
+        one: "matter",
+    };
+    let mut errors = Vec::new();
+    let mut check = |target: &Target, line: u64, column: &str, key: &str| match target.keys {
+        Some(keys) if !keys.contains(key) => errors.push(RowError {
+            file: file_name.to_string(),
+            line,
+            column: Some(column.to_string()),
+            reason: format!(
+                "{} '{key}' is not in the current {}",
+                target.one, target.table
+            ),
+        }),
+        _ => {}
+    };
+    let targets: Vec<&Target> = match &parsed.rows {
+        Rows::Recusals(rows) => {
+            for (r, &line) in rows.iter().zip(&parsed.lines) {
+                check(&officers, line, "card_no", &r.card_no);
+                check(&entities, line, "uscc", r.uscc.as_str());
+            }
+            vec![&officers, &entities]
+        }
+        Rows::History(rows) => {
+            for (h, &line) in rows.iter().zip(&parsed.lines) {
+                check(&entities, line, "uscc", h.uscc.as_str());
+                check(&matters, line, "matter_code", &h.matter_code);
+                for card in &h.officers {
+                    check(&officers, line, "officers", card);
+                }
+            }
+            vec![&entities, &matters, &officers]
+        }
+        Rows::Entities(_) | Rows::Officers(_) | Rows::Matters(_) => Vec::new(),
+    };
+    if !parsed.rows.is_empty() {
+        let missing = targets
+            .iter()
+            .filter(|t| t.keys.is_none())
+            .map(|t| RowError {
+                file: file_name.to_string(),
+                line: 0,
+                column: None,
+                reason: format!(
+                    "refers to {} but none have been imported yet: import {} first",
+                    t.table, t.table
+                ),
+            });
+        let missing: Vec<RowError> = missing.collect();
+        errors.splice(0..0, missing);
+    }
+    errors
+}
