@@ -295,10 +295,7 @@ mod tests {
                 ONE.replace("code = \"1\"", "code = \"1 A\""),
                 "letters and digits",
             ),
-            (
-                format!("{ONE}{}", ONE.replace("code = \"1\"", "code = \"1\"")),
-                "given twice",
-            ),
+            (format!("{ONE}{ONE}"), "given twice"),
             (
                 format!(
                     "{ONE}{}",
