@@ -3,6 +3,7 @@
 //! canonical JSON, so the same draw always gives the same bytes.
 
 pub mod constraints;
+pub mod evidence;
 pub mod verify;
 
 use std::io::Write;

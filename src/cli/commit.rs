@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::commitment::{Commitment, EntityRecord, Unhashed};
 use crate::entropy::drand;
-use crate::plan::{EntropyDeclaration, Plan};
+use crate::plan::Plan;
 use crate::registry::{self, parse};
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
@@ -75,24 +75,11 @@ pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
 /// A drand round must not exist yet when the plan is committed (the clock is read here, in
 /// the adapter; the core never reads it).
 fn drand_round_is_future(plan: &Plan) -> Result<(), String> {
-    let EntropyDeclaration::Drand { chain_hash, round } = &plan.entropy else {
-        return Ok(());
-    };
-    let chain = drand::require_known_chain(chain_hash).map_err(|e| e.to_string())?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let latest = drand::round_at(chain, now);
-    if *round <= latest {
-        return Err(format!(
-            "entropy.round {round} of {} is already published (the latest round now is {latest}); declare a round in the future",
-            chain.name
-        ));
+    if let Some(published_at) = drand::check_future_round(&plan.entropy, now)? {
+        eprintln!("{published_at}");
     }
-    eprintln!(
-        "drand round {round} of {} will be published at unix time {}",
-        chain.name,
-        drand::round_time(chain, *round)
-    );
     Ok(())
 }

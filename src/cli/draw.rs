@@ -4,28 +4,19 @@ use std::path::Path;
 
 use crate::bundle::Bundle;
 use crate::commitment::Commitment;
-use crate::entropy::{Entropy, ceremony, drand};
+use crate::entropy::Entropy;
 use crate::plan::EntropyDeclaration;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
 
+/// The `--entropy` argument: for drand, a file holding the round's JSON may be named
+/// instead of giving the pairs (read here; the rest is `entropy::parse_text`).
 pub fn parse_entropy(text: &str, declaration: &EntropyDeclaration) -> Result<Entropy, String> {
-    match declaration {
-        EntropyDeclaration::Ceremony { witnesses, digits } => {
-            ceremony::parse(text, witnesses, *digits).map_err(|e| format!("--entropy: {e}"))
-        }
-        EntropyDeclaration::Drand { chain_hash, .. } => {
-            let chain = drand::require_known_chain(chain_hash).map_err(|e| e.to_string())?;
-            // A file holding drand's JSON for the round, or round=N,signature=HEX[,previous_signature=HEX].
-            let beacon = if Path::new(text).is_file() {
-                let json = std::fs::read_to_string(text).map_err(|e| format!("{text}: {e}"))?;
-                drand::parse_beacon_json(&json).map_err(|e| format!("{text}: {e}"))?
-            } else {
-                drand::parse_beacon_pairs(text).map_err(|e| format!("--entropy: {e}"))?
-            };
-            Ok(crate::entropy::from_beacon(&beacon, chain))
-        }
+    if matches!(declaration, EntropyDeclaration::Drand { .. }) && Path::new(text).is_file() {
+        let json = std::fs::read_to_string(text).map_err(|e| format!("{text}: {e}"))?;
+        return crate::entropy::parse_text(&json, declaration).map_err(|e| format!("{text}: {e}"));
     }
+    crate::entropy::parse_text(text, declaration)
 }
 
 pub fn run(commitment_path: &Path, entropy: &str, out: &Path, expect: Option<&str>) -> i32 {

@@ -2,6 +2,7 @@
 //! the commitment and verification live in the library; nothing here decides an outcome.
 
 mod commit;
+mod db;
 mod draw;
 mod files;
 mod registries;
@@ -70,6 +71,53 @@ enum Command {
         #[arg(long, default_value = "sample-run")]
         out: PathBuf,
     },
+    /// Create the database (SQLite file or PostgreSQL) and the log's signing key.
+    Init {
+        #[command(flatten)]
+        db: db::Db,
+        /// The log's name in its checkpoints (a schema-less URL, C2SP tlog-checkpoint).
+        #[arg(long, default_value = "shuangsui.local/log")]
+        origin: String,
+    },
+    /// Import one directory table (CSV in UTF-8 or GBK, or JSON Lines) as a new snapshot.
+    Import {
+        /// entities, officers, matters, recusals or history.
+        #[arg(value_parser = parse_kind)]
+        kind: crate::import::Kind,
+        file: PathBuf,
+        /// auto (from the extension), csv or jsonl.
+        #[arg(long, default_value = "auto", value_parser = parse_format)]
+        format: crate::import::Format,
+        /// auto (UTF-8 with or without BOM, else GBK), utf-8 or gbk.
+        #[arg(long, default_value = "auto", value_parser = parse_encoding)]
+        encoding: crate::import::Encoding,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        #[command(flatten)]
+        db: db::Db,
+    },
+    /// Batches: create, commit, draw, status, withdraw, publish, export.
+    Batch {
+        #[command(subcommand)]
+        command: db::BatchCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
+    /// Inspection results: record (or correct) one, list the categories.
+    Result {
+        #[command(subcommand)]
+        command: db::ResultCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
+    /// The hash-audited log: key, checkpoint, prove, verify.
+    Log {
+        #[command(subcommand)]
+        command: db::LogCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
     /// Re-derive a bundle's draw offline: PASS (exit 0), FAIL (exit 1), unreadable (exit 2).
     Verify {
         bundle: PathBuf,
@@ -94,6 +142,19 @@ enum RegistriesCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+fn parse_kind(word: &str) -> Result<crate::import::Kind, String> {
+    crate::import::Kind::parse(word)
+        .ok_or_else(|| "one of entities, officers, matters, recusals, history".to_string())
+}
+
+fn parse_format(word: &str) -> Result<crate::import::Format, String> {
+    crate::import::Format::parse(word).ok_or_else(|| "one of auto, csv, jsonl".to_string())
+}
+
+fn parse_encoding(word: &str) -> Result<crate::import::Encoding, String> {
+    crate::import::Encoding::parse(word).ok_or_else(|| "one of auto, utf-8, gbk".to_string())
 }
 
 /// Whether `expected` (as typed by a person: any case, stray spaces) is the hash `hash`.
@@ -148,5 +209,17 @@ pub fn run() -> i32 {
             bundle,
             expect_commitment,
         } => verify::run(&bundle, expect_commitment.as_deref()),
+        Command::Init { db, origin } => db::init(&db, &origin),
+        Command::Import {
+            kind,
+            file,
+            format,
+            encoding,
+            quiet,
+            db,
+        } => db::import(&db, kind, &file, format, encoding, quiet),
+        Command::Batch { command, db } => db::batch(&db, command),
+        Command::Result { command, db } => db::result(&db, command),
+        Command::Log { command, db } => db::log(&db, command),
     }
 }

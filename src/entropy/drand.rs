@@ -287,3 +287,28 @@ fn optional_hex(field: &str, value: Option<String>) -> Result<Option<Vec<u8>>, D
         Some(v) => decode_hex(field, v).map(Some),
     }
 }
+
+/// For a plan that declares a drand round: an error unless that round is still in the
+/// future at unix time `now` (its randomness must not exist at commit time), and otherwise
+/// when it will be published. `None` for other entropy sources.
+pub fn check_future_round(
+    declaration: &crate::plan::EntropyDeclaration,
+    now: u64,
+) -> Result<Option<String>, String> {
+    let crate::plan::EntropyDeclaration::Drand { chain_hash, round } = declaration else {
+        return Ok(None);
+    };
+    let chain = require_known_chain(chain_hash).map_err(|e| e.to_string())?;
+    let latest = round_at(chain, now);
+    if *round <= latest {
+        return Err(format!(
+            "entropy.round {round} of {} is already published (the latest round now is {latest}); declare a round in the future",
+            chain.name
+        ));
+    }
+    Ok(Some(format!(
+        "drand round {round} of {} will be published at unix time {}",
+        chain.name,
+        round_time(chain, *round)
+    )))
+}

@@ -155,3 +155,27 @@ fn wrong_source(declaration: &EntropyDeclaration, given: &Entropy) -> EntropyErr
         given: given.source(),
     }
 }
+
+/// Entropy as a person or a form gives it, checked against the plan's declaration.
+/// Ceremony: `WITNESS=DIGITS` for every declared witness, comma separated. drand: the
+/// round's JSON (as drand serves it), or `round=N,signature=HEX[,previous_signature=HEX]`.
+pub fn parse_text(
+    text: &str,
+    declaration: &crate::plan::EntropyDeclaration,
+) -> Result<Entropy, String> {
+    use crate::plan::EntropyDeclaration;
+    match declaration {
+        EntropyDeclaration::Ceremony { witnesses, digits } => {
+            ceremony::parse(text, witnesses, *digits).map_err(|e| format!("--entropy: {e}"))
+        }
+        EntropyDeclaration::Drand { chain_hash, .. } => {
+            let chain = drand::require_known_chain(chain_hash).map_err(|e| e.to_string())?;
+            let beacon = if text.trim_start().starts_with('{') {
+                drand::parse_beacon_json(text).map_err(|e| e.to_string())?
+            } else {
+                drand::parse_beacon_pairs(text).map_err(|e| format!("--entropy: {e}"))?
+            };
+            Ok(from_beacon(&beacon, chain))
+        }
+    }
+}

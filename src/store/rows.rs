@@ -426,3 +426,21 @@ pub async fn history(store: &Store, snapshot: i64) -> Result<Vec<Inspection>> {
         })
         .collect()
 }
+
+/// The distinct values of `column` in a snapshot's rows (keys other tables refer to).
+pub async fn keys(
+    store: &Store,
+    table: &str,
+    column: &str,
+    snapshot: i64,
+) -> Result<std::collections::HashSet<String>> {
+    let sql = format!("SELECT DISTINCT {column} FROM {table} WHERE snapshot_id = $1");
+    Ok(
+        on_pool!(store, p => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
+        .bind(snapshot)
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .collect()),
+    )
+}

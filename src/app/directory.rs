@@ -1,0 +1,258 @@
+//! Directory imports into immutable snapshots, and a batch's directory read back from them.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use sha2::{Digest, Sha256};
+
+use super::{App, AppError, Result, journal};
+use crate::domain::Directory;
+use crate::import::{self, Encoding, Format, Kind, Known, Rows};
+use crate::registry::{Loaded, SourceFile};
+use crate::store::{
+    self, rows,
+    snapshots::{NewSnapshot, Snapshot},
+};
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// The content equals the current snapshot's: nothing was written.
+    Unchanged(Snapshot),
+    /// A new snapshot version.
+    Created(Snapshot),
+}
+
+/// The tables in the order of a directory folder (and of a batch's snapshot ids).
+pub const KINDS: [Kind; 5] = [
+    Kind::Entities,
+    Kind::Officers,
+    Kind::Matters,
+    Kind::Recusals,
+    Kind::History,
+];
+
+/// The keys of the current snapshots that recusals and history refer to.
+async fn known(app: &App, kind: Kind) -> Result<Known> {
+    let mut known = Known::default();
+    let wanted: &[(&str, &str, &str)] = match kind {
+        Kind::Recusals => &[
+            ("entities", "entities", "uscc"),
+            ("officers", "officers", "card_no"),
+        ],
+        Kind::History => &[
+            ("entities", "entities", "uscc"),
+            ("matters", "matters", "code"),
+            ("officers", "officers", "card_no"),
+        ],
+        _ => &[],
+    };
+    for (snapshot_kind, table, column) in wanted {
+        let keys = match store::snapshots::latest(&app.store, snapshot_kind).await? {
+            Some(s) => Some(rows::keys(&app.store, table, column, s.id).await?),
+            None => None,
+        };
+        match *snapshot_kind {
+            "entities" => known.entities = keys,
+            "officers" => known.officers = keys,
+            _ => known.matters = keys,
+        }
+    }
+    Ok(known)
+}
+
+fn row_count(rows: &Rows) -> usize {
+    match rows {
+        Rows::Entities(r) => r.len(),
+        Rows::Officers(r) => r.len(),
+        Rows::Matters(r) => r.len(),
+        Rows::Recusals(r) => r.len(),
+        Rows::History(r) => r.len(),
+    }
+}
+
+/// Sorts rows into their canonical order (the order of `import::canonical_csv`).
+fn sort(rows: &mut Rows) {
+    match rows {
+        Rows::Entities(r) => r.sort_unstable_by(|a, b| a.uscc.as_str().cmp(b.uscc.as_str())),
+        Rows::Officers(r) => r.sort_unstable_by(|a, b| a.card_no.cmp(&b.card_no)),
+        Rows::Matters(r) => r.sort_unstable_by(|a, b| a.code.cmp(&b.code)),
+        Rows::Recusals(r) => r.sort_unstable_by(|a, b| {
+            (a.card_no.as_str(), a.uscc.as_str()).cmp(&(b.card_no.as_str(), b.uscc.as_str()))
+        }),
+        Rows::History(r) => r.sort_by(|a, b| {
+            (a.uscc.as_str(), a.matter_code.as_str(), a.date, &a.officers).cmp(&(
+                b.uscc.as_str(),
+                b.matter_code.as_str(),
+                b.date,
+                &b.officers,
+            ))
+        }),
+    }
+}
+
+/// Imports one table from the bytes of `file_name`. Every row is validated (and references
+/// checked against the current snapshots); on any problem nothing is written and every
+/// problem is returned. `progress` is called once per row written.
+pub async fn import(
+    app: &App,
+    kind: Kind,
+    file_name: &str,
+    bytes: &[u8],
+    format: Format,
+    encoding: Encoding,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Imported> {
+    let mut parsed =
+        import::parse(kind, file_name, bytes, format, encoding).map_err(AppError::Import)?;
+    let problems = import::check_references(&parsed, file_name, &known(app, kind).await?);
+    if !problems.is_empty() {
+        return Err(AppError::Import(import::ImportErrors(problems)));
+    }
+    let content_sha256 = import::content_hash(&parsed.rows);
+    let source_sha256 = hex::encode(Sha256::digest(bytes));
+    let count = row_count(&parsed.rows);
+    sort(&mut parsed.rows);
+
+    let key = app.key()?;
+    let mut tx = app.store.write().await?;
+    if let Some(current) = store::snapshots::latest_in(&mut tx, kind.word()).await?
+        && current.content_sha256 == content_sha256
+    {
+        return Ok(Imported::Unchanged(current));
+    }
+    let version = store::snapshots::latest_in(&mut tx, kind.word())
+        .await?
+        .map_or(1, |s| s.version + 1);
+    let encoding_used = format!("{:?}", parsed.encoding_used).to_lowercase();
+    let event = serde_json::json!({
+        "table": kind.word(),
+        "version": version,
+        "content_sha256": content_sha256,
+        "rows": count,
+        "source": { "name": file_name, "sha256": source_sha256, "encoding": encoding_used },
+    });
+    let seq = journal::append(&mut tx, key, &app.origin, "directory.snapshot", &event).await?;
+    let now = store::now();
+    let (id, _) = store::snapshots::create(
+        &mut tx,
+        &NewSnapshot {
+            kind: kind.word(),
+            content_sha256: &content_sha256,
+            row_count: count as i64,
+            source_name: file_name,
+            source_sha256: &source_sha256,
+            encoding: &encoding_used,
+            imported_at: &now,
+            log_seq: seq as i64,
+        },
+    )
+    .await?;
+    let mut written = 0u64;
+    let mut tick = |_: &Vec<Cow<'_, str>>| {
+        written += 1;
+        if written % 4096 == 0 {
+            progress(written);
+        }
+    };
+    match &parsed.rows {
+        Rows::Entities(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::ENTITIES,
+                id,
+                r.iter().map(rows::entity_fields).inspect(&mut tick),
+            )
+            .await?
+        }
+        Rows::Officers(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::OFFICERS,
+                id,
+                r.iter().map(rows::officer_fields).inspect(&mut tick),
+            )
+            .await?
+        }
+        Rows::Matters(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::MATTERS,
+                id,
+                r.iter().map(rows::matter_fields).inspect(&mut tick),
+            )
+            .await?
+        }
+        Rows::Recusals(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::RECUSALS,
+                id,
+                r.iter().map(rows::recusal_fields).inspect(&mut tick),
+            )
+            .await?
+        }
+        Rows::History(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::HISTORY,
+                id,
+                r.iter().map(rows::inspection_fields).inspect(&mut tick),
+            )
+            .await?
+        }
+    };
+    progress(count as u64);
+    tx.commit().await?;
+    let snapshot = store::snapshots::by_id(&app.store, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
+    Ok(Imported::Created(snapshot))
+}
+
+/// The current snapshot of every table, or which tables were never imported.
+pub async fn current(app: &App) -> Result<[Snapshot; 5]> {
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for kind in KINDS {
+        match store::snapshots::latest(&app.store, kind.word()).await? {
+            Some(s) => found.push(s),
+            None => missing.push(kind.word()),
+        }
+    }
+    found.try_into().map_err(|_| {
+        AppError::Invalid(format!(
+            "no snapshot of {} yet: import them first (`shuangsui import {} FILE`)",
+            missing.join(", "),
+            missing.first().copied().unwrap_or("entities")
+        ))
+    })
+}
+
+/// The directory of the given snapshots (entities, officers, matters, recusals, history),
+/// with each snapshot as a source whose hash is that of its canonical CSV.
+pub async fn load(app: &App, ids: [i64; 5]) -> Result<Loaded> {
+    let s = &app.store;
+    let directory = Directory {
+        entities: rows::entities(s, ids[0]).await?,
+        officers: rows::officers(s, ids[1]).await?,
+        matters: rows::matters(s, ids[2]).await?,
+        recusals: rows::recusals(s, ids[3]).await?,
+        history: rows::history(s, ids[4]).await?,
+    };
+    let mut sources = Vec::new();
+    for (kind, id) in KINDS.iter().zip(ids) {
+        let snapshot = store::snapshots::by_id(s, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
+        sources.push(SourceFile {
+            file: kind.file_name().to_string(),
+            sha256: snapshot.content_sha256,
+            rows: snapshot.row_count as usize,
+        });
+    }
+    Ok(Loaded { directory, sources })
+}
+
+/// The set of keys of one column of a snapshot (for reference checks).
+pub type Keys = HashSet<String>;

@@ -1,0 +1,115 @@
+//! Exports a drawn batch as a bundle with the log's evidence (`bundle::evidence`): the
+//! bundle is re-made from the committed snapshots and the logged entropy, and must hash to
+//! the bundle the draw logged.
+
+use sha2::{Digest, Sha256};
+
+use super::{App, AppError, Result, batch, log};
+use crate::bundle::{
+    Bundle,
+    evidence::{self, Evidence, ProvenEntry},
+};
+use crate::entropy::Entropy;
+use crate::ledger;
+use crate::store;
+
+/// Who an export is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A published batch: its lifecycle and results entries.
+    Public,
+    /// Any drawn batch: also every draw attempt and refusal.
+    Auditor,
+}
+
+/// Entry kinds a public export carries.
+const PUBLIC_KINDS: &[&str] = &[
+    "batch.created",
+    "batch.committed",
+    "batch.drawn",
+    "result.recorded",
+    "result.corrected",
+    "batch.published",
+];
+
+/// The bytes of the export of batch `id`.
+pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> {
+    let row = batch::get(app, id).await?;
+    let allowed = match audience {
+        Audience::Public => row.state == "published",
+        Audience::Auditor => matches!(row.state.as_str(), "drawn" | "results" | "published"),
+    };
+    if !allowed {
+        return Err(AppError::Refused(format!(
+            "batch {id} is {}: a public export is of a published batch, an auditor's of a drawn one",
+            row.state
+        )));
+    }
+    let entropy: Entropy = serde_json::from_str(row.entropy_json.as_deref().unwrap_or_default())
+        .map_err(|e| {
+            AppError::Store(store::StoreError::Corrupt(format!(
+                "batch {id} entropy: {e}"
+            )))
+        })?;
+    let commitment = batch::commitment(app, &row).await?;
+    let bundle = Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let bytes = bundle.to_bytes();
+    let sha = hex::encode(Sha256::digest(&bytes));
+    if Some(&sha) != row.bundle_sha256.as_ref() {
+        return Err(AppError::Store(store::StoreError::Corrupt(format!(
+            "batch {id}: the bundle re-made from its snapshots hashes to {sha}, not the logged {}",
+            row.bundle_sha256.as_deref().unwrap_or("?")
+        ))));
+    }
+    let snapshot_seqs: Vec<i64> = {
+        let mut seqs = Vec::new();
+        for sid in batch::snapshot_ids(&row)? {
+            if let Some(s) = store::snapshots::by_id(&app.store, sid).await? {
+                seqs.push(s.log_seq);
+            }
+        }
+        seqs
+    };
+    let entries = store::log::entries(&app.store).await?;
+    let tree = ledger::tree::Tree::from_leaf_hashes(
+        entries.iter().map(|e| ledger::tree::leaf_hash(&e.bytes)),
+    );
+    let head = log::latest_checkpoint(app).await?;
+    let mut proven = Vec::new();
+    for e in entries.iter().filter(|e| e.seq < head.size) {
+        let envelope = ledger::entry::decode(&e.bytes).map_err(|err| {
+            AppError::Store(store::StoreError::Corrupt(format!(
+                "log entry {}: {err}",
+                e.seq
+            )))
+        })?;
+        let of_batch = envelope.event.get("batch").and_then(|b| b.as_str()) == Some(id);
+        let wanted = (of_batch
+            && (audience == Audience::Auditor || PUBLIC_KINDS.contains(&envelope.kind.as_str())))
+            || snapshot_seqs.contains(&(e.seq as i64));
+        if !wanted {
+            continue;
+        }
+        let proof = tree
+            .inclusion_proof(e.seq, head.size)
+            .map_err(|err| AppError::Store(store::StoreError::Corrupt(err.to_string())))?;
+        proven.push(ProvenEntry {
+            entry: String::from_utf8(e.bytes.clone()).map_err(|_| {
+                AppError::Store(store::StoreError::Corrupt(format!(
+                    "log entry {} is not UTF-8",
+                    e.seq
+                )))
+            })?,
+            proof: proof.iter().map(hex::encode).collect(),
+            seq: e.seq,
+        });
+    }
+    let evidence = Evidence {
+        checkpoint: head.note,
+        entries: proven,
+        verifier_key: app.verifier.to_string(),
+    };
+    let mut out = Vec::with_capacity(bytes.len() + 4096);
+    evidence::write(&bytes, &evidence, &mut out).map_err(|e| AppError::Setup(e.to_string()))?;
+    Ok(out)
+}

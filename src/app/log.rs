@@ -1,0 +1,105 @@
+//! The log as its users see it: sign the head, prove an entry, verify everything.
+
+use super::{App, AppError, Result, journal};
+use crate::ledger::{self, Checkpoint};
+use crate::store::{self, log::StoredCheckpoint};
+
+/// Signs a checkpoint of the current head (stored; a head already signed is not signed twice).
+pub async fn checkpoint(app: &App) -> Result<String> {
+    let key = app.key()?;
+    let mut tx = app.store.write().await?;
+    let note = journal::sign_head(&mut tx, key, &app.origin).await?;
+    tx.commit().await?;
+    Ok(note)
+}
+
+/// The newest stored checkpoint.
+pub async fn latest_checkpoint(app: &App) -> Result<StoredCheckpoint> {
+    store::log::checkpoints(&app.store)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound("the log has no checkpoint yet".into()))
+}
+
+/// An entry with its inclusion proof against the newest checkpoint.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Proof {
+    pub seq: u64,
+    pub entry: String,
+    pub leaf_hash: String,
+    pub size: u64,
+    pub proof: Vec<String>,
+    pub checkpoint: String,
+}
+
+pub async fn prove(app: &App, seq: u64) -> Result<Proof> {
+    let head = latest_checkpoint(app).await?;
+    if seq >= head.size {
+        return Err(AppError::NotFound(format!(
+            "entry {seq} is not covered by the newest checkpoint (size {}); run `shuangsui log checkpoint`",
+            head.size
+        )));
+    }
+    let entries = store::log::entries(&app.store).await?;
+    let tree = ledger::tree::Tree::from_leaf_hashes(
+        entries.iter().map(|e| ledger::tree::leaf_hash(&e.bytes)),
+    );
+    let proof = tree
+        .inclusion_proof(seq, head.size)
+        .map_err(|e| AppError::Store(store::StoreError::Corrupt(e.to_string())))?;
+    let entry = &entries[seq as usize];
+    Ok(Proof {
+        seq,
+        entry: String::from_utf8_lossy(&entry.bytes).into_owned(),
+        leaf_hash: hex::encode(ledger::tree::leaf_hash(&entry.bytes)),
+        size: head.size,
+        proof: proof.iter().map(hex::encode).collect(),
+        checkpoint: head.note,
+    })
+}
+
+/// What `verify` checked.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub entries: u64,
+    pub checkpoints: usize,
+    pub root: String,
+    pub cross_checked: usize,
+}
+
+/// Verifies the whole log (every entry, the tree, every checkpoint's signature and their
+/// consistency) with the stored key or `pinned`, then that the tables agree with the log.
+/// An `Err(AppError::Invalid)` names the first bad entry.
+pub async fn verify(app: &App, pinned: Option<&ledger::VerifierKey>) -> Result<Verified> {
+    let entries = store::log::entries(&app.store).await?;
+    let checkpoints = store::log::checkpoints(&app.store).await?;
+    let key = pinned.unwrap_or(&app.verifier);
+    let stored: Vec<ledger::verify::StoredEntry> = entries
+        .iter()
+        .map(|e| ledger::verify::StoredEntry {
+            seq: e.seq,
+            bytes: e.bytes.clone(),
+            leaf_hash: e.leaf_hash.clone(),
+        })
+        .collect();
+    let notes: Vec<String> = checkpoints.iter().map(|c| c.note.clone()).collect();
+    let summary = ledger::verify::verify_log(&stored, &notes, key)
+        .map_err(|fault| AppError::Invalid(fault.to_string()))?;
+    for c in &checkpoints {
+        let opened: Checkpoint = Checkpoint::open(&c.note, key)
+            .map_err(|e| AppError::Invalid(format!("checkpoint of size {}: {e}", c.size)))?;
+        if opened.size != c.size {
+            return Err(AppError::Invalid(format!(
+                "checkpoint stored for size {} signs size {}",
+                c.size, opened.size
+            )));
+        }
+    }
+    let cross_checked = super::crosscheck::tables(app, &entries).await?;
+    Ok(Verified {
+        entries: summary.size,
+        checkpoints: checkpoints.len(),
+        root: hex::encode(summary.root),
+        cross_checked,
+    })
+}

@@ -1,0 +1,187 @@
+//! Exported bundles: a bundle with the log's evidence for it (format
+//! `shuangsui-export/1`, canonical JSON):
+//!
+//! ```text
+//! {"bundle":<the bundle, byte for byte>,"format":"shuangsui-export/1",
+//!  "log":{"checkpoint":"<C2SP signed note>","entries":[{"entry":"<entry bytes as text>",
+//!  "proof":["<hex>",…],"seq":N},…],"verifier_key":"<name+hash+key>"}}
+//! ```
+//!
+//! `check` proves that each entry is in the log the checkpoint signs (RFC 6962 inclusion),
+//! that the checkpoint is signed by the log's key, and that the log's `batch.committed` and
+//! `batch.drawn` entries name this bundle (commitment hash, seed, SHA-256 of its bytes).
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::ledger::{self, Checkpoint, VerifierKey};
+
+pub const FORMAT: &str = "shuangsui-export/1";
+const PREFIX: &[u8] = b"{\"bundle\":";
+const MIDDLE: &[u8] = b",\"format\":\"shuangsui-export/1\",\"log\":";
+
+/// One log entry with its inclusion proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenEntry {
+    /// The entry's exact bytes (canonical JSON, so valid UTF-8 text).
+    pub entry: String,
+    /// Inclusion proof against the checkpoint, hex hashes, RFC 6962 order.
+    pub proof: Vec<String>,
+    pub seq: u64,
+}
+
+/// The log's evidence for a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub checkpoint: String,
+    pub entries: Vec<ProvenEntry>,
+    pub verifier_key: String,
+}
+
+/// What `check` established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub origin: String,
+    pub size: u64,
+    pub entries: usize,
+    pub verifier_key: String,
+}
+
+/// Writes an export: the bundle's bytes as they are, then the evidence.
+pub fn write(
+    bundle_bytes: &[u8],
+    evidence: &Evidence,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(PREFIX)?;
+    out.write_all(bundle_bytes)?;
+    out.write_all(MIDDLE)?;
+    out.write_all(&crate::canonical::to_vec(evidence))?;
+    out.write_all(b"}")
+}
+
+/// Splits an export into the bundle's bytes and the evidence; `None` if `bytes` is not an
+/// export (a plain bundle, say).
+pub fn split(bytes: &[u8]) -> Option<Result<(&[u8], Evidence), String>> {
+    let rest = bytes.strip_prefix(PREFIX)?;
+    let Some(at) = memchr::memmem::rfind(rest, MIDDLE) else {
+        return Some(Err("an export without its \"log\" part".into()));
+    };
+    let (bundle, tail) = rest.split_at(at);
+    let log = &tail[MIDDLE.len()..];
+    let Some(log) = log.strip_suffix(b"}") else {
+        return Some(Err(
+            "an export that does not end after its \"log\" part".into()
+        ));
+    };
+    Some(
+        serde_json::from_slice::<Evidence>(log)
+            .map(|e| (bundle, e))
+            .map_err(|e| format!("/log: {e}")),
+    )
+}
+
+fn hash32(hex_text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_text, &mut out).ok()?;
+    Some(out)
+}
+
+/// Checks the evidence for the bundle whose bytes are `bundle_bytes`. `pinned` is the log
+/// key the auditor got from the publisher; without it the key carried by the export is
+/// used (and the caller should say so).
+pub fn check(
+    evidence: &Evidence,
+    bundle_bytes: &[u8],
+    commitment_hash: &str,
+    seed: &str,
+    pinned: Option<&VerifierKey>,
+) -> Result<Checked, String> {
+    let carried = VerifierKey::parse(&evidence.verifier_key)
+        .map_err(|e| format!("/log/verifier_key: {e}"))?;
+    if let Some(p) = pinned
+        && p.to_string() != carried.to_string()
+    {
+        return Err(format!(
+            "/log/verifier_key: the export names key {carried}, not the pinned {p}"
+        ));
+    }
+    let key = pinned.unwrap_or(&carried);
+    let checkpoint: Checkpoint =
+        Checkpoint::open(&evidence.checkpoint, key).map_err(|e| format!("/log/checkpoint: {e}"))?;
+    let mut committed = false;
+    let mut drawn = false;
+    let bundle_sha256 = hex::encode(Sha256::digest(bundle_bytes));
+    for (i, e) in evidence.entries.iter().enumerate() {
+        let path = format!("/log/entries/{i}");
+        let proof: Vec<[u8; 32]> = e
+            .proof
+            .iter()
+            .map(|h| hash32(h).ok_or_else(|| format!("{path}/proof: not 64 hex digits")))
+            .collect::<Result<_, _>>()?;
+        if !ledger::tree::verify_inclusion(
+            e.entry.as_bytes(),
+            e.seq,
+            checkpoint.size,
+            &proof,
+            &checkpoint.root,
+        ) {
+            return Err(format!(
+                "{path}: entry {} is not in the log signed by the checkpoint (inclusion proof fails)",
+                e.seq
+            ));
+        }
+        let envelope = ledger::entry::decode(e.entry.as_bytes())
+            .map_err(|err| format!("{path}/entry: {err}"))?;
+        if envelope.seq != e.seq {
+            return Err(format!(
+                "{path}: entry says seq {}, listed as {}",
+                envelope.seq, e.seq
+            ));
+        }
+        let field = |name: &str| {
+            envelope
+                .event
+                .get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        match envelope.kind.as_str() {
+            "batch.committed" => {
+                if field("commitment_hash") != commitment_hash {
+                    return Err(format!(
+                        "{path}: the log committed {}, the bundle's commitment is {commitment_hash}",
+                        field("commitment_hash")
+                    ));
+                }
+                committed = true;
+            }
+            "batch.drawn" => {
+                if field("seed") != seed || field("bundle_sha256") != bundle_sha256 {
+                    return Err(format!(
+                        "{path}: the log's draw (seed {}, bundle {}) is not this bundle (seed {seed}, bundle {bundle_sha256})",
+                        field("seed"),
+                        field("bundle_sha256")
+                    ));
+                }
+                drawn = true;
+            }
+            _ => {}
+        }
+    }
+    if !committed || !drawn {
+        return Err(
+            "/log/entries: the batch.committed and batch.drawn entries of this bundle are missing"
+                .into(),
+        );
+    }
+    Ok(Checked {
+        origin: checkpoint.origin,
+        size: checkpoint.size,
+        entries: evidence.entries.len(),
+        verifier_key: key.to_string(),
+    })
+}

@@ -1,0 +1,477 @@
+//! The commands over the database: `init`, `import`, `batch …`, `result record`, `log …`.
+//! Each parses its flags, reads its files, calls one application function (`app`) on a
+//! small tokio runtime, and prints. Exit 1 for what the user must fix (bad rows, a refused
+//! step: the refusal is logged), 2 for the environment (no database, no key file).
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
+use crate::app::{self, App, AppError, batch, directory::Imported, export::Audience};
+use crate::import::{Encoding, Format, Kind};
+
+/// Where the database and the log's signing key are.
+#[derive(Args, Debug, Clone)]
+pub struct Db {
+    /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = crate::store::DEFAULT_URL)]
+    pub database: String,
+    /// The log's private signing key (written by `init`, mode 0600).
+    #[arg(long, env = "SHUANGSUI_LOG_KEY", default_value = "shuangsui-log.key")]
+    pub key: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BatchCommand {
+    /// Create a draft batch from a plan file (TOML); its id is the plan's id.
+    Create {
+        #[arg(long)]
+        plan: PathBuf,
+    },
+    /// Commit a draft over the current directory snapshots; prints the hash to publish.
+    Commit { id: String },
+    /// Run the ceremony draw of a committed batch, exactly once.
+    Draw {
+        id: String,
+        /// As for the offline `draw`: WITNESS=DIGITS,… or a drand round (JSON file or pairs).
+        #[arg(long)]
+        entropy: String,
+    },
+    /// One batch in detail, or every batch with its state and deadline.
+    Status { id: Option<String> },
+    /// Withdraw a batch before its draw, with the reason (logged).
+    Withdraw {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Publish a drawn batch whose targets all have results.
+    Publish { id: String },
+    /// Write the bundle with the log's evidence (inclusion proofs and a checkpoint).
+    Export {
+        id: String,
+        /// For anyone: a published batch's lifecycle and results entries.
+        #[arg(long, conflicts_with = "auditor", required_unless_present = "auditor")]
+        public: bool,
+        /// For auditors: also every draw attempt; any drawn batch.
+        #[arg(long)]
+        auditor: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ResultCommand {
+    /// Record the result of one target (by an officer of its team); a correction names
+    /// the result it corrects.
+    Record {
+        batch: String,
+        /// The target's USCC.
+        uscc: String,
+        /// The recording officer's card number.
+        #[arg(long)]
+        officer: String,
+        /// Category codes, comma separated (see `shuangsui result codes`).
+        #[arg(long, value_delimiter = ',')]
+        codes: Vec<String>,
+        /// The inspection date, YYYY-MM-DD.
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// The id of the result this one corrects.
+        #[arg(long)]
+        corrects: Option<i64>,
+    },
+    /// List the result categories.
+    Codes,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogCommand {
+    /// Print the log's public verification key (C2SP note verifier key).
+    Key,
+    /// Sign a checkpoint of the current head and print it.
+    Checkpoint,
+    /// Print an entry with its inclusion proof against the newest checkpoint (JSON).
+    Prove { entry: u64 },
+    /// Recompute every entry, the tree, every checkpoint and their consistency, and check
+    /// the tables against the log. PASS exit 0; FAIL names the first bad entry, exit 1.
+    Verify {
+        /// Verify with this published key instead of the one stored in the database.
+        #[arg(long)]
+        verifier_key: Option<String>,
+    },
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Prints an application error and gives its exit code.
+pub fn fail(e: AppError) -> i32 {
+    match e {
+        AppError::Import(errors) => {
+            eprintln!("{errors}");
+            eprintln!("nothing imported");
+            EXIT_INVALID
+        }
+        e @ (AppError::Invalid(_) | AppError::Refused(_) | AppError::NotFound(_)) => {
+            let message = e.to_string();
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
+            EXIT_INVALID
+        }
+        e => {
+            eprintln!("{e}");
+            EXIT_UNREADABLE
+        }
+    }
+}
+
+fn with_app<F>(db: &Db, f: F) -> i32
+where
+    F: AsyncFnOnce(&App) -> Result<(), AppError>,
+{
+    runtime().block_on(async {
+        let app = match App::open(&db.database, Some(&db.key)).await {
+            Ok(a) => a,
+            Err(e) => return fail(e),
+        };
+        let outcome = f(&app).await;
+        app.store.close().await;
+        match outcome {
+            Ok(()) => EXIT_OK,
+            Err(e) => fail(e),
+        }
+    })
+}
+
+pub fn init(db: &Db, origin: &str) -> i32 {
+    runtime().block_on(async {
+        match app::init(&db.database, &db.key, origin).await {
+            Ok((verifier, true)) => {
+                eprintln!(
+                    "initialised {}; log key written to {} (keep it private)",
+                    db.database,
+                    db.key.display()
+                );
+                eprintln!("the log's public key (publish it):");
+                println!("{verifier}");
+                EXIT_OK
+            }
+            Ok((verifier, false)) => {
+                eprintln!("{} is initialised already; its log key:", db.database);
+                println!("{verifier}");
+                EXIT_OK
+            }
+            Err(e) => fail(e),
+        }
+    })
+}
+
+pub fn import(
+    db: &Db,
+    kind: Kind,
+    file: &Path,
+    format: Format,
+    encoding: Encoding,
+    quiet: bool,
+) -> i32 {
+    let bytes = match crate::mapped::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{}: cannot read: {e}", file.display());
+            return EXIT_UNREADABLE;
+        }
+    };
+    let name = file.display().to_string();
+    let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+    let bar = if quiet || lines < 5000 {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(lines.saturating_sub(1));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:40}] {pos}/{len} rows ({per_sec})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(format!("importing {}", kind.word()));
+        bar
+    };
+    with_app(db, async |app| {
+        let outcome = app::directory::import(app, kind, &name, &bytes, format, encoding, &|n| {
+            bar.set_position(n)
+        })
+        .await;
+        bar.finish_and_clear();
+        match outcome? {
+            Imported::Unchanged(s) => println!(
+                "{name}: unchanged: same content as {} v{} ({} rows, sha256 {}); nothing imported",
+                s.kind, s.version, s.row_count, s.content_sha256
+            ),
+            Imported::Created(s) => println!(
+                "{name}: imported {} v{}: {} rows, content sha256 {} (log entry {})",
+                s.kind, s.version, s.row_count, s.content_sha256, s.log_seq
+            ),
+        }
+        Ok(())
+    })
+}
+
+fn print_batch(b: &crate::store::batches::BatchRow) {
+    println!("batch {}  {}", b.id, b.title);
+    println!("  state       {}", b.state);
+    println!("  created     {}", b.created_at);
+    if let Some(h) = &b.commitment_hash {
+        println!(
+            "  committed   {}  hash {h}",
+            b.committed_at.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(s) = &b.seed {
+        println!(
+            "  drawn       {}  seed {s}",
+            b.drawn_at.as_deref().unwrap_or("")
+        );
+        println!(
+            "  bundle      sha256 {}",
+            b.bundle_sha256.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(p) = &b.published_at {
+        println!("  published   {p}");
+    }
+    if let Some(w) = &b.withdrawn_at {
+        println!(
+            "  withdrawn   {w}: {}",
+            b.withdraw_reason.as_deref().unwrap_or("")
+        );
+    }
+}
+
+async fn deadline_text(app: &App, b: &crate::store::batches::BatchRow) -> String {
+    let today = chrono::Local::now().date_naive();
+    match batch::deadline(app, b, today).await {
+        Ok(Some(d)) if b.state == "published" => {
+            format!(
+                "publish by {} ({})",
+                d.due,
+                if d.overdue {
+                    "published late"
+                } else {
+                    "published in time"
+                }
+            )
+        }
+        Ok(Some(d)) if d.overdue => format!(
+            "publish by {}: OVERDUE by {} working day(s)",
+            d.due, -d.working_days_left
+        ),
+        Ok(Some(d)) => format!(
+            "publish by {} ({} working day(s) left)",
+            d.due, d.working_days_left
+        ),
+        Ok(None) => "no deadline yet (no result recorded)".into(),
+        Err(e) => format!("deadline unknown: {e}"),
+    }
+}
+
+pub fn batch(db: &Db, command: BatchCommand) -> i32 {
+    with_app(db, async |app| {
+        match command {
+            BatchCommand::Create { plan } => {
+                let text = std::fs::read_to_string(&plan).map_err(|e| {
+                    AppError::Setup(format!("{}: cannot read: {e}", plan.display()))
+                })?;
+                let b = batch::create(app, &plan.display().to_string(), &text).await?;
+                println!("created batch {} ({}), state {}", b.id, b.title, b.state);
+            }
+            BatchCommand::Commit { id } => {
+                let b = batch::commit(app, &id).await?;
+                eprintln!(
+                    "committed batch {id}; publish this commitment hash before the entropy exists:"
+                );
+                println!("{}", b.commitment_hash.unwrap_or_default());
+            }
+            BatchCommand::Draw { id, entropy } => {
+                let plan = batch::plan(&batch::get(app, &id).await?)?;
+                let text = if matches!(plan.entropy, crate::plan::EntropyDeclaration::Drand { .. })
+                    && Path::new(&entropy).is_file()
+                {
+                    std::fs::read_to_string(&entropy)
+                        .map_err(|e| AppError::Setup(format!("{entropy}: {e}")))?
+                } else {
+                    entropy
+                };
+                let (bundle, _) = app::draw::draw(app, &id, &text).await?;
+                super::draw::print_summary(&bundle);
+                println!(
+                    "batch {id} drawn; export it with `shuangsui batch export {id} --auditor --out FILE`"
+                );
+            }
+            BatchCommand::Status { id: Some(id) } => {
+                let b = batch::get(app, &id).await?;
+                print_batch(&b);
+                println!("  deadline    {}", deadline_text(app, &b).await);
+                let targets = crate::store::batches::assignments(&app.store, &id).await?;
+                let results = crate::store::results::of_batch(&app.store, &id).await?;
+                let standing = app::results::standing(&results);
+                for t in &targets {
+                    let r = standing.iter().find(|r| r.uscc == t.uscc);
+                    println!(
+                        "  {:>3} {} {} [{}] team {} result {}",
+                        t.position + 1,
+                        t.uscc,
+                        t.entity_name,
+                        t.stratum,
+                        if t.team.is_empty() {
+                            "(unstaffed)".to_string()
+                        } else {
+                            t.team.join(",")
+                        },
+                        r.map(|r| format!("#{} {}", r.id, r.codes.join(",")))
+                            .unwrap_or_else(|| "-".into())
+                    );
+                }
+            }
+            BatchCommand::Status { id: None } => {
+                let all = crate::store::batches::all(&app.store).await?;
+                if all.is_empty() {
+                    println!("no batches yet: `shuangsui batch create --plan FILE`");
+                }
+                for b in &all {
+                    println!(
+                        "{:<24} {:<10} {}  {}",
+                        b.id,
+                        b.state,
+                        deadline_text(app, b).await,
+                        b.title
+                    );
+                }
+            }
+            BatchCommand::Withdraw { id, reason } => {
+                batch::withdraw(app, &id, &reason).await?;
+                println!("batch {id} withdrawn");
+            }
+            BatchCommand::Publish { id } => {
+                let b = batch::publish(app, &id).await?;
+                println!(
+                    "batch {id} published at {}",
+                    b.published_at.unwrap_or_default()
+                );
+            }
+            BatchCommand::Export {
+                id,
+                public,
+                auditor: _,
+                out,
+            } => {
+                let audience = if public {
+                    Audience::Public
+                } else {
+                    Audience::Auditor
+                };
+                let bytes = app::export::export(app, &id, audience).await?;
+                super::files::write_new(&out, |w| std::io::Write::write_all(w, &bytes))
+                    .map_err(AppError::Setup)?;
+                println!(
+                    "wrote {} ({} bytes); check it with `shuangsui verify {}`",
+                    out.display(),
+                    bytes.len(),
+                    out.display()
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub fn result(db: &Db, command: ResultCommand) -> i32 {
+    if let ResultCommand::Codes = command {
+        for c in crate::domain::result_code::ResultCodes::shipped().iter() {
+            println!("{:<3} {}  ({})", c.code, c.zh, c.en);
+        }
+        return EXIT_OK;
+    }
+    with_app(db, async |app| {
+        if let ResultCommand::Record {
+            batch,
+            uscc,
+            officer,
+            codes,
+            date,
+            note,
+            corrects,
+        } = command
+        {
+            let today = chrono::Local::now().date_naive();
+            let report = app::results::Report {
+                batch: &batch,
+                uscc: &uscc,
+                officer: &officer,
+                codes: &codes,
+                note: &note,
+                inspected_on: date,
+                corrects,
+            };
+            let r = app::results::record(app, &report, today).await?;
+            println!(
+                "recorded result #{} for {} in batch {}: {} (log entry {})",
+                r.id,
+                r.uscc,
+                r.batch_id,
+                r.codes.join(","),
+                r.log_seq
+            );
+        }
+        Ok(())
+    })
+}
+
+pub fn log(db: &Db, command: LogCommand) -> i32 {
+    with_app(db, async |app| {
+        match command {
+            LogCommand::Key => println!("{}", app.verifier),
+            LogCommand::Checkpoint => print!("{}", app::log::checkpoint(app).await?),
+            LogCommand::Prove { entry } => {
+                let proof = app::log::prove(app, entry).await?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&proof).unwrap_or_default()
+                );
+            }
+            LogCommand::Verify { verifier_key } => {
+                let pinned = match verifier_key {
+                    Some(k) => Some(
+                        crate::ledger::VerifierKey::parse(&k)
+                            .map_err(|e| AppError::Invalid(format!("--verifier-key: {e}")))?,
+                    ),
+                    None => None,
+                };
+                match app::log::verify(app, pinned.as_ref()).await {
+                    Ok(v) => println!(
+                        "PASS log: {} entries, {} checkpoints, root {}, {} table rows agree with the log",
+                        v.entries, v.checkpoints, v.root, v.cross_checked
+                    ),
+                    Err(AppError::Invalid(why)) => {
+                        let why = why.strip_prefix("FAIL ").unwrap_or(&why).to_string();
+                        println!("FAIL {why}");
+                        return Err(AppError::Invalid(String::new()));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    })
+}
