@@ -16,10 +16,15 @@ use crate::import::{Encoding, Format, Kind};
 #[derive(Args, Debug, Clone)]
 pub struct Db {
     /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = crate::store::DEFAULT_URL)]
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = crate::store::DEFAULT_URL)]
     pub database: String,
     /// The log's private signing key (written by `init`, mode 0600).
-    #[arg(long, env = "SHUANGSUI_LOG_KEY", default_value = "shuangsui-log.key")]
+    #[arg(
+        long,
+        global = true,
+        env = "SHUANGSUI_LOG_KEY",
+        default_value = "shuangsui-log.key"
+    )]
     pub key: PathBuf,
 }
 

@@ -1,0 +1,161 @@
+//! A batch from plan to publication, on each database; the exports verify offline.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_goes_from_plan_to_publication_and_its_exports_verify() {
+    for (app, db) in each_backend().await {
+        let plan = drawn(&app, "elderly-care").await;
+        let b = app::batch::get(&app, &plan.id).await.unwrap();
+        assert_eq!(b.state, "drawn", "{}", db.name);
+        // Not publishable before every staffed target has a result.
+        let why = refused(app::batch::publish(&app, &plan.id).await.unwrap_err());
+        assert!(why.contains("no result yet"), "{}: {why}", db.name);
+        let n = record_all(&app, &plan.id).await;
+        assert!(n > 0);
+        assert_eq!(
+            app::batch::get(&app, &plan.id).await.unwrap().state,
+            "results"
+        );
+        // A public export waits for publication; an auditor's does not.
+        let why = refused(
+            app::export::export(&app, &plan.id, Aud::Public)
+                .await
+                .unwrap_err(),
+        );
+        assert!(why.contains("published"), "{why}");
+        let auditor = app::export::export(&app, &plan.id, Aud::Auditor)
+            .await
+            .unwrap();
+        let checked = verify_export(&auditor, &app.verifier.to_string());
+        assert!(checked.entries >= 4, "{checked:?}");
+
+        let published = app::batch::publish(&app, &plan.id).await.unwrap();
+        assert_eq!(published.state, "published");
+        let deadline = app::batch::deadline(&app, &published, today())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!deadline.overdue, "{deadline:?}");
+        let public = app::export::export(&app, &plan.id, Aud::Public)
+            .await
+            .unwrap();
+        let checked = verify_export(&public, &app.verifier.to_string());
+        // created, committed, drawn, every result, published, and the five snapshots.
+        assert_eq!(checked.entries, 3 + n + 1 + 5, "{}", db.name);
+
+        let verified = app::log::verify(&app, None).await.unwrap();
+        assert!(
+            verified.entries > 10 && verified.checkpoints as u64 == verified.entries,
+            "{verified:?}"
+        );
+        app.store.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
+    for (app, db) in each_backend().await {
+        let plan = drawn(&app, "funeral").await;
+        let targets = shuangsui::store::batches::assignments(&app.store, &plan.id)
+            .await
+            .unwrap();
+        let t = targets.iter().find(|t| !t.team.is_empty()).unwrap();
+        let outsider = shuangsui::store::batches::assignments(&app.store, &plan.id)
+            .await
+            .unwrap()
+            .iter()
+            .flat_map(|x| x.team.clone())
+            .find(|c| !t.team.contains(c));
+        let codes = vec!["A".to_string(), "b".to_string()];
+        let mut report = app::results::Report {
+            batch: &plan.id,
+            uscc: &t.uscc,
+            officer: &t.team[1],
+            codes: &codes,
+            note: "消防通道堵塞",
+            inspected_on: today(),
+            corrects: None,
+        };
+        if let Some(o) = &outsider {
+            let other = app::results::Report {
+                officer: o,
+                ..report.clone()
+            };
+            let why = refused(
+                app::results::record(&app, &other, today())
+                    .await
+                    .unwrap_err(),
+            );
+            assert!(why.contains("not in the team"), "{}: {why}", db.name);
+        }
+        let bad_codes = vec!["1".to_string(), "A".to_string()];
+        let why = refused(
+            app::results::record(
+                &app,
+                &app::results::Report {
+                    codes: &bad_codes,
+                    ..report.clone()
+                },
+                today(),
+            )
+            .await
+            .unwrap_err(),
+        );
+        assert!(why.contains('1'), "{why}");
+        let first = app::results::record(&app, &report, today()).await.unwrap();
+        assert_eq!(first.codes, vec!["A", "B"]);
+        let fixed = vec!["E".to_string()];
+        report.codes = &fixed;
+        report.corrects = Some(first.id);
+        let second = app::results::record(&app, &report, today()).await.unwrap();
+        assert_eq!(second.corrects, Some(first.id));
+        let all = shuangsui::store::results::of_batch(&app.store, &plan.id)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 2, "the corrected result stays");
+        let standing = app::results::standing(&all);
+        assert_eq!(standing.len(), 1);
+        assert_eq!(standing[0].codes, vec!["E"]);
+        // The draw cannot be withdrawn after the fact.
+        let why = refused(
+            app::batch::withdraw(&app, &plan.id, "改期")
+                .await
+                .unwrap_err(),
+        );
+        assert!(why.contains("never after the draw"), "{why}");
+        app.store.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_is_withdrawn_before_its_draw_with_a_logged_reason() {
+    for (app, db) in each_backend().await {
+        let b = app::batch::create(&app, "social-orgs", &plan_text("social-orgs"))
+            .await
+            .unwrap();
+        app::batch::commit(&app, &b.id).await.unwrap();
+        let why = refused(app::batch::withdraw(&app, &b.id, "  ").await.unwrap_err());
+        assert!(why.contains("reason"), "{why}");
+        let w = app::batch::withdraw(&app, &b.id, "抽查事项调整")
+            .await
+            .unwrap();
+        assert_eq!(w.state, "withdrawn", "{}", db.name);
+        let plan = app::batch::plan(&w).unwrap();
+        let why = refused(
+            app::draw::draw(&app, &b.id, &entropy_for(&plan, 0))
+                .await
+                .unwrap_err(),
+        );
+        assert!(why.contains("withdrawn"), "{why}");
+        let kinds: Vec<String> = shuangsui::store::log::entries(&app.store)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert!(kinds.contains(&"batch.withdrawn".to_string()));
+        assert_eq!(kinds.last().unwrap(), "draw.refused");
+        app.store.close().await;
+    }
+}

@@ -1,0 +1,155 @@
+//! The story suite: what the corps, officers and auditors do, run against every database
+//! (SQLite always; PostgreSQL at 127.0.0.1:5432 when it answers, required in CI).
+
+mod backends;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use shuangsui::app::{self, App, AppError, directory::Imported, export::Audience};
+use shuangsui::bundle::{self, Bundle, evidence};
+use shuangsui::import::{Encoding, Format, Kind};
+use shuangsui::plan::{EntropyDeclaration, Plan};
+
+use backends::TestDb;
+
+pub fn shanghai(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("registries/shanghai")
+        .join(file)
+}
+
+/// Initialises the database and imports the five shipped Shanghai tables.
+pub async fn setup(db: &TestDb) -> App {
+    app::init(&db.url, &db.key(), "shuangsui.test/log")
+        .await
+        .unwrap();
+    let app = App::open(&db.url, Some(&db.key())).await.unwrap();
+    for kind in app::directory::KINDS {
+        let path = shanghai(kind.file_name());
+        let bytes = std::fs::read(&path).unwrap();
+        let outcome = app::directory::import(
+            &app,
+            kind,
+            kind.file_name(),
+            &bytes,
+            Format::Auto,
+            Encoding::Auto,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(outcome, Imported::Created(_)),
+            "{}: {outcome:?}",
+            db.name
+        );
+    }
+    app
+}
+
+pub fn plan_text(name: &str) -> String {
+    std::fs::read_to_string(shanghai(&format!("plans/{name}.toml"))).unwrap()
+}
+
+/// Witness digits for a ceremony plan (any digits do; these are fixed for the tests).
+pub fn entropy_for(plan: &Plan, salt: u32) -> String {
+    let EntropyDeclaration::Ceremony { witnesses, digits } = &plan.entropy else {
+        panic!("ceremony plans only")
+    };
+    witnesses
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let d: String = (0..*digits)
+                .map(|k| char::from(b'0' + ((k + i as u32 * 3 + salt) % 10) as u8))
+                .collect();
+            format!("{w}={d}")
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Creates, commits and draws the plan `name`; returns the plan.
+pub async fn drawn(app: &App, name: &str) -> Plan {
+    let b = app::batch::create(app, name, &plan_text(name))
+        .await
+        .unwrap();
+    app::batch::commit(app, &b.id).await.unwrap();
+    let plan = app::batch::plan(&app::batch::get(app, &b.id).await.unwrap()).unwrap();
+    app::draw::draw(app, &plan.id, &entropy_for(&plan, 0))
+        .await
+        .unwrap();
+    plan
+}
+
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Records "1 未发现问题" for every staffed target, by the first officer of its team.
+pub async fn record_all(app: &App, batch: &str) -> usize {
+    let targets = shuangsui::store::batches::assignments(&app.store, batch)
+        .await
+        .unwrap();
+    let mut n = 0;
+    for t in targets.iter().filter(|t| !t.team.is_empty()) {
+        let codes = vec!["1".to_string()];
+        let report = app::results::Report {
+            batch,
+            uscc: &t.uscc,
+            officer: &t.team[0],
+            codes: &codes,
+            note: "现场检查未发现问题",
+            inspected_on: today(),
+            corrects: None,
+        };
+        app::results::record(app, &report, today()).await.unwrap();
+        n += 1;
+    }
+    n
+}
+
+mod draw_once;
+mod imports;
+mod lifecycle;
+mod tamper;
+
+/// Checks an export offline, as `shuangsui verify` does: the bundle re-derives, and the
+/// log's evidence proves its entries under a checkpoint signed with `key`.
+pub fn verify_export(bytes: &[u8], key: &str) -> evidence::Checked {
+    let (bundle_bytes, ev) = evidence::split(bytes)
+        .expect("an export")
+        .expect("a well-formed export");
+    let bundle: Bundle = serde_json::from_slice(bundle_bytes).unwrap();
+    bundle::verify(&bundle).expect("the bundle verifies");
+    let pinned = shuangsui::ledger::VerifierKey::parse(key).unwrap();
+    evidence::check(
+        &ev,
+        bundle_bytes,
+        &bundle.commitment.hash,
+        &bundle.seed,
+        Some(&pinned),
+    )
+    .unwrap()
+}
+
+pub fn refused(e: AppError) -> String {
+    match e {
+        AppError::Refused(m) | AppError::Invalid(m) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+pub type Story = (App, TestDb);
+
+pub async fn each_backend() -> Vec<Story> {
+    let mut out = Vec::new();
+    for db in backends::all().await {
+        out.push((setup(&db).await, db));
+    }
+    out
+}
+
+pub type Aud = Audience;
+pub type K = Kind;

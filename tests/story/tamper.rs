@@ -1,0 +1,119 @@
+//! Changes made behind the application's back (a superuser drops the triggers first) are
+//! found by `log verify`, which names the entry or row; the triggers refuse them otherwise.
+
+use super::*;
+
+/// Runs one statement on the store's database directly, as an administrator would.
+async fn raw(app: &App, sql: &str) -> Result<u64, sqlx::Error> {
+    use shuangsui::store::Store;
+    match &app.store {
+        Store::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+        Store::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+    }
+}
+
+/// Drops the append-only triggers of `table` (SQLite) or disables them (PostgreSQL).
+async fn drop_triggers(app: &App, table: &str) {
+    use shuangsui::store::Store;
+    match &app.store {
+        Store::Sqlite(_) => {
+            for op in ["update", "delete"] {
+                raw(app, &format!("DROP TRIGGER {table}_no_{op}"))
+                    .await
+                    .unwrap();
+            }
+        }
+        Store::Postgres(_) => {
+            raw(app, &format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
+                .await
+                .unwrap();
+        }
+    }
+}
+
+fn fail_text(e: AppError) -> String {
+    match e {
+        AppError::Invalid(m) => m,
+        other => panic!("expected FAIL, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_refuses_updates_and_deletes_of_the_log_and_results() {
+    for (app, db) in each_backend().await {
+        for sql in [
+            "UPDATE log_entries SET kind = 'x' WHERE seq = 1",
+            "DELETE FROM log_entries WHERE seq = 1",
+            "DELETE FROM log_checkpoints",
+            "UPDATE entities SET name = 'x'",
+            "DELETE FROM snapshots",
+        ] {
+            let e = raw(&app, sql).await.unwrap_err();
+            assert!(e.to_string().contains("refused"), "{}: {sql}: {e}", db.name);
+        }
+        app.store.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
+    // Each case on a fresh store: (what to change, what FAIL must name).
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "log_entries",
+            "UPDATE log_entries SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '未发现问题', '发现问题') AS {blob}) WHERE seq = {result_seq}",
+            "entry {result_seq}",
+        ),
+        (
+            "log_entries",
+            "DELETE FROM log_entries WHERE kind = 'batch.created'",
+            "entr",
+        ),
+        (
+            "results",
+            "UPDATE results SET codes = 'A' WHERE log_seq = {result_seq}",
+            "result",
+        ),
+        (
+            "entities",
+            "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
+            "snapshot entities",
+        ),
+    ];
+    for (table, sql, expected) in cases {
+        for (app, db) in each_backend().await {
+            let plan = drawn(&app, "elderly-care").await;
+            record_all(&app, &plan.id).await;
+            app::log::verify(&app, None).await.unwrap();
+            let result_seq = shuangsui::store::results::of_batch(&app.store, &plan.id)
+                .await
+                .unwrap()[0]
+                .log_seq;
+            let blob = if db.name == "sqlite" { "BLOB" } else { "BYTEA" };
+            let text_cast = if db.name == "sqlite" { "TEXT" } else { "TEXT" };
+            let mut sql = sql
+                .replace("{result_seq}", &result_seq.to_string())
+                .replace("{blob}", blob);
+            if db.name == "postgres" {
+                // PostgreSQL casts bytea to text as hex: go through convert_from/convert_to.
+                sql = sql.replace(
+                    &format!("CAST(REPLACE(CAST(bytes AS {text_cast}), '未发现问题', '发现问题') AS BYTEA)"),
+                    "convert_to(REPLACE(convert_from(bytes, 'UTF8'), '未发现问题', '发现问题'), 'UTF8')",
+                );
+            }
+            drop_triggers(&app, table).await;
+            let changed = raw(&app, &sql).await.unwrap();
+            assert!(changed >= 1, "{}: {sql} changed nothing", db.name);
+            let why = fail_text(app::log::verify(&app, None).await.unwrap_err());
+            let expected = expected.replace("{result_seq}", &result_seq.to_string());
+            assert!(why.contains(&expected), "{}: {sql}: {why}", db.name);
+            app.store.close().await;
+        }
+    }
+}
