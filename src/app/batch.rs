@@ -226,16 +226,11 @@ pub async fn deadline(app: &App, batch: &BatchRow, today: NaiveDate) -> Result<O
         .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
     let reference = published_on.unwrap_or(today);
     let overdue = reference > due;
-    let left = if reference <= due {
-        app.calendar
-            .working_days_after(reference, due)
-            .map_err(|e| AppError::Invalid(e.to_string()))? as i64
-    } else {
-        -(app
-            .calendar
-            .working_days_after(due, reference)
-            .map_err(|e| AppError::Invalid(e.to_string()))? as i64)
-    };
+    // Working days in (reference, due]: negative when the deadline has passed.
+    let left = app
+        .calendar
+        .working_days_after(reference, due)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
     Ok(Some(Deadline {
         due,
         overdue,

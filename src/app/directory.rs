@@ -151,7 +151,7 @@ pub async fn import(
     let mut written = 0u64;
     let mut tick = |_: &Vec<Cow<'_, str>>| {
         written += 1;
-        if written % 4096 == 0 {
+        if written.is_multiple_of(4096) {
             progress(written);
         }
     };

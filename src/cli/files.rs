@@ -125,12 +125,6 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, File)> {
     Err(std::io::Error::other("no free temporary file name"))
 }
 
-/// Reads and parses a commitment or bundle file; the error names the file and, for syntax,
-/// the position.
-pub fn read_json<T: WithEntities>(path: &Path) -> Result<T, String> {
-    read_json_keeping(path).map(|(value, _)| value)
-}
-
 /// As `read_json`, also returning the file's bytes.
 pub fn read_json_keeping<T: WithEntities>(path: &Path) -> Result<(T, Mapped), String> {
     let bytes =

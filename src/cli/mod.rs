@@ -7,6 +7,7 @@ mod draw;
 mod files;
 mod registries;
 mod sample;
+mod sample_db;
 mod verify;
 
 use std::path::PathBuf;
@@ -124,6 +125,10 @@ enum Command {
         /// Also require this commitment hash (the one published before the draw).
         #[arg(long)]
         expect_commitment: Option<String>,
+        /// For an exported bundle: the log's published key (`shuangsui log key`), so the
+        /// checkpoint is checked with it rather than with the key the export carries.
+        #[arg(long)]
+        log_key: Option<String>,
     },
 }
 
@@ -208,7 +213,8 @@ pub fn run() -> i32 {
         Command::Verify {
             bundle,
             expect_commitment,
-        } => verify::run(&bundle, expect_commitment.as_deref()),
+            log_key,
+        } => verify::run(&bundle, expect_commitment.as_deref(), log_key.as_deref()),
         Command::Init { db, origin } => db::init(&db, &origin),
         Command::Import {
             kind,

@@ -142,5 +142,5 @@ pub fn run(registries_dir: &Path, plans: &Path, out: &Path) -> i32 {
     }
     println!();
     println!("bundles written to {}", out.display());
-    EXIT_OK
+    super::sample_db::run(registries_dir, &plan_files, out)
 }

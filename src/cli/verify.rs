@@ -1,17 +1,33 @@
-//! `shuangsui verify`: offline re-derivation of a bundle. PASS exit 0, FAIL exit 1,
-//! unreadable exit 2.
+//! `shuangsui verify`: offline re-derivation of a bundle, or of an exported bundle with the
+//! log's evidence (`bundle::evidence`). PASS exit 0, FAIL exit 1, unreadable exit 2.
 
 use std::path::Path;
 
-use crate::bundle::{self, Bundle};
+use crate::bundle::{self, Bundle, evidence};
+use crate::ledger::VerifierKey;
 
-use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, files};
+use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 
-pub fn run(path: &Path, expect: Option<&str>) -> i32 {
-    let bundle: Bundle = match files::read_json(path) {
+pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
+    let bytes = match crate::mapped::read(path) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("UNREADABLE {e}");
+            eprintln!("UNREADABLE {}: cannot read: {e}", path.display());
+            return EXIT_UNREADABLE;
+        }
+    };
+    let (bundle_bytes, evidence) = match evidence::split(&bytes) {
+        None => (&bytes[..], None),
+        Some(Ok((b, e))) => (b, Some(e)),
+        Some(Err(e)) => {
+            println!("FAIL {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let bundle: Bundle = match crate::commitment::parse::from_slice(bundle_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("UNREADABLE {}: {e}", path.display());
             return EXIT_UNREADABLE;
         }
     };
@@ -25,6 +41,30 @@ pub fn run(path: &Path, expect: Option<&str>) -> i32 {
         );
         return EXIT_INVALID;
     }
+    let pinned = match log_key.map(VerifierKey::parse) {
+        None => None,
+        Some(Ok(k)) => Some(k),
+        Some(Err(e)) => {
+            eprintln!("--log-key: {e}");
+            return EXIT_UNREADABLE;
+        }
+    };
+    let log = match &evidence {
+        None => None,
+        Some(ev) => match evidence::check(
+            ev,
+            bundle_bytes,
+            &bundle.commitment.hash,
+            &bundle.seed,
+            pinned.as_ref(),
+        ) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                println!("FAIL {e}");
+                return EXIT_INVALID;
+            }
+        },
+    };
     let outcome = bundle::verify(&bundle);
     super::release_at_exit(bundle);
     match outcome {
@@ -33,6 +73,17 @@ pub fn run(path: &Path, expect: Option<&str>) -> i32 {
                 "PASS plan {}: commitment {}, seed {}, {} entities, {} strata, {} targets, {} unstaffed",
                 s.plan_id, s.commitment_hash, s.seed, s.entities, s.strata, s.targets, s.unstaffed
             );
+            if let Some(c) = log {
+                println!(
+                    "PASS log {}: {} entries proven in the tree of size {} signed by {}",
+                    c.origin, c.entries, c.size, c.verifier_key
+                );
+                if pinned.is_none() {
+                    println!(
+                        "note: the checkpoint was checked with the key the export carries; pass the publisher's key with --log-key to pin it"
+                    );
+                }
+            }
             EXIT_OK
         }
         Err(d) => {

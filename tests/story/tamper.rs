@@ -96,14 +96,13 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
                 .unwrap()[0]
                 .log_seq;
             let blob = if db.name == "sqlite" { "BLOB" } else { "BYTEA" };
-            let text_cast = if db.name == "sqlite" { "TEXT" } else { "TEXT" };
             let mut sql = sql
                 .replace("{result_seq}", &result_seq.to_string())
                 .replace("{blob}", blob);
             if db.name == "postgres" {
                 // PostgreSQL casts bytea to text as hex: go through convert_from/convert_to.
                 sql = sql.replace(
-                    &format!("CAST(REPLACE(CAST(bytes AS {text_cast}), '未发现问题', '发现问题') AS BYTEA)"),
+                    "CAST(REPLACE(CAST(bytes AS TEXT), '未发现问题', '发现问题') AS BYTEA)",
                     "convert_to(REPLACE(convert_from(bytes, 'UTF8'), '未发现问题', '发现问题'), 'UTF8')",
                 );
             }

@@ -1,0 +1,182 @@
+//! The second half of `sample`: the same plans through the database (SQLite in the output
+//! folder): init, import the five tables, create, commit and draw each batch, record
+//! results for the first and publish it, export it with the log's evidence, verify the
+//! export offline and the whole log. Prints the command a clerk would type at each step.
+
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, draw, files};
+use crate::app::{
+    self, App, AppError,
+    directory::{Imported, KINDS},
+    export::Audience,
+};
+use crate::bundle::{self, Bundle, evidence};
+use crate::import::{Encoding, Format};
+
+pub fn run(registries_dir: &Path, plan_files: &[PathBuf], out: &Path) -> i32 {
+    let db_path = out.join("shuangsui.db");
+    let key = out.join("log.key");
+    for stale in [
+        "shuangsui.db",
+        "shuangsui.db-wal",
+        "shuangsui.db-shm",
+        "log.key",
+    ] {
+        let _ = std::fs::remove_file(out.join(stale));
+    }
+    let url = format!("sqlite://{}", db_path.display());
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            return EXIT_UNREADABLE;
+        }
+    };
+    match rt.block_on(stored(registries_dir, plan_files, out, &url, &key)) {
+        Ok(()) => EXIT_OK,
+        Err(e) => super::db::fail(e),
+    }
+}
+
+async fn stored(
+    registries_dir: &Path,
+    plan_files: &[PathBuf],
+    out: &Path,
+    url: &str,
+    key: &Path,
+) -> Result<(), AppError> {
+    let db = format!("--database {url} --key {}", key.display());
+    println!();
+    println!("== 5. the same through the database: shuangsui init {db}");
+    let (verifier, _) = app::init(url, key, "shuangsui.local/sample-log").await?;
+    println!("   log key (published): {verifier}");
+    let app = App::open(url, Some(key)).await?;
+    for kind in KINDS {
+        let path = registries_dir.join(kind.file_name());
+        println!(
+            "== 6. import: shuangsui import {} {} {db}",
+            kind.word(),
+            path.display()
+        );
+        let bytes = std::fs::read(&path)
+            .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
+        let name = path.display().to_string();
+        match app::directory::import(
+            &app,
+            kind,
+            &name,
+            &bytes,
+            Format::Auto,
+            Encoding::Auto,
+            &|_| {},
+        )
+        .await?
+        {
+            Imported::Created(s) | Imported::Unchanged(s) => {
+                println!(
+                    "   {} v{}: {} rows, sha256 {}",
+                    s.kind, s.version, s.row_count, s.content_sha256
+                )
+            }
+        }
+    }
+    let mut first: Option<String> = None;
+    for plan_path in plan_files {
+        let text = std::fs::read_to_string(plan_path)
+            .map_err(|e| AppError::Setup(format!("{}: {e}", plan_path.display())))?;
+        println!("== 7. batch create --plan {} {db}", plan_path.display());
+        let b = app::batch::create(&app, &plan_path.display().to_string(), &text).await?;
+        let committed = app::batch::commit(&app, &b.id).await?;
+        println!(
+            "   batch commit {}: hash {}",
+            b.id,
+            committed.commitment_hash.as_deref().unwrap_or_default()
+        );
+        let plan = app::batch::plan(&b)?;
+        let Some(entropy) = super::sample::demo_entropy(&plan.id, &plan.entropy) else {
+            println!("   {} declares drand entropy: left committed", plan.id);
+            continue;
+        };
+        println!("   batch draw {} --entropy {entropy}", b.id);
+        let (bundle, _) = app::draw::draw(&app, &b.id, &entropy).await?;
+        draw::print_summary(&bundle);
+        first.get_or_insert(b.id.clone());
+    }
+    if let Some(id) = first {
+        let targets = crate::store::batches::assignments(&app.store, &id).await?;
+        let today = chrono::Local::now().date_naive();
+        for (i, t) in targets.iter().filter(|t| !t.team.is_empty()).enumerate() {
+            let (codes, note) = if i % 4 == 3 {
+                (
+                    vec!["A".to_string(), "E".to_string()],
+                    "消防设施检查记录不全，已责令整改并完成",
+                )
+            } else {
+                (vec!["1".to_string()], "现场检查未发现问题")
+            };
+            let report = app::results::Report {
+                batch: &id,
+                uscc: &t.uscc,
+                officer: &t.team[0],
+                codes: &codes,
+                note,
+                inspected_on: today,
+                corrects: None,
+            };
+            app::results::record(&app, &report, today).await?;
+        }
+        println!(
+            "== 8. results recorded (shuangsui result record {id} USCC --officer CARD --codes 1 --date {today} {db}); publish: shuangsui batch publish {id} {db}"
+        );
+        app::batch::publish(&app, &id).await?;
+        let export_path = out.join(format!("{id}.export.json"));
+        let _ = std::fs::remove_file(&export_path);
+        let bytes = app::export::export(&app, &id, Audience::Public).await?;
+        files::write_new(&export_path, |w| std::io::Write::write_all(w, &bytes))
+            .map_err(AppError::Setup)?;
+        println!(
+            "== 9. export: shuangsui batch export {id} --public --out {} {db}",
+            export_path.display()
+        );
+        println!(
+            "   verify offline: shuangsui verify {} --log-key {verifier}",
+            export_path.display()
+        );
+        let Some(Ok((bundle_bytes, ev))) = evidence::split(&bytes) else {
+            return Err(AppError::Invalid("the export does not split".into()));
+        };
+        let bundle: Bundle = crate::commitment::parse::from_slice(bundle_bytes)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let checked = evidence::check(
+            &ev,
+            bundle_bytes,
+            &bundle.commitment.hash,
+            &bundle.seed,
+            Some(&app.verifier),
+        )
+        .map_err(|e| AppError::Invalid(format!("FAIL {e}")))?;
+        bundle::verify(&bundle).map_err(|d| AppError::Invalid(format!("FAIL {d}")))?;
+        println!(
+            "   PASS: bundle re-derived; {} log entries proven under checkpoint {}",
+            checked.entries, checked.size
+        );
+    }
+    println!("== 10. shuangsui log verify {db}");
+    let v = app::log::verify(&app, None).await?;
+    println!(
+        "   PASS log: {} entries, {} checkpoints, root {}, {} table rows agree with the log",
+        v.entries, v.checkpoints, v.root, v.cross_checked
+    );
+    println!("   see every batch: shuangsui batch status {db}");
+    app.store.close().await;
+    if v.entries == 0 {
+        return Err(AppError::Invalid("empty log".into()));
+    }
+    let _ = EXIT_INVALID;
+    Ok(())
+}
