@@ -313,118 +313,98 @@ fn list(v: &str) -> Result<Vec<String>, String> {
     }
 }
 
-pub async fn entities(store: &Store, snapshot: i64) -> Result<Vec<Entity>> {
-    let l = &ENTITIES;
-    read_text(store, l, snapshot)
+/// Reads a snapshot's rows and makes each into a `T` with `make`; a row that no longer
+/// parses is corrupt storage, named by table, snapshot and row.
+async fn read_as<T>(
+    store: &Store,
+    layout: &Layout,
+    snapshot: i64,
+    make: impl Fn(&[String]) -> Result<T, String>,
+) -> Result<Vec<T>> {
+    read_text(store, layout, snapshot)
         .await?
         .into_iter()
         .enumerate()
-        .map(|(i, f)| {
-            let e = || -> Result<Entity, String> {
-                Ok(Entity {
-                    uscc: Uscc::parse(&f[0]).map_err(|e| e.to_string())?,
-                    name: f[1].clone(),
-                    sector: f[2].clone(),
-                    entity_type: f[3].clone(),
-                    district: f[4].clone(),
-                    address: f[5].clone(),
-                    grade: Grade::parse(&f[6])?,
-                    status: EntityStatus::parse(&f[7])?,
-                    legal_representative: f[8].clone(),
-                    contact: f[9].clone(),
-                })
-            };
-            e().map_err(|e| corrupt(l, snapshot, i, e))
-        })
+        .map(|(i, f)| make(&f).map_err(|e| corrupt(layout, snapshot, i, e)))
         .collect()
+}
+
+fn uscc(v: &str) -> Result<Uscc, String> {
+    Uscc::parse(v).map_err(|e| e.to_string())
+}
+
+pub async fn entities(store: &Store, snapshot: i64) -> Result<Vec<Entity>> {
+    read_as(store, &ENTITIES, snapshot, |f| {
+        Ok(Entity {
+            uscc: uscc(&f[0])?,
+            name: f[1].clone(),
+            sector: f[2].clone(),
+            entity_type: f[3].clone(),
+            district: f[4].clone(),
+            address: f[5].clone(),
+            grade: Grade::parse(&f[6])?,
+            status: EntityStatus::parse(&f[7])?,
+            legal_representative: f[8].clone(),
+            contact: f[9].clone(),
+        })
+    })
+    .await
 }
 
 pub async fn officers(store: &Store, snapshot: i64) -> Result<Vec<Officer>> {
-    let l = &OFFICERS;
-    read_text(store, l, snapshot)
-        .await?
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let o = || -> Result<Officer, String> {
-                Ok(Officer {
-                    card_no: f[0].clone(),
-                    name: f[1].clone(),
-                    department: f[2].clone(),
-                    district: f[3].clone(),
-                    sectors: list(&f[4])?,
-                    card_valid_until: text::date(&f[5])?,
-                    status: OfficerStatus::parse(&f[6])?,
-                })
-            };
-            o().map_err(|e| corrupt(l, snapshot, i, e))
+    read_as(store, &OFFICERS, snapshot, |f| {
+        Ok(Officer {
+            card_no: f[0].clone(),
+            name: f[1].clone(),
+            department: f[2].clone(),
+            district: f[3].clone(),
+            sectors: list(&f[4])?,
+            card_valid_until: text::date(&f[5])?,
+            status: OfficerStatus::parse(&f[6])?,
         })
-        .collect()
+    })
+    .await
 }
 
 pub async fn matters(store: &Store, snapshot: i64) -> Result<Vec<Matter>> {
-    let l = &MATTERS;
-    read_text(store, l, snapshot)
-        .await?
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let m = || -> Result<Matter, String> {
-                Ok(Matter {
-                    code: f[0].clone(),
-                    name: f[1].clone(),
-                    sector: f[2].clone(),
-                    legal_basis: f[3].clone(),
-                    inspecting_body: f[4].clone(),
-                    content: f[5].clone(),
-                    methods: list(&f[6])?
-                        .iter()
-                        .map(|m| Method::parse(m))
-                        .collect::<Result<_, _>>()?,
-                })
-            };
-            m().map_err(|e| corrupt(l, snapshot, i, e))
+    read_as(store, &MATTERS, snapshot, |f| {
+        Ok(Matter {
+            code: f[0].clone(),
+            name: f[1].clone(),
+            sector: f[2].clone(),
+            legal_basis: f[3].clone(),
+            inspecting_body: f[4].clone(),
+            content: f[5].clone(),
+            methods: list(&f[6])?
+                .iter()
+                .map(|m| Method::parse(m))
+                .collect::<Result<_, _>>()?,
         })
-        .collect()
+    })
+    .await
 }
 
 pub async fn recusals(store: &Store, snapshot: i64) -> Result<Vec<Recusal>> {
-    let l = &RECUSALS;
-    read_text(store, l, snapshot)
-        .await?
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let r = || -> Result<Recusal, String> {
-                Ok(Recusal {
-                    card_no: f[0].clone(),
-                    uscc: Uscc::parse(&f[1]).map_err(|e| e.to_string())?,
-                    reason: f[2].clone(),
-                })
-            };
-            r().map_err(|e| corrupt(l, snapshot, i, e))
+    read_as(store, &RECUSALS, snapshot, |f| {
+        Ok(Recusal {
+            card_no: f[0].clone(),
+            uscc: uscc(&f[1])?,
+            reason: f[2].clone(),
         })
-        .collect()
+    })
+    .await
 }
 
 pub async fn history(store: &Store, snapshot: i64) -> Result<Vec<Inspection>> {
-    let l = &HISTORY;
-    read_text(store, l, snapshot)
-        .await?
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let h = || -> Result<Inspection, String> {
-                Ok(Inspection {
-                    uscc: Uscc::parse(&f[0]).map_err(|e| e.to_string())?,
-                    matter_code: f[1].clone(),
-                    date: text::date(&f[2])?,
-                    officers: list(&f[3])?,
-                })
-            };
-            h().map_err(|e| corrupt(l, snapshot, i, e))
+    read_as(store, &HISTORY, snapshot, |f| {
+        Ok(Inspection {
+            uscc: uscc(&f[0])?,
+            matter_code: f[1].clone(),
+            date: text::date(&f[2])?,
+            officers: list(&f[3])?,
         })
-        .collect()
+    })
+    .await
 }
 
 /// The distinct values of `column` in a snapshot's rows (keys other tables refer to).
