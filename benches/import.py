@@ -37,7 +37,7 @@ COLUMNS = ("uscc TEXT NOT NULL, name TEXT NOT NULL, sector TEXT NOT NULL, entity
 
 
 def sh(argv, **kw):
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, **kw)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
 
 
 def psql(sql, db="postgres"):

@@ -39,7 +39,7 @@ CREATE TABLE snapshots (
 );
 
 CREATE TABLE entities (
-    snapshot_id          INTEGER NOT NULL REFERENCES snapshots (id),
+    snapshot_id          INTEGER NOT NULL REFERENCES snapshots (id) DEFERRABLE INITIALLY DEFERRED,
     uscc                 TEXT NOT NULL,
     name                 TEXT NOT NULL,
     sector               TEXT NOT NULL,
@@ -54,7 +54,7 @@ CREATE TABLE entities (
 ) WITHOUT ROWID;
 
 CREATE TABLE officers (
-    snapshot_id      INTEGER NOT NULL REFERENCES snapshots (id),
+    snapshot_id      INTEGER NOT NULL REFERENCES snapshots (id) DEFERRABLE INITIALLY DEFERRED,
     card_no          TEXT NOT NULL,
     name             TEXT NOT NULL,
     department       TEXT NOT NULL,
@@ -66,7 +66,7 @@ CREATE TABLE officers (
 ) WITHOUT ROWID;
 
 CREATE TABLE matters (
-    snapshot_id     INTEGER NOT NULL REFERENCES snapshots (id),
+    snapshot_id     INTEGER NOT NULL REFERENCES snapshots (id) DEFERRABLE INITIALLY DEFERRED,
     code            TEXT NOT NULL,
     name            TEXT NOT NULL,
     sector          TEXT NOT NULL,
@@ -78,7 +78,7 @@ CREATE TABLE matters (
 ) WITHOUT ROWID;
 
 CREATE TABLE recusals (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) DEFERRABLE INITIALLY DEFERRED,
     card_no     TEXT NOT NULL,
     uscc        TEXT NOT NULL,
     reason      TEXT NOT NULL,
@@ -86,7 +86,7 @@ CREATE TABLE recusals (
 ) WITHOUT ROWID;
 
 CREATE TABLE history (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) DEFERRABLE INITIALLY DEFERRED,
     position    INTEGER NOT NULL,
     uscc        TEXT NOT NULL,
     matter_code TEXT NOT NULL,

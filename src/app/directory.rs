@@ -61,16 +61,6 @@ async fn known(app: &App, kind: Kind) -> Result<Known> {
     Ok(known)
 }
 
-fn row_count(rows: &Rows) -> usize {
-    match rows {
-        Rows::Entities(r) => r.len(),
-        Rows::Officers(r) => r.len(),
-        Rows::Matters(r) => r.len(),
-        Rows::Recusals(r) => r.len(),
-        Rows::History(r) => r.len(),
-    }
-}
-
 /// Sorts rows into their canonical order (the order of `import::canonical_csv`).
 fn sort(rows: &mut Rows) {
     match rows {
@@ -109,13 +99,81 @@ pub async fn import(
     if !problems.is_empty() {
         return Err(AppError::Import(import::ImportErrors(problems)));
     }
-    let content_sha256 = import::content_hash(&parsed.rows);
-    let source_sha256 = hex::encode(Sha256::digest(bytes));
-    let count = row_count(&parsed.rows);
+    // Sorted first (rows are written in key order, and the content hash's canonical order
+    // is then found in one pass).
     sort(&mut parsed.rows);
+    let source_sha256 = hex::encode(Sha256::digest(bytes));
+    let count = parsed.rows.len();
+    let rows = std::sync::Arc::new(parsed.rows);
+    let encoding_used = format!("{:?}", parsed.encoding_used).to_lowercase();
 
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    // The rows go to the database while another thread hashes them; if the content turns
+    // out to be the current snapshot's, the transaction is rolled back and nothing stays.
+    let id = store::snapshots::reserve_id(&mut tx).await?;
+    let hashing = {
+        let rows = rows.clone();
+        tokio::task::spawn_blocking(move || import::content_hash(&rows))
+    };
+    let mut written = 0u64;
+    let mut tick = |_: &Vec<Cow<'_, str>>| {
+        written += 1;
+        if written.is_multiple_of(4096) {
+            progress(written);
+        }
+    };
+    let inserted = match &*rows {
+        Rows::Entities(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::ENTITIES,
+                id,
+                r.iter().map(rows::entity_fields).inspect(&mut tick),
+            )
+            .await
+        }
+        Rows::Officers(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::OFFICERS,
+                id,
+                r.iter().map(rows::officer_fields).inspect(&mut tick),
+            )
+            .await
+        }
+        Rows::Matters(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::MATTERS,
+                id,
+                r.iter().map(rows::matter_fields).inspect(&mut tick),
+            )
+            .await
+        }
+        Rows::Recusals(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::RECUSALS,
+                id,
+                r.iter().map(rows::recusal_fields).inspect(&mut tick),
+            )
+            .await
+        }
+        Rows::History(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::HISTORY,
+                id,
+                r.iter().map(rows::inspection_fields).inspect(&mut tick),
+            )
+            .await
+        }
+    };
+    let content_sha256 = hashing
+        .await
+        .map_err(|e| AppError::Setup(format!("hashing thread: {e}")))?;
+    inserted?;
     if let Some(current) = store::snapshots::latest_in(&mut tx, kind.word()).await?
         && current.content_sha256 == content_sha256
     {
@@ -124,7 +182,6 @@ pub async fn import(
     let version = store::snapshots::latest_in(&mut tx, kind.word())
         .await?
         .map_or(1, |s| s.version + 1);
-    let encoding_used = format!("{:?}", parsed.encoding_used).to_lowercase();
     let event = serde_json::json!({
         "table": kind.word(),
         "version": version,
@@ -134,8 +191,9 @@ pub async fn import(
     });
     let seq = journal::append(&mut tx, key, &app.origin, "directory.snapshot", &event).await?;
     let now = store::now();
-    let (id, _) = store::snapshots::create(
+    store::snapshots::create(
         &mut tx,
+        id,
         &NewSnapshot {
             kind: kind.word(),
             content_sha256: &content_sha256,
@@ -148,60 +206,6 @@ pub async fn import(
         },
     )
     .await?;
-    let mut written = 0u64;
-    let mut tick = |_: &Vec<Cow<'_, str>>| {
-        written += 1;
-        if written.is_multiple_of(4096) {
-            progress(written);
-        }
-    };
-    match &parsed.rows {
-        Rows::Entities(r) => {
-            rows::insert(
-                &mut tx,
-                &rows::ENTITIES,
-                id,
-                r.iter().map(rows::entity_fields).inspect(&mut tick),
-            )
-            .await?
-        }
-        Rows::Officers(r) => {
-            rows::insert(
-                &mut tx,
-                &rows::OFFICERS,
-                id,
-                r.iter().map(rows::officer_fields).inspect(&mut tick),
-            )
-            .await?
-        }
-        Rows::Matters(r) => {
-            rows::insert(
-                &mut tx,
-                &rows::MATTERS,
-                id,
-                r.iter().map(rows::matter_fields).inspect(&mut tick),
-            )
-            .await?
-        }
-        Rows::Recusals(r) => {
-            rows::insert(
-                &mut tx,
-                &rows::RECUSALS,
-                id,
-                r.iter().map(rows::recusal_fields).inspect(&mut tick),
-            )
-            .await?
-        }
-        Rows::History(r) => {
-            rows::insert(
-                &mut tx,
-                &rows::HISTORY,
-                id,
-                r.iter().map(rows::inspection_fields).inspect(&mut tick),
-            )
-            .await?
-        }
-    };
     progress(count as u64);
     tx.commit().await?;
     let snapshot = store::snapshots::by_id(&app.store, id)

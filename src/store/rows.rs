@@ -156,6 +156,9 @@ fn column_list(layout: &Layout) -> String {
     cols.join(", ")
 }
 
+/// A multi-row INSERT with anonymous `?` placeholders: sqlx looks up the name of every
+/// parameter of a statement, which SQLite answers by a scan of its named parameters, so
+/// thousands of `$N` in one statement cost quadratic time (measured: 84% of an import).
 fn insert_sql(layout: &Layout, rows: usize) -> String {
     let width = layout.columns.len() + 1 + usize::from(layout.positioned);
     let mut sql = format!(
@@ -163,7 +166,6 @@ fn insert_sql(layout: &Layout, rows: usize) -> String {
         layout.table,
         column_list(layout)
     );
-    let mut n = 0;
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
@@ -173,8 +175,7 @@ fn insert_sql(layout: &Layout, rows: usize) -> String {
             if c > 0 {
                 sql.push(',');
             }
-            n += 1;
-            sql.push_str(&format!("${n}"));
+            sql.push('?');
         }
         sql.push(')');
     }
@@ -222,7 +223,15 @@ where
 /// Escapes a field for COPY's text format (validated text has no control characters, but a
 /// backslash is possible).
 fn copy_escape(out: &mut Vec<u8>, field: &str) {
-    for b in field.bytes() {
+    let bytes = field.as_bytes();
+    if !bytes
+        .iter()
+        .any(|&b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    for &b in bytes {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\t' => out.extend_from_slice(b"\\t"),

@@ -102,13 +102,33 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Option<Snapshot>> {
     )
 }
 
-/// Records a new snapshot of `new.kind` with the next version number; returns (id, version).
-pub async fn create(tx: &mut Tx, new: &NewSnapshot<'_>) -> Result<(i64, i64)> {
+/// The id the next snapshot will have. Called inside the write transaction (which holds the
+/// store's write lock), so rows can be written under it before the snapshot row itself:
+/// their foreign key is checked at commit.
+pub async fn reserve_id(tx: &mut Tx) -> Result<i64> {
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM snapshots")
+                .fetch_one(&mut **t)
+                .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('snapshots', 'id'))")
+                .fetch_one(&mut **t)
+                .await?
+        }
+    })
+}
+
+/// Records snapshot `id` (from `reserve_id`) of `new.kind` with the next version number;
+/// returns the version.
+pub async fn create(tx: &mut Tx, id: i64, new: &NewSnapshot<'_>) -> Result<i64> {
     let version = latest_in(tx, new.kind).await?.map_or(1, |s| s.version + 1);
-    let id: i64 = on_conn!(tx, c => sqlx::query_scalar(
-        "INSERT INTO snapshots (kind, version, content_sha256, row_count, source_name, source_sha256, encoding, imported_at, log_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    on_conn!(tx, c => sqlx::query(
+        "INSERT INTO snapshots (id, kind, version, content_sha256, row_count, source_name, source_sha256, encoding, imported_at, log_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
+    .bind(id)
     .bind(new.kind)
     .bind(version)
     .bind(new.content_sha256)
@@ -118,7 +138,8 @@ pub async fn create(tx: &mut Tx, new: &NewSnapshot<'_>) -> Result<(i64, i64)> {
     .bind(new.encoding)
     .bind(new.imported_at)
     .bind(new.log_seq)
-    .fetch_one(&mut *c)
-    .await?);
-    Ok((id, version))
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    Ok(version)
 }
