@@ -201,39 +201,100 @@ pub struct Deadline {
 /// Working days allowed between a result and its publication.
 pub const PUBLISH_WITHIN_WORKING_DAYS: u32 = 20;
 
-/// The deadline of a batch as of `today`; an error if the calendar lacks a year it needs.
+/// The date in China (UTC+8, no daylight saving) of a stored RFC 3339 time: deadlines count
+/// the days of the regulator, not of the server's time zone.
+pub fn china_date(time: &str) -> Option<NaiveDate> {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
+    chrono::DateTime::parse_from_rfc3339(time)
+        .ok()
+        .map(|t| t.with_timezone(&offset).date_naive())
+}
+
+/// Today's date in China.
+pub fn china_today() -> NaiveDate {
+    china_date(&store::now()).unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
+/// The publication deadline for results first recorded on `first_result`: the 20th working
+/// day after it (the start day not counted). Overdue when publication (or, before it,
+/// `today`) comes after that day; `working_days_left` counts working days in
+/// (reference, due], negative when past.
+pub fn publication_deadline(
+    calendar: &crate::calendar::Calendar,
+    first_result: NaiveDate,
+    published_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Deadline, crate::calendar::CalendarError> {
+    let due = calendar.add_working_days(first_result, PUBLISH_WITHIN_WORKING_DAYS)?;
+    let reference = published_on.unwrap_or(today);
+    Ok(Deadline {
+        due,
+        overdue: reference > due,
+        working_days_left: calendar.working_days_after(reference, due)?,
+    })
+}
+
+/// The deadline of a batch as of `today` (`None` before its first result); an error if the
+/// calendar lacks a year it needs.
 pub async fn deadline(app: &App, batch: &BatchRow, today: NaiveDate) -> Result<Option<Deadline>> {
     if !matches!(batch.state.as_str(), "drawn" | "results" | "published") {
         return Ok(None);
     }
     let results = store::results::of_batch(&app.store, &batch.id).await?;
-    let Some(first) = results.iter().map(|r| r.recorded_at.as_str()).min() else {
+    let Some(first) = results
+        .iter()
+        .filter_map(|r| china_date(&r.recorded_at))
+        .min()
+    else {
         return Ok(None);
     };
-    let start =
-        NaiveDate::parse_from_str(first.get(..10).unwrap_or(first), "%Y-%m-%d").map_err(|e| {
-            AppError::Store(store::StoreError::Corrupt(format!(
-                "result time {first}: {e}"
-            )))
-        })?;
-    let due = app
-        .calendar
-        .add_working_days(start, PUBLISH_WITHIN_WORKING_DAYS)
-        .map_err(|e| AppError::Invalid(format!("batch {}: {e}", batch.id)))?;
-    let published_on = batch
-        .published_at
-        .as_deref()
-        .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
-    let reference = published_on.unwrap_or(today);
-    let overdue = reference > due;
-    // Working days in (reference, due]: negative when the deadline has passed.
-    let left = app
-        .calendar
-        .working_days_after(reference, due)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
-    Ok(Some(Deadline {
-        due,
-        overdue,
-        working_days_left: left,
-    }))
+    let published_on = batch.published_at.as_deref().and_then(china_date);
+    publication_deadline(&app.calendar, first, published_on, today)
+        .map(Some)
+        .map_err(|e| AppError::Invalid(format!("batch {}: {e}", batch.id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn results_are_due_twenty_working_days_later_and_overdue_the_day_after() {
+        let c = Calendar::shipped();
+        // DOMAIN.md's check: 20 working days after 2026-02-10 (Spring Festival between).
+        let open = publication_deadline(&c, d("2026-02-10"), None, d("2026-03-13")).unwrap();
+        assert_eq!(open.due, d("2026-03-16"));
+        assert!(!open.overdue);
+        assert_eq!(open.working_days_left, 1);
+        let late = publication_deadline(&c, d("2026-02-10"), None, d("2026-03-18")).unwrap();
+        assert!(late.overdue);
+        assert_eq!(late.working_days_left, -2);
+        let published =
+            publication_deadline(&c, d("2026-02-10"), Some(d("2026-03-16")), d("2026-06-01"))
+                .unwrap();
+        assert!(!published.overdue, "published on the last day is in time");
+        let after =
+            publication_deadline(&c, d("2026-02-10"), Some(d("2026-03-17")), d("2026-03-17"))
+                .unwrap();
+        assert!(after.overdue);
+    }
+
+    #[test]
+    fn a_deadline_in_a_year_without_calendar_data_is_an_error() {
+        let e = publication_deadline(&Calendar::shipped(), d("2026-12-20"), None, d("2026-12-21"))
+            .unwrap_err();
+        assert!(e.to_string().contains("2027"), "{e}");
+    }
+
+    #[test]
+    fn days_are_counted_in_china() {
+        // 2026-11-25 23:30 UTC is 2026-11-26 in Beijing.
+        assert_eq!(china_date("2026-11-25T23:30:00Z"), Some(d("2026-11-26")));
+        assert_eq!(china_date("2026-11-25T10:00:00Z"), Some(d("2026-11-25")));
+    }
 }

@@ -68,10 +68,7 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
         .map_err(AppError::Invalid)?;
     let note = crate::domain::text::optional(report.note)
         .map_err(|e| AppError::Invalid(format!("note: {e}")))?;
-    let drawn_on = row
-        .drawn_at
-        .as_deref()
-        .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok());
+    let drawn_on = row.drawn_at.as_deref().and_then(batch::china_date);
     if report.inspected_on > today {
         return Err(AppError::Invalid(format!(
             "inspection date {} is in the future",

@@ -265,7 +265,7 @@ fn print_batch(b: &crate::store::batches::BatchRow) {
 }
 
 async fn deadline_text(app: &App, b: &crate::store::batches::BatchRow) -> String {
-    let today = chrono::Local::now().date_naive();
+    let today = crate::app::batch::china_today();
     match batch::deadline(app, b, today).await {
         Ok(Some(d)) if b.state == "published" => {
             format!(
@@ -419,7 +419,7 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
             corrects,
         } = command
         {
-            let today = chrono::Local::now().date_naive();
+            let today = crate::app::batch::china_today();
             let report = app::results::Report {
                 batch: &batch,
                 uscc: &uscc,

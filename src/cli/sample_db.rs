@@ -109,7 +109,7 @@ async fn stored(
     }
     if let Some(id) = first {
         let targets = crate::store::batches::assignments(&app.store, &id).await?;
-        let today = chrono::Local::now().date_naive();
+        let today = crate::app::batch::china_today();
         for (i, t) in targets.iter().filter(|t| !t.team.is_empty()).enumerate() {
             let (codes, note) = if i % 4 == 3 {
                 (

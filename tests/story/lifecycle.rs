@@ -4,7 +4,8 @@ use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_goes_from_plan_to_publication_and_its_exports_verify() {
-    for (app, db) in each_backend().await {
+    for (mut app, db) in each_backend().await {
+        app.calendar = weekday_calendar();
         let plan = drawn(&app, "elderly-care").await;
         let b = app::batch::get(&app, &plan.id).await.unwrap();
         assert_eq!(b.state, "drawn", "{}", db.name);

@@ -84,7 +84,25 @@ pub async fn drawn(app: &App, name: &str) -> Plan {
 }
 
 pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    app::batch::china_today()
+}
+
+/// A calendar for this year and the next in which every weekday works and 1 January is
+/// the one holiday: deadlines in the stories then never depend on which calendar years ship.
+pub fn weekday_calendar() -> shuangsui::calendar::Calendar {
+    use chrono::Datelike;
+    let year = today().year();
+    let text = |y: i32| {
+        format!(
+            "year = {y}\nsource = \"test\"\nmake_up_working_days = []\n[[holiday]]\nname = \"元旦\"\nname_en = \"New Year\"\nfrom = {y}-01-01\nto = {y}-01-01\n"
+        )
+    };
+    let (a, b) = (text(year), text(year + 1));
+    shuangsui::calendar::Calendar::from_files(&[
+        ("this.toml", a.as_str()),
+        ("next.toml", b.as_str()),
+    ])
+    .unwrap()
 }
 
 /// Records "1 未发现问题" for every staffed target, by the first officer of its team.
