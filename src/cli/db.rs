@@ -225,8 +225,17 @@ pub fn import(
                 s.kind, s.version, s.row_count, s.content_sha256
             ),
             Imported::Created(s) => println!(
-                "{name}: imported {} v{}: {} rows, content sha256 {} (log entry {})",
-                s.kind, s.version, s.row_count, s.content_sha256, s.log_seq
+                "{name}: imported {} v{}: {} rows, content sha256 {} (log entry {}){}",
+                s.kind,
+                s.version,
+                s.row_count,
+                s.content_sha256,
+                s.log_seq,
+                if s.encoding == "gbk" {
+                    "; the file was read as GBK"
+                } else {
+                    ""
+                }
             ),
         }
         Ok(())

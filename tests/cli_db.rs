@@ -1,0 +1,247 @@
+//! The database commands as a clerk types them: exit codes, what they print, and the
+//! exported bundle checked by `shuangsui verify` (SQLite; the story suite covers
+//! PostgreSQL).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Clerk {
+    dir: tempfile::TempDir,
+}
+
+impl Clerk {
+    fn new() -> Clerk {
+        Clerk {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs `shuangsui ARGS --database … --key …`.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .arg("--database")
+            .arg(format!("sqlite://{}", self.path("corps.db").display()))
+            .arg("--key")
+            .arg(self.path("log.key"))
+            .env_remove("DATABASE_URL")
+            .env_remove("SHUANGSUI_LOG_KEY")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        text(&out)
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn sample(file: &str) -> String {
+    Path::new("registries/shanghai")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+fn verify(file: &Path, key: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shuangsui"));
+    cmd.arg("verify").arg(file);
+    if let Some(k) = key {
+        cmd.args(["--log-key", k]);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
+    let c = Clerk::new();
+    let key = c.ok(&["init"]).trim().to_string();
+    assert!(key.starts_with("shuangsui.local/log+"), "{key}");
+    assert!(text(&c.run(&["init"])).contains("initialised already"));
+    assert_eq!(c.ok(&["log", "key"]).trim(), key);
+
+    // Entities as GBK (what Excel in China saves): detected and said.
+    let utf8 = std::fs::read_to_string(sample("entities.csv")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&utf8);
+    std::fs::write(c.path("entities-gbk.csv"), &gbk).unwrap();
+    let out = c.ok(&[
+        "import",
+        "entities",
+        c.path("entities-gbk.csv").to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("imported entities v1: 1300 rows") && out.contains("read as GBK"),
+        "{out}"
+    );
+    assert!(
+        c.ok(&["import", "entities", &sample("entities.csv")])
+            .contains("unchanged")
+    );
+    // A bad file: every bad row, nothing imported.
+    std::fs::write(c.path("bad.csv"), "card_no,name,department,district,sectors,card_valid_until,status\nA1,张三,市民政执法总队,黄浦,养老服务,2026-13-01,在岗\n").unwrap();
+    let why = c.refused(&["import", "officers", c.path("bad.csv").to_str().unwrap()]);
+    assert!(
+        why.contains("bad.csv:2: column 'card_valid_until'") && why.contains("nothing imported"),
+        "{why}"
+    );
+    for kind in ["officers", "matters", "recusals", "history"] {
+        c.ok(&["import", kind, &sample(&format!("{kind}.csv")), "--quiet"]);
+    }
+
+    let out = c.ok(&["batch", "create", "--plan", &sample("plans/funeral.toml")]);
+    assert!(out.contains("created batch SH-MZ-2026-BZ-01"), "{out}");
+    let hash = c
+        .ok(&["batch", "commit", "SH-MZ-2026-BZ-01"])
+        .trim()
+        .to_string();
+    assert_eq!(hash.len(), 64, "{hash}");
+    let why = c.refused(&["batch", "draw", "SH-MZ-2026-BZ-01", "--entropy", "黄雅琴=1"]);
+    assert!(why.contains("--entropy"), "{why}");
+    let entropy = "黄雅琴=0908507806,徐振华=5207762856";
+    let out = c.ok(&["batch", "draw", "SH-MZ-2026-BZ-01", "--entropy", entropy]);
+    assert!(out.contains("seed ") && out.contains("drawn"), "{out}");
+    let why = c.refused(&["batch", "draw", "SH-MZ-2026-BZ-01", "--entropy", entropy]);
+    assert!(why.contains("drawn already"), "{why}");
+
+    // The first target's team records; anyone else is refused.
+    let status = c.ok(&["batch", "status", "SH-MZ-2026-BZ-01"]);
+    let first = status
+        .lines()
+        .find(|l| l.contains(" team ") && !l.contains("unstaffed"))
+        .unwrap();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let uscc = words[1];
+    let team = words[words.iter().position(|w| *w == "team").unwrap() + 1];
+    let officer = team.split(',').next().unwrap();
+    let today = shuangsui::app::batch::china_today().to_string();
+    let why = c.refused(&[
+        "result",
+        "record",
+        "SH-MZ-2026-BZ-01",
+        uscc,
+        "--officer",
+        "NOBODY",
+        "--codes",
+        "1",
+        "--date",
+        &today,
+    ]);
+    assert!(why.contains("not in the team"), "{why}");
+    let out = c.ok(&[
+        "result",
+        "record",
+        "SH-MZ-2026-BZ-01",
+        uscc,
+        "--officer",
+        officer,
+        "--codes",
+        "A,B",
+        "--date",
+        &today,
+        "--note",
+        "台账缺失",
+    ]);
+    assert!(
+        out.contains("recorded result #1") && out.contains("A,B"),
+        "{out}"
+    );
+    let why = c.refused(&["batch", "publish", "SH-MZ-2026-BZ-01"]);
+    assert!(why.contains("no result yet"), "{why}");
+    let list = c.ok(&["batch", "status"]);
+    assert!(
+        list.contains("SH-MZ-2026-BZ-01") && list.contains("results"),
+        "{list}"
+    );
+
+    // The auditor's export verifies with the published key, and not with another.
+    let export = c.path("bz.export.json");
+    c.ok(&[
+        "batch",
+        "export",
+        "SH-MZ-2026-BZ-01",
+        "--auditor",
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    let out = verify(&export, Some(&key));
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!("commitment {hash}")) && shown.contains("PASS log"),
+        "{shown}"
+    );
+    let other = Clerk::new();
+    let other_key = other.ok(&["init"]).trim().to_string();
+    let out = verify(&export, Some(&other_key));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    // A result changed inside the export: its inclusion proof fails.
+    let bytes = std::fs::read_to_string(&export).unwrap();
+    let tampered = bytes.replacen("台账缺失", "台账齐全", 1);
+    assert_ne!(tampered, bytes);
+    std::fs::write(c.path("tampered.json"), tampered).unwrap();
+    let out = verify(&c.path("tampered.json"), Some(&key));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("inclusion proof fails"),
+        "{}",
+        text(&out)
+    );
+    // A public export waits for publication.
+    let why = c.refused(&[
+        "batch",
+        "export",
+        "SH-MZ-2026-BZ-01",
+        "--public",
+        "--out",
+        c.path("p.json").to_str().unwrap(),
+    ]);
+    assert!(why.contains("published"), "{why}");
+
+    let note = c.ok(&["log", "checkpoint"]);
+    assert!(
+        note.starts_with("shuangsui.local/log\n") && note.contains("\n— shuangsui.local/log "),
+        "{note}"
+    );
+    let proof = c.ok(&["log", "prove", "0"]);
+    assert!(
+        proof.contains("\"proof\"") && proof.contains("log.init"),
+        "{proof}"
+    );
+    let out = c.ok(&["log", "verify", "--verifier-key", &key]);
+    assert!(out.starts_with("PASS log:"), "{out}");
+}
+
+#[test]
+fn changes_need_the_log_key_and_an_initialised_database() {
+    let c = Clerk::new();
+    let out = c.run(&["batch", "status"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("shuangsui init"), "{}", text(&out));
+    c.ok(&["init"]);
+    std::fs::rename(c.path("log.key"), c.path("elsewhere.key")).unwrap();
+    let out = c.run(&["import", "matters", &sample("matters.csv")]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("key file"), "{}", text(&out));
+    // Reading still works without the key.
+    assert!(c.ok(&["batch", "status"]).contains("no batches yet"));
+}
