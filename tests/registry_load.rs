@@ -100,3 +100,32 @@ fn gbk_like(text: &str) -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn a_repeated_recusal_is_reported_at_the_repeat_naming_the_first_line() {
+    let dir = write_sample(50);
+    let recusals = dir.path().join("recusals.csv");
+    let text = std::fs::read_to_string(&recusals).unwrap();
+    let first = text
+        .lines()
+        .nth(1)
+        .expect("the sample has a recusal")
+        .to_string();
+    let lines = text.lines().count();
+    std::fs::write(&recusals, format!("{text}{first}\n{first}\n")).unwrap();
+    let errors = shuangsui::registry::load(dir.path()).unwrap_err().0;
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        vec![
+            format!(
+                "recusals.csv:{}: column 'uscc': the same officer and entity are declared at line 2",
+                lines + 1
+            ),
+            format!(
+                "recusals.csv:{}: column 'uscc': the same officer and entity are declared at line 2",
+                lines + 2
+            ),
+        ]
+    );
+}

@@ -82,9 +82,17 @@ pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowErro
             errors.push(error(files.recusals, line, "uscc", reason));
         }
         let key = (r.card_no.as_str(), r.uscc.as_str());
-        if let Some(line) = pairs.insert(key, line) {
-            let reason = format!("the same officer and entity are declared at line {line}");
-            errors.push(error(files.recusals, line, "uscc", reason));
+        match pairs.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let reason = format!(
+                    "the same officer and entity are declared at line {}",
+                    first.get()
+                );
+                errors.push(error(files.recusals, line, "uscc", reason));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(line);
+            }
         }
     }
     for (h, &line) in t.history.rows.iter().zip(&t.history.lines) {
