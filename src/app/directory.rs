@@ -1,6 +1,5 @@
 //! Directory imports into immutable snapshots, and a batch's directory read back from them.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
@@ -8,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::{App, AppError, Result, journal};
 use crate::domain::Directory;
 use crate::import::{self, Encoding, Format, Kind, Known, Rows};
-use crate::registry::{Loaded, SourceFile};
+use crate::registry::{Loaded, SourceFile, write};
 use crate::store::{
     self, rows,
     snapshots::{NewSnapshot, Snapshot},
@@ -117,7 +116,7 @@ pub async fn import(
         tokio::task::spawn_blocking(move || import::content_hash(&rows))
     };
     let mut written = 0u64;
-    let mut tick = |_: &Vec<Cow<'_, str>>| {
+    let mut tick = || {
         written += 1;
         if written.is_multiple_of(4096) {
             progress(written);
@@ -129,7 +128,7 @@ pub async fn import(
                 &mut tx,
                 &rows::ENTITIES,
                 id,
-                r.iter().map(rows::entity_fields).inspect(&mut tick),
+                r.iter().map(write::entity_record).inspect(|_| tick()),
             )
             .await
         }
@@ -138,7 +137,7 @@ pub async fn import(
                 &mut tx,
                 &rows::OFFICERS,
                 id,
-                r.iter().map(rows::officer_fields).inspect(&mut tick),
+                r.iter().map(write::officer_record).inspect(|_| tick()),
             )
             .await
         }
@@ -147,7 +146,7 @@ pub async fn import(
                 &mut tx,
                 &rows::MATTERS,
                 id,
-                r.iter().map(rows::matter_fields).inspect(&mut tick),
+                r.iter().map(write::matter_record).inspect(|_| tick()),
             )
             .await
         }
@@ -156,7 +155,7 @@ pub async fn import(
                 &mut tx,
                 &rows::RECUSALS,
                 id,
-                r.iter().map(rows::recusal_fields).inspect(&mut tick),
+                r.iter().map(write::recusal_record).inspect(|_| tick()),
             )
             .await
         }
@@ -165,7 +164,7 @@ pub async fn import(
                 &mut tx,
                 &rows::HISTORY,
                 id,
-                r.iter().map(rows::inspection_fields).inspect(&mut tick),
+                r.iter().map(write::inspection_record).inspect(|_| tick()),
             )
             .await
         }

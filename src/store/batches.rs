@@ -79,20 +79,14 @@ where
 pub async fn get(store: &Store, id: &str) -> Result<Option<BatchRow>> {
     let sql = format!("SELECT {COLUMNS} FROM batches WHERE id = $1");
     Ok(
-        on_pool!(store, p => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await? {
-            Some(r) => Some(from_row(r)?),
-            None => None,
-        }),
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?.map(from_row).transpose()?),
     )
 }
 
 pub async fn get_in(tx: &mut Tx, id: &str) -> Result<Option<BatchRow>> {
     let sql = format!("SELECT {COLUMNS} FROM batches WHERE id = $1");
     Ok(
-        on_conn!(tx, c => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await? {
-            Some(r) => Some(from_row(r)?),
-            None => None,
-        }),
+        on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.map(from_row).transpose()?),
     )
 }
 

@@ -114,9 +114,6 @@ pub async fn all(store: &Store) -> Result<Vec<ResultRow>> {
 pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<ResultRow>> {
     let sql = format!("{SELECT} WHERE id = $1");
     Ok(
-        on_conn!(tx, c => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await? {
-            Some(r) => Some(from_row(r)?),
-            None => None,
-        }),
+        on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.map(from_row).transpose()?),
     )
 }

@@ -72,74 +72,17 @@ pub const HISTORY: Layout = Layout {
     positioned: true,
 };
 
-fn join(items: &[String]) -> Cow<'static, str> {
-    Cow::Owned(items.join(";"))
-}
-
-pub fn entity_fields(e: &Entity) -> Vec<Cow<'_, str>> {
-    vec![
-        e.uscc.as_str().into(),
-        e.name.as_str().into(),
-        e.sector.as_str().into(),
-        e.entity_type.as_str().into(),
-        e.district.as_str().into(),
-        e.address.as_str().into(),
-        e.grade.as_str().into(),
-        e.status.as_str().into(),
-        e.legal_representative.as_str().into(),
-        e.contact.as_str().into(),
-    ]
-}
-
-pub fn officer_fields(o: &Officer) -> Vec<Cow<'_, str>> {
-    vec![
-        o.card_no.as_str().into(),
-        o.name.as_str().into(),
-        o.department.as_str().into(),
-        o.district.as_str().into(),
-        join(&o.sectors),
-        o.card_valid_until.to_string().into(),
-        o.status.as_str().into(),
-    ]
-}
-
-pub fn matter_fields(m: &Matter) -> Vec<Cow<'_, str>> {
-    let methods: Vec<String> = m.methods.iter().map(|x| x.as_str().to_string()).collect();
-    vec![
-        m.code.as_str().into(),
-        m.name.as_str().into(),
-        m.sector.as_str().into(),
-        m.legal_basis.as_str().into(),
-        m.inspecting_body.as_str().into(),
-        m.content.as_str().into(),
-        join(&methods),
-    ]
-}
-
-pub fn recusal_fields(r: &Recusal) -> Vec<Cow<'_, str>> {
-    vec![
-        r.card_no.as_str().into(),
-        r.uscc.as_str().into(),
-        r.reason.as_str().into(),
-    ]
-}
-
-pub fn inspection_fields(h: &Inspection) -> Vec<Cow<'_, str>> {
-    vec![
-        h.uscc.as_str().into(),
-        h.matter_code.as_str().into(),
-        h.date.to_string().into(),
-        join(&h.officers),
-    ]
-}
+// A row's fields are written as the folder format writes them (`registry::write::*_record`),
+// in the order of each layout's columns.
 
 /// Rows per INSERT statement on SQLite (well under its 32,766 bound parameters).
 const SQLITE_CHUNK: usize = 256;
 
 /// Inserts `rows` (each the fields of `layout.columns`) into the snapshot `snapshot`.
-pub async fn insert<'a, I>(tx: &mut Tx, layout: &Layout, snapshot: i64, rows: I) -> Result<u64>
+pub async fn insert<'a, I, R>(tx: &mut Tx, layout: &Layout, snapshot: i64, rows: I) -> Result<u64>
 where
-    I: Iterator<Item = Vec<Cow<'a, str>>>,
+    I: Iterator<Item = R>,
+    R: AsRef<[Cow<'a, str>]>,
 {
     match tx {
         Tx::Sqlite(t) => insert_sqlite(t, layout, snapshot, rows).await,
@@ -182,17 +125,18 @@ fn insert_sql(layout: &Layout, rows: usize) -> String {
     sql
 }
 
-async fn insert_sqlite<'a, I>(
+async fn insert_sqlite<'a, I, R>(
     conn: &mut sqlx::SqliteConnection,
     layout: &Layout,
     snapshot: i64,
     rows: I,
 ) -> Result<u64>
 where
-    I: Iterator<Item = Vec<Cow<'a, str>>>,
+    I: Iterator<Item = R>,
+    R: AsRef<[Cow<'a, str>]>,
 {
     let full = insert_sql(layout, SQLITE_CHUNK);
-    let mut chunk: Vec<Vec<Cow<'a, str>>> = Vec::with_capacity(SQLITE_CHUNK);
+    let mut chunk: Vec<R> = Vec::with_capacity(SQLITE_CHUNK);
     let mut position: i64 = 0;
     let mut written = 0u64;
     let mut rows = rows.peekable();
@@ -211,7 +155,7 @@ where
                 q = q.bind(position);
                 position += 1;
             }
-            for f in fields {
+            for f in fields.as_ref() {
                 q = q.bind(f.as_ref());
             }
         }
@@ -242,14 +186,15 @@ fn copy_escape(out: &mut Vec<u8>, field: &str) {
     }
 }
 
-async fn copy_postgres<'a, I>(
+async fn copy_postgres<'a, I, R>(
     conn: &mut sqlx::PgConnection,
     layout: &Layout,
     snapshot: i64,
     rows: I,
 ) -> Result<u64>
 where
-    I: Iterator<Item = Vec<Cow<'a, str>>>,
+    I: Iterator<Item = R>,
+    R: AsRef<[Cow<'a, str>]>,
 {
     let statement = format!("COPY {} ({}) FROM STDIN", layout.table, column_list(layout));
     let mut copy = conn.copy_in_raw(&statement).await?;
@@ -260,7 +205,7 @@ where
             buf.push(b'\t');
             buf.extend_from_slice(position.to_string().as_bytes());
         }
-        for f in &fields {
+        for f in fields.as_ref() {
             buf.push(b'\t');
             copy_escape(&mut buf, f);
         }

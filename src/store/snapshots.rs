@@ -61,10 +61,7 @@ pub async fn latest_in(tx: &mut Tx, kind: &str) -> Result<Option<Snapshot>> {
     let sql =
         format!("SELECT {COLUMNS} FROM snapshots WHERE kind = $1 ORDER BY version DESC LIMIT 1");
     Ok(
-        on_conn!(tx, c => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).fetch_optional(&mut *c).await? {
-            Some(r) => Some(from_row(r)?),
-            None => None,
-        }),
+        on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).fetch_optional(&mut *c).await?.map(from_row).transpose()?),
     )
 }
 
@@ -73,10 +70,7 @@ pub async fn latest(store: &Store, kind: &str) -> Result<Option<Snapshot>> {
     let sql =
         format!("SELECT {COLUMNS} FROM snapshots WHERE kind = $1 ORDER BY version DESC LIMIT 1");
     Ok(
-        on_pool!(store, p => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).fetch_optional(p).await? {
-            Some(r) => Some(from_row(r)?),
-            None => None,
-        }),
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(kind).fetch_optional(p).await?.map(from_row).transpose()?),
     )
 }
 
@@ -95,10 +89,7 @@ pub async fn all(store: &Store) -> Result<Vec<Snapshot>> {
 pub async fn by_id(store: &Store, id: i64) -> Result<Option<Snapshot>> {
     let sql = format!("SELECT {COLUMNS} FROM snapshots WHERE id = $1");
     Ok(
-        on_pool!(store, p => match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await? {
-            Some(r) => Some(from_row(r)?),
-            None => None,
-        }),
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?.map(from_row).transpose()?),
     )
 }
 
