@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use sha2::{Digest, Sha256};
 
 use super::{App, AppError, Result, journal};
+use crate::commitment::EntityRecord;
 use crate::domain::Directory;
 use crate::import::{self, Encoding, Format, Kind, Known, Rows};
 use crate::registry::{Loaded, SourceFile, write};
@@ -233,11 +234,12 @@ pub async fn current(app: &App) -> Result<[Snapshot; 5]> {
 }
 
 /// The directory of the given snapshots (entities, officers, matters, recusals, history),
-/// with each snapshot as a source whose hash is that of its canonical CSV.
-pub async fn load(app: &App, ids: [i64; 5]) -> Result<Loaded> {
+/// with each snapshot as a source whose hash is that of its canonical CSV. Entities are read
+/// as the commitment keeps them (`EntityRecord`), not whole.
+pub async fn load(app: &App, ids: [i64; 5]) -> Result<Loaded<EntityRecord>> {
     let s = &app.store;
     let directory = Directory {
-        entities: rows::entities(s, ids[0]).await?,
+        entities: rows::entity_records(s, ids[0]).await?,
         officers: rows::officers(s, ids[1]).await?,
         matters: rows::matters(s, ids[2]).await?,
         recusals: rows::recusals(s, ids[3]).await?,

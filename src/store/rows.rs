@@ -7,9 +7,11 @@ use std::borrow::Cow;
 use sqlx::Row;
 
 use super::{Result, Store, StoreError, Tx};
+use crate::commitment::EntityRecord;
 use crate::domain::codes::{EntityStatus, Grade, Method, OfficerStatus};
 use crate::domain::{Entity, Inspection, Matter, Officer, Recusal, Uscc, text};
 use crate::on_pool;
+use compact_str::CompactString;
 
 /// The table and its columns after `snapshot_id` (and `position` for history).
 pub struct Layout {
@@ -221,34 +223,20 @@ where
     Ok(copy.finish().await?)
 }
 
-/// Reads the text columns of a snapshot's rows, in key (or position) order.
-async fn read_text(store: &Store, layout: &Layout, snapshot: i64) -> Result<Vec<Vec<String>>> {
+/// The SELECT of `columns` of a snapshot's rows, in key (or position) order.
+fn select(layout: &Layout, columns: &[&str]) -> String {
     let order = if layout.positioned {
         "position"
+    } else if layout.table == "recusals" {
+        "card_no, uscc"
     } else {
         layout.columns[0]
     };
-    let order = if layout.table == "recusals" {
-        "card_no, uscc"
-    } else {
-        order
-    };
-    let sql = format!(
+    format!(
         "SELECT {} FROM {} WHERE snapshot_id = $1 ORDER BY {order}",
-        layout.columns.join(", "),
+        columns.join(", "),
         layout.table
-    );
-    let width = layout.columns.len();
-    let rows = on_pool!(store, p => {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(snapshot)
-            .fetch_all(p)
-            .await?
-            .into_iter()
-            .map(|r| (0..width).map(|i| r.try_get::<String, _>(i)).collect::<Result<Vec<_>, _>>())
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
-    });
-    Ok(rows)
+    )
 }
 
 fn corrupt(layout: &Layout, snapshot: i64, row: usize, e: String) -> StoreError {
@@ -267,20 +255,57 @@ fn list(v: &str) -> Result<Vec<String>, String> {
     }
 }
 
-/// Reads a snapshot's rows and makes each into a `T` with `make`; a row that no longer
-/// parses is corrupt storage, named by table, snapshot and row.
+/// Reads `columns` of a snapshot's rows and makes each row into a `T` with `make` as it
+/// arrives (rows are never all held as text); a row that no longer parses is corrupt
+/// storage, named by table, snapshot and row.
 async fn read_as<T>(
     store: &Store,
     layout: &Layout,
+    columns: &[&str],
     snapshot: i64,
-    make: impl Fn(&[String]) -> Result<T, String>,
+    make: impl Fn(&[&str]) -> Result<T, String>,
 ) -> Result<Vec<T>> {
-    read_text(store, layout, snapshot)
-        .await?
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| make(&f).map_err(|e| corrupt(layout, snapshot, i, e)))
-        .collect()
+    use futures_util::TryStreamExt;
+    let sql = select(layout, columns);
+    let width = columns.len();
+    let mut out = Vec::new();
+    on_pool!(store, p => {
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(snapshot).fetch(p);
+        while let Some(row) = rows.try_next().await? {
+            let fields = (0..width)
+                .map(|i| row.try_get::<&str, _>(i))
+                .collect::<Result<Vec<&str>, _>>()?;
+            let made = make(&fields).map_err(|e| corrupt(layout, snapshot, out.len(), e))?;
+            out.push(made);
+        }
+    });
+    Ok(out)
+}
+
+/// The snapshot records of a snapshot's entities (the fields a commitment keeps), read
+/// without the rest of each row.
+pub async fn entity_records(store: &Store, snapshot: i64) -> Result<Vec<EntityRecord>> {
+    let columns = [
+        "uscc",
+        "name",
+        "sector",
+        "entity_type",
+        "district",
+        "credit_grade",
+        "status",
+    ];
+    read_as(store, &ENTITIES, &columns, snapshot, |f| {
+        Ok(EntityRecord {
+            uscc: CompactString::from(uscc(f[0])?.as_str()),
+            name: CompactString::from(f[1]),
+            sector: CompactString::from(f[2]),
+            entity_type: CompactString::from(f[3]),
+            district: CompactString::from(f[4]),
+            grade: Grade::parse(f[5])?,
+            status: EntityStatus::parse(f[6])?,
+        })
+    })
+    .await
 }
 
 fn uscc(v: &str) -> Result<Uscc, String> {
@@ -288,48 +313,48 @@ fn uscc(v: &str) -> Result<Uscc, String> {
 }
 
 pub async fn entities(store: &Store, snapshot: i64) -> Result<Vec<Entity>> {
-    read_as(store, &ENTITIES, snapshot, |f| {
+    read_as(store, &ENTITIES, ENTITIES.columns, snapshot, |f| {
         Ok(Entity {
-            uscc: uscc(&f[0])?,
-            name: f[1].clone(),
-            sector: f[2].clone(),
-            entity_type: f[3].clone(),
-            district: f[4].clone(),
-            address: f[5].clone(),
-            grade: Grade::parse(&f[6])?,
-            status: EntityStatus::parse(&f[7])?,
-            legal_representative: f[8].clone(),
-            contact: f[9].clone(),
+            uscc: uscc(f[0])?,
+            name: f[1].to_string(),
+            sector: f[2].to_string(),
+            entity_type: f[3].to_string(),
+            district: f[4].to_string(),
+            address: f[5].to_string(),
+            grade: Grade::parse(f[6])?,
+            status: EntityStatus::parse(f[7])?,
+            legal_representative: f[8].to_string(),
+            contact: f[9].to_string(),
         })
     })
     .await
 }
 
 pub async fn officers(store: &Store, snapshot: i64) -> Result<Vec<Officer>> {
-    read_as(store, &OFFICERS, snapshot, |f| {
+    read_as(store, &OFFICERS, OFFICERS.columns, snapshot, |f| {
         Ok(Officer {
-            card_no: f[0].clone(),
-            name: f[1].clone(),
-            department: f[2].clone(),
-            district: f[3].clone(),
-            sectors: list(&f[4])?,
-            card_valid_until: text::date(&f[5])?,
-            status: OfficerStatus::parse(&f[6])?,
+            card_no: f[0].to_string(),
+            name: f[1].to_string(),
+            department: f[2].to_string(),
+            district: f[3].to_string(),
+            sectors: list(f[4])?,
+            card_valid_until: text::date(f[5])?,
+            status: OfficerStatus::parse(f[6])?,
         })
     })
     .await
 }
 
 pub async fn matters(store: &Store, snapshot: i64) -> Result<Vec<Matter>> {
-    read_as(store, &MATTERS, snapshot, |f| {
+    read_as(store, &MATTERS, MATTERS.columns, snapshot, |f| {
         Ok(Matter {
-            code: f[0].clone(),
-            name: f[1].clone(),
-            sector: f[2].clone(),
-            legal_basis: f[3].clone(),
-            inspecting_body: f[4].clone(),
-            content: f[5].clone(),
-            methods: list(&f[6])?
+            code: f[0].to_string(),
+            name: f[1].to_string(),
+            sector: f[2].to_string(),
+            legal_basis: f[3].to_string(),
+            inspecting_body: f[4].to_string(),
+            content: f[5].to_string(),
+            methods: list(f[6])?
                 .iter()
                 .map(|m| Method::parse(m))
                 .collect::<Result<_, _>>()?,
@@ -339,23 +364,23 @@ pub async fn matters(store: &Store, snapshot: i64) -> Result<Vec<Matter>> {
 }
 
 pub async fn recusals(store: &Store, snapshot: i64) -> Result<Vec<Recusal>> {
-    read_as(store, &RECUSALS, snapshot, |f| {
+    read_as(store, &RECUSALS, RECUSALS.columns, snapshot, |f| {
         Ok(Recusal {
-            card_no: f[0].clone(),
-            uscc: uscc(&f[1])?,
-            reason: f[2].clone(),
+            card_no: f[0].to_string(),
+            uscc: uscc(f[1])?,
+            reason: f[2].to_string(),
         })
     })
     .await
 }
 
 pub async fn history(store: &Store, snapshot: i64) -> Result<Vec<Inspection>> {
-    read_as(store, &HISTORY, snapshot, |f| {
+    read_as(store, &HISTORY, HISTORY.columns, snapshot, |f| {
         Ok(Inspection {
-            uscc: uscc(&f[0])?,
-            matter_code: f[1].clone(),
-            date: text::date(&f[2])?,
-            officers: list(&f[3])?,
+            uscc: uscc(f[0])?,
+            matter_code: f[1].to_string(),
+            date: text::date(f[2])?,
+            officers: list(f[3])?,
         })
     })
     .await
