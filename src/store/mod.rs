@@ -104,9 +104,6 @@ impl Store {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(120))
-                // Rows come from SQLite's worker thread through a channel: a deep one keeps the
-                // two threads from waking each other for every row of a large snapshot.
-                .row_buffer_size(16 * 1024)
                 .foreign_keys(true);
             Store::Sqlite(
                 SqlitePoolOptions::new()

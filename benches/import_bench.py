@@ -12,7 +12,7 @@ checks, the content hash, the canonical sort, the rows and the log entry in one
 transaction. Wall time is the median of --repeat runs with the fastest beside it; peak
 memory from GNU time (`/usr/bin/time`).
 
-    python3 benches/import.py [--entities 1000000] [--repeat 3] [--work DIR]
+    python3 benches/import_bench.py [--entities 1000000] [--repeat 3] [--work DIR]
 
 Prints a Markdown table; docs/BENCHMARKS.md records the figures with the command."""
 
