@@ -245,3 +245,72 @@ fn changes_need_the_log_key_and_an_initialised_database() {
     // Reading still works without the key.
     assert!(c.ok(&["batch", "status"]).contains("no batches yet"));
 }
+
+/// Matters as JSON Lines, made from the sample's CSV (the same content).
+fn matters_jsonl() -> String {
+    let mut reader = csv::Reader::from_path(sample("matters.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let object: serde_json::Map<String, serde_json::Value> = headers
+                .iter()
+                .zip(r.iter())
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+                .collect();
+            serde_json::Value::Object(object).to_string() + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn json_lines_import_and_a_rewritten_entry_fails_log_verify_by_name() {
+    let c = Clerk::new();
+    c.ok(&["init"]);
+    std::fs::write(c.path("matters.jsonl"), matters_jsonl()).unwrap();
+    let out = c.ok(&[
+        "import",
+        "matters",
+        c.path("matters.jsonl").to_str().unwrap(),
+    ]);
+    assert!(out.contains("imported matters v1: 12 rows"), "{out}");
+    // The same content as CSV is recognised.
+    assert!(
+        c.ok(&["import", "matters", &sample("matters.csv")])
+            .contains("unchanged")
+    );
+    for kind in ["entities", "officers", "recusals", "history"] {
+        c.ok(&["import", kind, &sample(&format!("{kind}.csv"))]);
+    }
+    c.ok(&[
+        "batch",
+        "create",
+        "--plan",
+        &sample("plans/social-orgs.toml"),
+    ]);
+    assert!(c.ok(&["log", "verify"]).starts_with("PASS"));
+
+    // A superuser drops the trigger and rewrites the batch.created entry in place.
+    let url = format!("sqlite://{}", c.path("corps.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER log_entries_no_update").execute(&mut db).await.unwrap();
+        let changed = sqlx::query(
+            "UPDATE log_entries SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '\"batch.created\"', '\"batch.createe\"') AS BLOB) WHERE kind = 'batch.created'",
+        )
+        .execute(&mut db)
+        .await
+        .unwrap()
+        .rows_affected();
+        assert_eq!(changed, 1);
+    });
+    let out = c.run(&["log", "verify"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.starts_with("FAIL") && shown.contains("entry 6"),
+        "{shown}"
+    );
+}

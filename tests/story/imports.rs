@@ -122,6 +122,12 @@ async fn a_file_with_any_bad_row_imports_nothing() {
         ("missing.csv", K::Entities, "uscc,name,sector\n91310000631696382C,甲,养老服务\n".as_bytes().to_vec(), "missing.csv"),
         ("empty.csv", K::Officers, Vec::new(), "empty.csv"),
         ("large.csv", K::Entities, large.into_bytes(), "large.csv:100001: column 'uscc'"),
+        ("bom-bad.csv", K::Entities, [b"\xEF\xBB\xBF".as_slice(), "uscc,name,sector,entity_type,district,address,credit_grade,status,legal_representative,contact\n91310000631696382C,甲,养老服务,养老机构,黄浦,,E,正常,,\n".as_bytes()].concat(), "bom-bad.csv:2: column 'credit_grade'"),
+        ("gbk-bad.csv", K::Entities, {
+            let text = "uscc,name,sector,entity_type,district,address,credit_grade,status,legal_representative,contact\n91310000631696382C,甲,养老服务,养老机构,黄浦,,B,正常,,\n91310000631696382C,乙,养老服务,养老机构,黄浦,,B,正常,,\n";
+            encoding_rs::GBK.encode(text).0.into_owned()
+        }, "gbk-bad.csv:3"),
+        ("neither.csv", K::Entities, b"uscc,name\n\xFF\xFF\xFF\n".to_vec(), "neither.csv:2"),
         ("recusal.csv", K::Recusals, "card_no,uscc,reason\nNOBODY-1,91310000631696382C,亲属\n".as_bytes().to_vec(), "recusal.csv:2"),
     ];
     for (app, db) in each_backend().await {
