@@ -223,18 +223,42 @@ where
     Ok(copy.finish().await?)
 }
 
-/// The SELECT of `columns` of a snapshot's rows, in key (or position) order.
-fn select(layout: &Layout, columns: &[&str]) -> String {
-    let order = if layout.positioned {
+/// The order of a snapshot's rows: by key, or by position for history.
+fn order(layout: &Layout) -> &'static str {
+    if layout.positioned {
         "position"
     } else if layout.table == "recusals" {
         "card_no, uscc"
     } else {
         layout.columns[0]
-    };
+    }
+}
+
+/// The SELECT of `columns` of a snapshot's rows, in order.
+fn select(layout: &Layout, columns: &[&str]) -> String {
     format!(
-        "SELECT {} FROM {} WHERE snapshot_id = $1 ORDER BY {order}",
+        "SELECT {} FROM {} WHERE snapshot_id = $1 ORDER BY {}",
         columns.join(", "),
+        layout.table,
+        order(layout)
+    )
+}
+
+/// Rows per packed page on SQLite.
+const PAGE: i64 = 65_536;
+
+/// The SQLite SELECT of one page of rows packed into one text value: fields joined by
+/// U+001F, rows by U+001E (validated text holds no control characters; `read_packed`
+/// checks the field count of every row all the same).
+fn select_packed(layout: &Layout, columns: &[&str]) -> String {
+    let order = order(layout);
+    // The key as one sortable value: U+001F sorts below every character a key may hold,
+    // so (card_no, uscc) orders as card_no ‖ U+001F ‖ uscc.
+    let key = order.replace(", ", " || char(31) || ");
+    format!(
+        "SELECT group_concat(r, char(30) ORDER BY k) FROM (SELECT {} AS r, {key} AS k \
+         FROM {} WHERE snapshot_id = $1 ORDER BY {order} LIMIT $2 OFFSET $3)",
+        columns.join(" || char(31) || "),
         layout.table
     )
 }
@@ -266,19 +290,61 @@ async fn read_as<T>(
     make: impl Fn(&[&str]) -> Result<T, String>,
 ) -> Result<Vec<T>> {
     use futures_util::TryStreamExt;
+    let Store::Postgres(p) = store else {
+        return read_packed(store, layout, columns, snapshot, make).await;
+    };
     let sql = select(layout, columns);
     let width = columns.len();
     let mut out = Vec::new();
-    on_pool!(store, p => {
-        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(snapshot).fetch(p);
-        while let Some(row) = rows.try_next().await? {
-            let fields = (0..width)
-                .map(|i| row.try_get::<&str, _>(i))
-                .collect::<Result<Vec<&str>, _>>()?;
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(snapshot)
+        .fetch(p);
+    while let Some(row) = rows.try_next().await? {
+        let fields = (0..width)
+            .map(|i| row.try_get::<&str, _>(i))
+            .collect::<Result<Vec<&str>, _>>()?;
+        let made = make(&fields).map_err(|e| corrupt(layout, snapshot, out.len(), e))?;
+        out.push(made);
+    }
+    Ok(out)
+}
+
+/// `read_as` on SQLite. sqlx hands each row over from SQLite's worker thread through a
+/// channel, which at 10⁶ rows costs several times the rows themselves (docs/BENCHMARKS.md);
+/// so SQLite packs a page of rows into one value and they are split here.
+async fn read_packed<T>(
+    store: &Store,
+    layout: &Layout,
+    columns: &[&str],
+    snapshot: i64,
+    make: impl Fn(&[&str]) -> Result<T, String>,
+) -> Result<Vec<T>> {
+    let sql = select_packed(layout, columns);
+    let mut out = Vec::new();
+    let mut offset = 0i64;
+    loop {
+        let page: Option<String> = on_pool!(store, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(snapshot)
+            .bind(PAGE)
+            .bind(offset)
+            .fetch_one(p)
+            .await?);
+        let Some(page) = page else { break };
+        let before = out.len();
+        for row in page.split('\u{1e}') {
+            let fields: Vec<&str> = row.split('\u{1f}').collect();
+            if fields.len() != columns.len() {
+                let e = format!("{} fields, not {}", fields.len(), columns.len());
+                return Err(corrupt(layout, snapshot, out.len(), e));
+            }
             let made = make(&fields).map_err(|e| corrupt(layout, snapshot, out.len(), e))?;
             out.push(made);
         }
-    });
+        if ((out.len() - before) as i64) < PAGE {
+            break;
+        }
+        offset += PAGE;
+    }
     Ok(out)
 }
 
