@@ -35,21 +35,18 @@ pub const KINDS: [Kind; 5] = [
 /// The keys of the current snapshots that recusals and history refer to.
 async fn known(app: &App, kind: Kind) -> Result<Known> {
     let mut known = Known::default();
-    let wanted: &[(&str, &str, &str)] = match kind {
-        Kind::Recusals => &[
-            ("entities", "entities", "uscc"),
-            ("officers", "officers", "card_no"),
-        ],
+    let wanted: &[(&str, &rows::Layout)] = match kind {
+        Kind::Recusals => &[("entities", &rows::ENTITIES), ("officers", &rows::OFFICERS)],
         Kind::History => &[
-            ("entities", "entities", "uscc"),
-            ("matters", "matters", "code"),
-            ("officers", "officers", "card_no"),
+            ("entities", &rows::ENTITIES),
+            ("matters", &rows::MATTERS),
+            ("officers", &rows::OFFICERS),
         ],
         _ => &[],
     };
-    for (snapshot_kind, table, column) in wanted {
+    for (snapshot_kind, layout) in wanted {
         let keys = match store::snapshots::latest(&app.store, snapshot_kind).await? {
-            Some(s) => Some(rows::keys(&app.store, table, column, s.id).await?),
+            Some(s) => Some(rows::keys(&app.store, layout, s.id).await?),
             None => None,
         };
         match *snapshot_kind {

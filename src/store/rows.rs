@@ -452,20 +452,16 @@ pub async fn history(store: &Store, snapshot: i64) -> Result<Vec<Inspection>> {
     .await
 }
 
-/// The distinct values of `column` in a snapshot's rows (keys other tables refer to).
+/// The keys of a snapshot's rows (the first column of `layout`: USCCs, card numbers,
+/// matter codes), which other tables refer to.
 pub async fn keys(
     store: &Store,
-    table: &str,
-    column: &str,
+    layout: &Layout,
     snapshot: i64,
 ) -> Result<std::collections::HashSet<String>> {
-    let sql = format!("SELECT DISTINCT {column} FROM {table} WHERE snapshot_id = $1");
-    Ok(
-        on_pool!(store, p => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
-        .bind(snapshot)
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .collect()),
-    )
+    let rows = read_as(store, layout, &layout.columns[..1], snapshot, |f| {
+        Ok(f[0].to_string())
+    })
+    .await?;
+    Ok(rows.into_iter().collect())
 }
