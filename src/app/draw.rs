@@ -39,9 +39,10 @@ async fn refuse(app: &App, id: &str, kind: &str, error: AppError) -> AppError {
     }
 }
 
-/// The entropy of the first logged start of this batch's draw, if any.
-async fn first_started(app: &App, id: &str) -> Result<Option<(u64, serde_json::Value)>> {
-    for entry in store::log::entries_of_kind(&app.store, "draw.started").await? {
+/// The entropy of the first logged start of this batch's draw, if any, as seen inside the
+/// write transaction (so two processes cannot both be first).
+async fn first_started(tx: &mut store::Tx, id: &str) -> Result<Option<(u64, serde_json::Value)>> {
+    for entry in store::log::entries_of_kind_in(tx, "draw.started").await? {
         let envelope = ledger::entry::decode(&entry.bytes).map_err(|e| {
             AppError::Store(store::StoreError::Corrupt(format!(
                 "log entry {}: {e}",
@@ -87,17 +88,20 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<(Bundle, Ve
     };
     let entropy_value: serde_json::Value = serde_json::from_slice(&canonical::to_vec(&entropy))
         .map_err(|e| AppError::Invalid(e.to_string()))?;
-    match first_started(app, id).await? {
+    // Bind the draw to this entropy, or refuse other entropy than the first attempt's: the
+    // check and the entry are one write transaction.
+    let key = app.key()?;
+    let mut tx = app.store.write().await?;
+    match first_started(&mut tx, id).await? {
         Some((seq, earlier)) if earlier != entropy_value => {
+            drop(tx);
             let why = format!(
                 "batch {id}: this entropy differs from the one logged when its draw started (log entry {seq}); a draw is never re-rolled"
             );
             return Err(refuse(app, id, "draw.refused", AppError::Refused(why)).await);
         }
-        Some(_) => {}
+        Some(_) => drop(tx),
         None => {
-            let key = app.key()?;
-            let mut tx = app.store.write().await?;
             journal::append(
                 &mut tx,
                 key,

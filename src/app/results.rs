@@ -85,6 +85,13 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    // Published meanwhile by another process? Then only a correction may still be recorded.
+    let state = store::batches::get_in(&mut tx, id).await?.map(|b| b.state);
+    if state.as_deref() == Some("published") && !correction {
+        return Err(AppError::Refused(format!(
+            "batch {id} was published meanwhile; record a correction (--corrects ID) instead"
+        )));
+    }
     if let Some(old) = report.corrects {
         let earlier = store::results::get_in(&mut tx, old)
             .await?

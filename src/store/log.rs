@@ -108,6 +108,25 @@ pub async fn entries_of_kind(store: &Store, kind: &str) -> Result<Vec<StoredEntr
         .collect())
 }
 
+/// Entries of one kind, in order, as seen inside a write transaction.
+pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEntry>> {
+    let rows = on_conn!(tx, c => {
+        sqlx::query("SELECT seq, kind, bytes, leaf_hash FROM log_entries WHERE kind = $1 ORDER BY seq")
+            .bind(kind)
+            .fetch_all(&mut *c)
+            .await?
+            .into_iter()
+            .map(|r| Ok(StoredEntry {
+                seq: r.try_get::<i64, _>(0)? as u64,
+                kind: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+                leaf_hash: r.try_get(3)?,
+            }))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(rows)
+}
+
 /// One entry by position.
 pub async fn entry(store: &Store, seq: u64) -> Result<Option<StoredEntry>> {
     let row = on_pool!(store, p => {

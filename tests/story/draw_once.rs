@@ -32,17 +32,40 @@ async fn a_second_draw_is_refused_and_logged_and_other_entropy_is_never_used() {
         assert_eq!(kinds_of(&entries, &plan.id, "batch.drawn"), 1);
         assert_eq!(kinds_of(&entries, &plan.id, "draw.refused"), 2);
 
-        // A draw that started (logged) must finish with the same entropy.
+        // A draw that started (logged) must finish with the same entropy: here a process
+        // logged its start with the first digits and died before drawing.
         let b = app::batch::create(&app, "funeral", &plan_text("funeral"))
             .await
             .unwrap();
         app::batch::commit(&app, &b.id).await.unwrap();
         let funeral = app::batch::plan(&b).unwrap();
-        // Bad entropy (a witness missing) is refused before anything starts.
-        let why = refused(app::draw::draw(&app, &b.id, "陈思远=1").await.unwrap_err());
-        assert!(!why.is_empty());
+        let why = refused(app::draw::draw(&app, &b.id, "黄雅琴=1").await.unwrap_err());
+        assert!(why.contains("--entropy"), "{why}");
+        let first =
+            shuangsui::entropy::parse_text(&entropy_for(&funeral, 0), &funeral.entropy).unwrap();
+        let key = app::journal::read_key(&db.key()).unwrap();
+        let mut tx = app.store.write().await.unwrap();
+        let event =
+            serde_json::json!({ "batch": b.id, "entropy": serde_json::to_value(&first).unwrap() });
+        app::journal::append(&mut tx, &key, &app.origin, "draw.started", &event)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let why = refused(
+            app::draw::draw(&app, &b.id, &entropy_for(&funeral, 1))
+                .await
+                .unwrap_err(),
+        );
+        assert!(
+            why.contains("differs from the one logged"),
+            "{}: {why}",
+            db.name
+        );
+        app::draw::draw(&app, &b.id, &entropy_for(&funeral, 0))
+            .await
+            .unwrap();
+        assert_eq!(app::batch::get(&app, &b.id).await.unwrap().state, "drawn");
         app.store.close().await;
-        let _ = funeral;
     }
 }
 
