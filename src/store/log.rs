@@ -23,6 +23,22 @@ pub struct StoredCheckpoint {
     pub signed_at: String,
 }
 
+/// A `log_entries` row (`seq, kind, bytes, leaf_hash`) as a `StoredEntry`.
+fn entry_from_row<R: Row>(r: R) -> Result<StoredEntry, sqlx::Error>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Vec<u8>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok(StoredEntry {
+        seq: r.try_get::<i64, _>(0)? as u64,
+        kind: r.try_get(1)?,
+        bytes: r.try_get(2)?,
+        leaf_hash: r.try_get(3)?,
+    })
+}
+
 /// The number of entries (the next entry's `seq`), as seen by `tx`.
 pub async fn size(tx: &mut Tx) -> Result<u64> {
     let n: i64 = on_conn!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM log_entries").fetch_one(&mut *c).await?);
@@ -88,12 +104,7 @@ pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
             .fetch_all(p)
             .await?
             .into_iter()
-            .map(|r| Ok(StoredEntry {
-                seq: r.try_get::<i64, _>(0)? as u64,
-                kind: r.try_get(1)?,
-                bytes: r.try_get(2)?,
-                leaf_hash: r.try_get(3)?,
-            }))
+            .map(entry_from_row)
             .collect::<Result<Vec<_>, sqlx::Error>>()?
     });
     Ok(rows)
@@ -116,12 +127,7 @@ pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEnt
             .fetch_all(&mut *c)
             .await?
             .into_iter()
-            .map(|r| Ok(StoredEntry {
-                seq: r.try_get::<i64, _>(0)? as u64,
-                kind: r.try_get(1)?,
-                bytes: r.try_get(2)?,
-                leaf_hash: r.try_get(3)?,
-            }))
+            .map(entry_from_row)
             .collect::<Result<Vec<_>, sqlx::Error>>()?
     });
     Ok(rows)
@@ -134,12 +140,7 @@ pub async fn entry(store: &Store, seq: u64) -> Result<Option<StoredEntry>> {
             .bind(seq as i64)
             .fetch_optional(p)
             .await? {
-            Some(r) => Some(StoredEntry {
-                seq: r.try_get::<i64, _>(0)? as u64,
-                kind: r.try_get(1)?,
-                bytes: r.try_get(2)?,
-                leaf_hash: r.try_get(3)?,
-            }),
+            Some(r) => Some(entry_from_row(r)?),
             None => None,
         }
     });
