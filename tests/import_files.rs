@@ -464,35 +464,3 @@ fn references_of_a_recusals_file_are_checked_against_the_snapshots() {
         ]
     );
 }
-
-/// Times a million entities read as UTF-8, GBK and JSON Lines, and hashed
-/// (`cargo test --release --test import_files -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn a_million_entities_timed() {
-    let spec = GenerateSpec {
-        entities: 1_000_000,
-        officers: 20,
-        seed: 7,
-    };
-    let rows = Rows::Entities(generate::generate(&spec).entities);
-    let csv_bytes = canonical_csv(&rows);
-    let text = String::from_utf8(csv_bytes.clone()).unwrap();
-    let inputs = [
-        ("utf-8", "e.csv", csv_bytes.clone()),
-        ("gbk", "e.csv", gbk(&text)),
-        ("json lines", "e.jsonl", as_json_lines(&csv_bytes)),
-    ];
-    for (what, name, bytes) in inputs {
-        let start = std::time::Instant::now();
-        let p = entities(name, &bytes).unwrap();
-        let read = start.elapsed();
-        let hash = content_hash(&p.rows);
-        println!(
-            "{what}: {} MB read in {read:?}, hashed in {:?} ({hash})",
-            bytes.len() >> 20,
-            start.elapsed() - read
-        );
-        assert_eq!(hash, content_hash(&rows));
-    }
-}
