@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{App, AppError, Result, directory};
+use super::{App, AppError, Result};
 use crate::import::{self, Rows};
 use crate::ledger;
 use crate::store::{self, log::StoredEntry, rows};
@@ -124,6 +124,5 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
         }
         checked += 1;
     }
-    let _ = directory::KINDS;
     Ok(checked)
 }

@@ -1,7 +1,5 @@
 //! Directory imports into immutable snapshots, and a batch's directory read back from them.
 
-use std::collections::HashSet;
-
 use sha2::{Digest, Sha256};
 
 use super::{App, AppError, Result, journal};
@@ -22,15 +20,6 @@ pub enum Imported {
     /// A new snapshot version.
     Created(Snapshot),
 }
-
-/// The tables in the order of a directory folder (and of a batch's snapshot ids).
-pub const KINDS: [Kind; 5] = [
-    Kind::Entities,
-    Kind::Officers,
-    Kind::Matters,
-    Kind::Recusals,
-    Kind::History,
-];
 
 /// The keys of the current snapshots that recusals and history refer to.
 async fn known(app: &App, kind: Kind) -> Result<Known> {
@@ -58,26 +47,6 @@ async fn known(app: &App, kind: Kind) -> Result<Known> {
     Ok(known)
 }
 
-/// Sorts rows into their canonical order (the order of `import::canonical_csv`).
-fn sort(rows: &mut Rows) {
-    match rows {
-        Rows::Entities(r) => r.sort_unstable_by(|a, b| a.uscc.as_str().cmp(b.uscc.as_str())),
-        Rows::Officers(r) => r.sort_unstable_by(|a, b| a.card_no.cmp(&b.card_no)),
-        Rows::Matters(r) => r.sort_unstable_by(|a, b| a.code.cmp(&b.code)),
-        Rows::Recusals(r) => r.sort_unstable_by(|a, b| {
-            (a.card_no.as_str(), a.uscc.as_str()).cmp(&(b.card_no.as_str(), b.uscc.as_str()))
-        }),
-        Rows::History(r) => r.sort_by(|a, b| {
-            (a.uscc.as_str(), a.matter_code.as_str(), a.date, &a.officers).cmp(&(
-                b.uscc.as_str(),
-                b.matter_code.as_str(),
-                b.date,
-                &b.officers,
-            ))
-        }),
-    }
-}
-
 /// Imports one table from the bytes of `file_name`. Every row is validated (and references
 /// checked against the current snapshots); on any problem nothing is written and every
 /// problem is returned. `progress` is called once per row written.
@@ -96,9 +65,9 @@ pub async fn import(
     if !problems.is_empty() {
         return Err(AppError::Import(import::ImportErrors(problems)));
     }
-    // Sorted first (rows are written in key order, and the content hash's canonical order
-    // is then found in one pass).
-    sort(&mut parsed.rows);
+    // Sorted first: rows are written in key order, and the content hash's canonical order
+    // is then found in one pass.
+    import::sort(&mut parsed.rows);
     let source_sha256 = hex::encode(Sha256::digest(bytes));
     let count = parsed.rows.len();
     let rows = std::sync::Arc::new(parsed.rows);
@@ -171,14 +140,14 @@ pub async fn import(
         .await
         .map_err(|e| AppError::Setup(format!("hashing thread: {e}")))?;
     inserted?;
-    if let Some(current) = store::snapshots::latest_in(&mut tx, kind.word()).await?
-        && current.content_sha256 == content_sha256
-    {
-        return Ok(Imported::Unchanged(current));
-    }
-    let version = store::snapshots::latest_in(&mut tx, kind.word())
-        .await?
-        .map_or(1, |s| s.version + 1);
+    let current = store::snapshots::latest_in(&mut tx, kind.word()).await?;
+    let version = match current {
+        Some(current) if current.content_sha256 == content_sha256 => {
+            return Ok(Imported::Unchanged(current));
+        }
+        Some(current) => current.version + 1,
+        None => 1,
+    };
     let event = serde_json::json!({
         "table": kind.word(),
         "version": version,
@@ -193,6 +162,7 @@ pub async fn import(
         id,
         &NewSnapshot {
             kind: kind.word(),
+            version,
             content_sha256: &content_sha256,
             row_count: count as i64,
             source_name: file_name,
@@ -211,11 +181,12 @@ pub async fn import(
     Ok(Imported::Created(snapshot))
 }
 
-/// The current snapshot of every table, or which tables were never imported.
+/// The current snapshot of every table (in `Kind::ALL` order, as a batch's snapshot ids),
+/// or which tables were never imported.
 pub async fn current(app: &App) -> Result<[Snapshot; 5]> {
     let mut found = Vec::new();
     let mut missing = Vec::new();
-    for kind in KINDS {
+    for kind in Kind::ALL {
         match store::snapshots::latest(&app.store, kind.word()).await? {
             Some(s) => found.push(s),
             None => missing.push(kind.word()),
@@ -243,7 +214,7 @@ pub async fn load(app: &App, ids: [i64; 5]) -> Result<Loaded<EntityRecord>> {
         history: rows::history(s, ids[4]).await?,
     };
     let mut sources = Vec::new();
-    for (kind, id) in KINDS.iter().zip(ids) {
+    for (kind, id) in Kind::ALL.iter().zip(ids) {
         let snapshot = store::snapshots::by_id(s, id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
@@ -255,6 +226,3 @@ pub async fn load(app: &App, ids: [i64; 5]) -> Result<Loaded<EntityRecord>> {
     }
     Ok(Loaded { directory, sources })
 }
-
-/// The set of keys of one column of a snapshot (for reference checks).
-pub type Keys = HashSet<String>;

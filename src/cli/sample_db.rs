@@ -6,13 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, draw, files};
-use crate::app::{
-    self, App, AppError,
-    directory::{Imported, KINDS},
-    export::Audience,
-};
+use crate::app::{self, App, AppError, directory::Imported, export::Audience};
 use crate::bundle::{self, Bundle, evidence};
-use crate::import::{Encoding, Format};
+use crate::import::{Encoding, Format, Kind};
 
 pub fn run(registries_dir: &Path, plan_files: &[PathBuf], out: &Path) -> i32 {
     let db_path = out.join("shuangsui.db");
@@ -56,7 +52,7 @@ async fn stored(
     let (verifier, _) = app::init(url, key, "shuangsui.local/sample-log").await?;
     println!("   log key (published): {verifier}");
     let app = App::open(url, Some(key)).await?;
-    for kind in KINDS {
+    for kind in Kind::ALL {
         let path = registries_dir.join(kind.file_name());
         println!(
             "== 6. import: shuangsui import {} {} {db}",

@@ -14,6 +14,7 @@ use crate::registry::write::{
 };
 
 use super::Rows;
+use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
 
 /// The canonical CSV of `rows`.
 pub fn canonical_csv(rows: &Rows) -> Vec<u8> {
@@ -41,29 +42,68 @@ pub fn content_hash(rows: &Rows) -> String {
 pub fn write_canonical(rows: &Rows, out: impl Write) -> io::Result<()> {
     let columns = rows.kind().columns();
     match rows {
-        Rows::Entities(r) => sorted(out, columns, r, |e| e.uscc.as_str(), entity_record),
-        Rows::Officers(r) => sorted(out, columns, r, |o| &o.card_no, officer_record),
-        Rows::Matters(r) => sorted(out, columns, r, |m| &m.code, matter_record),
-        Rows::Recusals(r) => sorted(out, columns, r, |x| &x.card_no, recusal_record),
-        Rows::History(r) => sorted(out, columns, r, |h| h.uscc.as_str(), inspection_record),
+        Rows::Entities(r) => sorted(out, columns, r, entity_key, entity_record),
+        Rows::Officers(r) => sorted(out, columns, r, officer_key, officer_record),
+        Rows::Matters(r) => sorted(out, columns, r, matter_key, matter_record),
+        Rows::Recusals(r) => sorted(out, columns, r, recusal_key, recusal_record),
+        Rows::History(r) => sorted(out, columns, r, inspection_key, inspection_record),
     }
 }
 
-/// Writes `rows` sorted by `key`, ties broken by the whole record. Only references are
-/// sorted (a record is built for a comparison only on a tie of keys), so a million
-/// entities are not copied to be ordered.
+/// Sorts `rows` into the canonical order of `write_canonical` (rows written in this order
+/// are then found in order by the sort inside the hash, in one pass).
+pub fn sort(rows: &mut Rows) {
+    match rows {
+        Rows::Entities(r) => r.sort_unstable_by(|a, b| compare(a, b, entity_key, entity_record)),
+        Rows::Officers(r) => r.sort_unstable_by(|a, b| compare(a, b, officer_key, officer_record)),
+        Rows::Matters(r) => r.sort_unstable_by(|a, b| compare(a, b, matter_key, matter_record)),
+        Rows::Recusals(r) => r.sort_unstable_by(|a, b| compare(a, b, recusal_key, recusal_record)),
+        Rows::History(r) => {
+            r.sort_unstable_by(|a, b| compare(a, b, inspection_key, inspection_record))
+        }
+    }
+}
+
+fn entity_key(e: &Entity) -> &str {
+    e.uscc.as_str()
+}
+fn officer_key(o: &Officer) -> &str {
+    &o.card_no
+}
+fn matter_key(m: &Matter) -> &str {
+    &m.code
+}
+fn recusal_key(r: &Recusal) -> &str {
+    &r.card_no
+}
+fn inspection_key(h: &Inspection) -> &str {
+    h.uscc.as_str()
+}
+
+/// The canonical order: by `key`, ties broken by the whole record (built only on a tie).
+fn compare<T, const N: usize>(
+    a: &T,
+    b: &T,
+    key: fn(&T) -> &str,
+    record: fn(&T) -> [Cow<'_, str>; N],
+) -> Ordering {
+    match key(a).cmp(key(b)) {
+        Ordering::Equal => record(a).cmp(&record(b)),
+        unequal => unequal,
+    }
+}
+
+/// Writes `rows` in canonical order. Only references are sorted, so a million entities
+/// are not copied to be ordered.
 fn sorted<'a, T, const N: usize>(
     out: impl Write,
     columns: &[&str],
     rows: &'a [T],
-    key: fn(&'a T) -> &'a str,
-    record: fn(&'a T) -> [Cow<'a, str>; N],
+    key: fn(&T) -> &str,
+    record: fn(&T) -> [Cow<'_, str>; N],
 ) -> io::Result<()> {
     let mut order: Vec<&'a T> = rows.iter().collect();
-    order.sort_unstable_by(|a, b| match key(a).cmp(key(b)) {
-        Ordering::Equal => record(a).cmp(&record(b)),
-        unequal => unequal,
-    });
+    order.sort_unstable_by(|a, b| compare(*a, *b, key, record));
     write_table(out, columns, order.into_iter().map(record))
 }
 

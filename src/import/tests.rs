@@ -198,3 +198,53 @@ fn canonical_csv_sorts_rows_and_spells_values_canonically() {
     assert!(!text.contains('\r'));
     assert_eq!(content_hash(&p.rows).len(), 64);
 }
+
+#[test]
+fn sort_puts_rows_in_the_order_the_canonical_csv_writes_them() {
+    use crate::registry::generate::{GenerateSpec, generate};
+    use crate::registry::write::{entity_record, inspection_record, write_table};
+    let d = generate(&GenerateSpec {
+        entities: 400,
+        officers: 30,
+        seed: 5,
+    });
+    // Several inspections of one entity: ties of the key, to be ordered by the whole record.
+    let mut history = d.history.clone();
+    for h in d.history.iter().take(20) {
+        let mut other_matter = h.clone();
+        other_matter.matter_code = "A-LATER".into();
+        let mut earlier = h.clone();
+        earlier.date = earlier.date.pred_opt().unwrap();
+        history.extend([other_matter, earlier]);
+    }
+    history.reverse();
+    let mut rows = Rows::History(history);
+    sort(&mut rows);
+    let Rows::History(sorted) = &rows else {
+        unreachable!()
+    };
+    let mut written = Vec::new();
+    write_table(
+        &mut written,
+        Kind::History.columns(),
+        sorted.iter().map(inspection_record),
+    )
+    .unwrap();
+    assert_eq!(written, canonical_csv(&rows));
+
+    let mut entities = d.entities.clone();
+    entities.reverse();
+    let mut rows = Rows::Entities(entities);
+    sort(&mut rows);
+    let Rows::Entities(sorted) = &rows else {
+        unreachable!()
+    };
+    let mut written = Vec::new();
+    write_table(
+        &mut written,
+        Kind::Entities.columns(),
+        sorted.iter().map(entity_record),
+    )
+    .unwrap();
+    assert_eq!(written, canonical_csv(&rows));
+}

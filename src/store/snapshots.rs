@@ -25,6 +25,8 @@ pub struct Snapshot {
 /// What a new snapshot records.
 pub struct NewSnapshot<'a> {
     pub kind: &'a str,
+    /// The next version of `kind` (one more than the newest, from 1).
+    pub version: i64,
     pub content_sha256: &'a str,
     pub row_count: i64,
     pub source_name: &'a str,
@@ -111,17 +113,16 @@ pub async fn reserve_id(tx: &mut Tx) -> Result<i64> {
     })
 }
 
-/// Records snapshot `id` (from `reserve_id`) of `new.kind` with the next version number;
-/// returns the version.
-pub async fn create(tx: &mut Tx, id: i64, new: &NewSnapshot<'_>) -> Result<i64> {
-    let version = latest_in(tx, new.kind).await?.map_or(1, |s| s.version + 1);
+/// Records snapshot `id` (from `reserve_id`); a version given twice is refused by the
+/// `UNIQUE (kind, version)` constraint.
+pub async fn create(tx: &mut Tx, id: i64, new: &NewSnapshot<'_>) -> Result<()> {
     on_conn!(tx, c => sqlx::query(
         "INSERT INTO snapshots (id, kind, version, content_sha256, row_count, source_name, source_sha256, encoding, imported_at, log_seq) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(new.kind)
-    .bind(version)
+    .bind(new.version)
     .bind(new.content_sha256)
     .bind(new.row_count)
     .bind(new.source_name)
@@ -132,5 +133,5 @@ pub async fn create(tx: &mut Tx, id: i64, new: &NewSnapshot<'_>) -> Result<i64> 
     .execute(&mut *c)
     .await?
     .rows_affected());
-    Ok(version)
+    Ok(())
 }

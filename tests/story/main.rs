@@ -25,7 +25,7 @@ pub async fn setup(db: &TestDb) -> App {
         .await
         .unwrap();
     let app = App::open(&db.url, Some(&db.key())).await.unwrap();
-    for kind in app::directory::KINDS {
+    for kind in Kind::ALL {
         let path = shanghai(kind.file_name());
         let bytes = std::fs::read(&path).unwrap();
         let outcome = app::directory::import(
