@@ -73,7 +73,7 @@ CREATE TABLE matters (
     legal_basis     TEXT NOT NULL,
     inspecting_body TEXT NOT NULL,
     content         TEXT NOT NULL,
-    methods         TEXT NOT NULL,
+    method          TEXT NOT NULL,
     PRIMARY KEY (snapshot_id, code)
 ) WITHOUT ROWID;
 

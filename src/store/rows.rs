@@ -11,67 +11,50 @@ use crate::commitment::EntityRecord;
 use crate::domain::codes::{EntityStatus, Grade, Method, OfficerStatus};
 use crate::domain::{Entity, Inspection, Matter, Officer, Recusal, Uscc, text};
 use crate::on_pool;
+use crate::registry::parse;
 use compact_str::CompactString;
 
-/// The table and its columns after `snapshot_id` (and `position` for history).
+/// The table, its columns after `snapshot_id` (and `position` for history), and the order
+/// its rows are read in. The columns are the folder format's, in its order: rows are
+/// written with `registry::write`'s records, which follow it.
 pub struct Layout {
     pub table: &'static str,
     pub columns: &'static [&'static str],
     /// Whether rows carry their position (tables without a natural key).
     pub positioned: bool,
+    /// `ORDER BY` of a snapshot's rows: the key, or the position.
+    pub order: &'static str,
 }
 
 pub const ENTITIES: Layout = Layout {
     table: "entities",
-    columns: &[
-        "uscc",
-        "name",
-        "sector",
-        "entity_type",
-        "district",
-        "address",
-        "credit_grade",
-        "status",
-        "legal_representative",
-        "contact",
-    ],
+    columns: parse::ENTITY_COLUMNS,
     positioned: false,
+    order: "uscc",
 };
 pub const OFFICERS: Layout = Layout {
     table: "officers",
-    columns: &[
-        "card_no",
-        "name",
-        "department",
-        "district",
-        "sectors",
-        "card_valid_until",
-        "status",
-    ],
+    columns: parse::OFFICER_COLUMNS,
     positioned: false,
+    order: "card_no",
 };
 pub const MATTERS: Layout = Layout {
     table: "matters",
-    columns: &[
-        "code",
-        "name",
-        "sector",
-        "legal_basis",
-        "inspecting_body",
-        "content",
-        "methods",
-    ],
+    columns: parse::MATTER_COLUMNS,
     positioned: false,
+    order: "code",
 };
 pub const RECUSALS: Layout = Layout {
     table: "recusals",
-    columns: &["card_no", "uscc", "reason"],
+    columns: parse::RECUSAL_COLUMNS,
     positioned: false,
+    order: "card_no, uscc",
 };
 pub const HISTORY: Layout = Layout {
     table: "history",
-    columns: &["uscc", "matter_code", "date", "officers"],
+    columns: parse::HISTORY_COLUMNS,
     positioned: true,
+    order: "position",
 };
 
 // A row's fields are written as the folder format writes them (`registry::write::*_record`),
@@ -201,8 +184,9 @@ where
     let statement = format!("COPY {} ({}) FROM STDIN", layout.table, column_list(layout));
     let mut copy = conn.copy_in_raw(&statement).await?;
     let mut buf = Vec::with_capacity(1 << 20);
+    let snapshot = snapshot.to_string();
     for (position, fields) in rows.enumerate() {
-        buf.extend_from_slice(snapshot.to_string().as_bytes());
+        buf.extend_from_slice(snapshot.as_bytes());
         if layout.positioned {
             buf.push(b'\t');
             buf.extend_from_slice(position.to_string().as_bytes());
@@ -223,24 +207,13 @@ where
     Ok(copy.finish().await?)
 }
 
-/// The order of a snapshot's rows: by key, or by position for history.
-fn order(layout: &Layout) -> &'static str {
-    if layout.positioned {
-        "position"
-    } else if layout.table == "recusals" {
-        "card_no, uscc"
-    } else {
-        layout.columns[0]
-    }
-}
-
 /// The SELECT of `columns` of a snapshot's rows, in order.
 fn select(layout: &Layout, columns: &[&str]) -> String {
     format!(
         "SELECT {} FROM {} WHERE snapshot_id = $1 ORDER BY {}",
         columns.join(", "),
         layout.table,
-        order(layout)
+        layout.order
     )
 }
 
@@ -251,7 +224,7 @@ const PAGE: i64 = 65_536;
 /// U+001F, rows by U+001E (validated text holds no control characters; `read_packed`
 /// checks the field count of every row all the same).
 fn select_packed(layout: &Layout, columns: &[&str]) -> String {
-    let order = order(layout);
+    let order = layout.order;
     // The key as one sortable value: U+001F sorts below every character a key may hold,
     // so (card_no, uscc) orders as card_no ‖ U+001F ‖ uscc.
     let key = order.replace(", ", " || char(31) || ");
