@@ -22,6 +22,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// An `io::Write` that keeps nothing and hashes what is written (SHA-256): for bytes too
+/// large to be held only to be hashed (a bundle of 10⁶ entities, a table's canonical CSV).
+#[derive(Default)]
+pub struct Sha256Writer(Sha256);
+
+impl Sha256Writer {
+    /// The lowercase hex SHA-256 of everything written.
+    pub fn hex(self) -> String {
+        hex::encode(self.0.finalize())
+    }
+}
+
+impl Write for Sha256Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// For `#[serde(serialize_with = "canonical::embed")]`: writes the field as its RFC 8785
 /// form, so that a bundle written by serde_json stays canonical around it.
 pub fn embed<T: Serialize, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {

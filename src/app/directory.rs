@@ -1,7 +1,5 @@
 //! Directory imports into immutable snapshots, and a batch's directory read back from them.
 
-use sha2::{Digest, Sha256};
-
 use super::{App, AppError, Result, journal};
 use crate::commitment::EntityRecord;
 use crate::domain::Directory;
@@ -68,7 +66,7 @@ pub async fn import(
     // Sorted first: rows are written in key order, and the content hash's canonical order
     // is then found in one pass.
     import::sort(&mut parsed.rows);
-    let source_sha256 = hex::encode(Sha256::digest(bytes));
+    let source_sha256 = crate::canonical::sha256_hex(bytes);
     let count = parsed.rows.len();
     let rows = std::sync::Arc::new(parsed.rows);
     let encoding_used = format!("{:?}", parsed.encoding_used).to_lowercase();

@@ -11,7 +11,6 @@
 //!    Every other outcome is logged as `draw.refused` or `draw.failed` with its reason.
 
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::{App, AppError, Result, batch, journal};
 use crate::bundle::Bundle;
@@ -58,7 +57,7 @@ async fn first_started(tx: &mut store::Tx, id: &str) -> Result<Option<(u64, serd
 
 /// Draws batch `id` once with the public entropy `entropy_text` (the offline draw's
 /// `--entropy` syntax; for drand, the round's JSON).
-pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<(Bundle, Vec<u8>)> {
+pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
     let row = batch::get(app, id).await?;
     if row.state != "committed" {
         let why = match row.state.as_str() {
@@ -122,8 +121,12 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<(Bundle, Ve
         Ok(b) => b,
         Err(e) => return Err(refuse(app, id, "draw.failed", e).await),
     };
-    let bytes = bundle.to_bytes();
-    let bundle_sha256 = hex::encode(Sha256::digest(&bytes));
+    // Hashed as it is written: at 10⁶ entities the bundle is ~200 MB, not worth holding.
+    let mut hasher = canonical::Sha256Writer::default();
+    bundle
+        .write_to(&mut hasher)
+        .map_err(|e| AppError::Setup(format!("hashing the bundle: {e}")))?;
+    let bundle_sha256 = hasher.hex();
     let targets = assignments(&bundle);
     let strata: Vec<serde_json::Value> = bundle
         .draw
@@ -169,7 +172,7 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<(Bundle, Ve
     store::batches::insert_assignments(&mut tx, id, &targets).await?;
     journal::append(&mut tx, key, &app.origin, "batch.drawn", &event).await?;
     tx.commit().await?;
-    Ok((bundle, bytes))
+    Ok(bundle)
 }
 
 /// The targets of a bundle in bundle order, with what the public pages show of them.

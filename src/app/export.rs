@@ -2,8 +2,6 @@
 //! bundle is re-made from the committed snapshots and the logged entropy, and must hash to
 //! the bundle the draw logged.
 
-use sha2::{Digest, Sha256};
-
 use super::{App, AppError, Result, batch, log};
 use crate::bundle::{
     Bundle,
@@ -54,7 +52,7 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
     let commitment = batch::commitment(app, &row).await?;
     let bundle = Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(e.to_string()))?;
     let bytes = bundle.to_bytes();
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let sha = crate::canonical::sha256_hex(&bytes);
     if Some(&sha) != row.bundle_sha256.as_ref() {
         return Err(AppError::Store(store::StoreError::Corrupt(format!(
             "batch {id}: the bundle re-made from its snapshots hashes to {sha}, not the logged {}",

@@ -12,7 +12,6 @@
 //! `batch.drawn` entries name this bundle (commitment hash, seed, SHA-256 of its bytes).
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::ledger::{self, Checkpoint, VerifierKey};
 
@@ -113,7 +112,7 @@ pub fn check(
         Checkpoint::open(&evidence.checkpoint, key).map_err(|e| format!("/log/checkpoint: {e}"))?;
     let mut committed = false;
     let mut drawn = false;
-    let bundle_sha256 = hex::encode(Sha256::digest(bundle_bytes));
+    let bundle_sha256 = crate::canonical::sha256_hex(bundle_bytes);
     for (i, e) in evidence.entries.iter().enumerate() {
         let path = format!("/log/entries/{i}");
         let proof: Vec<[u8; 32]> = e

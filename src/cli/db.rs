@@ -327,7 +327,7 @@ pub fn batch(db: &Db, command: BatchCommand) -> i32 {
                 } else {
                     entropy
                 };
-                let (bundle, _) = app::draw::draw(app, &id, &text).await?;
+                let bundle = app::draw::draw(app, &id, &text).await?;
                 super::draw::print_summary(&bundle);
                 println!(
                     "batch {id} drawn; export it with `shuangsui batch export {id} --auditor --out FILE`"

@@ -99,7 +99,7 @@ async fn stored(
             continue;
         };
         println!("   batch draw {} --entropy {entropy}", b.id);
-        let (bundle, _) = app::draw::draw(&app, &b.id, &entropy).await?;
+        let bundle = app::draw::draw(&app, &b.id, &entropy).await?;
         draw::print_summary(&bundle);
         first.get_or_insert(b.id.clone());
     }

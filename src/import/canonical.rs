@@ -7,8 +7,6 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::io::{self, Write};
 
-use sha2::{Digest, Sha256};
-
 use crate::registry::write::{
     entity_record, inspection_record, matter_record, officer_record, recusal_record, write_table,
 };
@@ -29,11 +27,11 @@ pub fn canonical_csv(rows: &Rows) -> Vec<u8> {
 /// The SHA-256 of `canonical_csv(rows)`, in lower-case hex (computed without holding the
 /// bytes).
 pub fn content_hash(rows: &Rows) -> String {
-    let mut hasher = Hashing(Sha256::new());
+    let mut hasher = crate::canonical::Sha256Writer::default();
     if let Err(e) = write_canonical(rows, &mut hasher) {
         debug_assert!(false, "hashing failed: {e}");
     }
-    hex::encode(hasher.0.finalize())
+    hasher.hex()
 }
 
 /// Writes the canonical CSV of `rows` to `out`. Rows are sorted by the table's key (the
@@ -105,18 +103,4 @@ fn sorted<'a, T, const N: usize>(
     let mut order: Vec<&'a T> = rows.iter().collect();
     order.sort_unstable_by(|a, b| compare(*a, *b, key, record));
     write_table(out, columns, order.into_iter().map(record))
-}
-
-/// An `io::Write` that hashes what is written.
-struct Hashing(Sha256);
-
-impl Write for Hashing {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
