@@ -112,12 +112,23 @@ pub enum LogCommand {
     },
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+/// The small runtime every database command runs on.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .expect("a tokio runtime")
+}
+
+/// Runs `work` on a new runtime; a runtime that cannot start is the environment's failure.
+fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
+    match runtime() {
+        Ok(rt) => rt.block_on(work),
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            EXIT_UNREADABLE
+        }
+    }
 }
 
 /// Prints an application error and gives its exit code.
@@ -146,7 +157,7 @@ fn with_app<F>(db: &Db, f: F) -> i32
 where
     F: AsyncFnOnce(&App) -> Result<(), AppError>,
 {
-    runtime().block_on(async {
+    block_on(async {
         let app = match App::open(&db.database, Some(&db.key)).await {
             Ok(a) => a,
             Err(e) => return fail(e),
@@ -161,7 +172,7 @@ where
 }
 
 pub fn init(db: &Db, origin: &str) -> i32 {
-    runtime().block_on(async {
+    block_on(async {
         match app::init(&db.database, &db.key, origin).await {
             Ok((verifier, true)) => {
                 eprintln!(

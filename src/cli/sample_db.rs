@@ -5,9 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, draw, files};
+use super::{EXIT_OK, EXIT_UNREADABLE, draw, files};
 use crate::app::{self, App, AppError, directory::Imported, export::Audience};
-use crate::bundle::{self, Bundle, evidence};
 use crate::import::{Encoding, Format, Kind};
 
 pub fn run(registries_dir: &Path, plan_files: &[PathBuf], out: &Path) -> i32 {
@@ -22,11 +21,7 @@ pub fn run(registries_dir: &Path, plan_files: &[PathBuf], out: &Path) -> i32 {
         let _ = std::fs::remove_file(out.join(stale));
     }
     let url = format!("sqlite://{}", db_path.display());
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let rt = match super::db::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("tokio: {e}");
@@ -143,20 +138,17 @@ async fn stored(
             "   verify offline: shuangsui verify {} --log-key {verifier}",
             export_path.display()
         );
-        let Some(Ok((bundle_bytes, ev))) = evidence::split(&bytes) else {
-            return Err(AppError::Invalid("the export does not split".into()));
+        let checked = match super::verify::check(&bytes, None, Some(&app.verifier)) {
+            super::verify::Outcome::Pass(_, Some(checked)) => checked,
+            super::verify::Outcome::Pass(_, None) => {
+                return Err(AppError::Invalid(
+                    "FAIL the export carries no log evidence".into(),
+                ));
+            }
+            super::verify::Outcome::Fail(why) | super::verify::Outcome::Unreadable(why) => {
+                return Err(AppError::Invalid(format!("FAIL {why}")));
+            }
         };
-        let bundle: Bundle = crate::commitment::parse::from_slice(bundle_bytes)
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
-        let checked = evidence::check(
-            &ev,
-            bundle_bytes,
-            &bundle.commitment.hash,
-            &bundle.seed,
-            Some(&app.verifier),
-        )
-        .map_err(|e| AppError::Invalid(format!("FAIL {e}")))?;
-        bundle::verify(&bundle).map_err(|d| AppError::Invalid(format!("FAIL {d}")))?;
         println!(
             "   PASS: bundle re-derived; {} log entries proven under checkpoint {}",
             checked.entries, checked.size
@@ -170,9 +162,5 @@ async fn stored(
     );
     println!("   see every batch: shuangsui batch status {db}");
     app.store.close().await;
-    if v.entries == 0 {
-        return Err(AppError::Invalid("empty log".into()));
-    }
-    let _ = EXIT_INVALID;
     Ok(())
 }

@@ -3,10 +3,60 @@
 
 use std::path::Path;
 
-use crate::bundle::{self, Bundle, evidence};
+use crate::bundle::{self, Bundle, Summary, evidence};
 use crate::ledger::VerifierKey;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
+
+/// What checking a bundle or an export found.
+pub enum Outcome {
+    Pass(Summary, Option<evidence::Checked>),
+    Fail(String),
+    Unreadable(String),
+}
+
+/// Checks the bytes of a bundle or an export: the published commitment hash if given, the
+/// log's evidence if the export carries it (with `pinned` as the log's key when given), and
+/// the draw re-derived.
+pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -> Outcome {
+    let (bundle_bytes, evidence) = match evidence::split(bytes) {
+        None => (bytes, None),
+        Some(Ok((b, e))) => (b, Some(e)),
+        Some(Err(e)) => return Outcome::Fail(e),
+    };
+    let bundle: Bundle = match crate::commitment::parse::from_slice(bundle_bytes) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Unreadable(e.to_string()),
+    };
+    if let Some(expected) = expect
+        && !super::is_published(expected, &bundle.commitment.hash)
+    {
+        return Outcome::Fail(format!(
+            "/commitment/hash: expected the published {}, found {}",
+            expected.trim(),
+            bundle.commitment.hash
+        ));
+    }
+    let log = match &evidence {
+        None => None,
+        Some(ev) => match evidence::check(
+            ev,
+            bundle_bytes,
+            &bundle.commitment.hash,
+            &bundle.seed,
+            pinned,
+        ) {
+            Ok(c) => Some(c),
+            Err(e) => return Outcome::Fail(e),
+        },
+    };
+    let outcome = bundle::verify(&bundle);
+    super::release_at_exit(bundle);
+    match outcome {
+        Ok(s) => Outcome::Pass(s, log),
+        Err(d) => Outcome::Fail(d.to_string()),
+    }
+}
 
 pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
     let bytes = match crate::mapped::read(path) {
@@ -16,31 +66,6 @@ pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
-    let (bundle_bytes, evidence) = match evidence::split(&bytes) {
-        None => (&bytes[..], None),
-        Some(Ok((b, e))) => (b, Some(e)),
-        Some(Err(e)) => {
-            println!("FAIL {e}");
-            return EXIT_INVALID;
-        }
-    };
-    let bundle: Bundle = match crate::commitment::parse::from_slice(bundle_bytes) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("UNREADABLE {}: {e}", path.display());
-            return EXIT_UNREADABLE;
-        }
-    };
-    if let Some(expected) = expect
-        && !super::is_published(expected, &bundle.commitment.hash)
-    {
-        println!(
-            "FAIL /commitment/hash: expected the published {}, found {}",
-            expected.trim(),
-            bundle.commitment.hash
-        );
-        return EXIT_INVALID;
-    }
     let pinned = match log_key.map(VerifierKey::parse) {
         None => None,
         Some(Ok(k)) => Some(k),
@@ -49,26 +74,8 @@ pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
-    let log = match &evidence {
-        None => None,
-        Some(ev) => match evidence::check(
-            ev,
-            bundle_bytes,
-            &bundle.commitment.hash,
-            &bundle.seed,
-            pinned.as_ref(),
-        ) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                println!("FAIL {e}");
-                return EXIT_INVALID;
-            }
-        },
-    };
-    let outcome = bundle::verify(&bundle);
-    super::release_at_exit(bundle);
-    match outcome {
-        Ok(s) => {
+    match check(&bytes, expect, pinned.as_ref()) {
+        Outcome::Pass(s, log) => {
             println!(
                 "PASS plan {}: commitment {}, seed {}, {} entities, {} strata, {} targets, {} unstaffed",
                 s.plan_id, s.commitment_hash, s.seed, s.entities, s.strata, s.targets, s.unstaffed
@@ -86,9 +93,13 @@ pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
             }
             EXIT_OK
         }
-        Err(d) => {
-            println!("FAIL {d}");
+        Outcome::Fail(why) => {
+            println!("FAIL {why}");
             EXIT_INVALID
+        }
+        Outcome::Unreadable(why) => {
+            eprintln!("UNREADABLE {}: {why}", path.display());
+            EXIT_UNREADABLE
         }
     }
 }
