@@ -171,7 +171,7 @@ pub fn parse(
         }
         Kind::Recusals => {
             let t = source.read(&mut errors, row::recusal);
-            unique_pairs(file_name, &t, &mut errors);
+            validate::unique_pairs(file_name, &t, &mut errors);
             (Rows::Recusals(t.rows), t.lines)
         }
         // As in a folder, the same inspection may be listed twice.
@@ -213,28 +213,6 @@ impl Source<'_> {
                 let (columns, key) = (self.kind.columns(), self.kind.key());
                 table::read(self.file, self.text.as_bytes(), columns, key, errors, parse)
             }
-        }
-    }
-}
-
-/// Reports each officer–entity pair declared a second time, at its line, naming the first.
-fn unique_pairs(file: &str, table: &Table<Recusal>, errors: &mut Vec<RowError>) {
-    use std::collections::hash_map::{Entry, HashMap};
-    let mut first = HashMap::with_capacity(table.rows.len());
-    for (r, &line) in table.rows.iter().zip(&table.lines) {
-        match first.entry((r.card_no.as_str(), r.uscc.as_str())) {
-            Entry::Vacant(v) => {
-                v.insert(line);
-            }
-            Entry::Occupied(o) => errors.push(RowError {
-                file: file.to_string(),
-                line,
-                column: Some("uscc".into()),
-                reason: format!(
-                    "the same officer and entity are declared at line {}",
-                    o.get()
-                ),
-            }),
         }
     }
 }

@@ -68,10 +68,29 @@ impl Known<'_> {
     }
 }
 
+/// Reports each officer–entity pair declared a second time, at its line, naming the first.
+pub fn unique_pairs(file: &str, table: &Table<Recusal>, errors: &mut Vec<RowError>) {
+    use std::collections::hash_map::Entry;
+    let mut first = HashMap::with_capacity(table.rows.len());
+    for (r, &line) in table.rows.iter().zip(&table.lines) {
+        match first.entry((r.card_no.as_str(), r.uscc.as_str())) {
+            Entry::Vacant(v) => {
+                v.insert(line);
+            }
+            Entry::Occupied(o) => {
+                let reason = format!(
+                    "the same officer and entity are declared at line {}",
+                    o.get()
+                );
+                errors.push(error(file, line, "uscc", reason));
+            }
+        }
+    }
+}
+
 pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowError>) {
     // A reference to a row that is itself bad was reported with that row: not again here.
     let (entities, officers, matters) = (&t.entities, &t.officers, &t.matters);
-    let mut pairs = HashMap::new();
     for (r, &line) in t.recusals.rows.iter().zip(&t.recusals.lines) {
         if !officers.contains(r.card_no.as_str()) {
             let reason = format!("officer '{}' is not in {}", r.card_no, files.officers);
@@ -81,20 +100,8 @@ pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowErro
             let reason = format!("entity '{}' is not in {}", r.uscc, files.entities);
             errors.push(error(files.recusals, line, "uscc", reason));
         }
-        let key = (r.card_no.as_str(), r.uscc.as_str());
-        match pairs.entry(key) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                let reason = format!(
-                    "the same officer and entity are declared at line {}",
-                    first.get()
-                );
-                errors.push(error(files.recusals, line, "uscc", reason));
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(line);
-            }
-        }
     }
+    unique_pairs(files.recusals, t.recusals, errors);
     for (h, &line) in t.history.rows.iter().zip(&t.history.lines) {
         if !entities.contains(h.uscc.as_str()) {
             let reason = format!("entity '{}' is not in {}", h.uscc, files.entities);
