@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use super::{App, AppError, Result};
 use crate::import::{self, Rows};
 use crate::ledger;
-use crate::store::{self, log::StoredEntry, rows};
+use crate::ledger::StoredEntry;
+use crate::store::{self, rows};
 
 fn event(entries: &[StoredEntry], seq: i64, what: &str) -> Result<(String, Value)> {
     let e = usize::try_from(seq)
@@ -90,6 +91,13 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
         let find = |k: &str| logged.iter().find(|(_, kind, _)| kind == k);
         let what = format!("batch {}", b.id);
         if let Some(hash) = &b.commitment_hash {
+            // The stored header is the one committed: its SHA-256 is the commitment hash.
+            let header = store::batches::commitment_header(&app.store, &b.id).await?;
+            if header.map(|h| crate::canonical::sha256_hex(&h)).as_ref() != Some(hash) {
+                return Err(AppError::Invalid(format!(
+                    "FAIL {what}: its stored commitment header does not hash to its commitment hash {hash}"
+                )));
+            }
             match find("batch.committed") {
                 Some((seq, _, ev)) if ev["commitment_hash"] == json!(hash) => {}
                 Some((seq, _, _)) => return Err(differs(&what, *seq as i64, "commitment hash")),

@@ -74,12 +74,12 @@ pub async fn verify(app: &App, pinned: Option<&ledger::VerifierKey>) -> Result<V
     let entries = store::log::entries(&app.store).await?;
     let checkpoints = store::log::checkpoints(&app.store).await?;
     let key = pinned.unwrap_or(&app.verifier);
-    let stored: Vec<ledger::verify::StoredEntry> = entries
-        .iter()
-        .map(|e| ledger::verify::StoredEntry {
+    let stored: Vec<ledger::StoredEntry> = entries
+        .into_iter()
+        .map(|e| ledger::StoredEntry {
             seq: e.seq,
-            bytes: e.bytes.clone(),
-            leaf_hash: e.leaf_hash.clone(),
+            bytes: e.bytes,
+            leaf_hash: e.leaf_hash,
         })
         .collect();
     let notes: Vec<String> = checkpoints.iter().map(|c| c.note.clone()).collect();
@@ -95,7 +95,7 @@ pub async fn verify(app: &App, pinned: Option<&ledger::VerifierKey>) -> Result<V
             )));
         }
     }
-    let cross_checked = super::crosscheck::tables(app, &entries).await?;
+    let cross_checked = super::crosscheck::tables(app, &stored).await?;
     Ok(Verified {
         entries: summary.size,
         checkpoints: checkpoints.len(),

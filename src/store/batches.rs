@@ -90,6 +90,19 @@ pub async fn get_in(tx: &mut Tx, id: &str) -> Result<Option<BatchRow>> {
     )
 }
 
+/// The canonical bytes of a committed batch's commitment header, as stored at commit.
+pub async fn commitment_header(store: &Store, id: &str) -> Result<Option<Vec<u8>>> {
+    Ok(
+        on_pool!(store, p => sqlx::query_scalar::<_, Option<Vec<u8>>>(
+        "SELECT commitment_header FROM batches WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await?
+    .flatten()),
+    )
+}
+
 /// Every batch, newest first.
 pub async fn all(store: &Store) -> Result<Vec<BatchRow>> {
     let sql = format!("SELECT {COLUMNS} FROM batches ORDER BY created_at DESC, id");

@@ -73,7 +73,12 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
         (
             "log_entries",
             "DELETE FROM log_entries WHERE kind = 'batch.created'",
-            "entr",
+            "entry 6",
+        ),
+        (
+            "batches",
+            "UPDATE batches SET commitment_header = CAST('{}' AS {blob})",
+            "batch SH-MZ-2026-YL-01: its stored commitment header",
         ),
         (
             "results",
@@ -106,7 +111,10 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
                     "convert_to(REPLACE(convert_from(bytes, 'UTF8'), '未发现问题', '发现问题'), 'UTF8')",
                 );
             }
-            drop_triggers(&app, table).await;
+            if *table != "batches" {
+                // batches has no triggers: its state moves forward by design.
+                drop_triggers(&app, table).await;
+            }
             let changed = raw(&app, &sql).await.unwrap();
             assert!(changed >= 1, "{}: {sql} changed nothing", db.name);
             let why = fail_text(app::log::verify(&app, None).await.unwrap_err());
