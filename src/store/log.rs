@@ -110,15 +110,6 @@ pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
     Ok(rows)
 }
 
-/// Entries of one kind, in order (small kinds: batch events, draw attempts).
-pub async fn entries_of_kind(store: &Store, kind: &str) -> Result<Vec<StoredEntry>> {
-    Ok(entries(store)
-        .await?
-        .into_iter()
-        .filter(|e| e.kind == kind)
-        .collect())
-}
-
 /// Entries of one kind, in order, as seen inside a write transaction.
 pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEntry>> {
     let rows = on_conn!(tx, c => {
@@ -131,20 +122,6 @@ pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEnt
             .collect::<Result<Vec<_>, sqlx::Error>>()?
     });
     Ok(rows)
-}
-
-/// One entry by position.
-pub async fn entry(store: &Store, seq: u64) -> Result<Option<StoredEntry>> {
-    let row = on_pool!(store, p => {
-        match sqlx::query("SELECT seq, kind, bytes, leaf_hash FROM log_entries WHERE seq = $1")
-            .bind(seq as i64)
-            .fetch_optional(p)
-            .await? {
-            Some(r) => Some(entry_from_row(r)?),
-            None => None,
-        }
-    });
-    Ok(row)
 }
 
 /// Every checkpoint, in order of size.

@@ -45,13 +45,6 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Which database a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 /// A connection pool on either backend.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -133,13 +126,6 @@ impl Store {
             Store::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
-    }
-
-    pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
-        }
     }
 
     /// Starts a write transaction; it holds the store's write lock until it ends.
