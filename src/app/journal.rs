@@ -33,7 +33,7 @@ pub async fn sign_head(tx: &mut Tx, key: &LogKey, origin: &str) -> Result<String
     let checkpoint = Checkpoint {
         origin: origin.to_string(),
         size: leaves.len() as u64,
-        root: ledger::tree::Tree::from_leaf_hashes(leaves.iter().copied()).root(),
+        root: ledger::tree::root_from_leaf_hashes(&leaves),
     };
     let note = checkpoint.sign(key);
     store::log::insert_checkpoint(tx, checkpoint.size, &note, &store::now()).await?;
