@@ -202,7 +202,6 @@ fn canonical_csv_sorts_rows_and_spells_values_canonically() {
 #[test]
 fn sort_puts_rows_in_the_order_the_canonical_csv_writes_them() {
     use crate::registry::generate::{GenerateSpec, generate};
-    use crate::registry::write::{entity_record, inspection_record, write_table};
     let d = generate(&GenerateSpec {
         entities: 400,
         officers: 30,
@@ -218,33 +217,26 @@ fn sort_puts_rows_in_the_order_the_canonical_csv_writes_them() {
         history.extend([other_matter, earlier]);
     }
     history.reverse();
-    let mut rows = Rows::History(history);
-    sort(&mut rows);
-    let Rows::History(sorted) = &rows else {
-        unreachable!()
-    };
-    let mut written = Vec::new();
-    write_table(
-        &mut written,
-        Kind::History.columns(),
-        sorted.iter().map(inspection_record),
-    )
-    .unwrap();
-    assert_eq!(written, canonical_csv(&rows));
-
+    let (written, canonical) = sorted_then_written(Rows::History(history));
+    assert_eq!(written, canonical);
     let mut entities = d.entities.clone();
     entities.reverse();
-    let mut rows = Rows::Entities(entities);
+    let (written, canonical) = sorted_then_written(Rows::Entities(entities));
+    assert_eq!(written, canonical);
+}
+
+/// `rows` sorted by `sort`, written in that order; and their canonical CSV.
+fn sorted_then_written(mut rows: Rows) -> (Vec<u8>, Vec<u8>) {
+    use crate::registry::write::{entity_record, inspection_record, write_table};
     sort(&mut rows);
-    let Rows::Entities(sorted) = &rows else {
-        unreachable!()
-    };
+    let columns = rows.kind().columns();
     let mut written = Vec::new();
-    write_table(
-        &mut written,
-        Kind::Entities.columns(),
-        sorted.iter().map(entity_record),
-    )
+    match &rows {
+        Rows::History(r) => write_table(&mut written, columns, r.iter().map(inspection_record)),
+        Rows::Entities(r) => write_table(&mut written, columns, r.iter().map(entity_record)),
+        _ => unreachable!("the test sorts history and entities"),
+    }
     .unwrap();
-    assert_eq!(written, canonical_csv(&rows));
+    let canonical = canonical_csv(&rows);
+    (written, canonical)
 }
