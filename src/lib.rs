@@ -16,6 +16,8 @@ pub mod entropy;
 pub mod import;
 pub mod ledger;
 pub mod mapped;
+pub mod pages;
 pub mod plan;
 pub mod registry;
 pub mod store;
+pub mod web;

@@ -13,6 +13,7 @@ pub mod export;
 pub mod journal;
 pub mod log;
 pub mod results;
+pub mod users;
 
 use std::path::Path;
 

@@ -13,6 +13,7 @@ pub mod log;
 pub mod results;
 pub mod rows;
 pub mod snapshots;
+pub mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

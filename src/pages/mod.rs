@@ -1,0 +1,4 @@
+//! The public pages, pure: plain data (`model`) in, HTML, CSV and SVG out. No I/O, no
+//! clock, no database; the web adapter (`web::public`) fills the model and serves the text.
+
+pub mod model;

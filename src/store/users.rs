@@ -1,0 +1,1 @@
+//! Users of the HTTP API and their tokens (stored as hashes only).

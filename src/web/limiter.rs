@@ -1,0 +1,1 @@
+//! Counts failed authentications per client address and refuses clients over the limit.
