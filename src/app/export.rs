@@ -43,22 +43,7 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
             row.state
         )));
     }
-    let entropy: Entropy = serde_json::from_str(row.entropy_json.as_deref().unwrap_or_default())
-        .map_err(|e| {
-            AppError::Store(store::StoreError::Corrupt(format!(
-                "batch {id} entropy: {e}"
-            )))
-        })?;
-    let commitment = batch::commitment(app, &row).await?;
-    let bundle = Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(e.to_string()))?;
-    let bytes = bundle.to_bytes();
-    let sha = crate::canonical::sha256_hex(&bytes);
-    if Some(&sha) != row.bundle_sha256.as_ref() {
-        return Err(AppError::Store(store::StoreError::Corrupt(format!(
-            "batch {id}: the bundle re-made from its snapshots hashes to {sha}, not the logged {}",
-            row.bundle_sha256.as_deref().unwrap_or("?")
-        ))));
-    }
+    let (_, bytes) = bundle(app, &row).await?;
     let snapshot_seqs: Vec<i64> = {
         let mut seqs = Vec::new();
         for sid in batch::snapshot_ids(&row)? {
@@ -110,4 +95,27 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
     let mut out = Vec::with_capacity(bytes.len() + 4096);
     evidence::write(&bytes, &evidence, &mut out).map_err(|e| AppError::Setup(e.to_string()))?;
     Ok(out)
+}
+
+/// The bundle of a drawn batch, re-made from its committed snapshots and logged entropy; it
+/// must hash to the bundle the draw logged. Returns the bundle and its canonical bytes.
+pub async fn bundle(app: &App, row: &store::batches::BatchRow) -> Result<(Bundle, Vec<u8>)> {
+    let id = &row.id;
+    let entropy: Entropy = serde_json::from_str(row.entropy_json.as_deref().unwrap_or_default())
+        .map_err(|e| {
+            AppError::Store(store::StoreError::Corrupt(format!(
+                "batch {id} entropy: {e}"
+            )))
+        })?;
+    let commitment = batch::commitment(app, row).await?;
+    let bundle = Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let bytes = bundle.to_bytes();
+    let sha = crate::canonical::sha256_hex(&bytes);
+    if Some(&sha) != row.bundle_sha256.as_ref() {
+        return Err(AppError::Store(store::StoreError::Corrupt(format!(
+            "batch {id}: the bundle re-made from its snapshots hashes to {sha}, not the logged {}",
+            row.bundle_sha256.as_deref().unwrap_or("?")
+        ))));
+    }
+    Ok((bundle, bytes))
 }

@@ -15,9 +15,8 @@ pub async fn checkpoint(app: &App) -> Result<String> {
 
 /// The newest stored checkpoint.
 pub async fn latest_checkpoint(app: &App) -> Result<StoredCheckpoint> {
-    store::log::checkpoints(&app.store)
+    store::log::latest_checkpoint(&app.store)
         .await?
-        .pop()
         .ok_or_else(|| AppError::NotFound("the log has no checkpoint yet".into()))
 }
 

@@ -12,6 +12,7 @@ pub mod draw;
 pub mod export;
 pub mod journal;
 pub mod log;
+pub mod public;
 pub mod results;
 pub mod users;
 
@@ -27,8 +28,8 @@ use crate::store::{Store, StoreError};
 pub const META_ORIGIN: &str = "log_origin";
 pub const META_VERIFIER: &str = "log_verifier_key";
 
-/// Why an application function refused or failed. `Invalid`, `Import` and `Refused` are the
-/// user's to fix (exit 1); the others are the environment's (exit 2).
+/// Why an application function refused or failed. `Invalid`, `Import`, `Refused` and
+/// `Forbidden` are the user's to fix (exit 1); the others are the environment's (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -38,6 +39,9 @@ pub enum AppError {
     /// Refused by the rules (drawn already, wrong state…); the attempt is logged.
     #[error("{0}")]
     Refused(String),
+    /// The caller may not do this (an officer recording for a target not in their team).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Import(ImportErrors),
     #[error("{0}")]

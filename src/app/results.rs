@@ -56,7 +56,7 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
             AppError::Invalid(format!("{} is not a target of batch {id}", uscc.as_str()))
         })?;
     if !target.team.iter().any(|c| c == report.officer) {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Forbidden(format!(
             "officer {} is not in the team for {} in batch {id}: only the inspecting team records its result",
             report.officer,
             uscc.as_str()

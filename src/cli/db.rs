@@ -139,7 +139,10 @@ pub fn fail(e: AppError) -> i32 {
             eprintln!("nothing imported");
             EXIT_INVALID
         }
-        e @ (AppError::Invalid(_) | AppError::Refused(_) | AppError::NotFound(_)) => {
+        e @ (AppError::Invalid(_)
+        | AppError::Refused(_)
+        | AppError::Forbidden(_)
+        | AppError::NotFound(_)) => {
             let message = e.to_string();
             if !message.is_empty() {
                 eprintln!("{message}");

@@ -3,11 +3,14 @@
 
 mod commit;
 mod db;
+mod demo;
 mod draw;
 mod files;
 mod registries;
 mod sample;
 mod sample_db;
+mod serve;
+mod user;
 mod verify;
 
 use std::path::PathBuf;
@@ -130,6 +133,27 @@ enum Command {
         #[arg(long)]
         log_key: Option<String>,
     },
+    /// A working platform in one command: the sample directories, drawn and published
+    /// batches, demo users, and the server on 127.0.0.1:8080.
+    Demo(demo::DemoArgs),
+    /// Serve the JSON API (/api/v1) and the public pages.
+    Serve(serve::ServeArgs),
+    /// Settings of `serve`.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// API users: add (prints the token once), list, revoke.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print a commented settings file for `serve` with every default.
+    Example,
 }
 
 #[derive(Subcommand)]
@@ -227,5 +251,12 @@ pub fn run() -> i32 {
         Command::Batch { command, db } => db::batch(&db, command),
         Command::Result { command, db } => db::result(&db, command),
         Command::Log { command, db } => db::log(&db, command),
+        Command::Demo(args) => demo::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", crate::web::settings::EXAMPLE);
+            EXIT_OK
+        }
+        Command::User { command, db } => user::run(command, &db),
     }
 }

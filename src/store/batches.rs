@@ -264,3 +264,103 @@ pub async fn assignments(store: &Store, batch: &str) -> Result<Vec<Assignment>> 
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?))
 }
+
+/// A `LIKE` pattern that matches `text` literally somewhere (`%`, `_` and `\` escaped; the
+/// queries say `ESCAPE '\'`).
+fn like_containing(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A drawn target together with its batch's id, title and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchTarget {
+    pub batch_id: String,
+    pub batch_title: String,
+    pub batch_state: String,
+    pub target: Assignment,
+}
+
+fn batch_target<R: Row>(r: R) -> Result<BatchTarget, sqlx::Error>
+where
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    let team: String = r.try_get(9)?;
+    Ok(BatchTarget {
+        batch_id: r.try_get(0)?,
+        batch_title: r.try_get(1)?,
+        batch_state: r.try_get(2)?,
+        target: Assignment {
+            position: r.try_get(3)?,
+            stratum: r.try_get(4)?,
+            uscc: r.try_get(5)?,
+            entity_name: r.try_get(6)?,
+            district: r.try_get(7)?,
+            grade: r.try_get(8)?,
+            team: if team.is_empty() {
+                Vec::new()
+            } else {
+                team.split(';').map(str::to_string).collect()
+            },
+        },
+    })
+}
+
+const TARGET_COLUMNS: &str = "a.batch_id, b.title, b.state, a.position, a.stratum, a.uscc, \
+    a.entity_name, a.district, a.grade, a.team";
+
+/// The targets whose team includes officer `card`, newest batch first.
+pub async fn assignments_of_officer(store: &Store, card: &str) -> Result<Vec<BatchTarget>> {
+    let sql = format!(
+        "SELECT {TARGET_COLUMNS} FROM assignments a JOIN batches b ON b.id = a.batch_id \
+         WHERE (';' || a.team || ';') LIKE $1 ESCAPE '\\' \
+         ORDER BY b.drawn_at DESC, a.batch_id, a.position"
+    );
+    let pattern = like_containing(&format!(";{card};"));
+    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(&pattern)
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(batch_target)
+        .collect::<Result<Vec<_>, _>>()?))
+}
+
+/// Targets of published batches whose USCC is `query` or whose name contains it, newest
+/// publication first, at most `limit`.
+pub async fn search_published(store: &Store, query: &str, limit: i64) -> Result<Vec<BatchTarget>> {
+    let sql = format!(
+        "SELECT {TARGET_COLUMNS} FROM assignments a JOIN batches b ON b.id = a.batch_id \
+         WHERE b.state = 'published' AND (a.uscc = $1 OR a.entity_name LIKE $2 ESCAPE '\\') \
+         ORDER BY b.published_at DESC, a.batch_id, a.position LIMIT $3"
+    );
+    let pattern = like_containing(query);
+    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(query.to_ascii_uppercase())
+        .bind(&pattern)
+        .bind(limit)
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(batch_target)
+        .collect::<Result<Vec<_>, _>>()?))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_match_literally() {
+        assert_eq!(super::like_containing("a%b_c\\"), "%a\\%b\\_c\\\\%");
+        assert_eq!(super::like_containing("养老"), "%养老%");
+    }
+}

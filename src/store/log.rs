@@ -124,6 +124,21 @@ pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEnt
     Ok(rows)
 }
 
+/// The newest stored checkpoint, if any (one row, by the primary key).
+pub async fn latest_checkpoint(store: &Store) -> Result<Option<StoredCheckpoint>> {
+    Ok(on_pool!(store, p => {
+        sqlx::query("SELECT size, note, signed_at FROM log_checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(p)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>(StoredCheckpoint {
+                size: r.try_get::<i64, _>(0)? as u64,
+                note: r.try_get(1)?,
+                signed_at: r.try_get(2)?,
+            }))
+            .transpose()?
+    }))
+}
+
 /// Every checkpoint, in order of size.
 pub async fn checkpoints(store: &Store) -> Result<Vec<StoredCheckpoint>> {
     let rows = on_pool!(store, p => {

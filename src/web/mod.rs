@@ -1,4 +1,126 @@
-//! The HTTP adapter (axum): the JSON API under `/api/v1`, the public pages, roles and
-//! tokens, hardening. Handlers call the same application functions as the CLI.
+//! The HTTP adapter (axum): the JSON API under `/api/v1` (`api`), the public pages
+//! (`site`), roles and tokens (`auth`), one error shape (`error`), hardening (this file:
+//! body limits, timeouts, security headers, panics caught), settings and the server.
+//! Handlers call the same application functions as the CLI; nothing here decides an
+//! outcome.
 
+pub mod api;
+pub mod auth;
+pub mod error;
 pub mod limiter;
+pub mod server;
+pub mod settings;
+pub mod site;
+pub mod state;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use settings::Settings;
+pub use state::AppState;
+
+use error::ApiError;
+
+/// The pages' content security policy: nothing but this origin's own pages and inline
+/// styles; no scripts at all.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Limits applied to every request.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub request_timeout: Duration,
+    /// Any request body but an upload.
+    pub body_bytes: usize,
+    /// A directory upload's body.
+    pub upload_bytes: usize,
+}
+
+impl Limits {
+    pub fn from_settings(s: &Settings) -> Limits {
+        Limits {
+            request_timeout: Duration::from_secs(s.request_timeout_secs),
+            body_bytes: s.body_limit_bytes,
+            upload_bytes: s.upload_limit_bytes,
+        }
+    }
+}
+
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found(format!("no route {}", uri.path())).into_response()
+    } else {
+        site::error_page(
+            crate::app::AppError::NotFound("no such page".into()),
+            crate::pages::model::Lang::Zh,
+        )
+    }
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+    .into_response()
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal(&"a handler panicked").into_response()
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// The whole application: pages, API, limits and headers.
+pub fn router(state: AppState, limits: Limits) -> Router {
+    let api = api::routes(limits.upload_bytes).layer(header_layer(
+        header::CACHE_CONTROL,
+        "no-store",
+    ));
+    Router::new()
+        .route("/", get(site::home))
+        .route("/search", get(site::search))
+        .route("/batches/{id}", get(site::batch_page))
+        .route("/batches/{id}/results.csv", get(site::results_csv))
+        .route("/batches/{id}/bundle.json", get(site::bundle))
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+}

@@ -1,0 +1,138 @@
+//! `shuangsui serve` and `shuangsui config example`: settings from flags, environment and a
+//! TOML file (`web::settings`), logs with `tracing`, then the HTTP server (`web::server`).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
+use crate::app::App;
+use crate::web::{self, AppState, Limits, Settings, limiter::FailedAuthLimiter};
+
+/// Flags of `serve`; each overrides its environment variable, which overrides the file.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServeArgs {
+    /// A settings file (TOML; `shuangsui config example` prints one).
+    #[arg(long, env = "SHUANGSUI_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+    #[arg(long, env = "SHUANGSUI_BIND")]
+    pub bind: Option<String>,
+    /// sqlite://FILE or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database: Option<String>,
+    /// The log's signing key.
+    #[arg(long, env = "SHUANGSUI_LOG_KEY")]
+    pub key: Option<PathBuf>,
+    /// The public address shown in "how to verify" commands.
+    #[arg(long, env = "SHUANGSUI_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Logs: text or json.
+    #[arg(long, env = "SHUANGSUI_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// Log filter, e.g. info or warn.
+    #[arg(long, env = "SHUANGSUI_LOG_FILTER")]
+    pub log_filter: Option<String>,
+}
+
+impl ServeArgs {
+    /// The settings: defaults, then the file, then these flags (or their variables).
+    pub fn settings(&self) -> Result<Settings, String> {
+        let mut s = match &self.config {
+            Some(path) => Settings::from_file(path)?,
+            None => Settings::default(),
+        };
+        if let Some(v) = &self.bind {
+            s.bind = v.clone();
+        }
+        if let Some(v) = &self.database {
+            s.database = v.clone();
+        }
+        if let Some(v) = &self.key {
+            s.key = v.clone();
+        }
+        if let Some(v) = &self.public_url {
+            s.public_url = v.clone();
+        }
+        if let Some(v) = &self.log_format {
+            s.log_format = v.clone();
+        }
+        if let Some(v) = &self.log_filter {
+            s.log_filter = v.clone();
+        }
+        s.check()?;
+        Ok(s)
+    }
+}
+
+/// Sends `tracing` events to standard error, as text or JSON lines.
+pub fn init_logs(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log_filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if settings.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Opens the application for `settings` and serves it; `before` runs once the port is
+/// bound (to print addresses).
+pub async fn serve_with(
+    settings: &Settings,
+    app: App,
+    before: impl FnOnce(std::net::SocketAddr),
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .map_err(|e| format!("bind {}: {e}", settings.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let limiter = FailedAuthLimiter::new(
+        settings.auth_max_failures,
+        std::time::Duration::from_secs(settings.auth_window_secs),
+    );
+    let state = AppState::new(app, limiter, &settings.public_url);
+    tracing::info!(%addr, database = %settings.database, "listening");
+    before(addr);
+    web::server::run(listener, state, Limits::from_settings(settings))
+        .await
+        .map_err(|e| format!("server: {e}"))
+}
+
+pub fn run(args: &ServeArgs) -> i32 {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_INVALID;
+        }
+    };
+    init_logs(&settings);
+    let rt = match super::db::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            return EXIT_UNREADABLE;
+        }
+    };
+    rt.block_on(async {
+        let app = match App::open(&settings.database, Some(&settings.key)).await {
+            Ok(app) => app,
+            Err(e) => return super::db::fail(e),
+        };
+        let served = serve_with(&settings, app, |addr| {
+            println!("listening on http://{addr}");
+        })
+        .await;
+        match served {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("{e}");
+                EXIT_UNREADABLE
+            }
+        }
+    })
+}

@@ -1,0 +1,191 @@
+//! Batches for the corps (create, commit, draw, withdraw, publish) and for auditors (read,
+//! the auditor's bundle).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+
+use super::views::{BatchDetail, BatchView, DrawRequest, WithdrawRequest};
+use super::{ApiJson, json_bytes};
+use crate::app::users::Role;
+use crate::app::{batch, draw, export, public, results};
+use crate::pages::model::TargetView;
+use crate::store;
+use crate::web::auth::Caller;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::state::AppState;
+
+const READERS: &[Role] = &[Role::Corps, Role::Auditor];
+const CORPS: &[Role] = &[Role::Corps];
+
+async fn view(state: &AppState, row: store::batches::BatchRow) -> ApiResult<BatchView> {
+    let deadline = batch::deadline(&state.app, &row, batch::china_today()).await?;
+    Ok(BatchView::new(
+        row,
+        deadline.map(|d| crate::pages::model::DeadlineView {
+            due: d.due.to_string(),
+            overdue: d.overdue,
+        }),
+    ))
+}
+
+/// Every batch, newest first, with its state and publication deadline.
+#[utoipa::path(get, path = "/api/v1/batches", tag = "batches",
+    security(("token" = [])),
+    responses((status = 200, body = Vec<BatchView>), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<BatchView>>> {
+    caller.require(READERS)?;
+    let mut out = Vec::new();
+    for row in store::batches::all(&state.app.store).await.map_err(crate::app::AppError::from)? {
+        out.push(view(&state, row).await?);
+    }
+    Ok(Json(out))
+}
+
+/// One batch with its plan, targets and every result.
+#[utoipa::path(get, path = "/api/v1/batches/{id}", tag = "batches",
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, body = BatchDetail), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BatchDetail>> {
+    caller.require(READERS)?;
+    let row = batch::get(&state.app, &id).await?;
+    let plan_toml = row.plan_toml.clone();
+    let stored = store::results::of_batch(&state.app.store, &id)
+        .await
+        .map_err(crate::app::AppError::from)?;
+    let standing = results::standing(&stored);
+    let targets = store::batches::assignments(&state.app.store, &id)
+        .await
+        .map_err(crate::app::AppError::from)?
+        .into_iter()
+        .map(|a| TargetView {
+            result: standing
+                .iter()
+                .rev()
+                .find(|r| r.uscc == a.uscc)
+                .map(|r| public::result_view(&state.app.codes, r)),
+            position: a.position,
+            stratum: a.stratum,
+            uscc: a.uscc,
+            name: a.entity_name,
+            district: a.district,
+            grade: a.grade,
+            team: a.team,
+        })
+        .collect();
+    let results = stored
+        .iter()
+        .map(|r| public::result_view(&state.app.codes, r))
+        .collect();
+    Ok(Json(BatchDetail {
+        batch: view(&state, row).await?,
+        plan_toml,
+        targets,
+        results,
+    }))
+}
+
+/// Creates a draft batch from a plan (TOML text as the body); its id is the plan's `id`.
+#[utoipa::path(post, path = "/api/v1/batches", tag = "batches",
+    security(("token" = [])),
+    request_body(content = String, content_type = "application/toml", description = "the batch plan"),
+    responses((status = 201, body = BatchView), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require(CORPS)?;
+    let body = body?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::invalid("the plan must be UTF-8 TOML text"))?;
+    let row = batch::create(&state.app, "plan.toml", text).await?;
+    state.refresh().await;
+    Ok((axum::http::StatusCode::CREATED, Json(view(&state, row).await?)))
+}
+
+/// Commits a draft over the current directory snapshots; publish the returned hash.
+#[utoipa::path(post, path = "/api/v1/batches/{id}/commit", tag = "batches",
+    security(("token" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = BatchView), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn commit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BatchView>> {
+    caller.require(CORPS)?;
+    let row = batch::commit(&state.app, &id).await?;
+    state.refresh().await;
+    Ok(Json(view(&state, row).await?))
+}
+
+/// Runs the draw once with the ceremony's entropy. A second draw is refused (and logged).
+#[utoipa::path(post, path = "/api/v1/batches/{id}/draw", tag = "batches",
+    security(("token" = [])), params(("id" = String, Path)), request_body = DrawRequest,
+    responses((status = 200, body = BatchView), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn draw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<DrawRequest>,
+) -> ApiResult<Json<BatchView>> {
+    caller.require(CORPS)?;
+    let outcome = draw::draw(&state.app, &id, &request.entropy).await;
+    state.refresh().await;
+    outcome?;
+    Ok(Json(view(&state, batch::get(&state.app, &id).await?).await?))
+}
+
+/// Withdraws a batch before its draw, with the reason.
+#[utoipa::path(post, path = "/api/v1/batches/{id}/withdraw", tag = "batches",
+    security(("token" = [])), params(("id" = String, Path)), request_body = WithdrawRequest,
+    responses((status = 200, body = BatchView), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<WithdrawRequest>,
+) -> ApiResult<Json<BatchView>> {
+    caller.require(CORPS)?;
+    let row = batch::withdraw(&state.app, &id, &request.reason).await?;
+    state.refresh().await;
+    Ok(Json(view(&state, row).await?))
+}
+
+/// Publishes a drawn batch whose staffed targets all have results.
+#[utoipa::path(post, path = "/api/v1/batches/{id}/publish", tag = "batches",
+    security(("token" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = BatchView), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BatchView>> {
+    caller.require(CORPS)?;
+    let row = batch::publish(&state.app, &id).await?;
+    state.refresh().await;
+    Ok(Json(view(&state, row).await?))
+}
+
+/// The auditor's export of a drawn batch: the bundle, every entry about it (draw attempts
+/// and refusals included) with inclusion proofs, and a signed checkpoint.
+#[utoipa::path(get, path = "/api/v1/batches/{id}/bundle", tag = "bundles",
+    security(("token" = [])), params(("id" = String, Path)),
+    responses((status = 200, description = "shuangsui-export/1 JSON", content_type = "application/json"), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn auditor_bundle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require(READERS)?;
+    let bytes = export::export(&state.app, &id, export::Audience::Auditor).await?;
+    Ok(json_bytes(
+        Bytes::from(bytes),
+        Some(&format!("{id}.auditor.export.json")),
+    ))
+}

@@ -1,0 +1,139 @@
+//! The directories: the current snapshots and every version (corps, auditors), and uploads
+//! of one table as an import file (corps): all rows valid or nothing imported.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::views::{ImportView, SnapshotView};
+use crate::app::directory::{self, Imported};
+use crate::app::users::Role;
+use crate::import::{Encoding, Format, Kind};
+use crate::web::auth::Caller;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::state::AppState;
+
+/// Uploads report no progress (the response comes when the import is done).
+static NO_PROGRESS: fn(u64) = |_| {};
+
+fn kind(word: &str) -> ApiResult<Kind> {
+    Kind::parse(word).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no directory '{word}' (entities, officers, matters, recusals, history)"
+        ))
+    })
+}
+
+/// The current snapshot of each table.
+#[utoipa::path(get, path = "/api/v1/directories", tag = "directories",
+    security(("token" = [])),
+    responses((status = 200, body = Vec<SnapshotView>), (status = 401, body = crate::web::error::ErrorBody)))]
+pub async fn current(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<SnapshotView>>> {
+    caller.require(&[Role::Corps, Role::Auditor])?;
+    let current = directory::current(&state.app).await?;
+    Ok(Json(current.into_iter().map(SnapshotView::from).collect()))
+}
+
+/// Every version of one table, oldest first.
+#[utoipa::path(get, path = "/api/v1/directories/{kind}", tag = "directories",
+    security(("token" = [])), params(("kind" = String, Path, description = "entities, officers, matters, recusals or history")),
+    responses((status = 200, body = Vec<SnapshotView>), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn versions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(word): Path<String>,
+) -> ApiResult<Json<Vec<SnapshotView>>> {
+    caller.require(&[Role::Corps, Role::Auditor])?;
+    let kind = kind(&word)?;
+    let all = crate::store::snapshots::all(&state.app.store)
+        .await
+        .map_err(crate::app::AppError::from)?;
+    Ok(Json(
+        all.into_iter()
+            .filter(|s| s.kind == kind.word())
+            .map(SnapshotView::from)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UploadParams {
+    /// `csv` or `jsonl`; by default from `name`'s extension, else CSV.
+    pub format: Option<String>,
+    /// `utf-8` or `gbk`; by default detected.
+    pub encoding: Option<String>,
+    /// The file's name, kept with the snapshot and used in error messages.
+    pub name: Option<String>,
+}
+
+/// Imports one table from the request body (CSV in UTF-8 or GBK, or JSON Lines). Any bad
+/// row: every one is listed (file, line, column) and nothing is imported.
+#[utoipa::path(post, path = "/api/v1/directories/{kind}", tag = "directories",
+    security(("token" = [])), params(("kind" = String, Path), UploadParams),
+    request_body(content = Vec<u8>, content_type = "text/csv", description = "the import file"),
+    responses((status = 201, body = ImportView, description = "a new version"), (status = 200, body = ImportView, description = "same content as the current version"), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(word): Path<String>,
+    query: Result<Query<UploadParams>, axum::extract::rejection::QueryRejection>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(StatusCode, Json<ImportView>)> {
+    caller.require(&[Role::Corps])?;
+    let kind = kind(&word)?;
+    let Query(params) = query?;
+    let body = body?;
+    let format = match params.format.as_deref() {
+        None => Format::Auto,
+        Some(word) => Format::parse(word)
+            .ok_or_else(|| ApiError::invalid(format!("format '{word}': auto, csv or jsonl")))?,
+    };
+    let encoding = match params.encoding.as_deref() {
+        None => Encoding::Auto,
+        Some(word) => Encoding::parse(word)
+            .ok_or_else(|| ApiError::invalid(format!("encoding '{word}': auto, utf-8 or gbk")))?,
+    };
+    let name = params
+        .name
+        .unwrap_or_else(|| format!("{}.csv", kind.word()));
+    // The import parses and hashes the whole file: it runs on a blocking thread, off the
+    // workers that answer other requests (its future is driven there by `block_on`).
+    let app = state.app.clone();
+    let handle = tokio::runtime::Handle::current();
+    let outcome = tokio::task::spawn_blocking(move || {
+        handle.block_on(directory::import(
+            &app,
+            kind,
+            &name,
+            &body,
+            format,
+            encoding,
+            &NO_PROGRESS,
+        ))
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    state.refresh().await;
+    Ok(match outcome {
+        Imported::Created(s) => (
+            StatusCode::CREATED,
+            Json(ImportView {
+                outcome: "created".into(),
+                snapshot: s.into(),
+            }),
+        ),
+        Imported::Unchanged(s) => (
+            StatusCode::OK,
+            Json(ImportView {
+                outcome: "unchanged".into(),
+                snapshot: s.into(),
+            }),
+        ),
+    })
+}

@@ -1,0 +1,142 @@
+//! The OpenAPI document (`/api/v1/openapi.json`, from the handlers' `utoipa` annotations)
+//! and a readable page made from it on the server (`/api/v1/docs`: no JavaScript, no CDN).
+
+use axum::Json;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use super::{batches, directories, log, officers, public, views};
+use crate::pages::model;
+use crate::web::error;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A token from `shuangsui user add NAME --role corps|officer|auditor`",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "shuangsui API",
+        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show published batches only; the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only) or auditor (read only). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
+    ),
+    modifiers(&Security),
+    paths(
+        public::batches, public::batch_page, public::bundle, public::search, public::result_codes,
+        log::checkpoint, log::key, log::proof,
+        officers::me, officers::assignments, officers::record,
+        directories::current, directories::versions, directories::upload,
+        batches::list, batches::get, batches::create, batches::commit, batches::draw,
+        batches::withdraw, batches::publish, batches::auditor_bundle,
+    ),
+    components(schemas(
+        error::ErrorBody, error::ErrorDetail,
+        model::BatchPage, model::HomePage, model::SearchPage, model::SearchHit, model::BatchSummary,
+        model::TargetView, model::ResultView, model::CodeView, model::MatterView, model::StratumView,
+        model::ChartData, model::ChartBar, model::DeadlineView,
+        views::BatchView, views::BatchDetail, views::SnapshotView, views::ImportView,
+        views::DrawRequest, views::WithdrawRequest, views::ResultRequest, views::MeView,
+        views::AssignmentView, views::CheckpointView, views::LogKeyView, views::ProofView,
+        views::CategoryView,
+    )),
+    tags(
+        (name = "public", description = "No token: published batches, search, result categories"),
+        (name = "log", description = "The hash-audited log"),
+        (name = "officers", description = "An officer's own assignments and results"),
+        (name = "directories", description = "Directory snapshots and imports (corps)"),
+        (name = "batches", description = "The batch lifecycle (corps; auditors read)"),
+        (name = "bundles", description = "Exports with the log's evidence"),
+    )
+)]
+pub struct ApiDoc;
+
+/// `/api/v1/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `/api/v1/docs`: every operation with its method, path, summary, roles and responses.
+pub async fn page() -> Response {
+    let api = ApiDoc::openapi();
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>shuangsui API</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;line-height:1.5}\
+         code{background:#f3f3f3;padding:0 .2em}.op{border-top:1px solid #ddd;padding:.5rem 0}\
+         .m{display:inline-block;min-width:3.5rem;font-weight:bold}.lock{color:#a33}</style></head><body>",
+    );
+    html.push_str(&format!(
+        "<h1>{} <small>{}</small></h1><p>{}</p><p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI {}).</p>",
+        escape(&api.info.title),
+        escape(&api.info.version),
+        escape(api.info.description.as_deref().unwrap_or_default()),
+        "3.1"
+    ));
+    for (path, item) in &api.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            html.push_str(&format!(
+                "<div class=\"op\"><span class=\"m\">{method}</span> <code>{}</code> {}<br>{}",
+                escape(path),
+                if secured {
+                    "<span class=\"lock\">token</span>"
+                } else {
+                    "public"
+                },
+                escape(op.description.as_deref().or(op.summary.as_deref()).unwrap_or_default())
+            ));
+            let codes: Vec<String> = op
+                .responses
+                .responses
+                .keys()
+                .map(|c| escape(c))
+                .collect();
+            html.push_str(&format!("<br><small>responses: {}</small></div>", codes.join(", ")));
+        }
+    }
+    html.push_str("</body></html>");
+    let mut r = html.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}

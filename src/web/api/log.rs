@@ -1,0 +1,55 @@
+//! The log: its key and newest checkpoint (anyone), an entry's inclusion proof (corps and
+//! auditors: entries may concern batches not yet published).
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use super::views::{CheckpointView, LogKeyView, ProofView};
+use crate::app::log;
+use crate::app::users::Role;
+use crate::web::auth::Caller;
+use crate::web::error::ApiResult;
+use crate::web::state::AppState;
+
+/// The log's newest signed checkpoint.
+#[utoipa::path(get, path = "/api/v1/log/checkpoint", tag = "log",
+    responses((status = 200, body = CheckpointView)))]
+pub async fn checkpoint(State(state): State<AppState>) -> ApiResult<Json<CheckpointView>> {
+    let head = log::latest_checkpoint(&state.app).await?;
+    Ok(Json(CheckpointView {
+        size: head.size,
+        checkpoint: head.note,
+        signed_at: head.signed_at,
+    }))
+}
+
+/// The log's name and public key: pin it to verify exports and checkpoints.
+#[utoipa::path(get, path = "/api/v1/log/key", tag = "log",
+    responses((status = 200, body = LogKeyView)))]
+pub async fn key(State(state): State<AppState>) -> Json<LogKeyView> {
+    Json(LogKeyView {
+        origin: state.app.origin.clone(),
+        verifier_key: state.app.verifier.to_string(),
+    })
+}
+
+/// Entry `seq` with its inclusion proof against the newest checkpoint.
+#[utoipa::path(get, path = "/api/v1/log/entries/{seq}/proof", tag = "log",
+    security(("token" = [])), params(("seq" = u64, Path, description = "entry number, from 0")),
+    responses((status = 200, body = ProofView), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn proof(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(seq): Path<u64>,
+) -> ApiResult<Json<ProofView>> {
+    caller.require(&[Role::Corps, Role::Auditor])?;
+    let p = log::prove(&state.app, seq).await?;
+    Ok(Json(ProofView {
+        seq: p.seq,
+        entry: p.entry,
+        leaf_hash: p.leaf_hash,
+        size: p.size,
+        proof: p.proof,
+        checkpoint: p.checkpoint,
+    }))
+}

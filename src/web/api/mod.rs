@@ -1,0 +1,74 @@
+//! The JSON API under `/api/v1`: routes, the OpenAPI document (`utoipa`) and its readable
+//! page. Each handler checks the caller's role, calls one application function and maps
+//! its error to the one error shape (`web::error`).
+
+pub mod batches;
+pub mod directories;
+pub mod docs;
+pub mod log;
+pub mod officers;
+pub mod public;
+pub mod views;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::FromRequest;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::error::ApiError;
+use super::state::AppState;
+
+/// A JSON body whose rejection is reported in the API's error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// JSON bytes as a response, optionally as a download named `file_name`.
+pub fn json_bytes(bytes: Bytes, file_name: Option<&str>) -> Response {
+    match file_name {
+        Some(name) => super::site::download(bytes, "application/json", name),
+        None => {
+            let mut r = bytes.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+    }
+}
+
+/// Every API route. `upload_limit` bounds a directory upload's body.
+pub fn routes(upload_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::page))
+        .route("/public/batches", get(public::batches))
+        .route("/public/batches/{id}", get(public::batch_page))
+        .route("/public/batches/{id}/bundle", get(public::bundle))
+        .route("/public/search", get(public::search))
+        .route("/result-codes", get(public::result_codes))
+        .route("/log/checkpoint", get(log::checkpoint))
+        .route("/log/key", get(log::key))
+        .route("/log/entries/{seq}/proof", get(log::proof))
+        .route("/me", get(officers::me))
+        .route("/me/assignments", get(officers::assignments))
+        .route(
+            "/directories/{kind}",
+            get(directories::versions)
+                .post(directories::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/directories", get(directories::current))
+        .route("/batches", get(batches::list).post(batches::create))
+        .route("/batches/{id}", get(batches::get))
+        .route("/batches/{id}/commit", post(batches::commit))
+        .route("/batches/{id}/draw", post(batches::draw))
+        .route("/batches/{id}/withdraw", post(batches::withdraw))
+        .route("/batches/{id}/publish", post(batches::publish))
+        .route("/batches/{id}/bundle", get(batches::auditor_bundle))
+        .route("/batches/{id}/results", post(officers::record))
+}

@@ -1,0 +1,116 @@
+//! What an officer does: see their own assignments, record (or correct) the result of a
+//! target in their team. Recording for any other target is refused by `app::results`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use super::ApiJson;
+use super::views::{AssignmentView, MeView, ResultRequest};
+use crate::app::users::Role;
+use crate::app::{batch, public, results};
+use crate::pages::model::{ResultView, TargetView};
+use crate::store;
+use crate::web::auth::Caller;
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::state::AppState;
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "officers",
+    security(("token" = [])),
+    responses((status = 200, body = MeView), (status = 401, body = crate::web::error::ErrorBody)))]
+pub async fn me(caller: Caller) -> ApiResult<Json<MeView>> {
+    let p = caller.require(&[Role::Corps, Role::Officer, Role::Auditor])?;
+    Ok(Json(MeView {
+        name: p.name.clone(),
+        role: p.role.as_str().to_string(),
+        card_no: p.card_no.clone(),
+    }))
+}
+
+/// The calling officer's own assignments, newest draw first, with their standing results.
+#[utoipa::path(get, path = "/api/v1/me/assignments", tag = "officers",
+    security(("token" = [])),
+    responses((status = 200, body = Vec<AssignmentView>), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn assignments(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<AssignmentView>>> {
+    let p = caller.require(&[Role::Officer])?;
+    let card = p.card_no.as_deref().unwrap_or_default();
+    let found = store::batches::assignments_of_officer(&state.app.store, card)
+        .await
+        .map_err(crate::app::AppError::from)?;
+    let mut out = Vec::with_capacity(found.len());
+    let mut cache: Option<(String, Vec<store::results::ResultRow>)> = None;
+    for hit in found {
+        if cache.as_ref().is_none_or(|(b, _)| *b != hit.batch_id) {
+            let rows = store::results::of_batch(&state.app.store, &hit.batch_id)
+                .await
+                .map_err(crate::app::AppError::from)?;
+            cache = Some((hit.batch_id.clone(), rows));
+        }
+        let rows = cache.as_ref().map_or(&[][..], |(_, r)| r.as_slice());
+        let standing = results::standing(rows);
+        let a = hit.target;
+        out.push(AssignmentView {
+            batch_id: hit.batch_id,
+            batch_title: hit.batch_title,
+            batch_state: hit.batch_state,
+            target: TargetView {
+                result: standing
+                    .iter()
+                    .rev()
+                    .find(|r| r.uscc == a.uscc)
+                    .map(|r| public::result_view(&state.app.codes, r)),
+                position: a.position,
+                stratum: a.stratum,
+                uscc: a.uscc,
+                name: a.entity_name,
+                district: a.district,
+                grade: a.grade,
+                team: a.team,
+            },
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Records the result of a target in the caller's team, or a correction (`corrects`).
+#[utoipa::path(post, path = "/api/v1/batches/{id}/results", tag = "officers",
+    security(("token" = [])), params(("id" = String, Path)), request_body = ResultRequest,
+    responses((status = 201, body = ResultView), (status = 403, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ResultRequest>,
+) -> ApiResult<(StatusCode, Json<ResultView>)> {
+    let p = caller.require(&[Role::Officer])?;
+    let card = p
+        .card_no
+        .as_deref()
+        .ok_or_else(|| ApiError::forbidden("this officer's user has no card number"))?;
+    let inspected_on = chrono::NaiveDate::parse_from_str(&request.inspected_on, "%Y-%m-%d")
+        .map_err(|_| {
+            ApiError::invalid(format!(
+                "inspected_on '{}': a date YYYY-MM-DD",
+                request.inspected_on
+            ))
+        })?;
+    let report = results::Report {
+        batch: &id,
+        uscc: &request.uscc,
+        officer: card,
+        codes: &request.codes,
+        note: &request.note,
+        inspected_on,
+        corrects: request.corrects,
+    };
+    let row = results::record(&state.app, &report, batch::china_today()).await?;
+    state.refresh().await;
+    Ok((
+        StatusCode::CREATED,
+        Json(public::result_view(&state.app.codes, &row)),
+    ))
+}

@@ -1,0 +1,105 @@
+//! The public API: the same values as the public pages, as JSON, without a token.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::json_bytes;
+use super::views::CategoryView;
+use crate::app::{AppError, batch, public};
+use crate::pages::model::{BatchPage, HomePage, SearchPage};
+use crate::web::error::{ApiError, ApiResult};
+use crate::web::site;
+use crate::web::state::AppState;
+
+/// Published batches (newest first) and overdue publications.
+#[utoipa::path(get, path = "/api/v1/public/batches", tag = "public",
+    responses((status = 200, body = HomePage)))]
+pub async fn batches(State(state): State<AppState>) -> ApiResult<Response> {
+    let today = batch::china_today();
+    let bytes = state
+        .cache
+        .get_or_make(&format!("json:home:{today}"), || async {
+            let page = public::home(&state.app, today).await?;
+            Ok(Bytes::from(
+                serde_json::to_vec(&page).map_err(|e| AppError::Setup(e.to_string()))?,
+            ))
+        })
+        .await?;
+    Ok(json_bytes(bytes, None))
+}
+
+/// A published batch: matters, strata, targets with results and teams (card numbers),
+/// commitment, entropy, seed and the log's checkpoint.
+#[utoipa::path(get, path = "/api/v1/public/batches/{id}", tag = "public",
+    params(("id" = String, Path)),
+    responses((status = 200, body = BatchPage), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn batch_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let today = batch::china_today();
+    let bytes = state
+        .cache
+        .get_or_make(&format!("json:batch:{id}:{today}"), || async {
+            let page = public::batch_page(&state.app, &id, today).await?;
+            Ok(Bytes::from(
+                serde_json::to_vec(&page).map_err(|e| AppError::Setup(e.to_string()))?,
+            ))
+        })
+        .await?;
+    Ok(json_bytes(bytes, None))
+}
+
+/// The public export of a published batch: the bundle with its log evidence.
+#[utoipa::path(get, path = "/api/v1/public/batches/{id}/bundle", tag = "public",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "shuangsui-export/1 JSON", content_type = "application/json"), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn bundle(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let bytes = site::public_export(&state, &id).await?;
+    Ok(json_bytes(bytes, Some(&format!("{id}.export.json"))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchParams {
+    /// A USCC or a fragment of an organisation's name (at most 100 characters).
+    pub q: Option<String>,
+}
+
+/// Organisations drawn in published batches, by name fragment or USCC (at most 50 hits).
+#[utoipa::path(get, path = "/api/v1/public/search", tag = "public", params(SearchParams),
+    responses((status = 200, body = SearchPage), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    query: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<SearchPage>> {
+    let Query(params) = query.map_err(ApiError::from)?;
+    Ok(Json(
+        public::search(&state.app, params.q.as_deref().unwrap_or_default()).await?,
+    ))
+}
+
+/// The result categories (`registries/result-codes.toml`).
+#[utoipa::path(get, path = "/api/v1/result-codes", tag = "public",
+    responses((status = 200, body = Vec<CategoryView>)))]
+pub async fn result_codes(State(state): State<AppState>) -> Json<Vec<CategoryView>> {
+    Json(
+        state
+            .app
+            .codes
+            .iter()
+            .map(|c| CategoryView {
+                code: c.code.clone(),
+                zh: c.zh.clone(),
+                en: c.en.clone(),
+                finding: serde_json::to_value(c.finding)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                exclusive: c.exclusive,
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,186 @@
+//! The API's own request and response bodies (the public ones are `pages::model`).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::pages::model::{DeadlineView, ResultView, TargetView};
+use crate::store::{batches::BatchRow, snapshots::Snapshot};
+
+/// A batch as the corps and auditors see it, in any state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchView {
+    pub id: String,
+    pub title: String,
+    /// draft, committed, drawn, results, published or withdrawn.
+    pub state: String,
+    pub created_at: String,
+    pub commitment_hash: Option<String>,
+    pub committed_at: Option<String>,
+    pub seed: Option<String>,
+    pub bundle_sha256: Option<String>,
+    pub drawn_at: Option<String>,
+    pub published_at: Option<String>,
+    pub withdrawn_at: Option<String>,
+    pub withdraw_reason: Option<String>,
+    pub deadline: Option<DeadlineView>,
+}
+
+impl BatchView {
+    pub fn new(row: BatchRow, deadline: Option<DeadlineView>) -> BatchView {
+        BatchView {
+            id: row.id,
+            title: row.title,
+            state: row.state,
+            created_at: row.created_at,
+            commitment_hash: row.commitment_hash,
+            committed_at: row.committed_at,
+            seed: row.seed,
+            bundle_sha256: row.bundle_sha256,
+            drawn_at: row.drawn_at,
+            published_at: row.published_at,
+            withdrawn_at: row.withdrawn_at,
+            withdraw_reason: row.withdraw_reason,
+            deadline,
+        }
+    }
+}
+
+/// A batch with its plan, targets (with standing results) and every result recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchDetail {
+    #[serde(flatten)]
+    pub batch: BatchView,
+    /// The plan as committed (TOML text).
+    pub plan_toml: String,
+    pub targets: Vec<TargetView>,
+    /// Every result in the order recorded, corrections included.
+    pub results: Vec<ResultView>,
+}
+
+/// A directory snapshot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SnapshotView {
+    pub id: i64,
+    /// entities, officers, matters, recusals or history.
+    pub kind: String,
+    pub version: i64,
+    pub content_sha256: String,
+    pub rows: i64,
+    pub source_name: String,
+    pub source_sha256: String,
+    pub encoding: String,
+    pub imported_at: String,
+    pub log_seq: i64,
+}
+
+impl From<Snapshot> for SnapshotView {
+    fn from(s: Snapshot) -> SnapshotView {
+        SnapshotView {
+            id: s.id,
+            kind: s.kind,
+            version: s.version,
+            content_sha256: s.content_sha256,
+            rows: s.row_count,
+            source_name: s.source_name,
+            source_sha256: s.source_sha256,
+            encoding: s.encoding,
+            imported_at: s.imported_at,
+            log_seq: s.log_seq,
+        }
+    }
+}
+
+/// What an upload did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportView {
+    /// `created` (a new version) or `unchanged` (same content as the current version).
+    pub outcome: String,
+    pub snapshot: SnapshotView,
+}
+
+/// The ceremony's public entropy.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrawRequest {
+    /// As for the CLI's `--entropy`: `WITNESS=DIGITS,…`, or a drand round's JSON.
+    pub entropy: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    pub reason: String,
+}
+
+/// A result, recorded by an officer of the target's team (the caller).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultRequest {
+    pub uscc: String,
+    /// Category codes (`GET /api/v1/result-codes`); "1" stands alone.
+    pub codes: Vec<String>,
+    #[serde(default)]
+    pub note: String,
+    /// `YYYY-MM-DD`, not before the draw nor in the future.
+    pub inspected_on: String,
+    /// The id of the result this corrects.
+    #[serde(default)]
+    pub corrects: Option<i64>,
+}
+
+/// The caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub name: String,
+    pub role: String,
+    pub card_no: Option<String>,
+}
+
+/// One of an officer's assignments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    pub batch_id: String,
+    pub batch_title: String,
+    pub batch_state: String,
+    pub target: TargetView,
+}
+
+/// The log's newest signed checkpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckpointView {
+    pub size: u64,
+    /// C2SP signed note text.
+    pub checkpoint: String,
+    pub signed_at: String,
+}
+
+/// The log's name and public key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogKeyView {
+    pub origin: String,
+    /// `name+hash+key` (C2SP signed-note verifier key).
+    pub verifier_key: String,
+}
+
+/// An entry with its inclusion proof against the newest checkpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProofView {
+    pub seq: u64,
+    /// The entry's exact bytes (canonical JSON).
+    pub entry: String,
+    pub leaf_hash: String,
+    pub size: u64,
+    /// Sibling hashes, hex, leaf to root (RFC 6962).
+    pub proof: Vec<String>,
+    pub checkpoint: String,
+}
+
+/// A result category.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryView {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub finding: String,
+    pub exclusive: bool,
+}

@@ -1,0 +1,88 @@
+//! Who is calling: a bearer token in the `Authorization` header (no cookies, so no CSRF),
+//! checked by `app::users::authenticate` (hash compared in constant time). No header means
+//! the public; a bad token is refused, never downgraded to public. A client address with
+//! too many failed tokens is refused for a while before its token is even looked at.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::{StatusCode, header, request::Parts};
+
+use super::error::ApiError;
+use super::state::AppState;
+use crate::app::users::{self, Principal, Role};
+
+/// The caller: a user with a role, or the public (`None`).
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Principal>);
+
+impl Caller {
+    /// The caller, if their role is one of `roles`: 401 for the public, 403 for other roles.
+    pub fn require(&self, roles: &[Role]) -> Result<&Principal, ApiError> {
+        match &self.0 {
+            None => Err(ApiError::unauthenticated(
+                "this route needs a token: Authorization: Bearer TOKEN",
+            )),
+            Some(p) if roles.contains(&p.role) => Ok(p),
+            Some(p) => Err(ApiError::forbidden(format!(
+                "role {} may not use this route (it is for {})",
+                p.role.as_str(),
+                roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+}
+
+/// The client's address (unspecified for in-process requests without one).
+fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Caller(None));
+        };
+        let ip = client_ip(parts);
+        if let Some(wait) = state.limiter.is_blocked(ip, Instant::now()) {
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_failures",
+                "too many failed authentications from this address; try again later",
+            );
+            e.retry_after = Some(wait.as_secs().max(1));
+            return Err(e);
+        }
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let principal = match token {
+            Some(t) if !t.is_empty() => users::authenticate(&state.app, t)
+                .await
+                .map_err(ApiError::from)?,
+            _ => None,
+        };
+        match principal {
+            Some(p) => Ok(Caller(Some(p))),
+            None => {
+                state.limiter.record_failure(ip, Instant::now());
+                tracing::warn!(%ip, "failed authentication");
+                Err(ApiError::unauthenticated(
+                    "the token is not valid (malformed, unknown or revoked)",
+                ))
+            }
+        }
+    }
+}

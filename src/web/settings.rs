@@ -1,0 +1,134 @@
+//! Server settings: flags over environment variables (both in `cli::serve`) over a TOML
+//! file (`--config`) over the defaults here. `shuangsui config example` prints
+//! [`EXAMPLE`], which parses to the defaults (tested).
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// Every setting of `shuangsui serve`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub bind: String,
+    pub database: String,
+    pub key: PathBuf,
+    /// The site's public address, used in "how to verify" commands; empty: relative.
+    pub public_url: String,
+    pub request_timeout_secs: u64,
+    pub body_limit_bytes: usize,
+    pub upload_limit_bytes: usize,
+    pub auth_max_failures: u32,
+    pub auth_window_secs: u64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A `tracing` filter, e.g. `info` or `shuangsui=debug,tower_http=info`.
+    pub log_filter: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            database: crate::store::DEFAULT_URL.into(),
+            key: PathBuf::from("shuangsui-log.key"),
+            public_url: String::new(),
+            request_timeout_secs: 30,
+            body_limit_bytes: 64 * 1024,
+            upload_limit_bytes: 512 * 1024 * 1024,
+            auth_max_failures: 10,
+            auth_window_secs: 300,
+            log_format: "text".into(),
+            log_filter: "info".into(),
+        }
+    }
+}
+
+/// A commented settings file with every default.
+pub const EXAMPLE: &str = r#"# shuangsui serve: settings file (pass with --config FILE or SHUANGSUI_CONFIG).
+# Flags and environment variables override what is here; every line is optional.
+
+# Address to listen on (SHUANGSUI_BIND, --bind). Port 0 picks a free port.
+bind = "127.0.0.1:8080"
+
+# sqlite://FILE or postgres://USER@HOST/DB (DATABASE_URL, --database).
+database = "sqlite://shuangsui.db"
+
+# The log's signing key, written by `shuangsui init` (SHUANGSUI_LOG_KEY, --key).
+key = "shuangsui-log.key"
+
+# The site's public address, shown in the "how to verify" commands; empty for paths only.
+public_url = ""
+
+# A request that takes longer is answered 408.
+request_timeout_secs = 30
+
+# Largest request body, except directory uploads.
+body_limit_bytes = 65536
+
+# Largest directory upload (an entities file of a million rows is about 150 MB).
+upload_limit_bytes = 536870912
+
+# After this many failed tokens from one address within the window, that address is
+# answered 429 until the window has passed.
+auth_max_failures = 10
+auth_window_secs = 300
+
+# Logs on standard error: "text" or "json"; filter as for RUST_LOG.
+log_format = "text"
+log_filter = "info"
+"#;
+
+impl Settings {
+    /// Reads a settings file; an error names the file and the bad key.
+    pub fn from_file(path: &std::path::Path) -> Result<Settings, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Settings::from_toml(&path.display().to_string(), &text)
+    }
+
+    pub fn from_toml(name: &str, text: &str) -> Result<Settings, String> {
+        let settings: Settings = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        settings.check().map_err(|e| format!("{name}: {e}"))?;
+        Ok(settings)
+    }
+
+    /// Values that parse but cannot work.
+    pub fn check(&self) -> Result<(), String> {
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(format!("log_format '{}': text or json", self.log_format));
+        }
+        if self.request_timeout_secs == 0 {
+            return Err("request_timeout_secs must be at least 1".into());
+        }
+        if self.auth_max_failures == 0 || self.auth_window_secs == 0 {
+            return Err("auth_max_failures and auth_window_secs must be at least 1".into());
+        }
+        if self.bind.parse::<std::net::SocketAddr>().is_err() {
+            return Err(format!("bind '{}': an address such as 127.0.0.1:8080", self.bind));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_the_defaults() {
+        assert_eq!(
+            Settings::from_toml("example", EXAMPLE).unwrap(),
+            Settings::default()
+        );
+    }
+
+    #[test]
+    fn a_bad_setting_is_named() {
+        let e = Settings::from_toml("s.toml", "bind = \"nowhere\"").unwrap_err();
+        assert!(e.contains("s.toml") && e.contains("bind"), "{e}");
+        let e = Settings::from_toml("s.toml", "colour = 1").unwrap_err();
+        assert!(e.contains("colour"), "{e}");
+        let e = Settings::from_toml("s.toml", "log_format = \"xml\"").unwrap_err();
+        assert!(e.contains("log_format"), "{e}");
+    }
+}

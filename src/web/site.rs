@@ -1,0 +1,169 @@
+//! The public site: server-rendered pages (Chinese first, `?lang=en` for English), the
+//! results as CSV and the bundle with its evidence. No token, published batches only, and
+//! every response made once per log size (`state::PublicCache`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::state::AppState;
+use crate::app::{AppError, batch, export, public};
+use crate::pages::{self, model::Lang};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    pub lang: Option<String>,
+    pub q: Option<String>,
+}
+
+fn lang_of(params: &PageParams) -> Lang {
+    Lang::from_query(params.lang.as_deref())
+}
+
+/// A body with its content type, cacheable by browsers for a minute.
+pub fn typed(bytes: Bytes, content_type: &'static str) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    r
+}
+
+/// A download: the body with a file name made of safe characters only.
+pub fn download(bytes: Bytes, content_type: &'static str, file_name: &str) -> Response {
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut r = typed(bytes, content_type);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// An error as a page: what the reader can act on, never internal details.
+pub fn error_page(e: AppError, lang: Lang) -> Response {
+    let (status, message) = match e {
+        AppError::NotFound(m) => (StatusCode::NOT_FOUND, m),
+        AppError::Invalid(m) => (StatusCode::BAD_REQUEST, m),
+        other => {
+            let e = super::error::ApiError::internal(&other);
+            (e.status, e.message)
+        }
+    };
+    let html = pages::render::error(status.as_u16(), &message, lang);
+    let mut r = (status, html).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// `/`: published batches, newest first, and overdue publications.
+pub async fn home(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
+    let lang = lang_of(&params);
+    let today = batch::china_today();
+    let key = format!("home:{lang:?}:{today}");
+    let made = state
+        .cache
+        .get_or_make(&key, || async {
+            let page = public::home(&state.app, today).await?;
+            Ok(Bytes::from(pages::render::home(&page, lang)))
+        })
+        .await;
+    match made {
+        Ok(bytes) => typed(bytes, HTML),
+        Err(e) => error_page(e, lang),
+    }
+}
+
+/// `/batches/{id}`: a published batch.
+pub async fn batch_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let lang = lang_of(&params);
+    let today = batch::china_today();
+    let key = format!("batch:{id}:{lang:?}:{today}");
+    let made = state
+        .cache
+        .get_or_make(&key, || async {
+            let page = public::batch_page(&state.app, &id, today).await?;
+            Ok(Bytes::from(pages::render::batch(&page, lang)))
+        })
+        .await;
+    match made {
+        Ok(bytes) => typed(bytes, HTML),
+        Err(e) => error_page(e, lang),
+    }
+}
+
+/// `/batches/{id}/results.csv`: targets and results, for Excel (UTF-8 with BOM, formulas
+/// neutralised).
+pub async fn results_csv(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let today = batch::china_today();
+    let key = format!("csv:{id}:{today}");
+    let made = state
+        .cache
+        .get_or_make(&key, || async {
+            let page = public::batch_page(&state.app, &id, today).await?;
+            Ok(Bytes::from(pages::csv::results_csv(&page)))
+        })
+        .await;
+    match made {
+        Ok(bytes) => download(bytes, "text/csv; charset=utf-8", &format!("{id}-results.csv")),
+        Err(e) => error_page(e, Lang::Zh),
+    }
+}
+
+/// The public export of a published batch (bundle + log evidence), made once per log size.
+pub async fn public_export(state: &AppState, id: &str) -> Result<Bytes, AppError> {
+    state
+        .cache
+        .get_or_make(&format!("bundle:{id}"), || async {
+            public::published(&state.app, id).await?;
+            Ok(Bytes::from(
+                export::export(&state.app, id, export::Audience::Public).await?,
+            ))
+        })
+        .await
+}
+
+/// `/batches/{id}/bundle.json`: check it with `shuangsui verify FILE --log-key KEY`.
+pub async fn bundle(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match public_export(&state, &id).await {
+        Ok(bytes) => download(bytes, "application/json", &format!("{id}.export.json")),
+        Err(e) => error_page(e, Lang::Zh),
+    }
+}
+
+/// `/search?q=`: organisations drawn in published batches, by name or USCC.
+pub async fn search(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
+    let lang = lang_of(&params);
+    let query = params.q.clone().unwrap_or_default();
+    match public::search(&state.app, &query).await {
+        Ok(page) => {
+            let mut r = typed(Bytes::from(pages::render::search(&page, lang)), HTML);
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            r
+        }
+        Err(e) => error_page(e, lang),
+    }
+}
