@@ -152,7 +152,9 @@ pub async fn home(app: &App, today: NaiveDate) -> Result<HomePage> {
         if !is_published && !overdue {
             continue;
         }
-        let targets = store::batches::assignments(&app.store, &row.id).await?.len() as u64;
+        let targets = store::batches::assignments(&app.store, &row.id)
+            .await?
+            .len() as u64;
         let summary = BatchSummary {
             id: row.id,
             title: row.title,
@@ -182,7 +184,9 @@ pub async fn search(app: &App, query: &str) -> Result<SearchPage> {
         return Ok(page);
     }
     if query.chars().count() > 100 {
-        return Err(AppError::Invalid("a search is at most 100 characters".into()));
+        return Err(AppError::Invalid(
+            "a search is at most 100 characters".into(),
+        ));
     }
     let mut found =
         store::batches::search_published(&app.store, query, SEARCH_LIMIT as i64 + 1).await?;

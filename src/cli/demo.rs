@@ -54,9 +54,19 @@ fn plausible(i: usize) -> (Vec<String>, &'static str) {
     }
 }
 
-async fn record_results(app: &App, id: &str, targets: &[Assignment], upto: usize) -> Result<(), AppError> {
+async fn record_results(
+    app: &App,
+    id: &str,
+    targets: &[Assignment],
+    upto: usize,
+) -> Result<(), AppError> {
     let today = app::batch::china_today();
-    for (i, t) in targets.iter().filter(|t| !t.team.is_empty()).take(upto).enumerate() {
+    for (i, t) in targets
+        .iter()
+        .filter(|t| !t.team.is_empty())
+        .take(upto)
+        .enumerate()
+    {
         let (codes, note) = plausible(i);
         let report = app::results::Report {
             batch: id,
@@ -91,7 +101,10 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         )
         .await?;
     }
-    println!("imported the Shanghai sample directories from {}", args.registries.display());
+    println!(
+        "imported the Shanghai sample directories from {}",
+        args.registries.display()
+    );
     let mut plan_files: Vec<PathBuf> = std::fs::read_dir(&args.plans)
         .map_err(|e| AppError::Setup(format!("{}: {e}", args.plans.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -116,10 +129,17 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         app::draw::draw(&app, &b.id, &entropy).await?;
         let targets = crate::store::batches::assignments(&app.store, &b.id).await?;
         let staffed = targets.iter().filter(|t| !t.team.is_empty()).count();
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if stem == IN_PROGRESS {
             record_results(&app, &b.id, &targets, staffed / 2).await?;
-            println!("{}: drawn, {} of {staffed} results recorded, in progress", b.id, staffed / 2);
+            println!(
+                "{}: drawn, {} of {staffed} results recorded, in progress",
+                b.id,
+                staffed / 2
+            );
             made.in_progress = Some(b.id.clone());
         } else {
             record_results(&app, &b.id, &targets, staffed).await?;
@@ -154,7 +174,10 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         made.tokens.push((role, row.name, token));
     }
     let v = app::log::verify(&app, None).await?;
-    println!("log verified: {} entries, {} checkpoints", v.entries, v.checkpoints);
+    println!(
+        "log verified: {} entries, {} checkpoints",
+        v.entries, v.checkpoints
+    );
     Ok((app, made))
 }
 
@@ -225,7 +248,10 @@ pub fn run(args: &DemoArgs) -> i32 {
         };
         if args.no_serve {
             print_guide(&made, &format!("http://{}", args.bind));
-            println!("   (--no-serve: start it with `shuangsui serve --database {url} --key {}`)", key.display());
+            println!(
+                "   (--no-serve: start it with `shuangsui serve --database {url} --key {}`)",
+                key.display()
+            );
             return EXIT_OK;
         }
         super::serve::init_logs(&settings);

@@ -327,13 +327,15 @@ pub async fn assignments_of_officer(store: &Store, card: &str) -> Result<Vec<Bat
          ORDER BY b.drawn_at DESC, a.batch_id, a.position"
     );
     let pattern = like_containing(&format!(";{card};"));
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+    Ok(
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(&pattern)
         .fetch_all(p)
         .await?
         .into_iter()
         .map(batch_target)
-        .collect::<Result<Vec<_>, _>>()?))
+        .collect::<Result<Vec<_>, _>>()?),
+    )
 }
 
 /// Targets of published batches whose USCC is `query` or whose name contains it, newest
@@ -345,7 +347,8 @@ pub async fn search_published(store: &Store, query: &str, limit: i64) -> Result<
          ORDER BY b.published_at DESC, a.batch_id, a.position LIMIT $3"
     );
     let pattern = like_containing(query);
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+    Ok(
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
         .bind(query.to_ascii_uppercase())
         .bind(&pattern)
         .bind(limit)
@@ -353,7 +356,8 @@ pub async fn search_published(store: &Store, query: &str, limit: i64) -> Result<
         .await?
         .into_iter()
         .map(batch_target)
-        .collect::<Result<Vec<_>, _>>()?))
+        .collect::<Result<Vec<_>, _>>()?),
+    )
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use settings::Settings;
 pub use state::AppState;
@@ -85,10 +85,8 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 
 /// The whole application: pages, API, limits and headers.
 pub fn router(state: AppState, limits: Limits) -> Router {
-    let api = api::routes(limits.upload_bytes).layer(header_layer(
-        header::CACHE_CONTROL,
-        "no-store",
-    ));
+    let api =
+        api::routes(limits.upload_bytes).layer(header_layer(header::CACHE_CONTROL, "no-store"));
     Router::new()
         .route("/", get(site::home))
         .route("/search", get(site::search))
@@ -119,8 +117,10 @@ pub fn router(state: AppState, limits: Limits) -> Router {
             limits.request_timeout,
         ))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
 }

@@ -104,7 +104,10 @@ impl Settings {
             return Err("auth_max_failures and auth_window_secs must be at least 1".into());
         }
         if self.bind.parse::<std::net::SocketAddr>().is_err() {
-            return Err(format!("bind '{}': an address such as 127.0.0.1:8080", self.bind));
+            return Err(format!(
+                "bind '{}': an address such as 127.0.0.1:8080",
+                self.bind
+            ));
         }
         Ok(())
     }

@@ -127,7 +127,11 @@ pub async fn results_csv(State(state): State<AppState>, Path(id): Path<String>) 
         })
         .await;
     match made {
-        Ok(bytes) => download(bytes, "text/csv; charset=utf-8", &format!("{id}-results.csv")),
+        Ok(bytes) => download(
+            bytes,
+            "text/csv; charset=utf-8",
+            &format!("{id}-results.csv"),
+        ),
         Err(e) => error_page(e, Lang::Zh),
     }
 }

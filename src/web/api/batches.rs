@@ -34,10 +34,16 @@ async fn view(state: &AppState, row: store::batches::BatchRow) -> ApiResult<Batc
 #[utoipa::path(get, path = "/api/v1/batches", tag = "batches",
     security(("token" = [])),
     responses((status = 200, body = Vec<BatchView>), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<BatchView>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<BatchView>>> {
     caller.require(READERS)?;
     let mut out = Vec::new();
-    for row in store::batches::all(&state.app.store).await.map_err(crate::app::AppError::from)? {
+    for row in store::batches::all(&state.app.store)
+        .await
+        .map_err(crate::app::AppError::from)?
+    {
         out.push(view(&state, row).await?);
     }
     Ok(Json(out))
@@ -106,7 +112,10 @@ pub async fn create(
         .map_err(|_| ApiError::invalid("the plan must be UTF-8 TOML text"))?;
     let row = batch::create(&state.app, "plan.toml", text).await?;
     state.refresh().await;
-    Ok((axum::http::StatusCode::CREATED, Json(view(&state, row).await?)))
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(view(&state, row).await?),
+    ))
 }
 
 /// Commits a draft over the current directory snapshots; publish the returned hash.
@@ -138,7 +147,9 @@ pub async fn draw(
     let outcome = draw::draw(&state.app, &id, &request.entropy).await;
     state.refresh().await;
     outcome?;
-    Ok(Json(view(&state, batch::get(&state.app, &id).await?).await?))
+    Ok(Json(
+        view(&state, batch::get(&state.app, &id).await?).await?,
+    ))
 }
 
 /// Withdraws a batch before its draw, with the reason.

@@ -121,15 +121,18 @@ pub async fn page() -> Response {
                 } else {
                     "public"
                 },
-                escape(op.description.as_deref().or(op.summary.as_deref()).unwrap_or_default())
+                escape(
+                    op.description
+                        .as_deref()
+                        .or(op.summary.as_deref())
+                        .unwrap_or_default()
+                )
             ));
-            let codes: Vec<String> = op
-                .responses
-                .responses
-                .keys()
-                .map(|c| escape(c))
-                .collect();
-            html.push_str(&format!("<br><small>responses: {}</small></div>", codes.join(", ")));
+            let codes: Vec<String> = op.responses.responses.keys().map(|c| escape(c)).collect();
+            html.push_str(&format!(
+                "<br><small>responses: {}</small></div>",
+                codes.join(", ")
+            ));
         }
     }
     html.push_str("</body></html>");

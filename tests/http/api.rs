@@ -1,0 +1,587 @@
+//! The API's flows in process: a batch run by the corps, results by officers, publication,
+//! corrections showing on the cached page, and the hardening (limits, headers, rate limit).
+
+use axum::http::{Method, StatusCode, header};
+use serde_json::json;
+use shuangsui::app::{self, App, users::Role};
+
+use super::*;
+
+fn body(v: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
+    Some(("application/json", v.to_string().into_bytes()))
+}
+
+fn today() -> String {
+    shuangsui::app::batch::china_today().to_string()
+}
+
+/// A token for an officer user with `card` (made directly, as `user add` would).
+async fn officer_token(demo: &Demo, card: &str) -> String {
+    let app = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    let (_, token) = app::users::add(&app, &format!("officer-{card}"), Role::Officer, Some(card))
+        .await
+        .unwrap();
+    token
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_records_only_for_their_own_targets() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (mine, _) = open_target(&demo, IN_PROGRESS).await;
+    let app = App::open(&demo.url, None).await.unwrap();
+    let targets = shuangsui::store::batches::assignments(&app.store, IN_PROGRESS)
+        .await
+        .unwrap();
+    let me = call(
+        &router,
+        Method::GET,
+        "/api/v1/me",
+        Some(&demo.officer),
+        None,
+    )
+    .await;
+    let card = me.json()["card_no"].as_str().unwrap().to_string();
+    let theirs = targets
+        .iter()
+        .find(|t| !t.team.is_empty() && !t.team.contains(&card))
+        .unwrap();
+    let path = format!("/api/v1/batches/{IN_PROGRESS}/results");
+    let refused = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&demo.officer),
+        body(json!({"uscc": theirs.uscc, "codes": ["1"], "inspected_on": today()})),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert_eq!(refused.error_code(), "forbidden");
+    // Only their own assignments are listed.
+    let own = call(
+        &router,
+        Method::GET,
+        "/api/v1/me/assignments",
+        Some(&demo.officer),
+        None,
+    )
+    .await;
+    let own = own.json();
+    let listed: Vec<&str> = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["target"]["uscc"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&mine.as_str()), "{own}");
+    assert!(!listed.contains(&theirs.uscc.as_str()), "{own}");
+    for a in own.as_array().unwrap() {
+        assert!(
+            a["target"]["team"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| *c == card.as_str()),
+            "{a}"
+        );
+    }
+    // Bad input: named, nothing written.
+    for (bad, what) in [
+        (
+            json!({"uscc": mine, "codes": ["1", "A"], "inspected_on": today()}),
+            "1",
+        ),
+        (
+            json!({"uscc": mine, "codes": ["1"], "inspected_on": "2026-13-01"}),
+            "inspected_on",
+        ),
+        (
+            json!({"uscc": mine, "codes": ["1"], "inspected_on": today(), "extra": 1}),
+            "extra",
+        ),
+    ] {
+        let r = call(&router, Method::POST, &path, Some(&demo.officer), body(bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains(what), "{}", r.text());
+    }
+    let ok = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&demo.officer),
+        body(json!({"uscc": mine, "codes": ["A", "E"], "note": "已整改", "inspected_on": today()})),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+    let id = ok.json()["id"].as_i64().unwrap();
+    let corrected = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&demo.officer),
+        body(json!({"uscc": mine, "codes": ["1"], "inspected_on": today(), "corrects": id})),
+    )
+    .await;
+    assert_eq!(
+        corrected.status,
+        StatusCode::CREATED,
+        "{}",
+        corrected.text()
+    );
+    assert_eq!(corrected.json()["corrects"], id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_corps_runs_a_batch_and_the_public_verifies_it() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let plan = std::fs::read_to_string(root().join("registries/shanghai/plans/elderly-care.toml"))
+        .unwrap()
+        .replace("SH-MZ-2026-YL-01", "SH-MZ-2026-YL-API");
+    let created = call(
+        &router,
+        Method::POST,
+        "/api/v1/batches",
+        Some(&demo.corps),
+        Some(("application/toml", plan.clone().into_bytes())),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.json()["state"], "draft");
+    let again = call(
+        &router,
+        Method::POST,
+        "/api/v1/batches",
+        Some(&demo.corps),
+        Some(("application/toml", plan.into_bytes())),
+    )
+    .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.text()
+    );
+    let id = "SH-MZ-2026-YL-API";
+    let committed = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{id}/commit"),
+        Some(&demo.corps),
+        None,
+    )
+    .await;
+    assert_eq!(committed.status, StatusCode::OK, "{}", committed.text());
+    let hash = committed.json()["commitment_hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(hash.len(), 64);
+    // Not public before publication.
+    let hidden = call(&router, Method::GET, &format!("/batches/{id}"), None, None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let entropy = "陈思远=1234567890,林晓岚=0987654321,周文博=5555555555";
+    let drawn = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{id}/draw"),
+        Some(&demo.corps),
+        body(json!({"entropy": entropy})),
+    )
+    .await;
+    assert_eq!(drawn.status, StatusCode::OK, "{}", drawn.text());
+    assert_eq!(drawn.json()["state"], "drawn");
+    let redraw = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{id}/draw"),
+        Some(&demo.corps),
+        body(json!({"entropy": entropy.replace('1', "2")})),
+    )
+    .await;
+    assert_eq!(redraw.status, StatusCode::CONFLICT, "{}", redraw.text());
+    assert_eq!(redraw.error_code(), "refused");
+    // The refusal is in the auditor's export.
+    let audit = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/batches/{id}/bundle"),
+        Some(&demo.auditor),
+        None,
+    )
+    .await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(
+        audit.text().contains("draw.refused"),
+        "the auditor sees the refused attempt"
+    );
+    // Every staffed target gets its result from an officer of its team; then publish.
+    let detail = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/batches/{id}"),
+        Some(&demo.corps),
+        None,
+    )
+    .await
+    .json();
+    let early = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{id}/publish"),
+        Some(&demo.corps),
+        None,
+    )
+    .await;
+    assert_eq!(
+        early.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        early.text()
+    );
+    let mut tokens: std::collections::HashMap<String, String> = Default::default();
+    for t in detail["targets"].as_array().unwrap() {
+        let Some(card) = t["team"][0].as_str() else {
+            continue;
+        };
+        if !tokens.contains_key(card) {
+            tokens.insert(card.to_string(), officer_token(&demo, card).await);
+        }
+        let r = call(
+            &router,
+            Method::POST,
+            &format!("/api/v1/batches/{id}/results"),
+            Some(&tokens[card]),
+            body(json!({"uscc": t["uscc"], "codes": ["1"], "inspected_on": today()})),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    }
+    let published = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{id}/publish"),
+        Some(&demo.corps),
+        None,
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text());
+    // Now public: the page, and a bundle that `shuangsui verify` passes with the log key.
+    let page = call(&router, Method::GET, &format!("/batches/{id}"), None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text().contains(&hash),
+        "the page shows the commitment hash"
+    );
+    let key = call(&router, Method::GET, "/api/v1/log/key", None, None)
+        .await
+        .json()["verifier_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bundle = call(
+        &router,
+        Method::GET,
+        &format!("/batches/{id}/bundle.json"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    let file = demo.dir.path().join("downloaded.export.json");
+    std::fs::write(&file, &bundle.body).unwrap();
+    let verified = std::process::Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .arg("verify")
+        .arg(&file)
+        .args(["--log-key", &key])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        verified.status.success() && said.contains("PASS"),
+        "{said}{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    // The public export carries no draw attempts, only the lifecycle.
+    assert!(!bundle.text().contains("draw.refused"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_correction_shows_on_the_cached_page() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let before = call(
+        &router,
+        Method::GET,
+        &format!("/batches/{PUBLISHED}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(before.status, StatusCode::OK);
+    let app = App::open(&demo.url, None).await.unwrap();
+    let results = shuangsui::store::results::of_batch(&app.store, PUBLISHED)
+        .await
+        .unwrap();
+    let first = &results[0];
+    let token = officer_token(&demo, &first.recorded_by).await;
+    // Published: a new result is refused, a correction is taken.
+    let path = format!("/api/v1/batches/{PUBLISHED}/results");
+    let late = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&token),
+        body(json!({"uscc": first.uscc, "codes": ["1"], "inspected_on": today()})),
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text());
+    let note = "复查更正：补充检查记录";
+    let fixed = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&token),
+        body(json!({"uscc": first.uscc, "codes": ["B"], "note": note, "inspected_on": today(), "corrects": first.id})),
+    )
+    .await;
+    assert_eq!(fixed.status, StatusCode::CREATED, "{}", fixed.text());
+    let after = call(
+        &router,
+        Method::GET,
+        &format!("/batches/{PUBLISHED}"),
+        None,
+        None,
+    )
+    .await;
+    assert!(!before.text().contains(note));
+    assert!(
+        after.text().contains(note),
+        "the page was made anew after the log grew"
+    );
+    let json = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/public/batches/{PUBLISHED}"),
+        None,
+        None,
+    )
+    .await
+    .json();
+    let shown = json["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["uscc"] == first.uscc.as_str())
+        .unwrap();
+    assert_eq!(shown["result"]["corrects"], first.id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_chinese_first_safe_and_downloadable() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let zh = call(&router, Method::GET, "/", None, None).await;
+    assert!(zh.text().contains("lang=\"zh-CN\""), "{}", zh.text());
+    assert!(zh.text().contains(PUBLISHED));
+    assert!(
+        !zh.text().contains(IN_PROGRESS),
+        "a batch in progress is not public"
+    );
+    let en = call(&router, Method::GET, "/?lang=en", None, None).await;
+    assert!(en.text().contains("lang=\"en\""));
+    for reply in [&zh, &en] {
+        let h = &reply.headers;
+        assert_eq!(h[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert!(
+            h[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'none'")
+        );
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
+        assert!(!reply.text().contains("<script"));
+    }
+    let csv = call(
+        &router,
+        Method::GET,
+        &format!("/batches/{PUBLISHED}/results.csv"),
+        None,
+        None,
+    )
+    .await;
+    assert!(csv.body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    assert!(
+        csv.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    // Search by a USCC from the batch finds it; an unpublished batch's target is not found.
+    let app = App::open(&demo.url, None).await.unwrap();
+    let target = &shuangsui::store::batches::assignments(&app.store, PUBLISHED)
+        .await
+        .unwrap()[0];
+    let hit = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/public/search?q={}", target.uscc),
+        None,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(hit["hits"][0]["batch_id"], PUBLISHED, "{hit}");
+    let hidden = &shuangsui::store::batches::assignments(&app.store, IN_PROGRESS)
+        .await
+        .unwrap()[0];
+    let none = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/public/search?q={}", hidden.uscc),
+        None,
+        None,
+    )
+    .await
+    .json();
+    assert!(
+        none["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["batch_id"] != IN_PROGRESS),
+        "{none}"
+    );
+    // API responses are never cached by browsers or proxies.
+    let me = call(&router, Method::GET, "/api/v1/me", Some(&demo.corps), None).await;
+    assert_eq!(me.headers[header::CACHE_CONTROL], "no-store");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_tokens_are_limited_per_address() {
+    let demo = demo();
+    let router = router(&demo, 3).await;
+    for _ in 0..3 {
+        let r = call(&router, Method::GET, "/api/v1/me", Some("ss1.1.nope"), None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.headers.contains_key(header::WWW_AUTHENTICATE));
+    }
+    let blocked = call(&router, Method::GET, "/api/v1/me", Some("ss1.1.nope"), None).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(blocked.error_code(), "too_many_failures");
+    assert!(blocked.headers.contains_key(header::RETRY_AFTER));
+    // Even a good token waits: guessing cannot go on by mixing in a valid one.
+    let good = call(&router, Method::GET, "/api/v1/me", Some(&demo.corps), None).await;
+    assert_eq!(good.status, StatusCode::TOO_MANY_REQUESTS);
+    // The public is unaffected.
+    let public = call(&router, Method::GET, "/api/v1/public/batches", None, None).await;
+    assert_eq!(public.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_and_errors_tell_no_internals() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let big = vec![b'#'; 200 * 1024];
+    let r = call(
+        &router,
+        Method::POST,
+        "/api/v1/batches",
+        Some(&demo.corps),
+        Some(("application/toml", big)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert_eq!(r.error_code(), "payload_too_large");
+    let r = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{IN_PROGRESS}/draw"),
+        Some(&demo.corps),
+        Some(("application/json", b"{not json".to_vec())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.error_code(), "invalid");
+    // A bad upload lists the bad row and imports nothing.
+    let bad = "uscc,name,sector,entity_type,district,address,credit_grade,status,legal_representative,contact\n\
+               91310101MAFCBAGT1X,坏数据,养老服务,养老机构,黄浦,地址,A,正常,张三,021-1\n";
+    let r = call(
+        &router,
+        Method::POST,
+        "/api/v1/directories/entities?name=bad.csv",
+        Some(&demo.corps),
+        Some(("text/csv", bad.as_bytes().to_vec())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.error_code(), "import_rejected");
+    assert!(r.text().contains("bad.csv:2"), "{}", r.text());
+    for reply in [&r] {
+        let t = reply.text().to_lowercase();
+        assert!(
+            !t.contains("sqlx") && !t.contains("sqlite") && !t.contains("panicked"),
+            "{t}"
+        );
+    }
+    let versions = call(
+        &router,
+        Method::GET,
+        "/api/v1/directories/entities",
+        Some(&demo.corps),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        versions.as_array().unwrap().len(),
+        1,
+        "nothing imported: {versions}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_api_route() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let doc = call(&router, Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/batches",
+        "/api/v1/batches/{id}",
+        "/api/v1/batches/{id}/commit",
+        "/api/v1/batches/{id}/draw",
+        "/api/v1/batches/{id}/withdraw",
+        "/api/v1/batches/{id}/publish",
+        "/api/v1/batches/{id}/bundle",
+        "/api/v1/batches/{id}/results",
+        "/api/v1/directories",
+        "/api/v1/directories/{kind}",
+        "/api/v1/me",
+        "/api/v1/me/assignments",
+        "/api/v1/log/checkpoint",
+        "/api/v1/log/key",
+        "/api/v1/log/entries/{seq}/proof",
+        "/api/v1/public/batches",
+        "/api/v1/public/batches/{id}",
+        "/api/v1/public/batches/{id}/bundle",
+        "/api/v1/public/search",
+        "/api/v1/result-codes",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+    let page = call(&router, Method::GET, "/api/v1/docs", None, None)
+        .await
+        .text();
+    assert!(page.contains("/api/v1/batches/{id}/draw"), "{page}");
+}

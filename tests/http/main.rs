@@ -1,0 +1,160 @@
+//! HTTP tests: the router in process (`tower::ServiceExt::oneshot`) over a database made by
+//! `shuangsui demo --no-serve`, the role × route matrix, and a real server on port 0.
+
+mod api;
+mod matrix;
+mod server;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use shuangsui::app::App;
+use shuangsui::web::{self, AppState, Limits, Settings, limiter::FailedAuthLimiter};
+use tower::ServiceExt;
+
+/// The published batch and the one in progress, as `demo` makes them.
+pub const PUBLISHED: &str = "SH-MZ-2026-YL-01";
+pub const IN_PROGRESS: &str = "SH-MZ-2026-LH-01";
+
+/// A demo database in a temporary folder, with its tokens.
+pub struct Demo {
+    pub dir: tempfile::TempDir,
+    pub url: String,
+    pub key: PathBuf,
+    pub corps: String,
+    pub officer: String,
+    pub auditor: String,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `shuangsui demo --no-serve` into a fresh folder and reads the tokens it prints.
+pub fn demo() -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .current_dir(root())
+        .args(["demo", "--no-serve", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "demo failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = |role: &str| {
+        stdout
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.len() == 3 && w[0] == role && w[2].starts_with("ss1."))
+            .map(|w| w[2].to_string())
+            .unwrap_or_else(|| panic!("no {role} token in:\n{stdout}"))
+    };
+    Demo {
+        url: format!("sqlite://{}", dir.path().join("shuangsui.db").display()),
+        key: dir.path().join("log.key"),
+        corps: token("corps"),
+        officer: token("officer"),
+        auditor: token("auditor"),
+        dir,
+    }
+}
+
+/// The router over `demo`'s database, with a failed-authentication limit of `max_failures`.
+pub async fn router(demo: &Demo, max_failures: u32) -> Router {
+    let app = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    let state = AppState::new(
+        app,
+        FailedAuthLimiter::new(max_failures, std::time::Duration::from_secs(300)),
+        "",
+    );
+    state.refresh().await;
+    web::router(state, Limits::from_settings(&Settings::default()))
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// Checks the one error shape and returns its code.
+    pub fn error_code(&self) -> String {
+        let v = self.json();
+        let e = &v["error"];
+        assert_eq!(
+            e["status"].as_u64(),
+            Some(self.status.as_u16() as u64),
+            "{v}"
+        );
+        assert!(!e["message"].as_str().unwrap_or_default().is_empty(), "{v}");
+        e["code"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+/// One request in process.
+pub async fn call(
+    router: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, Vec<u8>)>,
+) -> Reply {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let request = match body {
+        Some((content_type, bytes)) => request
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(bytes)),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A staffed target of `batch` without a result, and the first officer of its team.
+pub async fn open_target(demo: &Demo, batch: &str) -> (String, String) {
+    let app = App::open(&demo.url, None).await.unwrap();
+    let targets = shuangsui::store::batches::assignments(&app.store, batch)
+        .await
+        .unwrap();
+    let results = shuangsui::store::results::of_batch(&app.store, batch)
+        .await
+        .unwrap();
+    let t = targets
+        .iter()
+        .find(|t| !t.team.is_empty() && !results.iter().any(|r| r.uscc == t.uscc))
+        .expect("a target without a result");
+    (t.uscc.clone(), t.team[0].clone())
+}

@@ -1,0 +1,290 @@
+//! Every route × every role (and no token, and a bad token): the status of each.
+
+use axum::http::{Method, StatusCode};
+
+use super::*;
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Public,
+    Corps,
+    Officer,
+    Auditor,
+    BadToken,
+}
+
+const EVERYONE: [Who; 5] = [
+    Who::Public,
+    Who::Corps,
+    Who::Officer,
+    Who::Auditor,
+    Who::BadToken,
+];
+
+struct Case {
+    method: Method,
+    path: String,
+    body: Option<(&'static str, Vec<u8>)>,
+    /// Expected status for Public, Corps, Officer, Auditor, BadToken.
+    expect: [u16; 5],
+}
+
+fn case(
+    method: Method,
+    path: &str,
+    body: Option<(&'static str, Vec<u8>)>,
+    expect: [u16; 5],
+) -> Case {
+    Case {
+        method,
+        path: path.to_string(),
+        body,
+        expect,
+    }
+}
+
+fn json(v: serde_json::Value) -> Option<(&'static str, Vec<u8>)> {
+    Some(("application/json", v.to_string().into_bytes()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_role() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (uscc, card) = open_target(&demo, IN_PROGRESS).await;
+    let entities = std::fs::read(root().join("registries/shanghai/entities.csv")).unwrap();
+    let p = PUBLISHED;
+    let j = IN_PROGRESS;
+    // Public routes answer everyone alike: they never read the token.
+    let public = [200, 200, 200, 200, 200];
+    let hidden = [404, 404, 404, 404, 404];
+    let mut cases = vec![
+        case(Method::GET, "/", None, public),
+        case(Method::GET, "/?lang=en", None, public),
+        case(Method::GET, "/search?q=%E5%85%BB%E8%80%81", None, public),
+        case(Method::GET, &format!("/batches/{p}"), None, public),
+        case(
+            Method::GET,
+            &format!("/batches/{p}/results.csv"),
+            None,
+            public,
+        ),
+        case(
+            Method::GET,
+            &format!("/batches/{p}/bundle.json"),
+            None,
+            public,
+        ),
+        case(Method::GET, &format!("/batches/{j}"), None, hidden),
+        case(
+            Method::GET,
+            &format!("/batches/{j}/bundle.json"),
+            None,
+            hidden,
+        ),
+        case(Method::GET, "/api/v1/public/batches", None, public),
+        case(
+            Method::GET,
+            &format!("/api/v1/public/batches/{p}"),
+            None,
+            public,
+        ),
+        case(
+            Method::GET,
+            &format!("/api/v1/public/batches/{p}/bundle"),
+            None,
+            public,
+        ),
+        case(
+            Method::GET,
+            &format!("/api/v1/public/batches/{j}"),
+            None,
+            hidden,
+        ),
+        case(
+            Method::GET,
+            &format!("/api/v1/public/batches/{j}/bundle"),
+            None,
+            hidden,
+        ),
+        case(
+            Method::GET,
+            "/api/v1/public/search?q=%E5%85%BB%E8%80%81",
+            None,
+            public,
+        ),
+        case(Method::GET, "/api/v1/result-codes", None, public),
+        case(Method::GET, "/api/v1/log/checkpoint", None, public),
+        case(Method::GET, "/api/v1/log/key", None, public),
+        case(Method::GET, "/api/v1/openapi.json", None, public),
+        case(Method::GET, "/api/v1/docs", None, public),
+        // Token routes: 401 without or with a bad token, 403 for another role.
+        case(Method::GET, "/api/v1/me", None, [401, 200, 200, 200, 401]),
+        case(
+            Method::GET,
+            "/api/v1/me/assignments",
+            None,
+            [401, 403, 200, 403, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/directories",
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/directories/entities",
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/directories/nonsense",
+            None,
+            [401, 404, 403, 404, 401],
+        ),
+        // The same file again: unchanged (200), nothing written.
+        case(
+            Method::POST,
+            "/api/v1/directories/entities?name=entities.csv",
+            Some(("text/csv", entities)),
+            [401, 200, 403, 403, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/batches",
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            &format!("/api/v1/batches/{j}"),
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/batches/NO-SUCH",
+            None,
+            [401, 404, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/batches",
+            Some(("application/toml", b"id = ".to_vec())),
+            [401, 422, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{p}/commit"),
+            None,
+            [401, 409, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{p}/draw"),
+            json(serde_json::json!({ "entropy": "x=1" })),
+            [401, 409, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/withdraw"),
+            json(serde_json::json!({ "reason": "test" })),
+            [401, 409, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/publish"),
+            None,
+            [401, 422, 403, 403, 401],
+        ),
+        case(
+            Method::GET,
+            &format!("/api/v1/batches/{j}/bundle"),
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/log/entries/0/proof",
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/results"),
+            json(serde_json::json!({
+                "uscc": uscc, "codes": ["1"], "note": "现场检查未发现问题",
+                "inspected_on": shuangsui::app::batch::china_today().to_string(),
+            })),
+            [401, 403, 201, 403, 401],
+        ),
+        // Neither a route nor a method.
+        case(
+            Method::GET,
+            "/api/v1/nonsense",
+            None,
+            [404, 404, 404, 404, 404],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/batches",
+            None,
+            [405, 405, 405, 405, 405],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for c in cases.drain(..) {
+        for (i, who) in EVERYONE.iter().enumerate() {
+            let token = match who {
+                Who::Public => None,
+                Who::Corps => Some(demo.corps.as_str()),
+                Who::Officer => Some(demo.officer.as_str()),
+                Who::Auditor => Some(demo.auditor.as_str()),
+                Who::BadToken => Some("ss1.1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            };
+            let reply = call(&router, c.method.clone(), &c.path, token, c.body.clone()).await;
+            if reply.status.as_u16() != c.expect[i] {
+                failures.push(format!(
+                    "{} {} as {who:?}: {} (expected {}): {}",
+                    c.method,
+                    c.path,
+                    reply.status,
+                    c.expect[i],
+                    reply.text().chars().take(200).collect::<String>()
+                ));
+            } else if c.path.starts_with("/api/") && !reply.status.is_success() {
+                reply.error_code();
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The officer's result is recorded under their own card.
+    let recorded = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/batches/{j}"),
+        Some(&demo.corps),
+        None,
+    )
+    .await;
+    let v = recorded.json();
+    let target = v["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["uscc"] == uscc.as_str())
+        .unwrap();
+    assert_eq!(target["result"]["codes"][0]["code"], "1", "{target}");
+    assert!(
+        target["team"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| *c == card.as_str()),
+        "{target}"
+    );
+    assert_eq!(StatusCode::OK, recorded.status);
+}
