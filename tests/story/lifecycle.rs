@@ -87,7 +87,10 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
                 Err(AppError::Forbidden(why)) => {
                     assert!(why.contains("not in the team"), "{}: {why}", db.name)
                 }
-                other => panic!("{}: an outsider's result must be forbidden: {other:?}", db.name),
+                other => panic!(
+                    "{}: an outsider's result must be forbidden: {other:?}",
+                    db.name
+                ),
             }
         }
         let bad_codes = vec!["1".to_string(), "A".to_string()];
