@@ -4,4 +4,8 @@
 pub mod chart;
 pub mod csv;
 pub mod model;
+pub mod render;
 pub mod text;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,813 @@
+//! Tests of the public pages: both languages, escaping of user data everywhere, links and
+//! anchors, the verify commands, the CSV file (BOM, CRLF, formula injection, round trip) and
+//! the chart (counts from the shipped sample bundles, SVG shape and escaping).
+
+use super::model::*;
+use super::{chart, csv, render};
+
+const XSS: &str = "<script>alert(1)</script>";
+const LOG_KEY: &str = "shuangsui.example+1a2b3c4d+AbCdEf0123456789abcdefGHIJKLmnopqrstuvwxyz01=";
+
+fn code(code: &str, zh: &str, en: &str) -> CodeView {
+    CodeView {
+        code: code.into(),
+        zh: zh.into(),
+        en: en.into(),
+        finding: "none".into(),
+    }
+}
+
+fn target(
+    position: i64,
+    uscc: &str,
+    name: &str,
+    team: &[&str],
+    result: Option<ResultView>,
+) -> TargetView {
+    TargetView {
+        position,
+        stratum: "高风险".into(),
+        uscc: uscc.into(),
+        name: name.into(),
+        district: "浦东新区".into(),
+        grade: "D".into(),
+        team: team.iter().map(|s| s.to_string()).collect(),
+        result,
+    }
+}
+
+/// A batch page with one inspected target, one corrected result, one without a team and
+/// one whose name, note and district are a script.
+fn sample_batch() -> BatchPage {
+    BatchPage {
+        id: "2025-007".into(),
+        title: "2025年养老机构双随机抽查".into(),
+        state: "published".into(),
+        inspection_date: "2025-06-10".into(),
+        matters: vec![MatterView {
+            code: "MZ-01".into(),
+            name: "养老机构服务质量检查".into(),
+            legal_basis: "《养老机构管理办法》第四十条".into(),
+            inspecting_body: "上海市民政局执法总队".into(),
+            content: "服务安全、消防安全".into(),
+        }],
+        strata: vec![StratumView {
+            name: "高风险".into(),
+            population: 120,
+            excluded: 3,
+            eligible: 117,
+            size: 4,
+            shortfall: 0,
+        }],
+        targets: vec![
+            target(
+                1,
+                "91310000631696382C",
+                "上海某某养老院",
+                &["31000012345", "31000067890"],
+                Some(ResultView {
+                    id: 11,
+                    codes: vec![code("1", "未发现问题", "No problem found")],
+                    note: "".into(),
+                    inspected_on: "2025-06-12".into(),
+                    recorded_at: "2025-06-12T09:00:00+08:00".into(),
+                    corrects: None,
+                }),
+            ),
+            target(
+                2,
+                "91110108551385082Q",
+                "某某护理站",
+                &["31000011111", "31000022222"],
+                Some(ResultView {
+                    id: 13,
+                    codes: vec![
+                        code(
+                            "A",
+                            "发现问题待后续处理",
+                            "Problem found, follow-up pending",
+                        ),
+                        code(
+                            "B",
+                            "未按规定公示应当公示的信息",
+                            "Did not publish required information",
+                        ),
+                    ],
+                    note: "复查".into(),
+                    inspected_on: "2025-06-13".into(),
+                    recorded_at: "2025-06-14T09:00:00+08:00".into(),
+                    corrects: Some(12),
+                }),
+            ),
+            target(3, "51310000MJ0000000X", "无人可派的机构", &[], None),
+            {
+                let mut t = target(
+                    4,
+                    "52310000MJ0000001X",
+                    XSS,
+                    &["3100\"<b>"],
+                    Some(ResultView {
+                        id: 14,
+                        codes: vec![code("1", "未发现问题", "No problem found")],
+                        note: XSS.into(),
+                        inspected_on: "2025-06-13".into(),
+                        recorded_at: "2025-06-14T09:00:00+08:00".into(),
+                        corrects: None,
+                    }),
+                );
+                t.district = XSS.into();
+                t
+            },
+        ],
+        chart: ChartData {
+            by_district: vec![
+                ChartBar {
+                    label: "浦东新区".into(),
+                    population: 100,
+                    sample: 3,
+                },
+                ChartBar {
+                    label: XSS.into(),
+                    population: 20,
+                    sample: 1,
+                },
+            ],
+            by_grade: vec![ChartBar {
+                label: "D".into(),
+                population: 120,
+                sample: 4,
+            }],
+        },
+        commitment_hash: "c0ffee".repeat(10),
+        committed_at: "2025-06-01T02:00:00Z".into(),
+        drawn_at: "2025-06-03T10:00:00+08:00".into(),
+        published_at: "2025-06-20T10:00:00+08:00".into(),
+        entropy: r#"{"digits":"31415926535897932384","kind":"ceremony"}"#.into(),
+        seed: "5eed".repeat(16),
+        bundle_sha256: "b0b0".repeat(16),
+        checkpoint: "shuangsui.example/log\n42\nROOTHASH=\n\n— shuangsui.example SIGNATURE=\n"
+            .into(),
+        log_key: LOG_KEY.into(),
+        deadline: Some(DeadlineView {
+            due: "2025-07-10".into(),
+            overdue: false,
+        }),
+    }
+}
+
+fn summary(
+    id: &str,
+    title: &str,
+    published_at: Option<&str>,
+    due: &str,
+    overdue: bool,
+) -> BatchSummary {
+    BatchSummary {
+        id: id.into(),
+        title: title.into(),
+        published_at: published_at.map(String::from),
+        targets: 7,
+        deadline: Some(DeadlineView {
+            due: due.into(),
+            overdue,
+        }),
+    }
+}
+
+fn sample_home() -> HomePage {
+    HomePage {
+        published: vec![
+            summary(
+                "2025-001",
+                "较早公示的批次",
+                Some("2025-03-01T10:00:00+08:00"),
+                "2025-03-20",
+                false,
+            ),
+            summary(
+                "2025-002",
+                "最新公示的批次",
+                Some("2025-05-01T10:00:00+08:00"),
+                "2025-04-20",
+                true,
+            ),
+        ],
+        overdue: vec![summary("2025-003", "逾期批次", None, "2025-04-30", true)],
+    }
+}
+
+fn sample_search() -> SearchPage {
+    SearchPage {
+        query: "养老".into(),
+        hits: vec![
+            SearchHit {
+                batch_id: "2025-007".into(),
+                batch_title: "2025年养老机构双随机抽查".into(),
+                uscc: "91310000631696382C".into(),
+                name: "上海某某养老院".into(),
+                district: "浦东新区".into(),
+                result: Some(ResultView {
+                    id: 11,
+                    codes: vec![code("1", "未发现问题", "No problem found")],
+                    note: "".into(),
+                    inspected_on: "2025-06-12".into(),
+                    recorded_at: "2025-06-12T09:00:00+08:00".into(),
+                    corrects: None,
+                }),
+            },
+            SearchHit {
+                batch_id: "2025-008".into(),
+                batch_title: XSS.into(),
+                uscc: "91110108551385082Q".into(),
+                name: XSS.into(),
+                district: XSS.into(),
+                result: None,
+            },
+        ],
+        truncated: true,
+    }
+}
+
+/// Every page in both languages, with a name.
+fn all_pages() -> Vec<(String, String)> {
+    let mut pages = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        pages.push((format!("home {lang:?}"), render::home(&sample_home(), lang)));
+        pages.push((
+            format!("batch {lang:?}"),
+            render::batch(&sample_batch(), lang),
+        ));
+        pages.push((
+            format!("search {lang:?}"),
+            render::search(&sample_search(), lang),
+        ));
+        pages.push((format!("error {lang:?}"), render::error(404, XSS, lang)));
+        pages.push((
+            format!("empty search {lang:?}"),
+            render::search(&SearchPage::default(), lang),
+        ));
+        pages.push((
+            format!("empty home {lang:?}"),
+            render::home(&HomePage::default(), lang),
+        ));
+    }
+    pages
+}
+
+/// The `href` values of a page.
+fn hrefs(html: &str) -> Vec<&str> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[test]
+fn chinese_batch_page_has_chinese_labels() {
+    let html = render::batch(&sample_batch(), Lang::Zh);
+    assert!(html.contains("<html lang=\"zh-CN\">"), "{html}");
+    for label in [
+        "抽查事项",
+        "抽查依据",
+        "抽查主体",
+        "抽查内容",
+        "《养老机构管理办法》第四十条",
+        "样本量",
+        "如何核验",
+        "承诺哈希",
+        "日志签名检查点",
+        "未发现问题",
+        "发现问题待后续处理",
+        "更正",
+        "未配齐",
+        "尚无结果",
+        "已公示",
+        "2025-07-10",
+    ] {
+        assert!(html.contains(label), "missing {label}");
+    }
+    assert!(!html.contains("How to verify"));
+    assert!(!html.contains("No problem found"));
+}
+
+#[test]
+fn english_batch_page_has_english_labels() {
+    let html = render::batch(&sample_batch(), Lang::En);
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
+    for label in [
+        "Inspection matters",
+        "Legal basis",
+        "How to verify",
+        "Commitment hash",
+        "No problem found",
+        "Problem found, follow-up pending",
+        "corrected",
+        "no team",
+        "no result yet",
+        "published",
+    ] {
+        assert!(html.contains(label), "missing {label}");
+    }
+    assert!(!html.contains("如何核验"));
+    assert!(!html.contains("未配齐"));
+}
+
+#[test]
+fn user_data_is_escaped_on_every_page() {
+    for (name, html) in all_pages() {
+        assert!(!html.contains(XSS), "{name}: raw script");
+        assert!(
+            !html.to_ascii_lowercase().contains("<script"),
+            "{name}: a script tag"
+        );
+    }
+    // The script is shown as text, in the table, the search hits and the chart.
+    let batch = render::batch(&sample_batch(), Lang::Zh);
+    assert!(
+        batch
+            .matches("&#60;script&#62;alert(1)&#60;/script&#62;")
+            .count()
+            >= 3,
+        "{batch}"
+    );
+    assert!(
+        batch.contains("&lt;script&gt;"),
+        "the chart's label is escaped: {batch}"
+    );
+    assert!(
+        batch.contains("3100&#34;&#60;b&#62;"),
+        "a card number is escaped"
+    );
+    let search = render::search(&sample_search(), Lang::En);
+    assert!(search.contains("&#60;script&#62;alert(1)"));
+    let error = render::error(400, XSS, Lang::Zh);
+    assert!(error.contains("&#60;script&#62;alert(1)"));
+}
+
+#[test]
+fn no_page_has_a_script_or_an_external_resource() {
+    for (name, html) in all_pages() {
+        let lower = html.to_ascii_lowercase();
+        assert!(!lower.contains("<script"), "{name}");
+        assert!(!lower.contains("<link"), "{name}");
+        assert!(!lower.contains("<img"), "{name}");
+        assert!(!lower.contains("src="), "{name}");
+        assert!(!lower.contains("@import"), "{name}");
+        let handler = lower
+            .split(|c: char| c.is_whitespace() || c == '<')
+            .find(|w| w.starts_with("on") && w.contains("=\""));
+        assert_eq!(handler, None, "{name}: an event handler attribute");
+        assert_eq!(lower.matches("<style>").count(), 1, "{name}");
+        assert!(
+            html.contains(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            ),
+            "{name}"
+        );
+        for href in hrefs(&html) {
+            assert!(href.starts_with('/'), "{name}: {href} leaves the site");
+        }
+    }
+}
+
+#[test]
+fn the_verify_commands_name_the_batch_and_the_exact_log_key() {
+    let html = render::batch(&sample_batch(), Lang::Zh);
+    assert!(
+        html.contains("curl -o 2025-007.export.json /batches/2025-007/bundle.json"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "shuangsui verify 2025-007.export.json --log-key &#39;{LOG_KEY}&#39;"
+        )),
+        "{html}"
+    );
+    assert!(html.contains("docs/DRAW-SPEC.md"));
+    // The downloads.
+    assert!(
+        html.contains("<a href=\"/batches/2025-007/bundle.json\" download>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/batches/2025-007/results.csv\""));
+    // The commitment section shows the values themselves.
+    let page = sample_batch();
+    for value in [
+        &page.commitment_hash,
+        &page.seed,
+        &page.bundle_sha256,
+        &page.log_key,
+    ] {
+        assert!(html.contains(value.as_str()), "missing {value}");
+    }
+    assert!(
+        html.contains("<pre>{&#34;digits&#34;:&#34;31415926535897932384&#34;"),
+        "{html}"
+    );
+    assert!(html.contains("<pre>shuangsui.example/log\n42\n"), "{html}");
+    // Times are shown in China's time: 02:00 UTC is 10:00 in Beijing.
+    assert!(html.contains("2025-06-01 10:00:00 +08:00"), "{html}");
+}
+
+#[test]
+fn a_log_key_with_a_quote_stays_one_shell_word() {
+    let mut page = sample_batch();
+    page.log_key = "it's+abc+def".into();
+    page.id = "a b".into();
+    let html = render::batch(&page, Lang::En);
+    assert!(
+        html.contains("--log-key &#39;it&#39;\\&#39;&#39;s+abc+def&#39;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("curl -o &#39;a b.export.json&#39; /batches/a%20b/bundle.json"),
+        "{html}"
+    );
+}
+
+#[test]
+fn the_language_toggle_keeps_the_page_and_query() {
+    let zh = render::batch(&sample_batch(), Lang::Zh);
+    assert!(
+        zh.contains(
+            "<a href=\"/batches/2025-007?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
+        ),
+        "{zh}"
+    );
+    assert!(zh.contains("<strong>中文</strong>"));
+    let en = render::batch(&sample_batch(), Lang::En);
+    assert!(
+        en.contains("<a href=\"/batches/2025-007\" hreflang=\"zh-CN\" lang=\"zh-CN\">中文</a>"),
+        "{en}"
+    );
+    let search = render::search(&sample_search(), Lang::Zh);
+    assert!(
+        search.contains("href=\"/search?q=%E5%85%BB%E8%80%81&#38;lang=en\""),
+        "{search}"
+    );
+    let home = render::home(&HomePage::default(), Lang::Zh);
+    assert!(home.contains("href=\"/?lang=en\""), "{home}");
+}
+
+#[test]
+fn in_english_every_internal_link_carries_lang_en() {
+    for (name, html) in all_pages() {
+        let links = hrefs(&html);
+        assert!(links.len() >= 3, "{name}");
+        let english = links.iter().filter(|h| h.contains("lang=en")).count();
+        if name.ends_with("En") {
+            // All but the toggle back to Chinese.
+            assert_eq!(english, links.len() - 1, "{name}: {links:?}");
+            assert_eq!(html.matches("hreflang=\"zh-CN\"").count(), 1, "{name}");
+            assert!(
+                html.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"),
+                "{name}"
+            );
+        } else {
+            assert_eq!(english, 1, "{name}: only the toggle is English");
+            assert!(!html.contains("name=\"lang\""), "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_header_has_home_search_and_api_docs() {
+    let html = render::home(&HomePage::default(), Lang::Zh);
+    assert!(html.contains("<form method=\"get\" action=\"/search\""));
+    assert!(html.contains("name=\"q\""));
+    assert!(html.contains("<button type=\"submit\">搜索</button>"));
+    assert!(html.contains("href=\"/api/v1/docs\""));
+    assert!(html.contains("href=\"/\""));
+}
+
+#[test]
+fn every_target_row_is_an_anchor() {
+    let html = render::batch(&sample_batch(), Lang::Zh);
+    for t in sample_batch().targets {
+        assert!(
+            html.contains(&format!("<tr id=\"t-{}\">", t.uscc)),
+            "{}",
+            t.uscc
+        );
+    }
+    // The team: card numbers, and 未配齐 for the empty one.
+    assert!(html.contains("<code>31000012345</code><br><code>31000067890</code>"));
+    assert_eq!(html.matches("未配齐").count(), 1);
+    // The strata table.
+    assert!(html.contains("<td class=\"n\">120</td><td class=\"n\">3</td><td class=\"n\">117</td><td class=\"n\">4</td>"), "{html}");
+}
+
+#[test]
+fn the_home_page_lists_overdue_batches_and_published_newest_first() {
+    let html = render::home(&sample_home(), Lang::Zh);
+    assert!(html.contains("逾期未公示"));
+    assert!(html.contains("逾期批次"));
+    assert!(html.contains("2025-04-30"), "the overdue batch's due date");
+    let newest = html.find("最新公示的批次").expect("newest listed");
+    let older = html.find("较早公示的批次").expect("older listed");
+    assert!(newest < older, "newest first");
+    assert!(html.contains("<a href=\"/batches/2025-002\">最新公示的批次</a>"));
+    assert!(html.contains("逾期公示"), "published late is flagged");
+    assert!(html.contains("按期公示"));
+    assert!(html.contains("2025-05-01"));
+    let en = render::home(&sample_home(), Lang::En);
+    assert!(en.contains("Publication overdue"));
+    assert!(en.contains("published late"));
+    assert!(en.contains("<a href=\"/batches/2025-002?lang=en\">"));
+}
+
+#[test]
+fn an_empty_home_page_says_so() {
+    let zh = render::home(&HomePage::default(), Lang::Zh);
+    assert!(zh.contains("暂无已公示的抽查批次"));
+    assert!(zh.contains("没有逾期未公示的批次"));
+    let en = render::home(&HomePage::default(), Lang::En);
+    assert!(en.contains("No batch has been published yet."));
+    assert!(
+        en.contains("Publication overdue"),
+        "the section is never hidden"
+    );
+}
+
+#[test]
+fn search_hits_link_to_the_target_row() {
+    let html = render::search(&sample_search(), Lang::Zh);
+    assert!(
+        html.contains("href=\"/batches/2025-007#t-91310000631696382C\""),
+        "{html}"
+    );
+    assert!(html.contains("value=\"养老\""), "the query is echoed");
+    assert!(html.contains("未发现问题"));
+    assert!(html.contains("尚无结果"));
+    assert!(html.contains("仅显示前 2 条"), "{html}");
+    let en = render::search(&sample_search(), Lang::En);
+    assert!(
+        en.contains("href=\"/batches/2025-007?lang=en#t-91310000631696382C\""),
+        "{en}"
+    );
+    assert!(en.contains("Showing the first 2"));
+    assert!(en.contains("no result yet"));
+    let mut whole = sample_search();
+    whole.truncated = false;
+    assert!(!render::search(&whole, Lang::Zh).contains("仅显示前"));
+}
+
+#[test]
+fn an_empty_query_gets_a_hint() {
+    let html = render::search(&SearchPage::default(), Lang::Zh);
+    assert!(html.contains("输入单位名称或统一社会信用代码"));
+    assert!(!html.contains("没有找到"));
+    let none = SearchPage {
+        query: "不存在".into(),
+        ..SearchPage::default()
+    };
+    let html = render::search(&none, Lang::En);
+    assert!(html.contains("No organisation matched."));
+    assert!(html.contains("value=\"不存在\""));
+}
+
+#[test]
+fn the_error_page_shows_status_message_and_home() {
+    let html = render::error(404, "没有这个批次", Lang::Zh);
+    assert!(html.contains("404"));
+    assert!(html.contains("没有这个批次"));
+    assert!(html.contains("返回首页"));
+    let en = render::error(503, "busy", Lang::En);
+    assert!(en.contains("503") && en.contains("busy") && en.contains("Back to home"));
+    assert!(en.contains("<a href=\"/?lang=en\">Back to home</a>"));
+}
+
+// ---- CSV ----
+
+fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let body = bytes.strip_prefix(csv::BOM).expect("starts with the BOM");
+    ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body)
+        .records()
+        .map(|r| {
+            r.expect("a valid record")
+                .iter()
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_csv_opens_in_excel_with_chinese_intact() {
+    let bytes = csv::results_csv(&sample_batch());
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
+    assert!(text.starts_with("\u{feff}序号 (position),"), "{text}");
+    assert_eq!(
+        text.matches("\r\n").count(),
+        text.matches('\n').count(),
+        "CRLF only"
+    );
+    let rows = read_csv(&bytes);
+    assert_eq!(rows.len(), 1 + sample_batch().targets.len());
+    assert_eq!(rows[0], csv::HEADER.map(String::from).to_vec());
+    assert_eq!(
+        rows[1],
+        [
+            "1",
+            "高风险",
+            "91310000631696382C",
+            "上海某某养老院",
+            "浦东新区",
+            "D",
+            "31000012345;31000067890",
+            "1",
+            "未发现问题",
+            "2025-06-12",
+            "",
+            ""
+        ]
+    );
+    assert_eq!(rows[2][7], "A;B");
+    assert_eq!(rows[2][8], "发现问题待后续处理;未按规定公示应当公示的信息");
+    assert_eq!(rows[2][10], "复查");
+    assert_eq!(rows[2][11], "12", "the corrected result's id");
+    assert_eq!(rows[3][6], "", "no team");
+    assert_eq!(rows[3][7..], ["", "", "", "", ""]);
+}
+
+#[test]
+fn csv_formula_injection_is_neutralised() {
+    let mut page = sample_batch();
+    page.targets[0].name = "=HYPERLINK(\"http://x\",\"点我\")".into();
+    page.targets[1].name = "+1+1".into();
+    page.targets[2].name = "-2".into();
+    page.targets[3].name = "@SUM(A1)".into();
+    page.targets[0].district = "\tx".into();
+    page.targets[1].district = "\rx".into();
+    if let Some(r) = page.targets[0].result.as_mut() {
+        r.note = "=1+2".into();
+    }
+    let rows = read_csv(&csv::results_csv(&page));
+    assert_eq!(rows[1][3], "'=HYPERLINK(\"http://x\",\"点我\")");
+    assert_eq!(rows[2][3], "'+1+1");
+    assert_eq!(rows[3][3], "'-2");
+    assert_eq!(rows[4][3], "'@SUM(A1)");
+    assert_eq!(rows[1][4], "'\tx");
+    assert_eq!(rows[2][4], "'\rx");
+    assert_eq!(rows[1][10], "'=1+2");
+    // Safe text is unchanged, and a sign later in the cell is no formula.
+    assert_eq!(csv::neutralise("a=b"), "a=b");
+    assert_eq!(csv::neutralise(""), "");
+    assert_eq!(rows[1][2], "91310000631696382C");
+}
+
+// ---- chart ----
+
+fn shipped_bundles() -> Vec<(String, crate::bundle::Bundle)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("registries/shanghai/bundles");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("the shipped bundles") {
+        let path = entry.expect("a directory entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if name.ends_with(".bundle.json") {
+            let bytes = std::fs::read(&path).expect("readable");
+            let bundle = serde_json::from_slice(&bytes).expect("a bundle");
+            out.push((name, bundle));
+        }
+    }
+    assert_eq!(out.len(), 4, "four shipped bundles");
+    out
+}
+
+#[test]
+fn chart_counts_agree_with_the_draw() {
+    for (name, bundle) in shipped_bundles() {
+        let data = chart::chart_data(&bundle);
+        let targets = bundle.draw.targets().count() as u64;
+        let population: u64 = bundle.draw.strata.iter().map(|s| s.population).sum();
+        assert!(targets > 0, "{name}");
+        let sum = |bars: &[ChartBar], f: fn(&ChartBar) -> u64| bars.iter().map(f).sum::<u64>();
+        assert_eq!(sum(&data.by_district, |b| b.sample), targets, "{name}");
+        assert_eq!(sum(&data.by_grade, |b| b.sample), targets, "{name}");
+        assert_eq!(
+            sum(&data.by_district, |b| b.population),
+            population,
+            "{name}"
+        );
+        assert_eq!(sum(&data.by_grade, |b| b.population), population, "{name}");
+        assert!(
+            population < bundle.commitment.snapshots.entities.len() as u64,
+            "{name}: the population is a filtered part of the directory"
+        );
+        // Grades A–D in order; districts largest first, ties by name, each named once.
+        let grades: Vec<&str> = data.by_grade.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(grades, ["A", "B", "C", "D"], "{name}");
+        for pair in data.by_district.windows(2) {
+            assert!(
+                (pair[0].population, &pair[1].label) >= (pair[1].population, &pair[0].label),
+                "{name}: {pair:?}"
+            );
+        }
+        let mut labels: Vec<&str> = data.by_district.iter().map(|b| b.label.as_str()).collect();
+        labels.sort();
+        labels.dedup();
+        assert_eq!(labels.len(), data.by_district.len(), "{name}");
+        for bar in data.by_district.iter().chain(&data.by_grade) {
+            assert!(bar.sample <= bar.population, "{name}: {bar:?}");
+        }
+        // Each district's sample counted by hand from the targets.
+        let district_of: std::collections::HashMap<&str, &str> = bundle
+            .commitment
+            .snapshots
+            .entities
+            .iter()
+            .map(|e| (e.uscc.as_str(), e.district.as_str()))
+            .collect();
+        for bar in &data.by_district {
+            let n = bundle
+                .draw
+                .targets()
+                .filter(|t| district_of.get(t.uscc.as_str()) == Some(&bar.label.as_str()))
+                .count() as u64;
+            assert_eq!(bar.sample, n, "{name}: {}", bar.label);
+        }
+    }
+}
+
+fn count_tags(svg: &str, open: &str, close: &str) -> (usize, usize) {
+    (svg.matches(open).count(), svg.matches(close).count())
+}
+
+#[test]
+fn svg_has_two_rects_per_bar_a_legend_and_escaped_labels() {
+    let data = sample_batch().chart;
+    let svg = chart::svg(&data, Lang::Zh);
+    let bars = data.by_district.len() + data.by_grade.len();
+    // Two legend rects per chart, two charts.
+    assert_eq!(svg.matches("<rect").count(), 2 * bars + 4, "{svg}");
+    assert_eq!(
+        svg.matches("/>").count(),
+        svg.matches("<rect").count(),
+        "rects self-close"
+    );
+    for (open, close) in [
+        ("<svg", "</svg>"),
+        ("<g>", "</g>"),
+        ("<text", "</text>"),
+        ("<title>", "</title>"),
+    ] {
+        let (o, c) = count_tags(&svg, open, close);
+        assert_eq!(o, c, "{open}");
+        assert!(o > 0, "{open}");
+    }
+    assert_eq!(svg.matches("role=\"img\"").count(), 2);
+    assert_eq!(svg.matches("viewBox=\"0 0 ").count(), 2);
+    assert!(
+        svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{svg}"
+    );
+    assert!(!svg.contains("<script"));
+    assert!(svg.contains("总体") && svg.contains("样本") && svg.contains("按区"));
+    assert!(
+        svg.contains(">3 / 100</text>"),
+        "the numbers are written: {svg}"
+    );
+    let en = chart::svg(&data, Lang::En);
+    assert!(en.contains("population") && en.contains("sample") && en.contains("By district"));
+}
+
+#[test]
+fn svg_bars_scale_to_the_largest_and_small_samples_stay_visible() {
+    let data = ChartData {
+        by_district: vec![
+            ChartBar {
+                label: "大".into(),
+                population: 1_000_000,
+                sample: 1,
+            },
+            ChartBar {
+                label: "小".into(),
+                population: 500_000,
+                sample: 0,
+            },
+        ],
+        by_grade: vec![],
+    };
+    let svg = chart::svg(&data, Lang::Zh);
+    let widths: Vec<u64> = svg
+        .split("<rect ")
+        .skip(1)
+        .filter_map(|r| r.split("width=\"").nth(1))
+        .filter_map(|w| w.split('"').next())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    // Legend (2), bar 1 (population, sample), bar 2, legend of the empty chart (2).
+    assert_eq!(widths.len(), 8, "{svg}");
+    assert_eq!(widths[2], 400, "the largest population is the full width");
+    assert_eq!(widths[3], 1, "a sample of 1 in a million is still 1 wide");
+    assert_eq!(widths[4], 200, "half the population, half the width");
+    assert_eq!(widths[5], 0, "no sample, no bar");
+    assert!(svg.contains("无数据"), "an empty chart says so");
+}
