@@ -1,0 +1,570 @@
+//! The public site as a reader uses it, in headless Chromium driven over WebDriver
+//! (fantoccini and Debian's chromedriver): the home page, a published batch, a search for
+//! one of its targets and the target's row, the bundle downloaded by the browser and checked
+//! by `shuangsui verify`, and the English page. Leaves a screenshot of the batch page in
+//! `target/browser/batch-page.png`.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`scripts/install-browser.sh`).
+//! Without them the test says it skipped and passes, unless `SHUANGSUI_REQUIRE_BROWSER=1`
+//! (as in CI), where it fails.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The whole test, set-up included: past it the test fails instead of hanging.
+const OVERALL: Duration = Duration::from_secs(120);
+/// One wait in the browser (an element, a navigation).
+const STEP: Duration = Duration::from_secs(15);
+/// The browser's download of the bundle.
+const DOWNLOAD: Duration = Duration::from_secs(20);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finds_a_target_and_verifies_its_bundle_in_chromium() {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
+    if !missing.is_empty() {
+        assert!(
+            std::env::var("SHUANGSUI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "SHUANGSUI_REQUIRE_BROWSER=1 but {missing:?} not installed: run scripts/install-browser.sh"
+        );
+        println!(
+            "SKIPPED browser test: chromium/chromedriver not installed (scripts/install-browser.sh)"
+        );
+        return;
+    }
+    let started = Instant::now();
+    tokio::time::timeout(OVERALL, reader())
+        .await
+        .unwrap_or_else(|_| panic!("the browser test took longer than {OVERALL:?}"));
+    println!("browser test done in {:.1?}", started.elapsed());
+}
+
+async fn reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().to_path_buf();
+    let (server, base) = blocking(move || {
+        demo(&work);
+        serve(&work)
+    })
+    .await;
+    let downloads = dir.path().join("downloads");
+    let profile = dir.path().join("profile");
+    std::fs::create_dir_all(&downloads).unwrap();
+    std::fs::create_dir_all(&profile).unwrap();
+    let driver_log = dir.path().join("chromedriver.log");
+    let (driver, driver_url) = blocking(move || chromedriver(&driver_log)).await;
+
+    let c = browser(&driver_url, &profile, &downloads).await;
+    let run = Reader {
+        c: &c,
+        base: &base,
+        downloads: &downloads,
+        log_key_url: format!("{base}/api/v1/log/key"),
+    };
+    run.walk().await;
+    c.close().await.expect("closing the browser session");
+    drop(driver);
+    drop(server);
+}
+
+struct Reader<'a> {
+    c: &'a Client,
+    base: &'a str,
+    downloads: &'a Path,
+    log_key_url: String,
+}
+
+/// A target of the batch, as its row in the targets table shows it.
+struct Target {
+    uscc: String,
+    name: String,
+    result: String,
+}
+
+impl Reader<'_> {
+    async fn walk(&self) {
+        let id = self.home_to_a_batch().await;
+        let target = self.batch_page(&id).await;
+        self.search_and_follow(&id, &target).await;
+        self.download_and_verify(&id).await;
+        self.english(&id).await;
+    }
+
+    /// The home page lists the published batches; the reader follows the first.
+    async fn home_to_a_batch(&self) -> String {
+        self.c.goto(&format!("{}/", self.base)).await.unwrap();
+        assert_eq!(self.attr("html", "lang").await, "zh-CN");
+        assert_eq!(self.text("main h1").await, "抽查批次");
+        let link = self
+            .find("#published tbody tr td:first-child a")
+            .await
+            .expect("a published batch on the home page");
+        let href = link.attr("href").await.unwrap().expect("the batch's link");
+        let id = href
+            .strip_prefix("/batches/")
+            .unwrap_or_else(|| panic!("batch link {href}"))
+            .to_string();
+        assert!(!id.is_empty() && !id.contains('/'), "batch link {href}");
+        let title = link.text().await.unwrap();
+        assert!(!title.is_empty(), "the batch's link has no title");
+        assert_eq!(
+            self.text("#published tbody tr td:nth-child(2)").await,
+            id,
+            "the id column of the first published batch"
+        );
+        link.click().await.unwrap();
+        self.wait_url(&format!("{}/batches/{id}", self.base)).await;
+        assert_eq!(self.text("main h1").await, title);
+        id
+    }
+
+    /// The batch page: its id, the Chinese headings, the chart, the targets table; the
+    /// screenshot; one target with a result.
+    async fn batch_page(&self, id: &str) -> Target {
+        assert_eq!(self.text("main dl dd.hash").await, id, "the batch id shown");
+        assert_eq!(self.text("#chart h2").await, "样本分布");
+        assert_eq!(self.text("#targets h2").await, "抽查对象与检查结果");
+        assert_eq!(self.text("#commitment h2").await, "承诺与随机数");
+        let chart = self.find("#chart svg").await.expect("the chart");
+        assert!(chart.is_displayed().await.unwrap(), "the chart is hidden");
+        let (_, _, w, h) = chart.rectangle().await.unwrap();
+        assert!(w > 100.0 && h > 100.0, "the chart is {w}x{h}");
+
+        let png = self.c.screenshot().await.unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "the screenshot is no PNG"
+        );
+        let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+        std::fs::create_dir_all(&shot).unwrap();
+        std::fs::write(shot.join("batch-page.png"), &png).unwrap();
+
+        let rows = self
+            .c
+            .find_all(Locator::Css("#targets tbody tr"))
+            .await
+            .unwrap();
+        assert!(!rows.is_empty(), "no target rows on the batch page");
+        for row in rows {
+            let cells = row.find_all(Locator::Css("td")).await.unwrap();
+            assert_eq!(cells.len(), 10, "a target row has 10 columns");
+            let result_class = cells[7].attr("class").await.unwrap().unwrap_or_default();
+            if result_class.contains("muted") {
+                continue;
+            }
+            let target = Target {
+                name: cells[2].text().await.unwrap(),
+                uscc: cells[3].text().await.unwrap(),
+                result: cells[7].text().await.unwrap(),
+            };
+            assert_eq!(
+                target.uscc.len(),
+                18,
+                "a USCC has 18 characters: {}",
+                target.uscc
+            );
+            assert!(!target.name.is_empty() && !target.result.is_empty());
+            let row_id = row.attr("id").await.unwrap();
+            assert_eq!(
+                row_id.as_deref(),
+                Some(format!("t-{}", target.uscc).as_str())
+            );
+            return target;
+        }
+        panic!("no target of the published batch {id} shows a result");
+    }
+
+    /// The reader types the organisation's name into the header's search form, finds it
+    /// and follows the hit to its row in the batch.
+    async fn search_and_follow(&self, id: &str, t: &Target) {
+        let q = self
+            .find("header form input[name=q]")
+            .await
+            .expect("the search box");
+        q.send_keys(&t.name).await.unwrap();
+        self.find("header form button[type=submit]")
+            .await
+            .expect("the search button")
+            .click()
+            .await
+            .unwrap();
+        self.wait(
+            |url| url.starts_with(&format!("{}/search?", self.base)),
+            "the search page",
+        )
+        .await;
+        assert_eq!(self.text("main h1").await, "查询");
+        let fragment = format!("/batches/{id}#t-{}", t.uscc);
+        let hit = self
+            .find(&format!("main table a[href=\"{fragment}\"]"))
+            .await
+            .unwrap_or_else(|| panic!("no search hit links to {fragment}"));
+        assert_eq!(hit.text().await.unwrap(), t.name);
+        hit.click().await.unwrap();
+        self.wait_url(&format!("{}{fragment}", self.base)).await;
+        let row = self
+            .find(&format!("#t-{}", t.uscc))
+            .await
+            .expect("the target's row");
+        let text = row.text().await.unwrap();
+        assert!(text.contains(&t.name) && text.contains(&t.result), "{text}");
+        let targeted = self
+            .c
+            .execute(
+                "const t = document.querySelector(':target'); return t ? t.id : null;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            targeted,
+            json!(format!("t-{}", t.uscc)),
+            "the row is the :target"
+        );
+        assert!(row.is_displayed().await.unwrap());
+    }
+
+    /// The reader downloads the bundle with the page's link; `shuangsui verify` passes it
+    /// with the log key the API gives, which the page shows too.
+    async fn download_and_verify(&self, id: &str) {
+        let key_json = blocking({
+            let url = self.log_key_url.clone();
+            move || get(&url)
+        })
+        .await;
+        let key: serde_json::Value = serde_json::from_str(&key_json).unwrap();
+        let key = key["verifier_key"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no verifier_key in {key_json}"))
+            .to_string();
+        let page = self.c.source().await.unwrap();
+        assert!(
+            page.contains(&key),
+            "the batch page does not show the log key {key}"
+        );
+
+        self.find(&format!("a[href=\"/batches/{id}/bundle.json\"]"))
+            .await
+            .expect("the bundle's download link")
+            .click()
+            .await
+            .unwrap();
+        let file = self.downloaded().await;
+        println!("the browser downloaded {}", file.display());
+        let out = blocking(move || {
+            bounded(
+                Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+                    .arg("verify")
+                    .arg(&file)
+                    .args(["--log-key", &key]),
+                Duration::from_secs(30),
+            )
+        })
+        .await;
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(0), "verify: {said}");
+        assert!(said.contains("PASS"), "verify: {said}");
+    }
+
+    /// The file the browser saved, once whole.
+    async fn downloaded(&self) -> PathBuf {
+        let until = Instant::now() + DOWNLOAD;
+        loop {
+            let done: Vec<PathBuf> = std::fs::read_dir(self.downloads)
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let name = p.file_name().unwrap_or_default().to_string_lossy();
+                    !name.ends_with(".crdownload") && !name.starts_with(".")
+                })
+                .collect();
+            if let [file] = done.as_slice()
+                && std::fs::metadata(file).is_ok_and(|m| m.len() > 0)
+            {
+                return file.clone();
+            }
+            assert!(done.len() <= 1, "more than one download: {done:?}");
+            assert!(
+                Instant::now() < until,
+                "the browser did not download the bundle within {DOWNLOAD:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The language toggle leads to the same batch in English.
+    async fn english(&self, id: &str) {
+        let toggle = self
+            .find(".lang a[hreflang=en]")
+            .await
+            .expect("the English toggle");
+        assert_eq!(toggle.text().await.unwrap(), "English");
+        toggle.click().await.unwrap();
+        self.wait_url(&format!("{}/batches/{id}?lang=en", self.base))
+            .await;
+        assert_eq!(self.attr("html", "lang").await, "en");
+        assert_eq!(self.text("#targets h2").await, "Targets and results");
+        assert_eq!(self.text("#chart h2").await, "Sample distribution");
+        assert_eq!(self.text("main dl dd.hash").await, id);
+        assert!(
+            self.find(".lang a[hreflang=zh-CN]").await.is_some(),
+            "no way back to Chinese"
+        );
+    }
+
+    async fn find(&self, css: &str) -> Option<fantoccini::elements::Element> {
+        self.c
+            .wait()
+            .at_most(STEP)
+            .for_element(Locator::Css(css))
+            .await
+            .ok()
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let Some(e) = self.find(css).await else {
+            panic!("no {css} on {}", self.url().await);
+        };
+        e.text().await.unwrap().trim().to_string()
+    }
+
+    async fn attr(&self, css: &str, name: &str) -> String {
+        let e = self.find(css).await.unwrap_or_else(|| panic!("no {css}"));
+        e.attr(name).await.unwrap().unwrap_or_default()
+    }
+
+    async fn url(&self) -> String {
+        self.c.current_url().await.unwrap().to_string()
+    }
+
+    async fn wait_url(&self, want: &str) {
+        self.wait(|url| url == want, want).await;
+    }
+
+    async fn wait(&self, ok: impl Fn(&str) -> bool, what: &str) {
+        let until = Instant::now() + STEP;
+        loop {
+            let url = self.url().await;
+            if ok(&url) {
+                return;
+            }
+            assert!(Instant::now() < until, "waited for {what}, at {url}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Headless Chromium with a fresh profile, downloads saved to `downloads` without asking.
+async fn browser(driver_url: &str, profile: &Path, downloads: &Path) -> Client {
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                format!("--user-data-dir={}", profile.display()),
+                "--window-size=1280,2000",
+            ],
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            },
+        },
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(driver_url)
+        .await
+        .unwrap_or_else(|e| panic!("chromedriver at {driver_url} started no browser: {e}"))
+}
+
+/// A child process killed (with its process group, for chromedriver's browsers) when
+/// dropped, on failure too.
+struct Killed {
+    child: Child,
+    group: bool,
+}
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let pid = self.child.id() as libc::pid_t;
+        if self.group {
+            // SAFETY: kill(2) on the process group this test made for the child.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `f` on a blocking thread; its panic is this task's.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
+/// The demo database in `dir` (`shuangsui demo --no-serve`).
+fn demo(dir: &Path) {
+    let out = bounded(
+        Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["demo", "--no-serve", "--bind", "127.0.0.1:0", "--out"])
+            .arg(dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("SHUANGSUI_LOG_KEY"),
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(0), "demo: {}", text(&out));
+    assert!(dir.join("shuangsui.db").exists());
+}
+
+/// `shuangsui serve` on a free port; its address, read from its first line.
+fn serve(dir: &Path) -> (Killed, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("serve")
+        .args(["--bind", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}", dir.join("shuangsui.db").display()))
+        .arg("--key")
+        .arg(dir.join("log.key"))
+        .env_remove("DATABASE_URL")
+        .env_remove("SHUANGSUI_LOG_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Killed {
+        child,
+        group: false,
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        // Reads every line, so the server never blocks on a full pipe.
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("listening on ") {
+                let _ = tx.send(addr.trim().to_string());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server printed no `listening on` line within 30 s");
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    (server, base)
+}
+
+/// chromedriver on a free port, once it says it is ready.
+fn chromedriver(log: &Path) -> (Killed, String) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .arg(format!("--log-path={}", log.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let driver = Killed { child, group: true };
+    let url = format!("http://127.0.0.1:{port}");
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(status) = try_get(&format!("{url}/status"))
+            && serde_json::from_str::<serde_json::Value>(&status)
+                .is_ok_and(|s| s["value"]["ready"] == json!(true))
+        {
+            return (driver, url);
+        }
+        assert!(
+            Instant::now() < until,
+            "chromedriver not ready on {url} in 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .new_agent()
+}
+
+fn try_get(url: &str) -> Result<String, ureq::Error> {
+    agent().get(url).call()?.body_mut().read_to_string()
+}
+
+fn get(url: &str) -> String {
+    try_get(url).unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+/// Runs `cmd` to its end, killed and failed past `limit`.
+fn bounded(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let until = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
