@@ -1,20 +1,15 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium and ChromeDriver for the browser test (tests/browser.rs), with
-# a CJK font so the Chinese pages render as text in its screenshots rather than boxes, and
-# OpenSSL's headers with pkg-config, which the test's WebDriver client (fantoccini with
-# native-tls) needs to build. Does nothing when all are already there. Debian/Ubuntu only.
+# a CJK font so the Chinese pages render as text in its screenshots rather than boxes. Does
+# nothing when all are already there. Debian/Ubuntu only.
 set -euo pipefail
 
 have_cjk_font() {
   command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]
 }
 
-have_openssl_dev() {
-  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openssl
-}
-
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && have_cjk_font && have_openssl_dev; then
-  echo "chromium, chromedriver, a CJK font and OpenSSL's headers already installed"
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && have_cjk_font; then
+  echo "chromium, chromedriver and a CJK font already installed"
   exit 0
 fi
 
@@ -38,7 +33,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-o DPkg::Lock::Timeout=600)
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update
 $as_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
-  chromium chromium-driver fonts-wqy-zenhei libssl-dev pkg-config
+  chromium chromium-driver fonts-wqy-zenhei
 
 /usr/bin/chromium --version
 /usr/bin/chromedriver --version

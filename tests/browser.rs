@@ -391,7 +391,8 @@ async fn browser(driver_url: &str, profile: &Path, downloads: &Path) -> Client {
     let serde_json::Value::Object(caps) = caps else {
         unreachable!()
     };
-    ClientBuilder::native()
+    // Plain HTTP to the local chromedriver: no TLS stack to build.
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(driver_url)
         .await
