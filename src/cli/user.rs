@@ -1,0 +1,98 @@
+//! `user add | list | revoke`: the users of the HTTP API. A new user's token is printed
+//! once, on stdout; the database keeps only the SHA-256 of its secret.
+
+use super::{EXIT_OK, EXIT_UNREADABLE};
+use crate::app::{
+    App, AppError,
+    users::{self, Role},
+};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user; prints its token once (only a hash of it is stored).
+    Add {
+        /// A unique name (at most 64 characters); names are never reused.
+        name: String,
+        /// corps, officer or auditor.
+        #[arg(long, value_parser = Role::parse)]
+        role: Role,
+        /// The officer's card number (执法证号) in the current officers snapshot; officers only.
+        #[arg(long)]
+        card: Option<String>,
+    },
+    /// List every user: name, role, card, when added, when revoked.
+    List,
+    /// Revoke a user: its token stops working; the user stays listed.
+    Revoke { name: String },
+}
+
+pub fn run(command: UserCommand, db: &super::db::Db) -> i32 {
+    let rt = match super::db::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokio: {e}");
+            return EXIT_UNREADABLE;
+        }
+    };
+    rt.block_on(async {
+        let app = match App::open(&db.database, Some(&db.key)).await {
+            Ok(a) => a,
+            Err(e) => return super::db::fail(e),
+        };
+        let outcome = execute(&app, command).await;
+        app.store.close().await;
+        match outcome {
+            Ok(()) => EXIT_OK,
+            Err(e) => super::db::fail(e),
+        }
+    })
+}
+
+async fn execute(app: &App, command: UserCommand) -> Result<(), AppError> {
+    match command {
+        UserCommand::Add { name, role, card } => {
+            let (user, token) = users::add(app, &name, role, card.as_deref()).await?;
+            eprintln!(
+                "added user {} ({}{}), id {}",
+                user.name,
+                user.role,
+                user.card_no
+                    .as_deref()
+                    .map(|c| format!(", card {c}"))
+                    .unwrap_or_default(),
+                user.id
+            );
+            eprintln!(
+                "its token, shown once and stored only as a hash (it cannot be shown again; revoke and add a new user if it is lost):"
+            );
+            println!("{token}");
+        }
+        UserCommand::List => {
+            let all = users::list(app).await?;
+            if all.is_empty() {
+                eprintln!("no users yet (`shuangsui user add NAME --role ROLE`)");
+            }
+            println!("name\trole\tcard\tcreated\trevoked");
+            for u in all {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.name,
+                    u.role,
+                    u.card_no.as_deref().unwrap_or("-"),
+                    u.created_at,
+                    u.revoked_at.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        UserCommand::Revoke { name } => {
+            let user = users::revoke(app, &name).await?;
+            println!(
+                "revoked user {} ({}) at {}",
+                user.name,
+                user.role,
+                user.revoked_at.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    Ok(())
+}
