@@ -11,7 +11,11 @@ use crate::pages::model::{
     BatchPage, BatchSummary, CodeView, DeadlineView, HomePage, MatterView, ResultView, SearchHit,
     SearchPage, StratumView, TargetView,
 };
-use crate::store::{self, batches::BatchRow, results::ResultRow};
+use crate::store::{
+    self,
+    batches::{Assignment, BatchRow},
+    results::ResultRow,
+};
 
 /// Search hits shown at most.
 pub const SEARCH_LIMIT: usize = 50;
@@ -45,6 +49,21 @@ pub fn result_view(codes: &ResultCodes, r: &ResultRow) -> ResultView {
         inspected_on: r.inspected_on.clone(),
         recorded_at: r.recorded_at.clone(),
         corrects: r.corrects,
+    }
+}
+
+/// A drawn target as shown, with its standing result among `standing`. Positions are
+/// shown from 1 (stored from 0, in draw order).
+pub fn target_view(a: Assignment, standing: &[&ResultRow], codes: &ResultCodes) -> TargetView {
+    TargetView {
+        result: standing_for(standing, &a.uscc).map(|r| result_view(codes, r)),
+        position: a.position + 1,
+        stratum: a.stratum,
+        uscc: a.uscc,
+        name: a.entity_name,
+        district: a.district,
+        grade: a.grade,
+        team: a.team,
     }
 }
 
@@ -104,16 +123,7 @@ pub async fn batch_page(app: &App, id: &str, today: NaiveDate) -> Result<BatchPa
     let targets = store::batches::assignments(&app.store, id)
         .await?
         .into_iter()
-        .map(|a| TargetView {
-            result: standing_for(&standing, &a.uscc).map(|r| result_view(&app.codes, r)),
-            position: a.position,
-            stratum: a.stratum,
-            uscc: a.uscc,
-            name: a.entity_name,
-            district: a.district,
-            grade: a.grade,
-            team: a.team,
-        })
+        .map(|a| target_view(a, &standing, &app.codes))
         .collect();
     let checkpoint = super::log::latest_checkpoint(app).await?;
     Ok(BatchPage {

@@ -10,7 +10,6 @@ use super::views::{BatchDetail, BatchView, DrawRequest, WithdrawRequest};
 use super::{ApiJson, json_bytes};
 use crate::app::users::Role;
 use crate::app::{batch, draw, export, public, results};
-use crate::pages::model::TargetView;
 use crate::store;
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
@@ -69,20 +68,7 @@ pub async fn get(
         .await
         .map_err(crate::app::AppError::from)?
         .into_iter()
-        .map(|a| TargetView {
-            result: standing
-                .iter()
-                .rev()
-                .find(|r| r.uscc == a.uscc)
-                .map(|r| public::result_view(&state.app.codes, r)),
-            position: a.position,
-            stratum: a.stratum,
-            uscc: a.uscc,
-            name: a.entity_name,
-            district: a.district,
-            grade: a.grade,
-            team: a.team,
-        })
+        .map(|a| public::target_view(a, &standing, &state.app.codes))
         .collect();
     let results = stored
         .iter()

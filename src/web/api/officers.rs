@@ -9,7 +9,7 @@ use super::ApiJson;
 use super::views::{AssignmentView, MeView, ResultRequest};
 use crate::app::users::Role;
 use crate::app::{batch, public, results};
-use crate::pages::model::{ResultView, TargetView};
+use crate::pages::model::ResultView;
 use crate::store;
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
@@ -52,25 +52,11 @@ pub async fn assignments(
         }
         let rows = cache.as_ref().map_or(&[][..], |(_, r)| r.as_slice());
         let standing = results::standing(rows);
-        let a = hit.target;
         out.push(AssignmentView {
             batch_id: hit.batch_id,
             batch_title: hit.batch_title,
             batch_state: hit.batch_state,
-            target: TargetView {
-                result: standing
-                    .iter()
-                    .rev()
-                    .find(|r| r.uscc == a.uscc)
-                    .map(|r| public::result_view(&state.app.codes, r)),
-                position: a.position,
-                stratum: a.stratum,
-                uscc: a.uscc,
-                name: a.entity_name,
-                district: a.district,
-                grade: a.grade,
-                team: a.team,
-            },
+            target: public::target_view(hit.target, &standing, &state.app.codes),
         });
     }
     Ok(Json(out))
