@@ -1,6 +1,7 @@
 //! `log verify`'s second half: the tables agree with the log. Snapshot rows hash to the
 //! logged content hash, results equal their logged entries, batches carry the logged
-//! commitment hash, seed, bundle hash and targets. A row changed behind the
+//! commitment hash, seed, bundle hash and targets; users carry their logged name, role and
+//! card, and are revoked exactly when the log says so. A row changed behind the
 //! application's back (triggers dropped) is named with the entry it contradicts.
 
 use serde_json::{Value, json};
@@ -75,10 +76,21 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
     }
     let mut by_batch: std::collections::HashMap<String, Vec<(u64, String, Value)>> =
         Default::default();
+    let mut logged_users = LoggedUsers::default();
     for e in entries {
-        if let Ok(env) = ledger::entry::decode(&e.bytes)
-            && let Some(b) = env.event.get("batch").and_then(|b| b.as_str())
-        {
+        let Ok(env) = ledger::entry::decode(&e.bytes) else {
+            continue;
+        };
+        match env.kind.as_str() {
+            "user.added" => logged_users.added += 1,
+            "user.revoked" => {
+                if let Some(id) = env.event.get("user").and_then(|u| u.as_i64()) {
+                    logged_users.revoked.insert(id);
+                }
+            }
+            _ => {}
+        }
+        if let Some(b) = env.event.get("batch").and_then(|b| b.as_str()) {
             by_batch.entry(b.to_string()).or_default().push((
                 e.seq,
                 env.kind,
@@ -132,5 +144,43 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
         }
         checked += 1;
     }
+    checked += users(app, entries, &logged_users).await?;
     Ok(checked)
+}
+
+/// What the log says of users: how many were added, and which were revoked.
+#[derive(Default)]
+struct LoggedUsers {
+    added: usize,
+    revoked: std::collections::HashSet<i64>,
+}
+
+/// Each user row equals its `user.added` entry, and is revoked exactly when a
+/// `user.revoked` entry names it.
+async fn users(app: &App, entries: &[StoredEntry], logged: &LoggedUsers) -> Result<usize> {
+    let (added, revoked) = (logged.added, &logged.revoked);
+    let rows = store::users::all(&app.store).await?;
+    if rows.len() != added {
+        return Err(AppError::Invalid(format!(
+            "FAIL users: {} rows, but the log added {added}",
+            rows.len()
+        )));
+    }
+    for u in &rows {
+        let what = format!("user {} ({})", u.id, u.name);
+        let (kind, ev) = event(entries, u.log_seq, &what)?;
+        let expected =
+            json!({ "user": u.id, "name": u.name, "role": u.role, "card_no": u.card_no });
+        if kind != "user.added" || ev != expected {
+            return Err(differs(&what, u.log_seq, "name, role or card"));
+        }
+        if u.revoked_at.is_some() != revoked.contains(&u.id) {
+            return Err(AppError::Invalid(format!(
+                "FAIL {what}: revoked in the table {}, but the log says {}",
+                u.revoked_at.is_some(),
+                revoked.contains(&u.id)
+            )));
+        }
+    }
+    Ok(rows.len())
 }

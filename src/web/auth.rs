@@ -38,12 +38,20 @@ impl Caller {
     }
 }
 
-/// The client's address (unspecified for in-process requests without one).
+/// The client's address as the limiter counts it: IPv4 as is, IPv6 by its /64 (one
+/// client holds a whole /64 and could rotate through it); unspecified for in-process
+/// requests without one.
 fn client_ip(parts: &Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+    match parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) {
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from_bits(
+                v6.to_bits() & !((1u128 << 64) - 1),
+            )),
+        },
+        Some(v4) => v4,
+        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -124,3 +124,44 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_verify_names_a_user_changed_behind_its_back() {
+    for change in [
+        "UPDATE users SET card_no = 'SHMZ-0000-0001' WHERE card_no <> 'SHMZ-0000-0001'",
+        "UPDATE users SET revoked_at = '2026-01-01T00:00:00Z'",
+    ] {
+        for (app, db) in each_backend().await {
+            let plan = drawn(&app, "elderly-care").await;
+            let targets = shuangsui::store::batches::assignments(&app.store, &plan.id)
+                .await
+                .unwrap();
+            let card = targets
+                .iter()
+                .find_map(|t| t.team.first().cloned())
+                .unwrap();
+            app::users::add(&app, "巡查员", app::users::Role::Officer, Some(&card))
+                .await
+                .unwrap();
+            app::log::verify(&app, None).await.unwrap();
+            match &app.store {
+                shuangsui::store::Store::Sqlite(_) => {
+                    raw(&app, "DROP TRIGGER users_only_revoke").await.unwrap();
+                }
+                shuangsui::store::Store::Postgres(_) => {
+                    raw(&app, "ALTER TABLE users DISABLE TRIGGER USER")
+                        .await
+                        .unwrap();
+                }
+            }
+            assert_eq!(raw(&app, change).await.unwrap(), 1, "{}: {change}", db.name);
+            let why = fail_text(app::log::verify(&app, None).await.unwrap_err());
+            assert!(
+                why.contains("user 1 (巡查员)"),
+                "{}: {change}: {why}",
+                db.name
+            );
+            app.store.close().await;
+        }
+    }
+}
