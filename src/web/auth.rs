@@ -42,7 +42,11 @@ impl Caller {
 /// client holds a whole /64 and could rotate through it); unspecified for in-process
 /// requests without one.
 fn client_ip(parts: &Parts) -> IpAddr {
-    match parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) {
+    match parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    {
         Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
             None => IpAddr::V6(std::net::Ipv6Addr::from_bits(
