@@ -145,6 +145,7 @@ pub async fn batch_page(app: &App, id: &str, today: NaiveDate) -> Result<BatchPa
         checkpoint: checkpoint.note,
         log_key: app.verifier.to_string(),
         deadline: deadline_view(batch::deadline(app, &row, today).await?),
+        site_url: String::new(),
     })
 }
 

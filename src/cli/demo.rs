@@ -225,6 +225,8 @@ pub fn run(args: &DemoArgs) -> i32 {
         bind: Some(args.bind.clone()),
         database: Some(url.clone()),
         key: Some(key.clone()),
+        // The "how to verify" command downloads from this address (unknown for port 0).
+        public_url: (!args.bind.ends_with(":0")).then(|| format!("http://{}", args.bind)),
         ..ServeArgs::default()
     };
     let settings = match serve_args.settings() {

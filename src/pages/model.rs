@@ -135,6 +135,9 @@ pub struct BatchPage {
     /// The log's verifier key (`name+hash+key`).
     pub log_key: String,
     pub deadline: Option<DeadlineView>,
+    /// The site's public address (`https://…`, no trailing slash) for the "how to verify"
+    /// command; empty when the server was not told it (the command then shows a path).
+    pub site_url: String,
 }
 
 /// A batch in the home page's list.

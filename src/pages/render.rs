@@ -105,7 +105,11 @@ fn batch_path(id: &str) -> String {
 /// The shell commands that verify a batch offline, as shown under "How to verify".
 fn verify_commands(page: &BatchPage) -> String {
     let file = shell_word(&format!("{}.export.json", page.id));
-    let url = shell_word(&format!("{}/bundle.json", batch_path(&page.id)));
+    let url = shell_word(&format!(
+        "{}{}/bundle.json",
+        page.site_url,
+        batch_path(&page.id)
+    ));
     format!(
         "curl -o {file} {url}\nshuangsui verify {file} --log-key {}",
         shell_quote(&page.log_key)

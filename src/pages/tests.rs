@@ -152,6 +152,7 @@ fn sample_batch() -> BatchPage {
             due: "2025-07-10".into(),
             overdue: false,
         }),
+        site_url: String::new(),
     }
 }
 
@@ -368,6 +369,23 @@ fn no_page_has_a_script_or_an_external_resource() {
             assert!(href.starts_with('/'), "{name}: {href} leaves the site");
         }
     }
+}
+
+#[test]
+fn the_verify_command_downloads_from_the_site_when_its_address_is_known() {
+    let page = BatchPage {
+        site_url: "https://sjgk.example.gov.cn".into(),
+        ..sample_batch()
+    };
+    let html = render::batch(&page, Lang::Zh);
+    assert!(
+        html.contains(
+            "curl -o 2025-007.export.json https://sjgk.example.gov.cn/batches/2025-007/bundle.json"
+        ),
+        "{html}"
+    );
+    let relative = render::batch(&sample_batch(), Lang::Zh);
+    assert!(html.len() < relative.len(), "no hint to add the address");
 }
 
 #[test]

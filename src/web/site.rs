@@ -104,7 +104,8 @@ pub async fn batch_page(
     let made = state
         .cache
         .get_or_make(&key, || async {
-            let page = public::batch_page(&state.app, &id, today).await?;
+            let mut page = public::batch_page(&state.app, &id, today).await?;
+            page.site_url = state.public_url.to_string();
             Ok(Bytes::from(pages::render::batch(&page, lang)))
         })
         .await;
