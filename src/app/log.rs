@@ -21,13 +21,18 @@ pub async fn latest_checkpoint(app: &App) -> Result<StoredCheckpoint> {
 }
 
 /// An entry with its inclusion proof against the newest checkpoint.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Proof {
     pub seq: u64,
+    /// The entry's exact bytes (canonical JSON).
     pub entry: String,
+    /// RFC 6962 leaf hash, hex.
     pub leaf_hash: String,
+    /// The tree size the proof is for (the newest checkpoint's).
     pub size: u64,
+    /// Sibling hashes, hex, leaf to root (RFC 6962).
     pub proof: Vec<String>,
+    /// The signed checkpoint (C2SP signed note).
     pub checkpoint: String,
 }
 

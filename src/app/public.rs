@@ -32,10 +32,7 @@ pub fn result_view(codes: &ResultCodes, r: &ResultRow) -> ResultView {
                     code: cat.code.clone(),
                     zh: cat.zh.clone(),
                     en: cat.en.clone(),
-                    finding: serde_json::to_value(cat.finding)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                    finding: cat.finding.as_str().to_string(),
                 },
                 None => CodeView {
                     code: c.clone(),

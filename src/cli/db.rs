@@ -121,7 +121,7 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 }
 
 /// Runs `work` on a new runtime; a runtime that cannot start is the environment's failure.
-fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
+pub(super) fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
     match runtime() {
         Ok(rt) => rt.block_on(work),
         Err(e) => {
@@ -156,7 +156,8 @@ pub fn fail(e: AppError) -> i32 {
     }
 }
 
-fn with_app<F>(db: &Db, f: F) -> i32
+/// Opens the application, runs `f`, closes the store, and gives the exit code.
+pub(super) fn with_app<F>(db: &Db, f: F) -> i32
 where
     F: AsyncFnOnce(&App) -> Result<(), AppError>,
 {

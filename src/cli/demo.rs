@@ -54,7 +54,7 @@ fn plausible(i: usize) -> (Vec<String>, &'static str) {
     }
 }
 
-async fn record_results(
+pub(super) async fn record_results(
     app: &App,
     id: &str,
     targets: &[Assignment],
@@ -236,14 +236,7 @@ pub fn run(args: &DemoArgs) -> i32 {
             return super::EXIT_INVALID;
         }
     };
-    let rt = match super::db::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tokio: {e}");
-            return EXIT_UNREADABLE;
-        }
-    };
-    rt.block_on(async {
+    super::db::block_on(async {
         let (app, made) = match build(args, &url, &key).await {
             Ok(m) => m,
             Err(e) => return super::db::fail(e),

@@ -101,26 +101,7 @@ async fn stored(
     if let Some(id) = first {
         let targets = crate::store::batches::assignments(&app.store, &id).await?;
         let today = crate::app::batch::china_today();
-        for (i, t) in targets.iter().filter(|t| !t.team.is_empty()).enumerate() {
-            let (codes, note) = if i % 4 == 3 {
-                (
-                    vec!["A".to_string(), "E".to_string()],
-                    "消防设施检查记录不全，已责令整改并完成",
-                )
-            } else {
-                (vec!["1".to_string()], "现场检查未发现问题")
-            };
-            let report = app::results::Report {
-                batch: &id,
-                uscc: &t.uscc,
-                officer: &t.team[0],
-                codes: &codes,
-                note,
-                inspected_on: today,
-                corrects: None,
-            };
-            app::results::record(&app, &report, today).await?;
-        }
+        super::demo::record_results(&app, &id, &targets, usize::MAX).await?;
         println!(
             "== 8. results recorded (shuangsui result record {id} USCC --officer CARD --codes 1 --date {today} {db}); publish: shuangsui batch publish {id} {db}"
         );

@@ -111,14 +111,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         }
     };
     init_logs(&settings);
-    let rt = match super::db::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tokio: {e}");
-            return EXIT_UNREADABLE;
-        }
-    };
-    rt.block_on(async {
+    super::db::block_on(async {
         let app = match App::open(&settings.database, Some(&settings.key)).await {
             Ok(app) => app,
             Err(e) => return super::db::fail(e),

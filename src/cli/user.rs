@@ -1,7 +1,6 @@
 //! `user add | list | revoke`: the users of the HTTP API. A new user's token is printed
 //! once, on stdout; the database keeps only the SHA-256 of its secret.
 
-use super::{EXIT_OK, EXIT_UNREADABLE};
 use crate::app::{
     App, AppError,
     users::{self, Role},
@@ -27,25 +26,7 @@ pub enum UserCommand {
 }
 
 pub fn run(command: UserCommand, db: &super::db::Db) -> i32 {
-    let rt = match super::db::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tokio: {e}");
-            return EXIT_UNREADABLE;
-        }
-    };
-    rt.block_on(async {
-        let app = match App::open(&db.database, Some(&db.key)).await {
-            Ok(a) => a,
-            Err(e) => return super::db::fail(e),
-        };
-        let outcome = execute(&app, command).await;
-        app.store.close().await;
-        match outcome {
-            Ok(()) => EXIT_OK,
-            Err(e) => super::db::fail(e),
-        }
-    })
+    super::db::with_app(db, async |app| execute(app, command).await)
 }
 
 async fn execute(app: &App, command: UserCommand) -> Result<(), AppError> {

@@ -21,6 +21,17 @@ pub enum Finding {
     Status,
 }
 
+impl Finding {
+    /// The word used in the data file and the API: `none`, `problem` or `status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Finding::NoProblem => "none",
+            Finding::Problem => "problem",
+            Finding::Status => "status",
+        }
+    }
+}
+
 /// One result category: its code and labels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,6 +8,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{batches, directories, log, officers, public, views};
+use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
 
@@ -52,7 +53,7 @@ impl utoipa::Modify for Security {
         model::ChartData, model::ChartBar, model::DeadlineView,
         views::BatchView, views::BatchDetail, views::SnapshotView, views::ImportView,
         views::DrawRequest, views::WithdrawRequest, views::ResultRequest, views::MeView,
-        views::AssignmentView, views::CheckpointView, views::LogKeyView, views::ProofView,
+        views::AssignmentView, views::CheckpointView, views::LogKeyView, crate::app::log::Proof,
         views::CategoryView,
     )),
     tags(
@@ -69,21 +70,6 @@ pub struct ApiDoc;
 /// `/api/v1/openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `/api/v1/docs`: every operation with its method, path, summary, roles and responses.

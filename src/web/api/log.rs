@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use super::views::{CheckpointView, LogKeyView, ProofView};
+use super::views::{CheckpointView, LogKeyView};
 use crate::app::log;
 use crate::app::users::Role;
 use crate::web::auth::Caller;
@@ -36,20 +36,12 @@ pub async fn key(State(state): State<AppState>) -> Json<LogKeyView> {
 /// Entry `seq` with its inclusion proof against the newest checkpoint.
 #[utoipa::path(get, path = "/api/v1/log/entries/{seq}/proof", tag = "log",
     security(("token" = [])), params(("seq" = u64, Path, description = "entry number, from 0")),
-    responses((status = 200, body = ProofView), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = log::Proof), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn proof(
     State(state): State<AppState>,
     caller: Caller,
     Path(seq): Path<u64>,
-) -> ApiResult<Json<ProofView>> {
+) -> ApiResult<Json<log::Proof>> {
     caller.require(&[Role::Corps, Role::Auditor])?;
-    let p = log::prove(&state.app, seq).await?;
-    Ok(Json(ProofView {
-        seq: p.seq,
-        entry: p.entry,
-        leaf_hash: p.leaf_hash,
-        size: p.size,
-        proof: p.proof,
-        checkpoint: p.checkpoint,
-    }))
+    Ok(Json(log::prove(&state.app, seq).await?))
 }

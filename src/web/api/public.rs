@@ -95,10 +95,7 @@ pub async fn result_codes(State(state): State<AppState>) -> Json<Vec<CategoryVie
                 code: c.code.clone(),
                 zh: c.zh.clone(),
                 en: c.en.clone(),
-                finding: serde_json::to_value(c.finding)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                finding: c.finding.as_str().to_string(),
                 exclusive: c.exclusive,
             })
             .collect(),

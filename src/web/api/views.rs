@@ -162,19 +162,6 @@ pub struct LogKeyView {
     pub verifier_key: String,
 }
 
-/// An entry with its inclusion proof against the newest checkpoint.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProofView {
-    pub seq: u64,
-    /// The entry's exact bytes (canonical JSON).
-    pub entry: String,
-    pub leaf_hash: String,
-    pub size: u64,
-    /// Sibling hashes, hex, leaf to root (RFC 6962).
-    pub proof: Vec<String>,
-    pub checkpoint: String,
-}
-
 /// A result category.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryView {
