@@ -212,7 +212,11 @@ pub fn china_date(time: &str) -> Option<NaiveDate> {
 
 /// Today's date in China.
 pub fn china_today() -> NaiveDate {
-    china_date(&store::now()).unwrap_or_else(|| chrono::Utc::now().date_naive())
+    let now = chrono::Utc::now();
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(offset) => now.with_timezone(&offset).date_naive(),
+        None => now.date_naive(),
+    }
 }
 
 /// The publication deadline for results first recorded on `first_result`: the 20th working

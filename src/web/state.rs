@@ -92,7 +92,10 @@ impl PublicCache {
             if guard.0 != version {
                 *guard = (version, HashMap::new());
             }
-            guard.1.entry(key.to_string()).or_default().clone()
+            match guard.1.get(key) {
+                Some(slot) => slot.clone(),
+                None => guard.1.entry(key.to_string()).or_default().clone(),
+            }
         };
         let bytes = slot.get_or_try_init(make).await?.clone();
         if bytes.len() > CACHE_MAX_BYTES {

@@ -453,9 +453,21 @@ async fn pages_are_chinese_first_safe_and_downloadable() {
             .all(|h| h["batch_id"] != IN_PROGRESS),
         "{none}"
     );
-    // API responses are never cached by browsers or proxies.
+    // Responses to a token are never kept by browsers or proxies.
     let me = call(&router, Method::GET, "/api/v1/me", Some(&demo.corps), None).await;
     assert_eq!(me.headers[header::CACHE_CONTROL], "no-store");
+    let audit = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/batches/{PUBLISHED}/bundle"),
+        Some(&demo.auditor),
+        None,
+    )
+    .await;
+    assert_eq!(audit.headers[header::CACHE_CONTROL], "no-store");
+    // Public JSON may be kept for a minute, as the pages are.
+    let public = call(&router, Method::GET, "/api/v1/public/batches", None, None).await;
+    assert_eq!(public.headers[header::CACHE_CONTROL], "public, max-age=60");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -181,8 +181,14 @@ pub async fn auditor_bundle(
 ) -> ApiResult<impl IntoResponse> {
     caller.require(READERS)?;
     let bytes = export::export(&state.app, &id, export::Audience::Auditor).await?;
-    Ok(json_bytes(
+    let mut r = json_bytes(
         Bytes::from(bytes),
         Some(&format!("{id}.auditor.export.json")),
-    ))
+    );
+    // Not public: never kept by a browser or a proxy.
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(r)
 }

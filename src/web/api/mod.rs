@@ -14,8 +14,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequest;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::error::ApiError;
@@ -26,18 +25,12 @@ use super::state::AppState;
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
-/// JSON bytes as a response, optionally as a download named `file_name`.
+/// Public JSON bytes as a response (cacheable for a minute, as the pages), optionally as a
+/// download named `file_name`.
 pub fn json_bytes(bytes: Bytes, file_name: Option<&str>) -> Response {
     match file_name {
         Some(name) => super::site::download(bytes, "application/json", name),
-        None => {
-            let mut r = bytes.into_response();
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            r
-        }
+        None => super::site::typed(bytes, "application/json"),
     }
 }
 
