@@ -250,18 +250,11 @@ pub fn run(args: &DemoArgs) -> i32 {
             return EXIT_OK;
         }
         super::serve::init_logs(&settings);
-        let served = super::serve::serve_with(&settings, app, |addr| {
+        super::serve::serve_with(&settings, app, |addr| {
             print_guide(&made, &format!("http://{addr}"));
             println!();
             println!("   serving until Ctrl-C");
         })
-        .await;
-        match served {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("{e}");
-                EXIT_UNREADABLE
-            }
-        }
+        .await
     })
 }

@@ -80,9 +80,24 @@ pub fn init_logs(settings: &Settings) {
     };
 }
 
-/// Opens the application for `settings` and serves it; `before` runs once the port is
-/// bound (to print addresses).
+/// Serves `app` with `settings` until a shutdown signal; `before` runs once the port is
+/// bound (to print addresses). Gives the exit code: 0 after a graceful stop, 2 when the
+/// port cannot be bound or the server fails.
 pub async fn serve_with(
+    settings: &Settings,
+    app: App,
+    before: impl FnOnce(std::net::SocketAddr),
+) -> i32 {
+    match serve_or_fail(settings, app, before).await {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("{e}");
+            EXIT_UNREADABLE
+        }
+    }
+}
+
+async fn serve_or_fail(
     settings: &Settings,
     app: App,
     before: impl FnOnce(std::net::SocketAddr),
@@ -117,16 +132,9 @@ pub fn run(args: &ServeArgs) -> i32 {
             Ok(app) => app,
             Err(e) => return super::db::fail(e),
         };
-        let served = serve_with(&settings, app, |addr| {
+        serve_with(&settings, app, |addr| {
             println!("listening on http://{addr}");
         })
-        .await;
-        match served {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("{e}");
-                EXIT_UNREADABLE
-            }
-        }
+        .await
     })
 }
