@@ -97,15 +97,33 @@ impl PublicCache {
                 None => guard.1.entry(key.to_string()).or_default().clone(),
             }
         };
-        let bytes = slot.get_or_try_init(make).await?.clone();
-        if bytes.len() > CACHE_MAX_BYTES {
-            let mut guard = match self.slots.lock() {
-                Ok(g) => g,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            guard.1.remove(key);
+        let made = slot.get_or_try_init(make).await.cloned();
+        // Only successes of bounded size stay: a request for a batch that does not exist
+        // (any number of made-up ids) or a bundle too large to keep leaves nothing behind.
+        if made.as_ref().map_or(true, |b| b.len() > CACHE_MAX_BYTES) {
+            self.forget(key);
         }
-        Ok(bytes)
+        made
+    }
+
+    fn forget(&self, key: &str) {
+        let mut guard = match self.slots.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        guard.1.remove(key);
+    }
+
+    /// How many responses are kept.
+    pub fn len(&self) -> usize {
+        match self.slots.lock() {
+            Ok(g) => g.1.len(),
+            Err(poisoned) => poisoned.into_inner().1.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -136,6 +154,7 @@ mod tests {
             .get_or_make("/x", || async { Err(AppError::NotFound("x".into())) })
             .await;
         assert!(failed.is_err());
+        assert!(cache.is_empty(), "a failure leaves no entry behind");
         let ok = cache
             .get_or_make("/x", || async { Ok(Bytes::from_static(b"ok")) })
             .await
