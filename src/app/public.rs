@@ -176,9 +176,14 @@ pub async fn home(app: &App, today: NaiveDate) -> Result<HomePage> {
             page.overdue.push(summary);
         }
     }
-    page.published
-        .sort_by(|a, b| b.published_at.cmp(&a.published_at).then(a.id.cmp(&b.id)));
+    newest_first(&mut page.published);
     Ok(page)
+}
+
+/// Orders published batches by publication time, newest first (stored times are RFC 3339
+/// UTC of one width, so their text order is their time order), then by id.
+fn newest_first(published: &mut [BatchSummary]) {
+    published.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(a.id.cmp(&b.id)));
 }
 
 /// Targets of published batches by USCC or a fragment of the organisation's name.
@@ -218,4 +223,32 @@ pub async fn search(app: &App, query: &str) -> Result<SearchPage> {
         });
     }
     Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: &str, published_at: &str) -> BatchSummary {
+        BatchSummary {
+            id: id.into(),
+            title: id.into(),
+            published_at: Some(published_at.into()),
+            targets: 1,
+            deadline: None,
+        }
+    }
+
+    #[test]
+    fn published_batches_come_newest_first() {
+        let mut list = vec![
+            summary("A", "2026-03-01T02:00:00Z"),
+            summary("C", "2026-05-01T02:00:00Z"),
+            summary("B", "2026-05-01T02:00:00Z"),
+            summary("D", "2026-04-01T02:00:00Z"),
+        ];
+        newest_first(&mut list);
+        let ids: Vec<&str> = list.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["B", "C", "D", "A"]);
+    }
 }

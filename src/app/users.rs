@@ -68,15 +68,8 @@ impl std::fmt::Display for Role {
     }
 }
 
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Role, String> {
-        Role::parse(s)
-    }
-}
-
 /// Who a valid token belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub user_id: i64,
     pub name: String,

@@ -9,24 +9,15 @@
 use askama::Template;
 
 use super::chart;
-use super::model::{BatchPage, BatchSummary, CodeView, HomePage, Lang, ResultView, SearchPage};
+use super::model::{BatchPage, CodeView, HomePage, Lang, ResultView, SearchPage};
 use super::text::{self, Text};
 
-/// The home page: published batches newest first, and the overdue ones.
+/// The home page: published batches in the model's order (newest first, as
+/// `app::public::home` gives them), and the overdue ones.
 pub fn home(page: &HomePage, lang: Lang) -> String {
-    let mut published: Vec<&BatchSummary> = page.published.iter().collect();
-    // Newest first by instant; a time that does not parse keeps its place after the others.
-    published.sort_by_key(|b| {
-        std::cmp::Reverse(
-            b.published_at
-                .as_deref()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()),
-        )
-    });
     let tpl = HomeTemplate {
         ctx: Ctx::new(lang, "/", &[]),
         page,
-        published,
     };
     finish(tpl.render(), lang)
 }
@@ -272,7 +263,6 @@ fn with_lang_en(href: &str) -> String {
 struct HomeTemplate<'a> {
     ctx: Ctx,
     page: &'a HomePage,
-    published: Vec<&'a BatchSummary>,
 }
 
 #[derive(Template)]

@@ -179,18 +179,18 @@ fn sample_home() -> HomePage {
     HomePage {
         published: vec![
             summary(
-                "2025-001",
-                "较早公示的批次",
-                Some("2025-03-01T10:00:00+08:00"),
-                "2025-03-20",
-                false,
-            ),
-            summary(
                 "2025-002",
                 "最新公示的批次",
                 Some("2025-05-01T10:00:00+08:00"),
                 "2025-04-20",
                 true,
+            ),
+            summary(
+                "2025-001",
+                "较早公示的批次",
+                Some("2025-03-01T10:00:00+08:00"),
+                "2025-03-20",
+                false,
             ),
         ],
         overdue: vec![summary("2025-003", "逾期批次", None, "2025-04-30", true)],
@@ -523,7 +523,7 @@ fn the_home_page_lists_overdue_batches_and_published_newest_first() {
     assert!(html.contains("2025-04-30"), "the overdue batch's due date");
     let newest = html.find("最新公示的批次").expect("newest listed");
     let older = html.find("较早公示的批次").expect("older listed");
-    assert!(newest < older, "newest first");
+    assert!(newest < older, "in the model's order: newest first");
     assert!(html.contains("<a href=\"/batches/2025-002\">最新公示的批次</a>"));
     assert!(html.contains("逾期公示"), "published late is flagged");
     assert!(html.contains("按期公示"));

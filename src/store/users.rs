@@ -9,7 +9,7 @@ use super::{Result, Store, Tx};
 use crate::{on_conn, on_pool};
 
 /// A user as stored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
@@ -18,7 +18,6 @@ pub struct UserRow {
     /// The officer's card number (officers only).
     pub card_no: Option<String>,
     /// SHA-256 of the token's secret; never shown.
-    #[serde(skip)]
     pub token_sha256: Vec<u8>,
     pub created_at: String,
     pub revoked_at: Option<String>,
@@ -98,14 +97,6 @@ pub async fn get(store: &Store, id: i64) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     Ok(
         on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await?.map(from_row).transpose()?),
-    )
-}
-
-/// One user by name.
-pub async fn by_name(store: &Store, name: &str) -> Result<Option<UserRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE name = $1");
-    Ok(
-        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(p).await?.map(from_row).transpose()?),
     )
 }
 

@@ -468,6 +468,15 @@ async fn pages_are_chinese_first_safe_and_downloadable() {
     // Public JSON may be kept for a minute, as the pages are.
     let public = call(&router, Method::GET, "/api/v1/public/batches", None, None).await;
     assert_eq!(public.headers[header::CACHE_CONTROL], "public, max-age=60");
+    // Newest publication first (the pages render in this order).
+    let times: Vec<String> = public.json()["published"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["published_at"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(times.len(), 3);
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
