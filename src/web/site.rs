@@ -104,8 +104,7 @@ pub async fn batch_page(
     let made = state
         .cache
         .get_or_make(&key, || async {
-            let mut page = public::batch_page(&state.app, &id, today).await?;
-            page.site_url = state.public_url.to_string();
+            let page = state.batch_page(&id, today).await?;
             Ok(Bytes::from(pages::render::batch(&page, lang)))
         })
         .await;
@@ -123,7 +122,7 @@ pub async fn results_csv(State(state): State<AppState>, Path(id): Path<String>) 
     let made = state
         .cache
         .get_or_make(&key, || async {
-            let page = public::batch_page(&state.app, &id, today).await?;
+            let page = state.batch_page(&id, today).await?;
             Ok(Bytes::from(pages::csv::results_csv(&page)))
         })
         .await;

@@ -1,7 +1,9 @@
 //! What every handler shares: the application, the failed-authentication limiter, and the
-//! cache of public responses.
+//! caches of public responses and of the batch page model they are made from.
 //!
-//! Public responses (pages, CSV, bundles) are made once and kept until the log grows: every
+//! Public responses (pages, CSV, bundles) are made once and kept until the log grows; so is
+//! each published batch's `BatchPage`, from which its pages in both languages, its CSV and
+//! its JSON are made (one bundle re-made per batch, not one per response). Every
 //! change to what they show is a log entry, so the log's size is their version. The size is
 //! read after each change made through this server and polled every second for changes
 //! made by other processes (the CLI, another server on the same database).
@@ -17,6 +19,7 @@ use tokio::sync::OnceCell;
 
 use super::limiter::FailedAuthLimiter;
 use crate::app::{App, AppError};
+use crate::pages::model::BatchPage;
 
 /// Responses larger than this are made anew each time rather than kept.
 const CACHE_MAX_BYTES: usize = 32 << 20;
@@ -25,7 +28,9 @@ const CACHE_MAX_BYTES: usize = 32 << 20;
 pub struct AppState {
     pub app: Arc<App>,
     pub limiter: Arc<FailedAuthLimiter>,
-    pub cache: Arc<PublicCache>,
+    pub cache: Arc<PublicCache<Bytes>>,
+    /// Published batches' page models, by id and China's date (deadlines move with it).
+    pub batch_pages: Arc<PublicCache<Arc<BatchPage>>>,
     /// Shown in "how to verify" commands, e.g. `https://example.gov.cn`; empty for relative.
     pub public_url: Arc<str>,
 }
@@ -36,6 +41,7 @@ impl AppState {
             app: Arc::new(app),
             limiter: Arc::new(limiter),
             cache: Arc::new(PublicCache::default()),
+            batch_pages: Arc::new(PublicCache::default()),
             public_url: Arc::from(public_url.trim_end_matches('/')),
         }
     }
@@ -43,9 +49,28 @@ impl AppState {
     /// Reads the log's size and drops cached responses if it grew.
     pub async fn refresh(&self) {
         match crate::store::log::latest_checkpoint(&self.app.store).await {
-            Ok(head) => self.cache.set_version(head.map_or(0, |c| c.size)),
+            Ok(head) => {
+                let size = head.map_or(0, |c| c.size);
+                self.cache.set_version(size);
+                self.batch_pages.set_version(size);
+            }
             Err(e) => tracing::warn!(error = %e, "reading the log's size"),
         }
+    }
+
+    /// The page model of published batch `id` as of China's `today`, made once per log size.
+    pub async fn batch_page(
+        &self,
+        id: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<Arc<BatchPage>, AppError> {
+        self.batch_pages
+            .get_or_make(&format!("{id}:{today}"), || async {
+                let mut page = crate::app::public::batch_page(&self.app, id, today).await?;
+                page.site_url = self.public_url.to_string();
+                Ok(Arc::new(page))
+            })
+            .await
     }
 
     /// Polls the log's size every `period` for as long as the server runs.
@@ -62,26 +87,52 @@ impl AppState {
     }
 }
 
-type Slot = Arc<OnceCell<Bytes>>;
-
-/// Public responses by key (path and language), valid for one log size.
-#[derive(Default)]
-pub struct PublicCache {
-    version: AtomicU64,
-    slots: Mutex<(u64, HashMap<String, Slot>)>,
+/// What a cache keeps: a value made successfully, unless too large to keep.
+pub trait Keep {
+    fn worth_keeping(&self) -> bool;
 }
 
-impl PublicCache {
+impl Keep for Bytes {
+    fn worth_keeping(&self) -> bool {
+        self.len() <= CACHE_MAX_BYTES
+    }
+}
+
+impl Keep for Arc<BatchPage> {
+    /// A page model holds the sample, not the population: always small enough.
+    fn worth_keeping(&self) -> bool {
+        true
+    }
+}
+
+type Slot<T> = Arc<OnceCell<T>>;
+
+/// Values by key (path and language, or batch and date), valid for one log size.
+pub struct PublicCache<T> {
+    version: AtomicU64,
+    slots: Mutex<(u64, HashMap<String, Slot<T>>)>,
+}
+
+impl<T> Default for PublicCache<T> {
+    fn default() -> Self {
+        PublicCache {
+            version: AtomicU64::new(0),
+            slots: Mutex::new((0, HashMap::new())),
+        }
+    }
+}
+
+impl<T: Clone + Keep> PublicCache<T> {
     fn set_version(&self, size: u64) {
         self.version.store(size, Ordering::Release);
     }
 
     /// The response for `key`, made by `make` at most once per log size (concurrent requests
     /// for the same key wait for one maker).
-    pub async fn get_or_make<F, Fut>(&self, key: &str, make: F) -> Result<Bytes, AppError>
+    pub async fn get_or_make<F, Fut>(&self, key: &str, make: F) -> Result<T, AppError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Bytes, AppError>>,
+        Fut: Future<Output = Result<T, AppError>>,
     {
         let version = self.version.load(Ordering::Acquire);
         let slot = {
@@ -100,7 +151,7 @@ impl PublicCache {
         let made = slot.get_or_try_init(make).await.cloned();
         // Only successes of bounded size stay: a request for a batch that does not exist
         // (any number of made-up ids) or a bundle too large to keep leaves nothing behind.
-        if made.as_ref().map_or(true, |b| b.len() > CACHE_MAX_BYTES) {
+        if !made.as_ref().is_ok_and(Keep::worth_keeping) {
             self.forget(key);
         }
         made
@@ -133,7 +184,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_response_is_made_once_per_log_size() {
-        let cache = PublicCache::default();
+        let cache = PublicCache::<Bytes>::default();
         let made = AtomicU64::new(0);
         let make = || async {
             made.fetch_add(1, Ordering::SeqCst);
@@ -149,7 +200,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failure_is_not_kept() {
-        let cache = PublicCache::default();
+        let cache = PublicCache::<Bytes>::default();
         let failed = cache
             .get_or_make("/x", || async { Err(AppError::NotFound("x".into())) })
             .await;

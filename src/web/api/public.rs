@@ -44,8 +44,7 @@ pub async fn batch_page(
     let bytes = state
         .cache
         .get_or_make(&format!("json:batch:{id}:{today}"), || async {
-            let mut page = public::batch_page(&state.app, &id, today).await?;
-            page.site_url = state.public_url.to_string();
+            let page = state.batch_page(&id, today).await?;
             Ok(Bytes::from(
                 serde_json::to_vec(&page).map_err(|e| AppError::Setup(e.to_string()))?,
             ))
