@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -55,14 +55,10 @@ pub fn download(bytes: Bytes, content_type: &'static str, file_name: &str) -> Re
 
 /// An error as a page: what the reader can act on, never internal details.
 pub fn error_page(e: AppError, lang: Lang) -> Response {
-    let (status, message) = match e {
-        AppError::NotFound(m) => (StatusCode::NOT_FOUND, m),
-        AppError::Invalid(m) => (StatusCode::BAD_REQUEST, m),
-        other => {
-            let e = super::error::ApiError::internal(&other);
-            (e.status, e.message)
-        }
-    };
+    // The API's mapping: the same status and message, internals logged and never shown.
+    let super::error::ApiError {
+        status, message, ..
+    } = super::error::ApiError::from(e);
     let html = pages::render::error(status.as_u16(), &message, lang);
     let mut r = (status, html).into_response();
     r.headers_mut().insert(

@@ -453,6 +453,17 @@ async fn pages_are_chinese_first_safe_and_downloadable() {
             .all(|h| h["batch_id"] != IN_PROGRESS),
         "{none}"
     );
+    // A search too long is the reader's to fix: said on the page, with the API's status.
+    let long = call(
+        &router,
+        Method::GET,
+        &format!("/search?q={}", "a".repeat(101)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(long.text().contains("100"), "{}", long.text());
     // Responses to a token are never kept by browsers or proxies.
     let me = call(&router, Method::GET, "/api/v1/me", Some(&demo.corps), None).await;
     assert_eq!(me.headers[header::CACHE_CONTROL], "no-store");
