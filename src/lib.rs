@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod mapped;
 pub mod pages;
 pub mod plan;
+pub mod projection;
 pub mod registry;
 pub mod store;
 pub mod web;

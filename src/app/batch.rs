@@ -27,9 +27,10 @@ pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<Batch
         "batch": plan.id,
         "title": plan.title,
         "plan": serde_json::to_value(&plan).map_err(|e| AppError::Invalid(e.to_string()))?,
+        "plan_toml": plan_toml,
     });
-    journal::append(&mut tx, key, &app.origin, "batch.created", &event).await?;
-    store::batches::insert(&mut tx, &plan.id, &plan.title, plan_toml, &store::now()).await?;
+    let logged = journal::append(&mut tx, key, &app.origin, "batch.created", &event).await?;
+    store::batches::insert(&mut tx, &plan.id, &plan.title, plan_toml, &logged.time).await?;
     tx.commit().await?;
     get(app, &plan.id).await
 }
@@ -111,12 +112,12 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
     });
     let key = app.key()?;
     let mut tx = app.store.write().await?;
-    if !store::batches::commit(&mut tx, id, &commitment.hash, &header, ids, &store::now()).await? {
+    let logged = journal::append(&mut tx, key, &app.origin, "batch.committed", &event).await?;
+    if !store::batches::commit(&mut tx, id, &commitment.hash, &header, ids, &logged.time).await? {
         return Err(AppError::Refused(format!(
             "batch {id} was committed by another process"
         )));
     }
-    journal::append(&mut tx, key, &app.origin, "batch.committed", &event).await?;
     tx.commit().await?;
     get(app, id).await
 }
@@ -130,13 +131,7 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     let batch = get(app, id).await?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
-    if !store::batches::withdraw(&mut tx, id, reason, &store::now()).await? {
-        return Err(AppError::Refused(format!(
-            "batch {id} is {}: only a draft or committed batch can be withdrawn (never after the draw)",
-            batch.state
-        )));
-    }
-    journal::append(
+    let logged = journal::append(
         &mut tx,
         key,
         &app.origin,
@@ -144,6 +139,12 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
         &json!({ "batch": id, "reason": reason }),
     )
     .await?;
+    if !store::batches::withdraw(&mut tx, id, reason, &logged.time).await? {
+        return Err(AppError::Refused(format!(
+            "batch {id} is {}: only a draft or committed batch can be withdrawn (never after the draw)",
+            batch.state
+        )));
+    }
     tx.commit().await?;
     get(app, id).await
 }
@@ -173,17 +174,17 @@ pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
     }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
-    if !store::batches::publish(&mut tx, id, &store::now()).await? {
-        return Err(AppError::Refused(format!(
-            "batch {id} was published by another process"
-        )));
-    }
     let event = json!({
         "batch": id,
         "results": results.iter().map(|r| r.id).collect::<Vec<_>>(),
         "bundle_sha256": batch.bundle_sha256,
     });
-    journal::append(&mut tx, key, &app.origin, "batch.published", &event).await?;
+    let logged = journal::append(&mut tx, key, &app.origin, "batch.published", &event).await?;
+    if !store::batches::publish(&mut tx, id, &logged.time).await? {
+        return Err(AppError::Refused(format!(
+            "batch {id} was published by another process"
+        )));
+    }
     tx.commit().await?;
     get(app, id).await
 }

@@ -153,8 +153,7 @@ pub async fn import(
         "rows": count,
         "source": { "name": file_name, "sha256": source_sha256, "encoding": encoding_used },
     });
-    let seq = journal::append(&mut tx, key, &app.origin, "directory.snapshot", &event).await?;
-    let now = store::now();
+    let logged = journal::append(&mut tx, key, &app.origin, "directory.snapshot", &event).await?;
     store::snapshots::create(
         &mut tx,
         id,
@@ -166,8 +165,8 @@ pub async fn import(
             source_name: file_name,
             source_sha256: &source_sha256,
             encoding: &encoding_used,
-            imported_at: &now,
-            log_seq: seq as i64,
+            imported_at: &logged.time,
+            log_seq: logged.seq as i64,
         },
     )
     .await?;

@@ -1,14 +1,21 @@
 //! The ceremony draw of a committed batch, exactly once.
 //!
-//! 1. The entropy is checked against the plan's declaration (witnesses, digit counts).
-//! 2. `draw.started` is logged with the entropy, in its own transaction, before anything is
+//! Whether the batch may be drawn, and with which entropy, is read from the signed log
+//! (`journal::signed_entries`: the entries, once their bytes were found to hash to the newest
+//! signed checkpoint), never from a table: a batch rewound in the tables, or a start hidden
+//! by a rewritten column, cannot be drawn again.
+//!
+//! 1. The log must say the batch was committed, and neither drawn nor withdrawn.
+//! 2. The entropy is checked against the plan's declaration (witnesses, digit counts).
+//! 3. `draw.started` is logged with the entropy, in its own transaction, before anything is
 //!    computed. Every later attempt must bring the same entropy: a crash or an abort cannot
 //!    be followed by a draw with other digits (no re-roll), and the attempt stays on record.
-//! 3. The commitment is rebuilt from the committed snapshots and must hash as committed; the
-//!    pure core (`Bundle::make`) runs the draw.
-//! 4. One write transaction moves the batch committed → drawn (a guarded UPDATE: of several
-//!    processes, one sees the row change), stores the targets and logs `batch.drawn`.
-//!    Every other outcome is logged as `draw.refused` or `draw.failed` with its reason.
+//! 4. The commitment is rebuilt from the committed snapshots and must hash as the log says
+//!    it was committed; the pure core (`Bundle::make`) runs the draw.
+//! 5. One write transaction checks the log again, moves the batch committed → drawn (a
+//!    guarded UPDATE: of several processes, one sees the row change), stores the targets and
+//!    logs `batch.drawn`. Every other outcome is logged as `draw.refused` or `draw.failed`
+//!    with its reason.
 
 use serde_json::json;
 
@@ -38,44 +45,93 @@ async fn refuse(app: &App, id: &str, kind: &str, error: AppError) -> AppError {
     }
 }
 
-/// The entropy of the first logged start of this batch's draw, if any, as seen inside the
-/// write transaction (so two processes cannot both be first).
-async fn first_started(tx: &mut store::Tx, id: &str) -> Result<Option<(u64, serde_json::Value)>> {
-    for entry in store::log::entries_of_kind_in(tx, "draw.started").await? {
+/// What the signed log says of one batch's draw.
+#[derive(Debug, Default)]
+struct Logged {
+    /// The committed commitment hash.
+    committed: Option<String>,
+    /// The first start: its entry and entropy.
+    started: Option<(u64, serde_json::Value)>,
+    /// When it was drawn.
+    drawn: Option<String>,
+    withdrawn: bool,
+}
+
+impl Logged {
+    /// Why the batch may not be drawn now, if it may not.
+    fn refusal(&self, id: &str) -> Option<String> {
+        if let Some(at) = &self.drawn {
+            Some(format!(
+                "batch {id} was drawn already, at {at}: a committed batch is drawn exactly once"
+            ))
+        } else if self.withdrawn {
+            Some(format!("batch {id} was withdrawn"))
+        } else if self.committed.is_none() {
+            Some(format!(
+                "batch {id} is a draft: commit it (and publish the hash) before the draw"
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads batch `id`'s draw from the signed entries, inside the write transaction `tx` (so
+/// two processes cannot both be first).
+async fn logged(app: &App, tx: &mut store::Tx, id: &str) -> Result<Logged> {
+    let entries = journal::signed_entries(tx, &app.verifier).await?;
+    // An id that canonical JSON writes as it is appears as these bytes in each of its
+    // entries: a quick filter before decoding (any other id is looked for in every entry).
+    let plain = !id.chars().any(|c| c == '"' || c == '\\' || c.is_control());
+    let mut out = Logged::default();
+    for entry in entries {
+        if plain && memchr::memmem::find(&entry.bytes, id.as_bytes()).is_none() {
+            continue;
+        }
         let envelope = ledger::entry::decode(&entry.bytes).map_err(|e| {
             AppError::Store(store::StoreError::Corrupt(format!(
                 "log entry {}: {e}",
                 entry.seq
             )))
         })?;
-        if envelope.event.get("batch").and_then(|b| b.as_str()) == Some(id) {
-            return Ok(Some((entry.seq, envelope.event["entropy"].clone())));
+        if envelope.event.get("batch").and_then(|b| b.as_str()) != Some(id) {
+            continue;
+        }
+        match envelope.kind.as_str() {
+            "batch.committed" => {
+                out.committed = envelope.event["commitment_hash"]
+                    .as_str()
+                    .map(str::to_string);
+            }
+            "draw.started" if out.started.is_none() => {
+                out.started = Some((entry.seq, envelope.event["entropy"].clone()));
+            }
+            "batch.drawn" => out.drawn = Some(envelope.time),
+            "batch.withdrawn" => out.withdrawn = true,
+            _ => {}
         }
     }
-    Ok(None)
+    Ok(out)
 }
 
 /// Draws batch `id` once with the public entropy `entropy_text` (the offline draw's
 /// `--entropy` syntax; for drand, the round's JSON).
 pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
-    let row = batch::get(app, id).await?;
-    if row.state != "committed" {
-        let why = match row.state.as_str() {
-            "draft" => {
-                format!("batch {id} is a draft: commit it (and publish the hash) before the draw")
-            }
-            "withdrawn" => format!("batch {id} was withdrawn"),
-            _ => format!(
-                "batch {id} was drawn already, at {}: a committed batch is drawn exactly once",
-                row.drawn_at.as_deref().unwrap_or("?")
-            ),
-        };
+    let mut row = batch::get(app, id).await?;
+    let key = app.key()?;
+    let mut tx = app.store.write().await?;
+    let before = logged(app, &mut tx, id).await?;
+    if let Some(why) = before.refusal(id) {
+        drop(tx);
         return Err(refuse(app, id, "draw.refused", AppError::Refused(why)).await);
     }
+    // The commitment the draw must reproduce is the one logged, whatever the table says.
+    row.commitment_hash = before.committed.clone();
     let plan = batch::plan(&row)?;
     let entropy: Entropy = match crate::entropy::parse_text(entropy_text, &plan.entropy) {
         Ok(e) => e,
         Err(e) => {
+            drop(tx);
             return Err(refuse(
                 app,
                 id,
@@ -89,9 +145,7 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     // Bind the draw to this entropy, or refuse other entropy than the first attempt's: the
     // check and the entry are one write transaction.
-    let key = app.key()?;
-    let mut tx = app.store.write().await?;
-    match first_started(&mut tx, id).await? {
+    match before.started {
         Some((seq, earlier)) if earlier != entropy_value => {
             drop(tx);
             let why = format!(
@@ -148,29 +202,30 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
         "strata": strata,
         "targets": targets.iter().map(|t| json!({ "uscc": t.uscc, "team": t.team })).collect::<Vec<_>>(),
     });
-    let key = app.key()?;
     let mut tx = app.store.write().await?;
+    if let Some(why) = logged(app, &mut tx, id).await?.refusal(id) {
+        drop(tx);
+        return Err(refuse(app, id, "draw.refused", AppError::Refused(why)).await);
+    }
     let entropy_json = String::from_utf8(canonical::to_vec(&bundle.entropy)).unwrap_or_default();
+    let drawn = journal::append(&mut tx, key, &app.origin, "batch.drawn", &event).await?;
     if !store::batches::claim_draw(
         &mut tx,
         id,
         &bundle.seed,
         &entropy_json,
         &bundle_sha256,
-        &store::now(),
+        &drawn.time,
     )
     .await?
     {
         drop(tx);
-        let now = batch::get(app, id).await?;
         let why = format!(
-            "batch {id} was drawn already, at {} (by another process): a committed batch is drawn exactly once",
-            now.drawn_at.as_deref().unwrap_or("?")
+            "batch {id}: the log says it is committed and not drawn, but its row is not (run `shuangsui log verify`)"
         );
-        return Err(refuse(app, id, "draw.refused", AppError::Refused(why)).await);
+        return Err(refuse(app, id, "draw.failed", AppError::Refused(why)).await);
     }
     store::batches::insert_assignments(&mut tx, id, &targets).await?;
-    journal::append(&mut tx, key, &app.origin, "batch.drawn", &event).await?;
     tx.commit().await?;
     Ok(bundle)
 }

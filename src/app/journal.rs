@@ -1,30 +1,69 @@
 //! Appending to the log inside a write transaction: the entry's canonical bytes at the next
 //! position, then a signed checkpoint of the new head (so every entry is covered by a
 //! checkpoint from the moment it exists, and `log verify` can name a rewritten entry).
+//! And reading it back for a decision: `signed_entries` gives the entries only after their
+//! bytes were found to hash to the newest signed checkpoint, so a decision never rests on
+//! bytes or columns changed behind the log's back.
 
 use std::io::Write;
 use std::path::Path;
 
 use super::{AppError, Result};
-use crate::ledger::{self, Checkpoint, LogKey};
-use crate::store::{self, Tx};
+use crate::ledger::{self, Checkpoint, LogKey, VerifierKey};
+use crate::store::{self, Tx, log::StoredEntry};
 
-/// Appends `event` as an entry of `kind`; returns its position.
+/// Where an entry went: its position, and the time it carries (which the tables that
+/// project it store, so that a replay of the log gives them back exactly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub seq: u64,
+    pub time: String,
+}
+
+/// Appends `event` as an entry of `kind`.
 pub async fn append(
     tx: &mut Tx,
     key: &LogKey,
     origin: &str,
     kind: &str,
     event: &serde_json::Value,
-) -> Result<u64> {
+) -> Result<Appended> {
     let seq = store::log::size(tx).await?;
     let time = store::now();
     let bytes = ledger::entry::encode(seq, &time, kind, event)
         .map_err(|e| AppError::Invalid(format!("log entry {kind}: {e}")))?;
     let leaf = ledger::tree::leaf_hash(&bytes);
-    store::log::insert(tx, seq, kind, &time, &bytes, &leaf).await?;
+    store::log::insert(tx, seq, &bytes, &leaf).await?;
     sign_head(tx, key, origin).await?;
-    Ok(seq)
+    Ok(Appended { seq, time })
+}
+
+/// Every entry as `tx` sees it, after checking that their bytes hash to the root that the
+/// newest stored checkpoint signs with `verifier`, at its size (which must be the number of
+/// entries). A rewritten entry, a dropped or added one, or a forged checkpoint is refused
+/// here, before anything is decided on what the entries say.
+pub async fn signed_entries(tx: &mut Tx, verifier: &VerifierKey) -> Result<Vec<StoredEntry>> {
+    let entries = store::log::entries_in(tx).await?;
+    let corrupt = |what: String| AppError::Store(store::StoreError::Corrupt(what));
+    let head = store::log::latest_checkpoint_in(tx)
+        .await?
+        .ok_or_else(|| corrupt("the log has no signed checkpoint".into()))?;
+    let signed = Checkpoint::open(&head.note, verifier)
+        .map_err(|e| corrupt(format!("the newest checkpoint (size {}): {e}", head.size)))?;
+    let leaves: Vec<ledger::tree::Hash> = entries
+        .iter()
+        .map(|e| ledger::tree::leaf_hash(&e.bytes))
+        .collect();
+    if signed.size != entries.len() as u64
+        || signed.root != ledger::tree::root_from_leaf_hashes(&leaves)
+    {
+        return Err(corrupt(format!(
+            "the log's {} entries do not hash to its newest signed checkpoint (size {}): run `shuangsui log verify`",
+            entries.len(),
+            signed.size
+        )));
+    }
+    Ok(entries)
 }
 
 /// Signs a checkpoint of the log as `tx` sees it, and stores it.
@@ -36,7 +75,7 @@ pub async fn sign_head(tx: &mut Tx, key: &LogKey, origin: &str) -> Result<String
         root: ledger::tree::root_from_leaf_hashes(&leaves),
     };
     let note = checkpoint.sign(key);
-    store::log::insert_checkpoint(tx, checkpoint.size, &note, &store::now()).await?;
+    store::log::insert_checkpoint(tx, checkpoint.size, &note).await?;
     Ok(note)
 }
 

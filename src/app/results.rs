@@ -106,7 +106,6 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
         }
     }
     let result_id = store::results::next_id(&mut tx).await?;
-    let now = store::now();
     let event = json!({
         "batch": id,
         "result": result_id,
@@ -122,19 +121,20 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     } else {
         "result.recorded"
     };
-    let seq = journal::append(&mut tx, key, &app.origin, kind, &event).await?;
+    let logged = journal::append(&mut tx, key, &app.origin, kind, &event).await?;
     let stored = store::results::insert(
         &mut tx,
         &NewResult {
+            id: result_id,
             batch_id: id,
             uscc: uscc.as_str(),
             recorded_by: report.officer,
             codes: &codes,
             note: &note,
             inspected_on: &report.inspected_on.to_string(),
-            recorded_at: &now,
+            recorded_at: &logged.time,
             corrects: report.corrects,
-            log_seq: seq as i64,
+            log_seq: logged.seq as i64,
         },
     )
     .await?;

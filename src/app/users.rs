@@ -161,8 +161,12 @@ pub async fn add(
         "name": name,
         "role": role.as_str(),
         "card_no": card,
+        // The token hash itself stays out of the log; its own SHA-256 lets `log verify`
+        // find a rewritten hash (a way to sign in as this user) and tells nothing of the
+        // token, whose secret is 32 random bytes.
+        "token_commitment": crate::canonical::sha256_hex(&hash),
     });
-    let seq = journal::append(&mut tx, key, &app.origin, "user.added", &event).await?;
+    let logged = journal::append(&mut tx, key, &app.origin, "user.added", &event).await?;
     let stored = store::users::insert(
         &mut tx,
         id,
@@ -171,8 +175,8 @@ pub async fn add(
             role: role.as_str(),
             card_no: card.as_deref(),
             token_sha256: &hash,
-            created_at: &store::now(),
-            log_seq: seq as i64,
+            created_at: &logged.time,
+            log_seq: logged.seq as i64,
         },
     )
     .await?;
@@ -203,8 +207,8 @@ pub async fn revoke(app: &App, name: &str) -> Result<UserRow> {
         )));
     }
     let event = json!({ "user": user.id, "name": name });
-    journal::append(&mut tx, key, &app.origin, "user.revoked", &event).await?;
-    if !store::users::revoke(&mut tx, &name, &store::now()).await? {
+    let logged = journal::append(&mut tx, key, &app.origin, "user.revoked", &event).await?;
+    if !store::users::revoke(&mut tx, &name, &logged.time).await? {
         return Err(AppError::Refused(format!(
             "user '{name}' was revoked meanwhile"
         )));

@@ -62,6 +62,26 @@ pub fn sort(rows: &mut Rows) {
     }
 }
 
+/// Whether `rows` are already in canonical order (history keeps its rows' positions in
+/// that order, and `log verify` checks they are).
+pub fn is_canonical_order(rows: &Rows) -> bool {
+    fn ordered<T, const N: usize>(
+        r: &[T],
+        key: fn(&T) -> &str,
+        record: fn(&T) -> [Cow<'_, str>; N],
+    ) -> bool {
+        r.windows(2)
+            .all(|w| compare(&w[0], &w[1], key, record) != Ordering::Greater)
+    }
+    match rows {
+        Rows::Entities(r) => ordered(r, entity_key, entity_record),
+        Rows::Officers(r) => ordered(r, officer_key, officer_record),
+        Rows::Matters(r) => ordered(r, matter_key, matter_record),
+        Rows::Recusals(r) => ordered(r, recusal_key, recusal_record),
+        Rows::History(r) => ordered(r, inspection_key, inspection_record),
+    }
+}
+
 fn entity_key(e: &Entity) -> &str {
     e.uscc.as_str()
 }

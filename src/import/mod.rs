@@ -19,7 +19,7 @@ use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
 use crate::registry::table::{self, Row, Table};
 use crate::registry::{RowError, parse as row, validate};
 
-pub use canonical::{canonical_csv, content_hash, sort, write_canonical};
+pub use canonical::{canonical_csv, content_hash, is_canonical_order, sort, write_canonical};
 pub use decode::Encoding;
 pub use error::{ImportErrors, SHOWN};
 pub use kind::Kind;

@@ -28,7 +28,8 @@ pub struct BatchRow {
     pub withdraw_reason: Option<String>,
 }
 
-/// A drawn target with its team (card numbers in pick order; empty if unstaffed).
+/// A drawn target with its team (card numbers in pick order; empty if unstaffed). The name,
+/// district and grade are the target's row in the batch's committed entities snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Assignment {
     pub position: i64,
@@ -223,16 +224,12 @@ pub async fn withdraw(tx: &mut Tx, id: &str, reason: &str, time: &str) -> Result
 pub async fn insert_assignments(tx: &mut Tx, batch: &str, rows: &[Assignment]) -> Result<()> {
     for a in rows {
         on_conn!(tx, c => sqlx::query(
-            "INSERT INTO assignments (batch_id, position, stratum, uscc, entity_name, district, grade, team) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO assignments (batch_id, position, stratum, uscc, team) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(batch)
         .bind(a.position)
         .bind(&a.stratum)
         .bind(&a.uscc)
-        .bind(&a.entity_name)
-        .bind(&a.district)
-        .bind(&a.grade)
         .bind(a.team.join(";"))
         .execute(&mut *c)
         .await?
@@ -242,27 +239,17 @@ pub async fn insert_assignments(tx: &mut Tx, batch: &str, rows: &[Assignment]) -
 }
 
 pub async fn assignments(store: &Store, batch: &str) -> Result<Vec<Assignment>> {
-    Ok(on_pool!(store, p => sqlx::query(
-        "SELECT position, stratum, uscc, entity_name, district, grade, team FROM assignments \
-         WHERE batch_id = $1 ORDER BY position",
+    let sql =
+        format!("SELECT {TARGET_COLUMNS} FROM {TARGETS} WHERE a.batch_id = $1 ORDER BY a.position");
+    Ok(
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(batch)
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(|r| batch_target(r).map(|t| t.target))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?),
     )
-    .bind(batch)
-    .fetch_all(p)
-    .await?
-    .into_iter()
-    .map(|r| {
-        let team: String = r.try_get(6)?;
-        Ok(Assignment {
-            position: r.try_get(0)?,
-            stratum: r.try_get(1)?,
-            uscc: r.try_get(2)?,
-            entity_name: r.try_get(3)?,
-            district: r.try_get(4)?,
-            grade: r.try_get(5)?,
-            team: if team.is_empty() { Vec::new() } else { team.split(';').map(str::to_string).collect() },
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?))
 }
 
 /// A `LIKE` pattern that matches `text` literally somewhere (`%`, `_` and `\` escaped; the
@@ -317,12 +304,16 @@ where
 }
 
 const TARGET_COLUMNS: &str = "a.batch_id, b.title, b.state, a.position, a.stratum, a.uscc, \
-    a.entity_name, a.district, a.grade, a.team";
+    COALESCE(e.name, ''), COALESCE(e.district, ''), COALESCE(e.credit_grade, ''), a.team";
+
+/// Targets with their batch and their row in the batch's committed entities snapshot.
+const TARGETS: &str = "assignments a JOIN batches b ON b.id = a.batch_id \
+    LEFT JOIN entities e ON e.snapshot_id = b.entities_snapshot AND e.uscc = a.uscc";
 
 /// The targets whose team includes officer `card`, newest batch first.
 pub async fn assignments_of_officer(store: &Store, card: &str) -> Result<Vec<BatchTarget>> {
     let sql = format!(
-        "SELECT {TARGET_COLUMNS} FROM assignments a JOIN batches b ON b.id = a.batch_id \
+        "SELECT {TARGET_COLUMNS} FROM {TARGETS} \
          WHERE (';' || a.team || ';') LIKE $1 ESCAPE '\\' \
          ORDER BY b.drawn_at DESC, a.batch_id, a.position"
     );
@@ -342,8 +333,8 @@ pub async fn assignments_of_officer(store: &Store, card: &str) -> Result<Vec<Bat
 /// publication first, at most `limit`.
 pub async fn search_published(store: &Store, query: &str, limit: i64) -> Result<Vec<BatchTarget>> {
     let sql = format!(
-        "SELECT {TARGET_COLUMNS} FROM assignments a JOIN batches b ON b.id = a.batch_id \
-         WHERE b.state = 'published' AND (a.uscc = $1 OR a.entity_name LIKE $2 ESCAPE '\\') \
+        "SELECT {TARGET_COLUMNS} FROM {TARGETS} \
+         WHERE b.state = 'published' AND (a.uscc = $1 OR e.name LIKE $2 ESCAPE '\\') \
          ORDER BY b.published_at DESC, a.batch_id, a.position LIMIT $3"
     );
     let pattern = like_containing(query);

@@ -10,7 +10,6 @@ use crate::{on_conn, on_pool};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntry {
     pub seq: u64,
-    pub kind: String,
     pub bytes: Vec<u8>,
     pub leaf_hash: Vec<u8>,
 }
@@ -20,22 +19,19 @@ pub struct StoredEntry {
 pub struct StoredCheckpoint {
     pub size: u64,
     pub note: String,
-    pub signed_at: String,
 }
 
-/// A `log_entries` row (`seq, kind, bytes, leaf_hash`) as a `StoredEntry`.
+/// A `log_entries` row (`seq, bytes, leaf_hash`) as a `StoredEntry`.
 fn entry_from_row<R: Row>(r: R) -> Result<StoredEntry, sqlx::Error>
 where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> Vec<u8>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
     Ok(StoredEntry {
         seq: r.try_get::<i64, _>(0)? as u64,
-        kind: r.try_get(1)?,
-        bytes: r.try_get(2)?,
-        leaf_hash: r.try_get(3)?,
+        bytes: r.try_get(1)?,
+        leaf_hash: r.try_get(2)?,
     })
 }
 
@@ -46,20 +42,11 @@ pub async fn size(tx: &mut Tx) -> Result<u64> {
 }
 
 /// Inserts the entry `bytes` at position `seq` (which must be `size`).
-pub async fn insert(
-    tx: &mut Tx,
-    seq: u64,
-    kind: &str,
-    time: &str,
-    bytes: &[u8],
-    leaf_hash: &[u8],
-) -> Result<()> {
+pub async fn insert(tx: &mut Tx, seq: u64, bytes: &[u8], leaf_hash: &[u8]) -> Result<()> {
     on_conn!(tx, c => sqlx::query(
-        "INSERT INTO log_entries (seq, kind, recorded_at, bytes, leaf_hash) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO log_entries (seq, bytes, leaf_hash) VALUES ($1, $2, $3)",
     )
     .bind(seq as i64)
-    .bind(kind)
-    .bind(time)
     .bind(bytes)
     .bind(leaf_hash)
     .execute(&mut *c)
@@ -84,13 +71,12 @@ pub async fn leaf_hashes(tx: &mut Tx) -> Result<Vec<[u8; 32]>> {
 }
 
 /// Inserts a signed checkpoint for tree size `size` (nothing if one exists for that size).
-pub async fn insert_checkpoint(tx: &mut Tx, size: u64, note: &str, time: &str) -> Result<()> {
+pub async fn insert_checkpoint(tx: &mut Tx, size: u64, note: &str) -> Result<()> {
     on_conn!(tx, c => sqlx::query(
-        "INSERT INTO log_checkpoints (size, note, signed_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO NOTHING",
+        "INSERT INTO log_checkpoints (size, note) VALUES ($1, $2) ON CONFLICT (size) DO NOTHING",
     )
     .bind(size as i64)
     .bind(note)
-    .bind(time)
     .execute(&mut *c)
     .await?
     .rows_affected());
@@ -100,7 +86,7 @@ pub async fn insert_checkpoint(tx: &mut Tx, size: u64, note: &str, time: &str) -
 /// Every entry, in order of `seq`.
 pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
     let rows = on_pool!(store, p => {
-        sqlx::query("SELECT seq, kind, bytes, leaf_hash FROM log_entries ORDER BY seq")
+        sqlx::query("SELECT seq, bytes, leaf_hash FROM log_entries ORDER BY seq")
             .fetch_all(p)
             .await?
             .into_iter()
@@ -110,11 +96,10 @@ pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
     Ok(rows)
 }
 
-/// Entries of one kind, in order, as seen inside a write transaction.
-pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEntry>> {
+/// Every entry, in order of `seq`, as seen inside a write transaction.
+pub async fn entries_in(tx: &mut Tx) -> Result<Vec<StoredEntry>> {
     let rows = on_conn!(tx, c => {
-        sqlx::query("SELECT seq, kind, bytes, leaf_hash FROM log_entries WHERE kind = $1 ORDER BY seq")
-            .bind(kind)
+        sqlx::query("SELECT seq, bytes, leaf_hash FROM log_entries ORDER BY seq")
             .fetch_all(&mut *c)
             .await?
             .into_iter()
@@ -124,16 +109,29 @@ pub async fn entries_of_kind_in(tx: &mut Tx, kind: &str) -> Result<Vec<StoredEnt
     Ok(rows)
 }
 
+/// The newest checkpoint, as seen inside a write transaction.
+pub async fn latest_checkpoint_in(tx: &mut Tx) -> Result<Option<StoredCheckpoint>> {
+    Ok(on_conn!(tx, c => {
+        sqlx::query("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(&mut *c)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>(StoredCheckpoint {
+                size: r.try_get::<i64, _>(0)? as u64,
+                note: r.try_get(1)?,
+            }))
+            .transpose()?
+    }))
+}
+
 /// The newest stored checkpoint, if any (one row, by the primary key).
 pub async fn latest_checkpoint(store: &Store) -> Result<Option<StoredCheckpoint>> {
     Ok(on_pool!(store, p => {
-        sqlx::query("SELECT size, note, signed_at FROM log_checkpoints ORDER BY size DESC LIMIT 1")
+        sqlx::query("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1")
             .fetch_optional(p)
             .await?
             .map(|r| Ok::<_, sqlx::Error>(StoredCheckpoint {
                 size: r.try_get::<i64, _>(0)? as u64,
                 note: r.try_get(1)?,
-                signed_at: r.try_get(2)?,
             }))
             .transpose()?
     }))
@@ -142,14 +140,13 @@ pub async fn latest_checkpoint(store: &Store) -> Result<Option<StoredCheckpoint>
 /// Every checkpoint, in order of size.
 pub async fn checkpoints(store: &Store) -> Result<Vec<StoredCheckpoint>> {
     let rows = on_pool!(store, p => {
-        sqlx::query("SELECT size, note, signed_at FROM log_checkpoints ORDER BY size")
+        sqlx::query("SELECT size, note FROM log_checkpoints ORDER BY size")
             .fetch_all(p)
             .await?
             .into_iter()
             .map(|r| Ok(StoredCheckpoint {
                 size: r.try_get::<i64, _>(0)? as u64,
                 note: r.try_get(1)?,
-                signed_at: r.try_get(2)?,
             }))
             .collect::<Result<Vec<_>, sqlx::Error>>()?
     });

@@ -9,6 +9,7 @@
 //! hold across processes on both databases.
 
 pub mod batches;
+pub mod catalog;
 pub mod log;
 pub mod results;
 pub mod rows;

@@ -23,6 +23,8 @@ pub struct ResultRow {
 
 /// What a new result records.
 pub struct NewResult<'a> {
+    /// The id the log entry names (`next_id`).
+    pub id: i64,
     pub batch_id: &'a str,
     pub uscc: &'a str,
     pub recorded_by: &'a str,
@@ -36,9 +38,10 @@ pub struct NewResult<'a> {
 
 pub async fn insert(tx: &mut Tx, r: &NewResult<'_>) -> Result<i64> {
     Ok(on_conn!(tx, c => sqlx::query_scalar(
-        "INSERT INTO results (batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO results (id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
+    .bind(r.id)
     .bind(r.batch_id)
     .bind(r.uscc)
     .bind(r.recorded_by)

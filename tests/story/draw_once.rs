@@ -7,7 +7,7 @@ fn kinds_of(entries: &[shuangsui::store::log::StoredEntry], batch: &str, kind: &
     entries
         .iter()
         .filter(|e| {
-            e.kind == kind
+            shuangsui::ledger::entry::decode(&e.bytes).unwrap().kind == kind
                 && String::from_utf8_lossy(&e.bytes).contains(&format!("\"batch\":\"{batch}\""))
         })
         .count()

@@ -156,7 +156,7 @@ async fn a_batch_is_withdrawn_before_its_draw_with_a_logged_reason() {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| shuangsui::ledger::entry::decode(&e.bytes).unwrap().kind)
             .collect();
         assert!(kinds.contains(&"batch.withdrawn".to_string()));
         assert_eq!(kinds.last().unwrap(), "draw.refused");

@@ -48,7 +48,7 @@ fn fail_text(e: AppError) -> String {
 async fn the_database_refuses_updates_and_deletes_of_the_log_and_results() {
     for (app, db) in each_backend().await {
         for sql in [
-            "UPDATE log_entries SET kind = 'x' WHERE seq = 1",
+            "UPDATE log_entries SET leaf_hash = leaf_hash WHERE seq = 1",
             "DELETE FROM log_entries WHERE seq = 1",
             "DELETE FROM log_checkpoints",
             "UPDATE entities SET name = 'x'",
@@ -72,23 +72,23 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
         ),
         (
             "log_entries",
-            "DELETE FROM log_entries WHERE kind = 'batch.created'",
+            "DELETE FROM log_entries WHERE seq = 6",
             "entry 6",
         ),
         (
             "batches",
             "UPDATE batches SET commitment_header = CAST('{}' AS {blob})",
-            "batch SH-MZ-2026-YL-01: its stored commitment header",
+            "table batches row [id='SH-MZ-2026-YL-01']: column commitment_header",
         ),
         (
             "results",
             "UPDATE results SET codes = 'A' WHERE log_seq = {result_seq}",
-            "result",
+            "table results row [id=1]: column codes",
         ),
         (
             "entities",
             "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
-            "snapshot entities",
+            "FAIL table entities: snapshot 1 (entities v1",
         ),
     ];
     for (table, sql, expected) in cases {
@@ -157,7 +157,7 @@ async fn log_verify_names_a_user_changed_behind_its_back() {
             assert_eq!(raw(&app, change).await.unwrap(), 1, "{}: {change}", db.name);
             let why = fail_text(app::log::verify(&app, None).await.unwrap_err());
             assert!(
-                why.contains("user 1 (巡查员)"),
+                why.contains("table users row [id=1]"),
                 "{}: {change}: {why}",
                 db.name
             );

@@ -19,7 +19,6 @@ pub async fn checkpoint(State(state): State<AppState>) -> ApiResult<Json<Checkpo
     Ok(Json(CheckpointView {
         size: head.size,
         checkpoint: head.note,
-        signed_at: head.signed_at,
     }))
 }
 

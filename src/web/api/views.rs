@@ -151,7 +151,6 @@ pub struct CheckpointView {
     pub size: u64,
     /// C2SP signed note text.
     pub checkpoint: String,
-    pub signed_at: String,
 }
 
 /// The log's name and public key.

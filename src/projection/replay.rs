@@ -1,0 +1,638 @@
+//! Replays the log from entry 0 into the rows every table must hold, checking on the way
+//! that the history it tells is one the application could have written: each batch moves
+//! draft → committed → drawn → (results) → published, or is withdrawn before its draw; a
+//! batch's draw starts with at most one entropy and is drawn at most once; results are for
+//! the batch's targets, one standing result per target, a correction replaces the one
+//! standing; ids are given in order. A fault names the entry and, where there is one, the
+//! batch.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::{Cell, Expect, Projection, Rows, SnapshotRows, TABLES};
+use crate::ledger::{self, StoredEntry};
+
+/// Why the log does not replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub seq: u64,
+    pub kind: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "FAIL log entry {} ({}): {}",
+            self.seq, self.kind, self.reason
+        )
+    }
+}
+
+impl std::error::Error for Fault {}
+
+/// Snapshot tables, in a batch's snapshot-column order.
+const SNAPSHOT_KINDS: [&str; 5] = ["entities", "officers", "matters", "recusals", "history"];
+
+/// What the log has said of one batch so far.
+#[derive(Debug, Default)]
+struct Batch {
+    title: String,
+    plan_toml: String,
+    created_at: String,
+    state: &'static str,
+    commitment_hash: Option<String>,
+    snapshots: [Option<i64>; 5],
+    committed_at: Option<String>,
+    /// The entropy the draw started with (canonical JSON), and its entry.
+    started: Option<(u64, String)>,
+    seed: Option<String>,
+    bundle_sha256: Option<String>,
+    drawn_at: Option<String>,
+    published_at: Option<String>,
+    withdrawn_at: Option<String>,
+    withdraw_reason: Option<String>,
+    /// Target USCC → position, once drawn.
+    targets: HashMap<String, i64>,
+    /// Every result id, in order.
+    results: Vec<i64>,
+    /// Target USCC → the result that stands for it.
+    standing: HashMap<String, i64>,
+    last: u64,
+}
+
+struct Replay {
+    tables: Vec<Rows>,
+    snapshots: Vec<SnapshotRows>,
+    /// (table, version) → snapshot id.
+    snapshot_ids: HashMap<(String, i64), i64>,
+    batches: BTreeMap<String, Batch>,
+    /// How many results were recorded (ids are 1, 2, … in log order).
+    results: i64,
+    /// User id → (name, whether revoked).
+    users: BTreeMap<i64, (String, bool)>,
+}
+
+/// Replays `entries` (in order, from 0) into the rows the tables must hold.
+pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
+    let mut r = Replay {
+        tables: TABLES.iter().copied().map(Rows::new).collect(),
+        snapshots: Vec::new(),
+        snapshot_ids: HashMap::new(),
+        batches: BTreeMap::new(),
+        results: 0,
+        users: BTreeMap::new(),
+    };
+    for (i, e) in entries.iter().enumerate() {
+        let fault = |kind: &str, reason: String| Fault {
+            seq: i as u64,
+            kind: kind.to_string(),
+            reason,
+        };
+        let env = ledger::entry::decode(&e.bytes).map_err(|err| fault("?", err.to_string()))?;
+        if env.seq != i as u64 || e.seq != i as u64 {
+            return Err(fault(
+                &env.kind,
+                format!("its position is {}, its seq {}", e.seq, env.seq),
+            ));
+        }
+        r.put(
+            "log_entries",
+            i as u64,
+            vec![
+                Expect::from(i as i64),
+                Expect::Is(Cell::Bytes(e.bytes.clone())),
+                Expect::Is(Cell::Bytes(ledger::tree::leaf_hash(&e.bytes).to_vec())),
+            ],
+        );
+        r.put(
+            "log_checkpoints",
+            i as u64,
+            vec![
+                Expect::from(i as i64 + 1),
+                Expect::Note { size: i as u64 + 1 },
+            ],
+        );
+        let ev = Event {
+            event: &env.event,
+            kind: &env.kind,
+        };
+        r.apply(i as u64, &env.time, ev)
+            .map_err(|reason| fault(&env.kind, reason))?;
+    }
+    r.finish();
+    Ok(Projection {
+        tables: r.tables,
+        snapshots: r.snapshots,
+    })
+}
+
+/// An entry's event with typed field access; a missing or mistyped field is a fault.
+#[derive(Clone, Copy)]
+struct Event<'a> {
+    event: &'a Map<String, Value>,
+    kind: &'a str,
+}
+
+impl<'a> Event<'a> {
+    fn get(&self, field: &str) -> Result<&'a Value, String> {
+        self.event
+            .get(field)
+            .ok_or_else(|| format!("{} has no '{field}'", self.kind))
+    }
+    fn str(&self, field: &str) -> Result<&'a str, String> {
+        self.get(field)?
+            .as_str()
+            .ok_or_else(|| format!("{}'s '{field}' is not a string", self.kind))
+    }
+    fn opt_str(&self, field: &str) -> Result<Option<&'a str>, String> {
+        match self.get(field)? {
+            Value::Null => Ok(None),
+            v => v
+                .as_str()
+                .map(Some)
+                .ok_or_else(|| format!("{}'s '{field}' is not a string or null", self.kind)),
+        }
+    }
+    fn int(&self, field: &str) -> Result<i64, String> {
+        self.get(field)?
+            .as_i64()
+            .ok_or_else(|| format!("{}'s '{field}' is not an integer", self.kind))
+    }
+    fn opt_int(&self, field: &str) -> Result<Option<i64>, String> {
+        match self.get(field)? {
+            Value::Null => Ok(None),
+            v => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| format!("{}'s '{field}' is not an integer or null", self.kind)),
+        }
+    }
+    fn array(&self, field: &str) -> Result<&'a Vec<Value>, String> {
+        self.get(field)?
+            .as_array()
+            .ok_or_else(|| format!("{}'s '{field}' is not an array", self.kind))
+    }
+}
+
+fn canonical(v: &Value) -> String {
+    String::from_utf8(crate::canonical::to_vec(v)).unwrap_or_default()
+}
+
+impl Replay {
+    fn put(&mut self, table: &str, seq: u64, row: Vec<Expect>) {
+        if let Some(t) = self.tables.iter_mut().find(|t| t.spec.name == table) {
+            let key = row[..t.spec.key]
+                .iter()
+                .map(|e| match e {
+                    Expect::Is(c) => c.clone(),
+                    other => Cell::Text(other.to_string()),
+                })
+                .collect();
+            t.rows.insert(key, (seq, row));
+        }
+    }
+
+    fn batch(&mut self, id: &str) -> Result<&mut Batch, String> {
+        self.batches
+            .get_mut(id)
+            .ok_or_else(|| format!("batch {id} was never created"))
+    }
+
+    fn apply(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        match ev.kind {
+            "log.init" => {
+                if seq != 0 {
+                    return Err("log.init after the log's start".into());
+                }
+                self.put(
+                    "meta",
+                    seq,
+                    vec![Expect::from("log_origin"), Expect::from(ev.str("origin")?)],
+                );
+                self.put(
+                    "meta",
+                    seq,
+                    vec![
+                        Expect::from("log_verifier_key"),
+                        Expect::from(ev.str("verifier_key")?),
+                    ],
+                );
+            }
+            _ if seq == 0 => return Err("the log must start with log.init".into()),
+            "directory.snapshot" => self.snapshot(seq, time, ev)?,
+            "batch.created" => {
+                let id = ev.str("batch")?;
+                if self.batches.contains_key(id) {
+                    return Err(format!("batch {id} is created twice"));
+                }
+                let plan_toml = ev.str("plan_toml")?;
+                let plan = crate::plan::Plan::from_toml(&format!("batch {id}"), plan_toml)
+                    .map_err(|e| format!("batch {id}: its plan_toml does not parse: {e}"))?;
+                let plan_value = serde_json::to_value(&plan).map_err(|e| e.to_string())?;
+                if &plan_value != ev.get("plan")?
+                    || plan.id != id
+                    || plan.title != ev.str("title")?
+                {
+                    return Err(format!(
+                        "batch {id}: its plan_toml is not the plan, id and title it logs"
+                    ));
+                }
+                self.batches.insert(
+                    id.to_string(),
+                    Batch {
+                        title: ev.str("title")?.to_string(),
+                        plan_toml: plan_toml.to_string(),
+                        created_at: time.to_string(),
+                        state: "draft",
+                        last: seq,
+                        ..Batch::default()
+                    },
+                );
+            }
+            "batch.committed" => {
+                let id = ev.str("batch")?;
+                let snapshots = ev
+                    .get("snapshots")?
+                    .as_object()
+                    .ok_or("batch.committed's 'snapshots' is not an object")?;
+                let mut ids = [None; 5];
+                for (slot, table) in ids.iter_mut().zip(SNAPSHOT_KINDS) {
+                    let s = snapshots
+                        .get(table)
+                        .ok_or_else(|| format!("batch {id}: no {table} snapshot"))?;
+                    let version = s["version"].as_i64().unwrap_or(-1);
+                    let sid = self
+                        .snapshot_ids
+                        .get(&(table.to_string(), version))
+                        .copied()
+                        .ok_or_else(|| {
+                            format!(
+                                "batch {id}: {table} snapshot version {version} was never logged"
+                            )
+                        })?;
+                    let logged = &self.snapshots[(sid - 1) as usize];
+                    if s["content_sha256"] != logged.content_sha256.as_str()
+                        || s["rows"] != logged.rows
+                    {
+                        return Err(format!(
+                            "batch {id}: {table} v{version} is not the snapshot logged at entry {}",
+                            logged.seq
+                        ));
+                    }
+                    *slot = Some(sid);
+                }
+                let b = self.batch(id)?;
+                if b.state != "draft" {
+                    return Err(format!("batch {id} is {}, not a draft", b.state));
+                }
+                b.state = "committed";
+                b.commitment_hash = Some(ev.str("commitment_hash")?.to_string());
+                b.snapshots = ids;
+                b.committed_at = Some(time.to_string());
+                b.last = seq;
+            }
+            "draw.started" => {
+                let id = ev.str("batch")?;
+                let entropy = canonical(ev.get("entropy")?);
+                let b = self.batch(id)?;
+                match &b.started {
+                    Some((first, earlier)) if *earlier != entropy => {
+                        return Err(format!(
+                            "batch {id}: a second entropy for its draw (the first was logged at entry {first}): a re-roll"
+                        ));
+                    }
+                    Some(_) => {}
+                    None if b.state != "committed" => {
+                        return Err(format!("batch {id}: draw started while {}", b.state));
+                    }
+                    None => b.started = Some((seq, entropy)),
+                }
+            }
+            "draw.refused" | "draw.failed" => {
+                ev.str("batch")?;
+                ev.str("reason")?;
+            }
+            "batch.drawn" => self.drawn(seq, time, ev)?,
+            "result.recorded" | "result.corrected" => self.result(seq, time, ev)?,
+            "batch.withdrawn" => {
+                let id = ev.str("batch")?;
+                let reason = ev.str("reason")?;
+                let b = self.batch(id)?;
+                if !matches!(b.state, "draft" | "committed") {
+                    return Err(format!("batch {id} is withdrawn while {}", b.state));
+                }
+                b.state = "withdrawn";
+                b.withdrawn_at = Some(time.to_string());
+                b.withdraw_reason = Some(reason.to_string());
+                b.last = seq;
+            }
+            "batch.published" => {
+                let id = ev.str("batch")?;
+                let listed: Vec<i64> = ev
+                    .array("results")?
+                    .iter()
+                    .filter_map(Value::as_i64)
+                    .collect();
+                let bundle = ev.opt_str("bundle_sha256")?;
+                let b = self.batch(id)?;
+                if !matches!(b.state, "drawn" | "results") {
+                    return Err(format!("batch {id} is published while {}", b.state));
+                }
+                if listed != b.results {
+                    return Err(format!(
+                        "batch {id}: published with results {listed:?}, but the log has {:?}",
+                        b.results
+                    ));
+                }
+                if bundle != b.bundle_sha256.as_deref() {
+                    return Err(format!("batch {id}: published with another bundle hash"));
+                }
+                b.state = "published";
+                b.published_at = Some(time.to_string());
+                b.last = seq;
+            }
+            "user.added" => {
+                let id = ev.int("user")?;
+                let name = ev.str("name")?;
+                if id != self.users.len() as i64 + 1 {
+                    return Err(format!("user {id} added out of order"));
+                }
+                if self.users.values().any(|(n, _)| n == name) {
+                    return Err(format!("user name '{name}' added twice"));
+                }
+                let role = ev.str("role")?;
+                let card = ev.opt_str("card_no")?;
+                if !matches!(role, "corps" | "officer" | "auditor")
+                    || (role == "officer") != card.is_some()
+                {
+                    return Err(format!("user {id}: role {role} with card {card:?}"));
+                }
+                self.users.insert(id, (name.to_string(), false));
+                self.put(
+                    "users",
+                    seq,
+                    vec![
+                        Expect::from(id),
+                        Expect::from(name),
+                        Expect::from(role),
+                        Expect::from(card),
+                        Expect::Sha256Of(ev.str("token_commitment")?.to_string()),
+                        Expect::from(time),
+                        Expect::Is(Cell::Null),
+                        Expect::from(seq as i64),
+                    ],
+                );
+            }
+            "user.revoked" => {
+                let id = ev.int("user")?;
+                match self.users.get_mut(&id) {
+                    Some((_, revoked @ false)) => *revoked = true,
+                    Some(_) => return Err(format!("user {id} revoked twice")),
+                    None => return Err(format!("user {id} was never added")),
+                }
+                let table = self.tables.iter_mut().find(|t| t.spec.name == "users");
+                if let Some((_, row)) = table.and_then(|t| t.rows.get_mut(&vec![Cell::Int(id)])) {
+                    row[6] = Expect::from(time);
+                }
+            }
+            other => return Err(format!("unknown entry kind '{other}'")),
+        }
+        Ok(())
+    }
+
+    fn snapshot(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        let table = ev.str("table")?;
+        if !SNAPSHOT_KINDS.contains(&table) {
+            return Err(format!("no directory table '{table}'"));
+        }
+        let version = ev.int("version")?;
+        let newest = self
+            .snapshots
+            .iter()
+            .filter(|s| s.table == table)
+            .map(|s| s.version)
+            .max()
+            .unwrap_or(0);
+        if version != newest + 1 {
+            return Err(format!("{table} version {version} after version {newest}"));
+        }
+        let source = ev
+            .get("source")?
+            .as_object()
+            .ok_or("directory.snapshot's 'source' is not an object")?;
+        let source = Event {
+            event: source,
+            kind: "directory.snapshot source",
+        };
+        let id = self.snapshots.len() as i64 + 1;
+        let facts = SnapshotRows {
+            id,
+            table: table.to_string(),
+            version,
+            rows: ev.int("rows")?,
+            content_sha256: ev.str("content_sha256")?.to_string(),
+            seq,
+        };
+        self.put(
+            "snapshots",
+            seq,
+            vec![
+                Expect::from(id),
+                Expect::from(table),
+                Expect::from(version),
+                Expect::from(facts.content_sha256.as_str()),
+                Expect::from(facts.rows),
+                Expect::from(source.str("name")?),
+                Expect::from(source.str("sha256")?),
+                Expect::from(source.str("encoding")?),
+                Expect::from(time),
+                Expect::from(seq as i64),
+            ],
+        );
+        self.snapshot_ids.insert((table.to_string(), version), id);
+        self.snapshots.push(facts);
+        Ok(())
+    }
+
+    fn drawn(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        let id = ev.str("batch")?.to_string();
+        let strata = ev.array("strata")?;
+        let targets = ev.array("targets")?;
+        let b = self.batch(&id)?;
+        if b.state != "committed" {
+            return Err(format!(
+                "batch {id} is drawn while {} (a batch is drawn once)",
+                b.state
+            ));
+        }
+        if b.started.is_none() {
+            return Err(format!("batch {id} is drawn without a logged draw.started"));
+        }
+        if Some(ev.str("commitment_hash")?) != b.commitment_hash.as_deref() {
+            return Err(format!("batch {id}: drawn under another commitment hash"));
+        }
+        b.state = "drawn";
+        b.seed = Some(ev.str("seed")?.to_string());
+        b.bundle_sha256 = Some(ev.str("bundle_sha256")?.to_string());
+        b.drawn_at = Some(time.to_string());
+        b.last = seq;
+        // Each target's stratum: the strata in order, each with its `drawn` targets.
+        let mut names = Vec::new();
+        for s in strata {
+            let name = s["name"].as_str().ok_or("a stratum without a name")?;
+            let drawn = s["drawn"].as_u64().ok_or("a stratum without 'drawn'")?;
+            names.extend(std::iter::repeat_n(name.to_string(), drawn as usize));
+        }
+        if names.len() != targets.len() {
+            return Err(format!(
+                "batch {id}: its strata draw {} targets, it lists {}",
+                names.len(),
+                targets.len()
+            ));
+        }
+        let mut rows = Vec::with_capacity(targets.len());
+        for (position, (t, stratum)) in targets.iter().zip(names).enumerate() {
+            let uscc = t["uscc"].as_str().ok_or("a target without a uscc")?;
+            let team: Vec<&str> = t["team"]
+                .as_array()
+                .ok_or("a target without a team")?
+                .iter()
+                .map(|c| c.as_str().ok_or("a team member that is not a string"))
+                .collect::<Result<_, _>>()?;
+            if b.targets
+                .insert(uscc.to_string(), position as i64)
+                .is_some()
+            {
+                return Err(format!("batch {id}: target {uscc} drawn twice"));
+            }
+            rows.push(vec![
+                Expect::from(id.as_str()),
+                Expect::from(position as i64),
+                Expect::from(stratum),
+                Expect::from(uscc),
+                Expect::from(team.join(";")),
+            ]);
+        }
+        for row in rows {
+            self.put("assignments", seq, row);
+        }
+        Ok(())
+    }
+
+    fn result(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        let id = ev.str("batch")?;
+        let result = ev.int("result")?;
+        let uscc = ev.str("uscc")?;
+        let corrects = ev.opt_int("corrects")?;
+        let codes: Vec<&str> = ev
+            .array("codes")?
+            .iter()
+            .map(|c| c.as_str().ok_or("a code that is not a string"))
+            .collect::<Result<_, _>>()?;
+        if result != self.results + 1 {
+            return Err(format!("result {result} recorded out of order"));
+        }
+        if (ev.kind == "result.corrected") != corrects.is_some() {
+            return Err(format!(
+                "result {result}: a {} that corrects {corrects:?}",
+                ev.kind
+            ));
+        }
+        let b = self.batch(id)?;
+        let open = match b.state {
+            "drawn" | "results" => true,
+            "published" => corrects.is_some(),
+            _ => false,
+        };
+        if !open {
+            return Err(format!("batch {id}: result {result} while {}", b.state));
+        }
+        if !b.targets.contains_key(uscc) {
+            return Err(format!(
+                "batch {id}: result {result} for {uscc}, not a target"
+            ));
+        }
+        let standing = b.standing.get(uscc).copied();
+        if standing != corrects {
+            return Err(match (standing, corrects) {
+                (Some(s), None) => format!(
+                    "batch {id}: result {result} for {uscc} is not a correction, but result {s} stands"
+                ),
+                (s, Some(c)) => format!(
+                    "batch {id}: result {result} corrects {c}, but the standing result for {uscc} is {s:?}"
+                ),
+                (None, None) => unreachable!("equal"),
+            });
+        }
+        b.standing.insert(uscc.to_string(), result);
+        b.results.push(result);
+        if b.state == "drawn" {
+            b.state = "results";
+        }
+        b.last = seq;
+        self.results = result;
+        self.put(
+            "results",
+            seq,
+            vec![
+                Expect::from(result),
+                Expect::from(id),
+                Expect::from(uscc),
+                Expect::from(ev.str("recorded_by")?),
+                Expect::from(codes.join(";")),
+                Expect::from(ev.str("note")?),
+                Expect::from(ev.str("inspected_on")?),
+                Expect::from(time),
+                Expect::from(corrects),
+                Expect::from(seq as i64),
+            ],
+        );
+        Ok(())
+    }
+
+    /// Writes each batch's row from what the log said of it.
+    fn finish(&mut self) {
+        let batches = std::mem::take(&mut self.batches);
+        for (id, b) in batches {
+            let entropy = b
+                .drawn_at
+                .as_ref()
+                .and_then(|_| b.started.as_ref().map(|(_, e)| e.clone()));
+            let header = match &b.commitment_hash {
+                Some(h) => Expect::Sha256Of(h.clone()),
+                None => Expect::Is(Cell::Null),
+            };
+            let [e, o, m, r, h] = b.snapshots;
+            self.put(
+                "batches",
+                b.last,
+                vec![
+                    Expect::from(id.as_str()),
+                    Expect::from(b.title),
+                    Expect::from(b.state),
+                    Expect::from(b.plan_toml),
+                    Expect::from(b.created_at),
+                    Expect::from(b.commitment_hash),
+                    header,
+                    Expect::from(e),
+                    Expect::from(o),
+                    Expect::from(m),
+                    Expect::from(r),
+                    Expect::from(h),
+                    Expect::from(b.committed_at),
+                    Expect::from(b.seed),
+                    Expect::from(entropy),
+                    Expect::from(b.bundle_sha256),
+                    Expect::from(b.drawn_at),
+                    Expect::from(b.published_at),
+                    Expect::from(b.withdrawn_at),
+                    Expect::from(b.withdraw_reason),
+                ],
+            );
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! Replay and comparison on small hand-written logs: the history rules (one entropy, one
+//! draw, one standing result) and the three directions of a difference (changed, missing,
+//! extra).
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::ledger::{self, LogKey, StoredEntry};
+
+const PLAN: &str = include_str!("../../registries/shanghai/plans/elderly-care.toml");
+const BATCH: &str = "SH-MZ-2026-YL-01";
+
+fn key() -> LogKey {
+    LogKey::from_seed("test.example/log", &[7; 32]).unwrap()
+}
+
+/// A log of `events` after its `log.init`.
+fn log(events: &[(&str, Value)]) -> Vec<StoredEntry> {
+    let verifier = key().verifier().to_string();
+    let init = (
+        "log.init",
+        json!({ "origin": "test.example/log", "verifier_key": verifier }),
+    );
+    std::iter::once(&init)
+        .chain(events)
+        .enumerate()
+        .map(|(i, (kind, event))| {
+            let bytes =
+                ledger::entry::encode(i as u64, "2026-11-30T08:00:00Z", kind, event).unwrap();
+            StoredEntry {
+                seq: i as u64,
+                leaf_hash: ledger::tree::leaf_hash(&bytes).to_vec(),
+                bytes,
+            }
+        })
+        .collect()
+}
+
+fn snapshots() -> Vec<(&'static str, Value)> {
+    ["entities", "officers", "matters", "recusals", "history"]
+        .iter()
+        .map(|t| {
+            (
+                "directory.snapshot",
+                json!({ "table": t, "version": 1, "content_sha256": "00", "rows": 0,
+                        "source": { "name": format!("{t}.csv"), "sha256": "11", "encoding": "utf-8" } }),
+            )
+        })
+        .collect()
+}
+
+/// A batch created, committed, started and drawn with one target, 91310000631696382C.
+fn drawn() -> Vec<(&'static str, Value)> {
+    let plan = crate::plan::Plan::from_toml("plan", PLAN).unwrap();
+    let snap = json!({ "version": 1, "content_sha256": "00", "rows": 0 });
+    let mut events = snapshots();
+    events.extend([
+        (
+            "batch.created",
+            json!({ "batch": BATCH, "title": plan.title, "plan": serde_json::to_value(&plan).unwrap(), "plan_toml": PLAN }),
+        ),
+        (
+            "batch.committed",
+            json!({ "batch": BATCH, "commitment_hash": "aa", "snapshots": {
+                "entities": snap, "officers": snap, "matters": snap, "recusals": snap, "history": snap } }),
+        ),
+        ("draw.started", json!({ "batch": BATCH, "entropy": { "digits": "1" } })),
+        (
+            "batch.drawn",
+            json!({ "batch": BATCH, "commitment_hash": "aa", "seed": "bb", "bundle_sha256": "cc",
+                    "strata": [{ "name": "D", "drawn": 1 }],
+                    "targets": [{ "uscc": "91310000631696382C", "team": ["C1", "C2"] }] }),
+        ),
+    ]);
+    events
+}
+
+fn result(id: i64, corrects: Option<i64>) -> (&'static str, Value) {
+    (
+        if corrects.is_some() {
+            "result.corrected"
+        } else {
+            "result.recorded"
+        },
+        json!({ "batch": BATCH, "result": id, "uscc": "91310000631696382C", "recorded_by": "C1",
+                "codes": ["1"], "note": "", "inspected_on": "2026-12-15", "corrects": corrects }),
+    )
+}
+
+fn fault(events: Vec<(&'static str, Value)>) -> String {
+    replay(&log(&events)).expect_err("a fault").to_string()
+}
+
+#[test]
+fn a_whole_lifecycle_replays_into_rows() {
+    let mut events = drawn();
+    events.extend([result(1, None), result(2, Some(1))]);
+    events.push((
+        "batch.published",
+        json!({ "batch": BATCH, "results": [1, 2], "bundle_sha256": "cc" }),
+    ));
+    let p = replay(&log(&events)).unwrap();
+    let batches = p.table("batches").unwrap();
+    let (_, row) = &batches.rows[&vec![Cell::from(BATCH)]];
+    assert_eq!(row[2], Expect::from("published"));
+    assert_eq!(
+        row[6],
+        Expect::Sha256Of("aa".into()),
+        "the header is covered by the commitment hash"
+    );
+    assert_eq!(row[7], Expect::from(Some(1i64)), "entities snapshot id");
+    assert_eq!(
+        row[14],
+        Expect::from(r#"{"digits":"1"}"#),
+        "the started entropy"
+    );
+    assert_eq!(p.table("results").unwrap().rows.len(), 2);
+    assert_eq!(p.table("assignments").unwrap().rows.len(), 1);
+    assert_eq!(
+        p.table("log_checkpoints").unwrap().rows.len(),
+        events.len() + 1
+    );
+    assert_eq!(p.snapshots.len(), 5);
+}
+
+#[test]
+fn a_second_entropy_for_one_draw_is_a_re_roll() {
+    let mut events = drawn();
+    events.insert(
+        8,
+        (
+            "draw.started",
+            json!({ "batch": BATCH, "entropy": { "digits": "2" } }),
+        ),
+    );
+    let f = fault(events);
+    assert!(
+        f.contains("a re-roll") && f.contains(BATCH) && f.contains("entry 9"),
+        "{f}"
+    );
+}
+
+#[test]
+fn the_same_entropy_again_is_not_a_re_roll() {
+    let mut events = drawn();
+    events.insert(
+        8,
+        (
+            "draw.started",
+            json!({ "batch": BATCH, "entropy": { "digits": "1" } }),
+        ),
+    );
+    assert!(replay(&log(&events)).is_ok());
+}
+
+#[test]
+fn a_batch_is_drawn_once() {
+    let mut events = drawn();
+    let again = events.last().unwrap().clone();
+    events.push(again);
+    let f = fault(events);
+    assert!(f.contains("drawn while drawn") && f.contains(BATCH), "{f}");
+}
+
+#[test]
+fn a_draw_needs_its_logged_start() {
+    let mut events = drawn();
+    events.remove(7);
+    let f = fault(events);
+    assert!(f.contains("without a logged draw.started"), "{f}");
+}
+
+#[test]
+fn one_result_stands_per_target() {
+    let mut events = drawn();
+    events.extend([result(1, None), result(2, None)]);
+    let f = fault(events);
+    assert!(f.contains("not a correction, but result 1 stands"), "{f}");
+    let mut events = drawn();
+    events.extend([result(1, None), result(2, Some(1)), result(3, Some(1))]);
+    let f = fault(events);
+    assert!(f.contains("corrects 1, but the standing result"), "{f}");
+}
+
+#[test]
+fn a_publication_lists_every_result() {
+    let mut events = drawn();
+    events.extend([result(1, None), result(2, Some(1))]);
+    events.push((
+        "batch.published",
+        json!({ "batch": BATCH, "results": [1], "bundle_sha256": "cc" }),
+    ));
+    assert!(fault(events).contains("published with results [1]"));
+}
+
+#[test]
+fn a_plan_toml_that_is_not_the_logged_plan_is_a_fault() {
+    let mut events = drawn();
+    events[5].1["plan_toml"] = json!(PLAN.replace("30%", "40%"));
+    assert!(fault(events).contains("not the plan"));
+}
+
+#[test]
+fn unknown_kinds_and_a_missing_start_are_faults() {
+    let events = vec![("batch.renamed", json!({}))];
+    assert!(fault(events).contains("unknown entry kind"));
+    let entries = log(&[]);
+    let not_init =
+        ledger::entry::encode(0, "2026-11-30T08:00:00Z", "batch.withdrawn", &json!({})).unwrap();
+    let e = StoredEntry {
+        seq: 0,
+        leaf_hash: vec![],
+        bytes: not_init,
+    };
+    assert!(
+        replay(&[e])
+            .unwrap_err()
+            .to_string()
+            .contains("must start with log.init")
+    );
+    assert!(replay(&entries).is_ok());
+}
+
+fn users() -> Rows {
+    let events = vec![(
+        "user.added",
+        json!({ "user": 1, "name": "王芳", "role": "corps", "card_no": null,
+                "token_commitment": crate::canonical::sha256_hex(&[9; 32]) }),
+    )];
+    replay(&log(&events))
+        .unwrap()
+        .table("users")
+        .unwrap()
+        .clone()
+}
+
+fn user_row(token: Vec<u8>) -> Vec<Cell> {
+    vec![
+        Cell::Int(1),
+        Cell::from("王芳"),
+        Cell::from("corps"),
+        Cell::Null,
+        Cell::Bytes(token),
+        Cell::from("2026-11-30T08:00:00Z"),
+        Cell::Null,
+        Cell::Int(1),
+    ]
+}
+
+#[test]
+fn compare_names_a_changed_column_a_missing_row_and_an_extra_row() {
+    let verifier = key().verifier();
+    let expected = users();
+    assert_eq!(
+        compare(&expected, vec![user_row(vec![9; 32])], &verifier),
+        Ok(1)
+    );
+    let changed = compare(&expected, vec![user_row(vec![8; 32])], &verifier).unwrap_err();
+    assert_eq!(changed.table, "users");
+    assert!(
+        changed
+            .to_string()
+            .contains("row [id=1]: column token_sha256"),
+        "{changed}"
+    );
+    let missing = compare(&expected, vec![], &verifier).unwrap_err();
+    assert!(
+        missing.to_string().contains("missing: log entry 1"),
+        "{missing}"
+    );
+    let mut other = user_row(vec![9; 32]);
+    other[0] = Cell::Int(2);
+    let extra = compare(&expected, vec![user_row(vec![9; 32]), other], &verifier).unwrap_err();
+    assert!(
+        extra
+            .to_string()
+            .contains("row [id=2]: no log entry makes this row"),
+        "{extra}"
+    );
+}
+
+#[test]
+fn columns_must_be_the_covered_ones() {
+    let spec = users().spec;
+    let mut names: Vec<String> = spec.columns.iter().map(|c| c.to_string()).collect();
+    assert!(compare::columns(&spec, &names).is_ok());
+    names.push("note".into());
+    assert!(
+        compare::columns(&spec, &names)
+            .unwrap_err()
+            .to_string()
+            .contains("column note is covered by no log entry")
+    );
+    names.truncate(3);
+    assert!(
+        compare::columns(&spec, &names)
+            .unwrap_err()
+            .to_string()
+            .contains("is missing")
+    );
+}
+
+#[test]
+fn a_checkpoint_note_must_be_signed_for_its_size() {
+    let k = key();
+    let p = replay(&log(&[])).unwrap();
+    let expected = p.table("log_checkpoints").unwrap();
+    let note = |size| {
+        ledger::Checkpoint {
+            origin: "test.example/log".into(),
+            size,
+            root: [0; 32],
+        }
+        .sign(&k)
+    };
+    let verifier = k.verifier();
+    assert!(
+        compare(
+            expected,
+            vec![vec![Cell::Int(1), Cell::Text(note(1))]],
+            &verifier
+        )
+        .is_ok()
+    );
+    let wrong = compare(
+        expected,
+        vec![vec![Cell::Int(1), Cell::Text(note(2))]],
+        &verifier,
+    );
+    assert!(wrong.unwrap_err().to_string().contains("column note"));
+}
