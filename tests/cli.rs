@@ -393,3 +393,135 @@ fn a_filter_value_that_names_nothing_is_refused() {
     );
     assert!(!run.file("c.json").exists());
 }
+
+#[test]
+fn a_plan_or_batch_id_outside_the_rule_is_refused_naming_the_file_and_field() {
+    let run = Run::new();
+    let plan = std::fs::read_to_string(common::fixture("mini/plan.toml")).unwrap();
+    for (bad, said) in [
+        ("../../etc/passwd", "id '../../etc/passwd' starts with '.'"),
+        (
+            "<script>x</script>",
+            "id '<script>x</script>' starts with '<'",
+        ),
+        ("SH/2026", "id 'SH/2026' contains '/'"),
+    ] {
+        let file = run.file("plan.toml");
+        std::fs::write(&file, plan.replace("TEST-2026-01", bad)).unwrap();
+        let out = run.commit(&file);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(path(&file))
+                && err.contains(said)
+                && err.contains("a batch id is 1 to 64 characters from A-Z a-z 0-9 . _ -"),
+            "{bad}: {err}"
+        );
+        assert!(!run.file("c.json").exists());
+    }
+    // A batch id argument: refused before any database is opened.
+    let db = format!("sqlite://{}", path(&run.file("none.db")));
+    for args in [
+        vec!["batch", "status", "../x"],
+        vec!["batch", "export", "a/b", "--public", "--out", "x.json"],
+        vec![
+            "result",
+            "record",
+            "<b>",
+            "U",
+            "--officer",
+            "O",
+            "--codes",
+            "1",
+            "--date",
+            "2026-01-01",
+        ],
+    ] {
+        let out = shuangsui(&[args.as_slice(), &["--database", &db]].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("a batch id is 1 to 64 characters"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert!(!run.file("none.db").exists());
+    // A bundle whose plan id breaks the rule fails verification at the id, in both verifiers.
+    let bundle = std::fs::read_to_string(common::fixture("../vectors/mini-bundle.json")).unwrap();
+    std::fs::write(
+        run.file("b.json"),
+        bundle.replace("\"id\":\"TEST-2026-01\"", "\"id\":\"TEST/2026-01\""),
+    )
+    .unwrap();
+    let out = shuangsui(&["verify", path(&run.file("b.json"))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("/commitment/header/plan: id 'TEST/2026-01' contains '/'"),
+        "{}",
+        text(&out.stdout)
+    );
+    if let Ok(out) = Command::new("python3")
+        .arg(common::fixture("../python/verify_bundle.py"))
+        .arg(run.file("b.json"))
+        .output()
+    {
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            text(&out.stdout)
+                .contains("FAIL /commitment/header/plan/id: \"TEST/2026-01\" is not a batch id"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+}
+
+/// Runs `args` with standard output into a pipe whose reading end is already closed.
+fn into_a_closed_pipe(args: &[&str]) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_a_printing_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let run = Run::new();
+    let out = shuangsui(&["demo", "--no-serve", "--out", path(run.dir.path())]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let db = format!("sqlite://{}", path(&run.file("shuangsui.db")));
+    let key = run.file("log.key");
+    let with_db = |args: &[&str]| -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        all.extend([
+            "--database".into(),
+            db.clone(),
+            "--key".into(),
+            path(&key).into(),
+        ]);
+        all
+    };
+    for args in [
+        with_db(&["batch", "status"]),
+        with_db(&["batch", "status", "SH-MZ-2026-YL-01"]),
+        with_db(&["log", "verify"]),
+        vec!["result".to_string(), "codes".to_string()],
+        vec!["config".to_string(), "example".to_string()],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = into_a_closed_pipe(&args);
+        let quiet = out.status.code() == Some(0) || out.status.signal() == Some(libc::SIGPIPE);
+        assert!(
+            quiet && !text(&out.stderr).contains("panicked"),
+            "{args:?}: {:?} {}",
+            out.status,
+            text(&out.stderr)
+        );
+    }
+}

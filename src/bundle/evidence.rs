@@ -8,11 +8,13 @@
 //! ```
 //!
 //! `check` proves that each entry is in the log the checkpoint signs (RFC 6962 inclusion),
-//! that the checkpoint is signed by the log's key, and that the log's `batch.committed` and
-//! `batch.drawn` entries name this bundle (commitment hash, seed, SHA-256 of its bytes).
+//! that the checkpoint is signed by the log's key, and (`complete`) that every entry the
+//! export must carry is there and names this bundle (commitment hash, seed, SHA-256 of its
+//! bytes). An export is canonical JSON: `split` refuses a `log` part that is not.
 
 use serde::{Deserialize, Serialize};
 
+use super::{Bundle, complete};
 use crate::ledger::{self, Checkpoint, VerifierKey};
 
 pub const FORMAT: &str = "shuangsui-export/1";
@@ -82,20 +84,28 @@ pub fn split(bytes: &[u8]) -> Option<Result<(&[u8], Evidence), String>> {
     )
 }
 
+/// Whether the `log` part of `export` (already split) is the canonical serialisation of
+/// `evidence`, as the whole export must be (LOG.md).
+pub fn log_is_canonical(export: &[u8], evidence: &Evidence) -> bool {
+    let mut tail = MIDDLE.to_vec();
+    tail.extend(crate::canonical::to_vec(evidence));
+    tail.push(b'}');
+    export.ends_with(&tail)
+}
+
 fn hash32(hex_text: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
     hex::decode_to_slice(hex_text, &mut out).ok()?;
     Some(out)
 }
 
-/// Checks the evidence for the bundle whose bytes are `bundle_bytes`. `pinned` is the log
+/// Checks the evidence for `bundle`, whose bytes are `bundle_bytes`. `pinned` is the log
 /// key the auditor got from the publisher; without it the key carried by the export is
 /// used (and the caller should say so).
 pub fn check(
     evidence: &Evidence,
+    bundle: &Bundle,
     bundle_bytes: &[u8],
-    commitment_hash: &str,
-    seed: &str,
     pinned: Option<&VerifierKey>,
 ) -> Result<Checked, String> {
     let carried = VerifierKey::parse(&evidence.verifier_key)
@@ -110,9 +120,7 @@ pub fn check(
     let key = pinned.unwrap_or(&carried);
     let checkpoint: Checkpoint =
         Checkpoint::open(&evidence.checkpoint, key).map_err(|e| format!("/log/checkpoint: {e}"))?;
-    let mut committed = false;
-    let mut drawn = false;
-    let bundle_sha256 = crate::canonical::sha256_hex(bundle_bytes);
+    let mut proven = Vec::with_capacity(evidence.entries.len());
     for (i, e) in evidence.entries.iter().enumerate() {
         let path = format!("/log/entries/{i}");
         let proof: Vec<[u8; 32]> = e
@@ -140,43 +148,20 @@ pub fn check(
                 envelope.seq, e.seq
             ));
         }
-        let field = |name: &str| {
-            envelope
-                .event
-                .get(name)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        match envelope.kind.as_str() {
-            "batch.committed" => {
-                if field("commitment_hash") != commitment_hash {
-                    return Err(format!(
-                        "{path}: the log committed {}, the bundle's commitment is {commitment_hash}",
-                        field("commitment_hash")
-                    ));
-                }
-                committed = true;
-            }
-            "batch.drawn" => {
-                if field("seed") != seed || field("bundle_sha256") != bundle_sha256 {
-                    return Err(format!(
-                        "{path}: the log's draw (seed {}, bundle {}) is not this bundle (seed {seed}, bundle {bundle_sha256})",
-                        field("seed"),
-                        field("bundle_sha256")
-                    ));
-                }
-                drawn = true;
-            }
-            _ => {}
-        }
+        proven.push((i, envelope));
     }
-    if !committed || !drawn {
-        return Err(
-            "/log/entries: the batch.committed and batch.drawn entries of this bundle are missing"
-                .into(),
-        );
-    }
+    let bundle_sha256 = crate::canonical::sha256_hex(bundle_bytes);
+    let entropy = crate::canonical::to_vec(&bundle.entropy);
+    complete::check(
+        &proven,
+        &complete::Expected {
+            batch: &bundle.commitment.header.plan.id,
+            commitment_hash: &bundle.commitment.hash,
+            seed: &bundle.seed,
+            bundle_sha256: &bundle_sha256,
+            entropy: &entropy,
+        },
+    )?;
     Ok(Checked {
         origin: checkpoint.origin,
         size: checkpoint.size,

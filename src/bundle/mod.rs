@@ -2,6 +2,7 @@
 //! commitment with its snapshots, the entropy, the seed and the result. Written as RFC 8785
 //! canonical JSON, so the same draw always gives the same bytes.
 
+pub mod complete;
 pub mod constraints;
 pub mod evidence;
 pub mod verify;
@@ -15,9 +16,11 @@ use crate::commitment::Commitment;
 use crate::discrepancy::Discrepancy;
 use crate::draw::{self, DrawResult};
 use crate::entropy::{Entropy, EntropyError};
-pub use verify::{Summary, verify};
+pub use verify::{Summary, verify, verify_bytes};
 
 pub const FORMAT: &str = "shuangsui-bundle/1";
+/// How a bundle's canonical bytes begin; the commitment's bytes follow.
+const COMMITMENT_KEY: &[u8] = b"{\"commitment\":";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -94,11 +97,16 @@ impl Bundle {
         commitment_file: Option<&[u8]>,
         w: &mut W,
     ) -> std::io::Result<()> {
-        w.write_all(b"{\"commitment\":")?;
+        w.write_all(COMMITMENT_KEY)?;
         match commitment_file {
             Some(bytes) => w.write_all(bytes)?,
             None => self.commitment.write_to(w)?,
         }
+        self.write_after_commitment(w)
+    }
+
+    /// The canonical bytes that follow the commitment's: `,"draw":…,"seed":"…"}`.
+    fn write_after_commitment<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
         w.write_all(b",\"draw\":")?;
         canonical::write(&self.draw, &mut *w)?;
         w.write_all(b",\"entropy\":")?;

@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 use crate::app::{self, App, AppError, batch, directory::Imported, export::Audience};
 use crate::import::{Encoding, Format, Kind};
+use crate::plan::BatchId;
 
 /// Where the database and the log's signing key are.
 #[derive(Args, Debug, Clone)]
@@ -36,27 +37,27 @@ pub enum BatchCommand {
         plan: PathBuf,
     },
     /// Commit a draft over the current directory snapshots; prints the hash to publish.
-    Commit { id: String },
+    Commit { id: BatchId },
     /// Run the ceremony draw of a committed batch, exactly once.
     Draw {
-        id: String,
+        id: BatchId,
         /// As for the offline `draw`: WITNESS=DIGITS,… or a drand round (JSON file or pairs).
         #[arg(long)]
         entropy: String,
     },
     /// One batch in detail, or every batch with its state and deadline.
-    Status { id: Option<String> },
+    Status { id: Option<BatchId> },
     /// Withdraw a batch before its draw, with the reason (logged).
     Withdraw {
-        id: String,
+        id: BatchId,
         #[arg(long)]
         reason: String,
     },
     /// Publish a drawn batch whose targets all have results.
-    Publish { id: String },
+    Publish { id: BatchId },
     /// Write the bundle with the log's evidence (inclusion proofs and a checkpoint).
     Export {
-        id: String,
+        id: BatchId,
         /// For anyone: a published batch's lifecycle and results entries.
         #[arg(long, conflicts_with = "auditor", required_unless_present = "auditor")]
         public: bool,
@@ -73,7 +74,7 @@ pub enum ResultCommand {
     /// Record the result of one target (by an officer of its team); a correction names
     /// the result it corrects.
     Record {
-        batch: String,
+        batch: BatchId,
         /// The target's USCC.
         uscc: String,
         /// The recording officer's card number.

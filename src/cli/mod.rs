@@ -197,6 +197,17 @@ fn release_at_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// A command whose reader goes away (`shuangsui batch status | head -1`) ends as Unix
+/// tools do: killed by SIGPIPE (exit 141 in a shell), silently. Rust's runtime ignores
+/// SIGPIPE, so `println!` would panic instead (exit 101). Not for `serve` and `demo`: a
+/// client that closes its socket must never end the server.
+fn end_quietly_on_a_closed_pipe() {
+    // SAFETY: called once, before any thread is started; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -210,6 +221,9 @@ pub fn run() -> i32 {
             };
         }
     };
+    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+        end_quietly_on_a_closed_pipe();
+    }
     match cli.command {
         Command::Registries(RegistriesCommand::Check { dir }) => registries::check(&dir),
         Command::Registries(RegistriesCommand::Generate {

@@ -22,7 +22,7 @@ pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -
     let (bundle_bytes, evidence) = match evidence::split(bytes) {
         None => (bytes, None),
         Some(Ok((b, e))) => (b, Some(e)),
-        Some(Err(e)) => return Outcome::Fail(e),
+        Some(Err(e)) => return Outcome::Unreadable(e),
     };
     let bundle: Bundle = match crate::commitment::parse::from_slice(bundle_bytes) {
         Ok(b) => b,
@@ -39,18 +39,17 @@ pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -
     }
     let log = match &evidence {
         None => None,
-        Some(ev) => match evidence::check(
-            ev,
-            bundle_bytes,
-            &bundle.commitment.hash,
-            &bundle.seed,
-            pinned,
-        ) {
+        Some(ev) => match evidence::check(ev, &bundle, bundle_bytes, pinned) {
+            Ok(_) if !evidence::log_is_canonical(bytes, ev) => {
+                return Outcome::Fail(
+                    "/log: not the canonical (RFC 8785) serialisation of the evidence it holds (docs/LOG.md)".into(),
+                );
+            }
             Ok(c) => Some(c),
             Err(e) => return Outcome::Fail(e),
         },
     };
-    let outcome = bundle::verify(&bundle);
+    let outcome = bundle::verify_bytes(&bundle, bundle_bytes);
     super::release_at_exit(bundle);
     match outcome {
         Ok(s) => Outcome::Pass(s, log),

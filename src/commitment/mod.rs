@@ -179,7 +179,8 @@ fn placeholder_digests(s: &Snapshots) -> SnapshotDigests {
     }
 }
 
-/// A writer that only compares what it is given with `expected`, from the start.
+/// A writer that only compares what it is given with `expected`, from the start; `pos` is
+/// how many bytes agree (up to the first difference).
 struct Matches<'a> {
     expected: &'a [u8],
     pos: usize,
@@ -189,9 +190,12 @@ struct Matches<'a> {
 impl Write for Matches<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.equal {
-            match self.expected.get(self.pos..self.pos + buf.len()) {
-                Some(e) if e == buf => self.pos += buf.len(),
-                _ => self.equal = false,
+            let rest = &self.expected[self.pos..];
+            if rest.get(..buf.len()) == Some(buf) {
+                self.pos += buf.len();
+            } else {
+                self.pos += rest.iter().zip(buf).take_while(|(a, b)| a == b).count();
+                self.equal = false;
             }
         }
         Ok(buf.len())
@@ -332,6 +336,14 @@ impl Commitment {
     /// bytes (found out while the snapshots are serialised for their digests), so that a
     /// bundle can copy them instead of serialising 190 MB again.
     pub fn check_file(&self, file: Option<&[u8]>) -> Result<bool, Discrepancy> {
+        let whole = file.map(<[u8]>::len);
+        Ok(matches!(self.check_prefix(file)?, (true, n) if Some(n) == whole))
+    }
+
+    /// As `check`, comparing the commitment's canonical bytes with the start of `file`
+    /// while they are serialised for the digests (no second pass): whether `file` begins
+    /// with them, and how many bytes agree (all of them, or up to the first difference).
+    pub fn check_prefix(&self, file: Option<&[u8]>) -> Result<(bool, usize), Discrepancy> {
         let h = &self.header;
         Discrepancy::expect_eq("/commitment/header/format", &FORMAT.to_string(), &h.format)?;
         Discrepancy::expect_eq(
@@ -394,6 +406,6 @@ impl Commitment {
             )?;
         }
         Discrepancy::expect_eq("/commitment/hash", &h.hash(), &self.hash)?;
-        Ok(file.equal && file.pos == file.expected.len())
+        Ok((file.equal, file.pos))
     }
 }

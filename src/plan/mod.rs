@@ -2,6 +2,7 @@
 //! are formed, which constraints hold, and where the randomness will come from. Read from
 //! TOML (format in `registries/README.md`), validated, and committed as canonical JSON.
 
+pub mod id;
 pub mod ratio;
 mod validate;
 
@@ -9,13 +10,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{EntityStatus, Grade};
+pub use id::BatchId;
 pub use ratio::Ratio;
 pub use validate::PlanError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
-    /// Batch identifier, e.g. `SH-MZ-2026-YL-01`.
+    /// Batch identifier, e.g. `SH-MZ-2026-YL-01`; the rule is `id::BatchId`'s.
     pub id: String,
     pub title: String,
     /// The day the inspections take place: officer cards must be valid then, and the

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::domain::text;
 use crate::registry::parse::identifier;
 
-use super::{EntropyDeclaration, Plan};
+use super::{BatchId, EntropyDeclaration, Plan};
 
 /// Most officers a team may have.
 pub const MAX_TEAM_SIZE: u32 = 10;
@@ -56,8 +56,8 @@ impl Plan {
     /// Returns every problem found, each naming its field.
     pub fn normalized(mut self) -> Result<Plan, Vec<String>> {
         let mut p = Problems(Vec::new());
-        match identifier(&self.id) {
-            Ok(id) => self.id = id,
+        match text::required(&self.id).and_then(|id| BatchId::parse(&id)) {
+            Ok(id) => self.id = id.to_string(),
             Err(e) => p.0.push(format!("id {e}")),
         }
         p.text("title", &mut self.title);

@@ -229,14 +229,37 @@ class MiniBundleTest(unittest.TestCase):
                 self.assertEqual(status, 1, out)
                 self.assertTrue(out.startswith(f"FAIL {path}: "), out)
 
-    def test_non_canonical_layout_still_verifies_with_note(self):
+    def test_non_canonical_bytes_fail_naming_the_first_difference(self):
+        """§7.1: the bytes must be the canonical serialisation of what was parsed from them."""
         with tempfile.TemporaryDirectory() as tmp:
             bundle = os.path.join(tmp, "pretty.json")
             with open(bundle, "w", encoding="utf-8") as f:
                 json.dump(load_mini(), f, ensure_ascii=False, indent=2)
             status, out = run_cli(bundle)
-            self.assertEqual(status, 0, out)
-            self.assertIn("not byte for byte in RFC 8785", out)
+            self.assertEqual(status, 1, out)
+            self.assertTrue(out.startswith("FAIL /: the bytes are not the canonical (RFC 8785) serialisation"), out)
+            self.assertIn("differ from it at byte 1", out)
+
+
+class Ed25519Test(unittest.TestCase):
+    def test_rfc8032_7_1_test_1_and_a_changed_message(self):
+        public = hexbytes("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+        signature = hexbytes(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+            "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+        )
+        self.assertTrue(vb.ed25519_verify(public, b"", signature))
+        self.assertFalse(vb.ed25519_verify(public, b"x", signature))
+        self.assertFalse(vb.ed25519_verify(public, b"", signature[:63] + bytes([signature[63] ^ 1])))
+
+    def test_inclusion_proof_of_a_two_leaf_tree(self):
+        a, b = b"a", b"b"
+        la, lb = vb.sha256(b"\x00" + a), vb.sha256(b"\x00" + b)
+        root = vb.sha256(b"\x01" + la + lb)
+        self.assertTrue(vb.verify_inclusion(a, 0, 2, [lb], root))
+        self.assertTrue(vb.verify_inclusion(b, 1, 2, [la], root))
+        self.assertFalse(vb.verify_inclusion(b, 0, 2, [la], root))
+        self.assertFalse(vb.verify_inclusion(a, 0, 2, [], root))
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────

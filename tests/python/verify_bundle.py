@@ -4,13 +4,18 @@
 Usage:
 
     python3 tests/python/verify_bundle.py BUNDLE.json [--expect-commitment HEX]
+    python3 tests/python/verify_bundle.py EXPORT.json [--expect-commitment HEX] [--log-key KEY]
+
+An export (docs/LOG.md, "Exported bundles") is a bundle with the log's evidence: its
+checkpoint's Ed25519 signature, every entry's inclusion proof, and every entry an export must
+carry are checked too.
 
 Output (the last line is the verdict) and exit status:
 
     0  PASS <summary>               every check of DRAW-SPEC §7.1 succeeded
     1  FAIL <path>: <what differs>  the first discrepancy; <path> is a JSON pointer
                                     (RFC 6901) into the bundle
-    2  UNREADABLE <why>             the file is missing, not UTF-8 or not JSON
+    2  UNREADABLE <why>             the file is missing, not UTF-8, not JSON, or an export cut short
 
 Lines starting with NOTE before a PASS say what this verifier did not (or could not) check.
 
@@ -31,6 +36,7 @@ Layout, in the order of the specification:
 """
 
 import argparse
+import base64
 import datetime
 import hashlib
 import json
@@ -52,6 +58,7 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RATIO = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 ASCII_DIGITS = re.compile(r"[0-9]+")
+BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # §3.1; fullmatch, so no trailing newline
 
 # Unicode White_Space (the property Rust's str::trim and char::is_whitespace use). Python's
 # str.isspace() also accepts U+001C..U+001F, so it is not used for "trimmed" / "no white space".
@@ -125,21 +132,31 @@ def parse_json(text):
     )
 
 
-def load_bundle(filename):
-    """Read a bundle file. Returns (raw bytes, parsed value); raises Unreadable."""
+def read_file(filename):
+    """The file's bytes; raises Unreadable."""
     try:
         with open(filename, "rb") as f:
-            raw = f.read()
+            return f.read()
     except OSError as e:
         raise Unreadable(f"{filename}: {e.strerror or e}") from None
+
+
+def parse_bytes(raw, what):
+    """Parse UTF-8 JSON bytes (a bundle, or an export's log part); raises Unreadable."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise Unreadable(f"{filename}: not UTF-8 ({e.reason} at byte {e.start})") from None
+        raise Unreadable(f"{what}: not UTF-8 ({e.reason} at byte {e.start})") from None
     try:
-        return raw, parse_json(text)
+        return parse_json(text)
     except (json.JSONDecodeError, RecursionError) as e:
-        raise Unreadable(f"{filename}: not JSON ({e})") from None
+        raise Unreadable(f"{what}: not JSON ({e})") from None
+
+
+def load_bundle(filename):
+    """Read a bundle file. Returns (raw bytes, parsed value); raises Unreadable."""
+    raw = read_file(filename)
+    return raw, parse_bytes(raw, filename)
 
 
 def check_json_values(value, path=""):
@@ -596,8 +613,12 @@ def parse_ratio(text, path):
 
 def check_plan_rules(plan, path):
     """§3.1: the rules on the plan alone, in the order the section lists them."""
-    if has_white_space(plan["id"]):
-        raise Discrepancy(ptr(path, "id"), f"{describe(plan['id'])} contains white space (§3.1)")
+    if not BATCH_ID.fullmatch(plan["id"]):
+        raise Discrepancy(
+            ptr(path, "id"),
+            f"{describe(plan['id'])} is not a batch id: 1 to 64 characters from A-Z a-z 0-9 . _ -, "
+            "starting with a letter or digit (§3.1)",
+        )
     if not plan["matters"]:
         raise Discrepancy(ptr(path, "matters"), "is empty; a plan has at least one matter (§3.1)")
     # SPEC GAP: §3.1 does not say the matter codes are distinct; a repeat is accepted here
@@ -1188,6 +1209,289 @@ def recheck_result(plan, header, snapshots, draw):
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
+# Exports: a bundle with the log's evidence (docs/LOG.md, "Exported bundles")
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+EXPORT_PREFIX = b'{"bundle":'
+EXPORT_MIDDLE = b',"format":"shuangsui-export/1","log":'
+SNAPSHOT_TABLES = ("entities", "officers", "matters", "recusals", "history")  # LOG.md, directory.snapshot
+
+
+def split_export(raw, filename):
+    """LOG.md step 1: (bundle bytes, log bytes), or None when raw is not an export (a bare
+    bundle). Raises Unreadable for an export cut short."""
+    if not raw.startswith(EXPORT_PREFIX):
+        return None
+    at = raw.rfind(EXPORT_MIDDLE)
+    if at < 0:
+        raise Unreadable(f'{filename}: an export without its "log" part')
+    if not raw.endswith(b"}") or at + len(EXPORT_MIDDLE) >= len(raw):
+        raise Unreadable(f'{filename}: an export that does not end after its "log" part')
+    return raw[len(EXPORT_PREFIX):at], raw[at + len(EXPORT_MIDDLE):-1]
+
+
+# Ed25519 signature verification, RFC 8032 §5.1 (the reference algorithm, cofactorless).
+ED_P = 2**255 - 19
+ED_L = 2**252 + 27742317777372353535851937790883648493
+ED_D = -121665 * pow(121666, ED_P - 2, ED_P) % ED_P
+ED_SQRT_M1 = pow(2, (ED_P - 1) // 4, ED_P)
+
+
+def _ed_x(y, sign):
+    if y >= ED_P:
+        return None
+    x2 = (y * y - 1) * pow(ED_D * y * y + 1, ED_P - 2, ED_P) % ED_P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (ED_P + 3) // 8, ED_P)
+    if (x * x - x2) % ED_P:
+        x = x * ED_SQRT_M1 % ED_P
+    if (x * x - x2) % ED_P:
+        return None
+    return ED_P - x if (x & 1) != sign else x
+
+
+def _ed_point(b):
+    """Decode a 32-byte point to extended coordinates (X, Y, Z, T), or None."""
+    y = int.from_bytes(b, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    x = _ed_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % ED_P)
+
+
+def _ed_add(p, q):
+    a = (p[1] - p[0]) * (q[1] - q[0]) % ED_P
+    b = (p[1] + p[0]) * (q[1] + q[0]) % ED_P
+    c = 2 * p[3] * q[3] * ED_D % ED_P
+    d = 2 * p[2] * q[2] % ED_P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % ED_P, g * h % ED_P, f * g % ED_P, e * h % ED_P)
+
+
+def _ed_mul(n, p):
+    q = (0, 1, 1, 0)
+    while n:
+        if n & 1:
+            q = _ed_add(q, p)
+        p = _ed_add(p, p)
+        n >>= 1
+    return q
+
+
+def _ed_same(p, q):
+    return (p[0] * q[2] - q[0] * p[2]) % ED_P == 0 and (p[1] * q[2] - q[1] * p[2]) % ED_P == 0
+
+
+ED_BASE = _ed_point((4 * pow(5, ED_P - 2, ED_P) % ED_P).to_bytes(32, "little"))
+
+
+def ed25519_verify(public, message, signature):
+    """RFC 8032 §5.1.7: [S]B = R + [SHA-512(R ‖ A ‖ M)]A."""
+    if len(public) != 32 or len(signature) != 64:
+        return False
+    a, r = _ed_point(public), _ed_point(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= ED_L:
+        return False
+    k = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(), "little") % ED_L
+    return _ed_same(_ed_mul(s, ED_BASE), _ed_add(r, _ed_mul(k, a)))
+
+
+def parse_verifier_key(text, path):
+    """LOG.md: `<name>+<8 hex key hash>+<base64(0x01 ‖ 32-byte key)>`; the key hash is the first
+    4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)."""
+    parts = text.split("+", 2) if isinstance(text, str) else []
+    if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        raise Discrepancy(path, f"{describe(text)} is not a verifier key <name>+<8 hex digits>+<base64 key>")
+    name, key_hash, encoded = parts
+    try:
+        blob = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        blob = b""
+    if len(blob) != 33 or blob[0] != 1:
+        raise Discrepancy(path, "the key is not base64 of 0x01 and a 32-byte Ed25519 key")
+    if sha256(name.encode("utf-8") + b"\n" + blob)[:4].hex() != key_hash:
+        raise Discrepancy(path, f"key hash {key_hash} does not match the key")
+    return name, key_hash, blob[1:]
+
+
+def open_checkpoint(note, key):
+    """LOG.md: a C2SP signed note; the text before the blank line must carry a valid signature
+    line `— <name> <base64(4-byte key hash ‖ signature)>` of `key`. Returns (origin, size, root)."""
+    name, key_hash, public = key
+    path = "/log/checkpoint"
+    split = note.rfind("\n\n") if isinstance(note, str) else -1
+    if split < 0 or not note.endswith("\n"):
+        raise Discrepancy(path, "not a signed note (text, a blank line, signature lines)")
+    text, lines = note[: split + 1], note[split + 2 :].split("\n")[:-1]
+    signed = False
+    for line in lines:
+        match = re.fullmatch("\u2014 (\\S+) (\\S+)", line)
+        if not match:
+            raise Discrepancy(path, f"malformed signature line {describe(line)}")
+        try:
+            blob = base64.b64decode(match.group(2), validate=True)
+        except ValueError:
+            raise Discrepancy(path, f"signature line {describe(line)} is not base64") from None
+        if match.group(1) != name or blob[:4].hex() != key_hash:
+            continue  # another signer (a witness): not what this verifier checks
+        if not ed25519_verify(public, text.encode("utf-8"), blob[4:]):
+            raise Discrepancy(path, "the signature of the log's key does not verify")
+        signed = True
+    if not signed:
+        raise Discrepancy(path, "no signature by the log's key")
+    body = text[:-1].split("\n")
+    if len(body) != 3 or not re.fullmatch(r"0|[1-9][0-9]*", body[1]):
+        raise Discrepancy(path, "the body is not <origin>, <size>, <base64 root>")
+    try:
+        root = base64.b64decode(body[2], validate=True)
+    except ValueError:
+        root = b""
+    if len(root) != 32:
+        raise Discrepancy(path, "the root is not base64 of 32 bytes")
+    return body[0], int(body[1]), root
+
+
+def verify_inclusion(entry, index, size, proof, root):
+    """RFC 9162 §2.1.3.2, with leaf = SHA-256(0x00 ‖ entry), node = SHA-256(0x01 ‖ left ‖ right)."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, sha256(b"\x00" + entry)
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = sha256(b"\x01" + p + r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = sha256(b"\x01" + r + p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def proven_entries(log, key):
+    """LOG.md steps 2 and 3: the checkpoint opens with the key, and every entry is in the tree
+    it signs at its `seq`. Returns [(index, entry object)]."""
+    origin, size, root = open_checkpoint(log["checkpoint"], key)
+    proven = []
+    for i, item in enumerate(expect_list(log["entries"], "/log/entries")):
+        path = f"/log/entries/{i}"
+        item = expect_object(item, path, ("entry", "proof", "seq"))
+        seq = expect_int(item["seq"], ptr(path, "seq"), 0, MAX_SAFE_INTEGER)
+        proof = [bytes.fromhex(expect_hex(h, ptr(path, "proof"), 32)) for h in expect_list(item["proof"], ptr(path, "proof"))]
+        raw = expect_str(item["entry"], ptr(path, "entry")).encode("utf-8")
+        if not verify_inclusion(raw, seq, size, proof, root):
+            raise Discrepancy(path, f"entry {seq} is not in the log signed by the checkpoint (inclusion proof fails)")
+        entry = parse_json(raw.decode("utf-8"))
+        check_json_values(entry, ptr(path, "entry"))
+        expect_object(entry, ptr(path, "entry"), ("event", "kind", "seq", "time"))
+        if canonical_json(entry) != raw:
+            raise Discrepancy(ptr(path, "entry"), "is not canonical JSON (LOG.md, Entries)")
+        if entry["seq"] != seq:
+            raise Discrepancy(path, f"entry says seq {entry['seq']}, listed as {seq}")
+        if not isinstance(entry["event"], dict):
+            raise Discrepancy(ptr(path, "entry"), "the event is not an object")
+        proven.append((i, entry))
+    return origin, size, proven
+
+
+def check_export_complete(proven, bundle, bundle_raw):
+    """LOG.md: an export carries the batch's batch.created, batch.committed and batch.drawn
+    entries (naming this bundle), the five directory.snapshot entries the batch.committed entry
+    names, and either batch.published with every result it lists (and every result those
+    correct) or draw.started with the bundle's entropy; entries in increasing seq, all of this
+    batch. A proof shows an entry is in the log, never that none was left out: hence this."""
+    batch = bundle["commitment"]["header"]["plan"]["id"]
+    bundle_sha256 = hashlib.sha256(bundle_raw).hexdigest()
+    previous, one_of, snapshots, results = None, {}, [], {}
+    for i, entry in proven:
+        path, event, kind = f"/log/entries/{i}", entry["event"], entry["kind"]
+        if previous is not None and entry["seq"] <= previous:
+            raise Discrepancy(path, f"entry {entry['seq']} after entry {previous}: entries are listed once each, in increasing seq")
+        previous = entry["seq"]
+        if kind == "directory.snapshot":
+            snapshots.append(event)
+            continue
+        if event.get("batch") != batch:
+            raise Discrepancy(path, f"a {kind} entry of batch '{event.get('batch')}' in the export of batch '{batch}'")
+        if kind in ("result.recorded", "result.corrected"):
+            results[event.get("result")] = event
+        elif kind in ("batch.created", "batch.committed", "batch.drawn", "batch.published", "draw.started"):
+            if kind in one_of:
+                raise Discrepancy(path, f"a second {kind} entry of this batch")
+            one_of[kind] = (i, event)
+
+    def need(kind):
+        if kind not in one_of:
+            raise Discrepancy("/log/entries", f"the {kind} entry of this batch is missing")
+        return one_of[kind]
+
+    need("batch.created")
+    at, committed = need("batch.committed")
+    if committed.get("commitment_hash") != bundle["commitment"]["hash"]:
+        raise Discrepancy(f"/log/entries/{at}", f"the log committed {committed.get('commitment_hash')}, the bundle's commitment is {bundle['commitment']['hash']}")
+    at, drawn = need("batch.drawn")
+    if (drawn.get("seed"), drawn.get("bundle_sha256"), drawn.get("commitment_hash")) != (bundle["seed"], bundle_sha256, bundle["commitment"]["hash"]):
+        raise Discrepancy(
+            f"/log/entries/{at}",
+            f"the log's draw (seed {drawn.get('seed')}, bundle {drawn.get('bundle_sha256')}) is not this bundle (seed {bundle['seed']}, bundle {bundle_sha256})",
+        )
+    named = committed.get("snapshots") if isinstance(committed.get("snapshots"), dict) else {}
+    for table in SNAPSHOT_TABLES:
+        s = named.get(table)
+        if not isinstance(s, dict):
+            raise Discrepancy("/log/entries", f"the batch.committed entry names no {table} snapshot")
+        fields = ("version", "content_sha256", "rows")
+        if not any(f.get("table") == table and all(k in f and f[k] == s.get(k) for k in fields) for f in snapshots):
+            raise Discrepancy(
+                "/log/entries",
+                f"the directory.snapshot entry of {table} v{s.get('version')} (content sha256 {s.get('content_sha256')}), which the batch.committed entry names, is missing",
+            )
+    if "batch.published" not in one_of and "draw.started" not in one_of:
+        raise Discrepancy("/log/entries", "neither a batch.published entry (a public export) nor a draw.started entry (an auditor's export)")
+    if "batch.published" in one_of:
+        at, published = one_of["batch.published"]
+        if published.get("bundle_sha256") != bundle_sha256:
+            raise Discrepancy(f"/log/entries/{at}", f"the published bundle is {published.get('bundle_sha256')}, not this bundle ({bundle_sha256})")
+        wanted = list(published.get("results") or [])
+        seen = set()
+        while wanted:
+            rid = wanted.pop()
+            if rid in seen:
+                continue
+            seen.add(rid)
+            if rid not in results:
+                raise Discrepancy("/log/entries", f"result {rid}, which the batch.published entry lists (or a listed result corrects), is missing")
+            if results[rid].get("corrects") is not None:
+                wanted.append(results[rid]["corrects"])
+    if "draw.started" in one_of:
+        at, started = one_of["draw.started"]
+        if canonical_json(started.get("entropy")) != canonical_json(bundle["entropy"]):
+            raise Discrepancy(f"/log/entries/{at}", "the entropy logged when the draw started is not the bundle's")
+
+
+def check_export(log, log_raw, bundle, bundle_raw, pinned_key):
+    """LOG.md steps 2–4 and what an export carries. Returns (NOTE lines, summary)."""
+    check_json_values(log, "/log")
+    expect_object(log, "/log", ("checkpoint", "entries", "verifier_key"))
+    carried = parse_verifier_key(log["verifier_key"], "/log/verifier_key")
+    notes = []
+    if pinned_key is None:
+        notes.append("the checkpoint was checked with the key the export carries; pass the publisher's key with --log-key to pin it")
+        key = carried
+    else:
+        key = parse_verifier_key(pinned_key, "--log-key")
+        if key != carried:
+            raise Discrepancy("/log/verifier_key", f"the export names key {log['verifier_key']}, not the pinned {pinned_key}")
+    origin, size, proven = proven_entries(log, key)
+    check_export_complete(proven, bundle, bundle_raw)
+    if canonical_json(log) != log_raw:
+        raise Discrepancy("/log", "not the canonical (RFC 8785) serialisation of the evidence it holds (docs/LOG.md)")
+    return notes, f"log {origin}: {len(proven)} entries proven in the tree of size {size}, and every entry an export carries is there"
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
 # Putting it together (§7.1)
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -1203,8 +1507,8 @@ class Report:
 def verify(bundle, expect_commitment=None, raw=None):
     """Run every step of §7.1 on a parsed bundle. Returns a Report or raises Discrepancy.
 
-    raw, if given, is the file's bytes, used only for a NOTE when they are not the canonical
-    form that §7 says bundles are written in (the content is verified either way)."""
+    raw, if given, is the bundle's bytes as read: they must be exactly the canonical form that
+    §7 says bundles are written in (§7.1)."""
     check_json_values(bundle)
     notes = []
 
@@ -1240,8 +1544,8 @@ def verify(bundle, expect_commitment=None, raw=None):
             "the commitment hash was not compared with the one published before the draw "
             "(use --expect-commitment HEX); without it the bundle only shows that its draw follows from its own commitment (§7.1)"
         )
-    if raw is not None and raw != canonical_json(bundle):
-        notes.append("the file is not byte for byte in RFC 8785 canonical form (§7); its content was verified all the same")
+    if raw is not None:
+        check_canonical_bytes(raw, canonical_json(bundle))
 
     targets = [t for s in expected_draw["strata"] for t in s["targets"]]
     unstaffed = sum(1 for t in targets if t["unstaffed"] is not None)
@@ -1259,10 +1563,22 @@ def verify(bundle, expect_commitment=None, raw=None):
     return Report(summary, notes)
 
 
+def check_canonical_bytes(raw, canonical):
+    """§7.1: the bytes read must be the canonical serialisation of the value parsed from them."""
+    if raw != canonical:
+        at = next((i for i, (a, b) in enumerate(zip(raw, canonical)) if a != b), min(len(raw), len(canonical)))
+        raise Discrepancy(
+            "/",
+            "the bytes are not the canonical (RFC 8785) serialisation of the bundle they hold "
+            f"(DRAW-SPEC §7.1): they differ from it at byte {at}",
+        )
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle against docs/DRAW-SPEC.md (version 1).")
-    parser.add_argument("bundle", help="the bundle JSON file")
+    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 1) and docs/LOG.md.")
+    parser.add_argument("bundle", help="the bundle or export JSON file")
     parser.add_argument("--expect-commitment", metavar="HEX", help="the commitment hash published before the draw")
+    parser.add_argument("--log-key", metavar="KEY", help="for an export: the log's published verifier key")
     args = parser.parse_args(argv)
 
     expected = None
@@ -1272,20 +1588,29 @@ def main(argv=None):
             print("UNREADABLE --expect-commitment must be 64 hex digits")
             return 2
     try:
-        raw, bundle = load_bundle(args.bundle)
+        raw = read_file(args.bundle)
+        parts = split_export(raw, args.bundle)
+        bundle_raw = parts[0] if parts else raw
+        bundle = parse_bytes(bundle_raw, args.bundle)
+        log = parse_bytes(parts[1], f"{args.bundle} /log") if parts else None
     except Unreadable as e:
         print(f"UNREADABLE {e}")
         return 2
+    log_notes, log_summary = [], None
     try:
-        report = verify(bundle, expected, raw)
+        if log is not None:
+            log_notes, log_summary = check_export(log, parts[1], bundle, bundle_raw, args.log_key)
+        report = verify(bundle, expected, bundle_raw)
     except Discrepancy as d:
         print(f"FAIL {d.path}: {d.message}")
         return 1
     except Exception as e:  # a bug of this verifier, or a shape it did not foresee: never a PASS
         print(f"FAIL /: the verifier could not process this bundle ({type(e).__name__}: {e}); it is NOT verified")
         return 1
-    for note in report.notes:
+    for note in report.notes + log_notes:
         print(f"NOTE {note}")
+    if log_summary:
+        print(f"PASS {log_summary}")
     print(f"PASS {report.summary}")
     return 0
 

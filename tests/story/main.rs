@@ -142,14 +142,7 @@ pub fn verify_export(bytes: &[u8], key: &str) -> evidence::Checked {
     let bundle: Bundle = serde_json::from_slice(bundle_bytes).unwrap();
     bundle::verify(&bundle).expect("the bundle verifies");
     let pinned = shuangsui::ledger::VerifierKey::parse(key).unwrap();
-    evidence::check(
-        &ev,
-        bundle_bytes,
-        &bundle.commitment.hash,
-        &bundle.seed,
-        Some(&pinned),
-    )
-    .unwrap()
+    evidence::check(&ev, &bundle, bundle_bytes, Some(&pinned)).unwrap()
 }
 
 pub fn refused(e: AppError) -> String {
