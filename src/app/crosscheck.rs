@@ -68,6 +68,7 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
         let expected = json!({
             "batch": r.batch_id, "result": r.id, "uscc": r.uscc, "recorded_by": r.recorded_by,
             "codes": r.codes, "note": r.note, "inspected_on": r.inspected_on, "corrects": r.corrects,
+            "request": r.request_id,
         });
         if !kind.starts_with("result.") || ev != expected {
             return Err(differs(&what, r.log_seq, "content"));
