@@ -154,10 +154,27 @@ async fn signed(tx: &mut store::Tx, r: &ResultRow) -> Result<()> {
     .ok_or_else(|| corrupt(format!("log entry {} does not exist", r.log_seq)))?;
     let envelope = crate::ledger::entry::decode(&entry.bytes)
         .map_err(|e| corrupt(format!("log entry {}: {e}", r.log_seq)))?;
-    if envelope.kind != kind_of(r) || serde_json::Value::Object(envelope.event) != event_of(r) {
+    if !agrees(
+        r,
+        &envelope.kind,
+        &serde_json::Value::Object(envelope.event),
+    ) {
         return Err(corrupt(format!("differs from log entry {}", r.log_seq)));
     }
     Ok(())
+}
+
+/// Does a stored result say what its log entry (`kind`, `event`) says? An entry written
+/// before `request` existed has no such field: it reads as null.
+pub fn agrees(r: &ResultRow, kind: &str, event: &serde_json::Value) -> bool {
+    let mut expected = event_of(r);
+    if r.request_id.is_none()
+        && event.get("request").is_none()
+        && let Some(m) = expected.as_object_mut()
+    {
+        m.remove("request");
+    }
+    kind == kind_of(r) && *event == expected
 }
 
 /// A report's content, normalised as it is stored: what a retry must repeat exactly.
@@ -388,4 +405,74 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
             replayed: false,
         })
         .ok_or_else(|| AppError::NotFound(format!("result {stored}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, uscc: &str, corrects: Option<i64>) -> ResultRow {
+        ResultRow {
+            id,
+            batch_id: "B".into(),
+            uscc: uscc.into(),
+            recorded_by: "C1".into(),
+            codes: vec!["1".into()],
+            note: String::new(),
+            inspected_on: "2026-12-01".into(),
+            recorded_at: "2026-12-01T00:00:00Z".into(),
+            corrects,
+            log_seq: id,
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn the_end_of_each_chain_stands_and_of_two_the_later() {
+        let rows = vec![
+            row(1, "U1", None),
+            row(2, "U2", None),
+            row(3, "U1", Some(1)),
+            row(4, "U1", Some(3)),
+            // Written before the rule: two first results for U2.
+            row(5, "U2", None),
+        ];
+        let s = standing(&rows);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get("U1").map(|r| r.id), Some(4));
+        assert_eq!(s.get("U2").map(|r| r.id), Some(5));
+        assert!(s.get("U3").is_none());
+        // The order rows come in does not matter.
+        let reversed: Vec<ResultRow> = rows.into_iter().rev().collect();
+        assert_eq!(standing(&reversed).get("U2").map(|r| r.id), Some(5));
+    }
+
+    #[test]
+    fn request_ids_are_bounded_printable_ascii() {
+        for good in ["a", "retry-0001", &"x".repeat(REQUEST_MAX), "~!#$%"] {
+            assert_eq!(request_id(good).unwrap(), good);
+        }
+        for bad in ["", " a", "a b", "键", "a\t", &"x".repeat(REQUEST_MAX + 1)] {
+            assert!(
+                matches!(request_id(bad), Err(AppError::Invalid(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_entry_without_request_agrees_only_with_a_row_without_one() {
+        let mut r = row(7, "U1", None);
+        let mut old = event_of(&r);
+        old.as_object_mut().unwrap().remove("request");
+        assert!(agrees(&r, "result.recorded", &old));
+        assert!(agrees(&r, "result.recorded", &event_of(&r)));
+        assert!(!agrees(&r, "result.corrected", &event_of(&r)));
+        r.request_id = Some("k1".into());
+        assert!(!agrees(&r, "result.recorded", &old));
+        assert!(agrees(&r, "result.recorded", &event_of(&r)));
+        let mut other = event_of(&r);
+        other["request"] = json!("k2");
+        assert!(!agrees(&r, "result.recorded", &other));
+    }
 }
