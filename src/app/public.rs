@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 
-use super::{App, AppError, Result, batch, export, results};
+use super::results::{self, Standing};
+use super::{App, AppError, Result, batch, export};
 use crate::domain::result_code::ResultCodes;
 use crate::pages::model::{
     BatchPage, BatchSummary, CodeView, DeadlineView, HomePage, MatterView, ResultView, SearchHit,
@@ -49,11 +50,11 @@ pub fn result_view(codes: &ResultCodes, r: &ResultRow) -> ResultView {
     }
 }
 
-/// A drawn target as shown, with its standing result among `standing`. Positions are
+/// A drawn target as shown, with its standing result (`results::standing`). Positions are
 /// shown from 1 (stored from 0, in draw order).
-pub fn target_view(a: Assignment, standing: &[&ResultRow], codes: &ResultCodes) -> TargetView {
+pub fn target_view(a: Assignment, standing: &Standing<'_>, codes: &ResultCodes) -> TargetView {
     TargetView {
-        result: standing_for(standing, &a.uscc).map(|r| result_view(codes, r)),
+        result: standing.get(&a.uscc).map(|r| result_view(codes, r)),
         position: a.position + 1,
         stratum: a.stratum,
         uscc: a.uscc,
@@ -62,11 +63,6 @@ pub fn target_view(a: Assignment, standing: &[&ResultRow], codes: &ResultCodes) 
         grade: a.grade,
         team: a.team,
     }
-}
-
-/// The standing result for `uscc` among a batch's results.
-fn standing_for<'a>(standing: &[&'a ResultRow], uscc: &str) -> Option<&'a ResultRow> {
-    standing.iter().rev().find(|r| r.uscc == uscc).copied()
 }
 
 fn deadline_view(d: Option<batch::Deadline>) -> Option<DeadlineView> {
@@ -214,7 +210,9 @@ pub async fn search(app: &App, query: &str) -> Result<SearchPage> {
         let rows = by_batch.get(&hit.batch_id).map_or(&[][..], Vec::as_slice);
         let standing = results::standing(rows);
         page.hits.push(SearchHit {
-            result: standing_for(&standing, &hit.target.uscc).map(|r| result_view(&app.codes, r)),
+            result: standing
+                .get(&hit.target.uscc)
+                .map(|r| result_view(&app.codes, r)),
             batch_id: hit.batch_id,
             batch_title: hit.batch_title,
             uscc: hit.target.uscc,

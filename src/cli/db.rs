@@ -88,9 +88,14 @@ pub enum ResultCommand {
         date: NaiveDate,
         #[arg(long, default_value = "")]
         note: String,
-        /// The id of the result this one corrects.
+        /// The id of the result this one corrects (the one that stands for the target).
         #[arg(long)]
         corrects: Option<i64>,
+        /// An id for this request (1 to 128 printable ASCII characters, no spaces): run
+        /// again with the same id after a crash or a lost answer, it returns the first
+        /// result instead of adding one. Scoped to the batch and the officer; logged.
+        #[arg(long)]
+        request_id: Option<String>,
     },
     /// List the result categories.
     Codes,
@@ -357,7 +362,7 @@ pub fn batch(db: &Db, command: BatchCommand) -> i32 {
                 let results = crate::store::results::of_batch(&app.store, &id).await?;
                 let standing = app::results::standing(&results);
                 for t in &targets {
-                    let r = standing.iter().find(|r| r.uscc == t.uscc);
+                    let r = standing.get(&t.uscc);
                     println!(
                         "  {:>3} {} {} [{}] team {} result {}",
                         t.position + 1,
@@ -442,6 +447,7 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
             date,
             note,
             corrects,
+            request_id,
         } = command
         {
             let today = crate::app::batch::china_today();
@@ -453,10 +459,18 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
                 note: &note,
                 inspected_on: date,
                 corrects,
+                request: request_id.as_deref(),
+                asker: app::results::Asker::Corps,
             };
-            let r = app::results::record(app, &report, today).await?;
+            let recorded = app::results::record(app, &report, today).await?;
+            let r = &recorded.row;
             println!(
-                "recorded result #{} for {} in batch {}: {} (log entry {})",
+                "{} result #{} for {} in batch {}: {} (log entry {})",
+                if recorded.replayed {
+                    "already recorded (same request id):"
+                } else {
+                    "recorded"
+                },
                 r.id,
                 r.uscc,
                 r.batch_id,

@@ -76,6 +76,8 @@ pub(super) async fn record_results(
             note,
             inspected_on: today,
             corrects: None,
+            request: None,
+            asker: app::results::Asker::Corps,
         };
         app::results::record(app, &report, today).await?;
     }

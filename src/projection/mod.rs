@@ -185,6 +185,7 @@ pub const TABLES: &[TableSpec] = &[
             "recorded_at",
             "corrects",
             "log_seq",
+            "request_id",
         ],
         key: 1,
     },

@@ -589,6 +589,11 @@ impl Replay {
                 Expect::from(time),
                 Expect::from(corrects),
                 Expect::from(seq as i64),
+                // Absent from entries written before retries carried a request id.
+                Expect::from(match ev.event.get("request") {
+                    None => None,
+                    Some(_) => ev.opt_str("request")?,
+                }),
             ],
         );
         Ok(())

@@ -123,6 +123,19 @@ pub async fn latest_checkpoint_in(tx: &mut Tx) -> Result<Option<StoredCheckpoint
     }))
 }
 
+/// The entry at `seq`, if any, as seen inside a write transaction.
+pub async fn entry_in(tx: &mut Tx, seq: u64) -> Result<Option<StoredEntry>> {
+    let row = on_conn!(tx, c => {
+        sqlx::query("SELECT seq, bytes, leaf_hash FROM log_entries WHERE seq = $1")
+            .bind(seq as i64)
+            .fetch_optional(&mut *c)
+            .await?
+            .map(entry_from_row)
+            .transpose()?
+    });
+    Ok(row)
+}
+
 /// The newest stored checkpoint, if any (one row, by the primary key).
 pub async fn latest_checkpoint(store: &Store) -> Result<Option<StoredCheckpoint>> {
     Ok(on_pool!(store, p => {

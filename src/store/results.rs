@@ -19,6 +19,8 @@ pub struct ResultRow {
     pub recorded_at: String,
     pub corrects: Option<i64>,
     pub log_seq: i64,
+    /// The client's request id (idempotency key), if it gave one.
+    pub request_id: Option<String>,
 }
 
 /// What a new result records.
@@ -34,12 +36,13 @@ pub struct NewResult<'a> {
     pub recorded_at: &'a str,
     pub corrects: Option<i64>,
     pub log_seq: i64,
+    pub request_id: Option<&'a str>,
 }
 
 pub async fn insert(tx: &mut Tx, r: &NewResult<'_>) -> Result<i64> {
     Ok(on_conn!(tx, c => sqlx::query_scalar(
-        "INSERT INTO results (id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO results (id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(r.id)
     .bind(r.batch_id)
@@ -51,6 +54,7 @@ pub async fn insert(tx: &mut Tx, r: &NewResult<'_>) -> Result<i64> {
     .bind(r.recorded_at)
     .bind(r.corrects)
     .bind(r.log_seq)
+    .bind(r.request_id)
     .fetch_one(&mut *c)
     .await?))
 }
@@ -66,6 +70,7 @@ fn from_row<R: Row>(r: R) -> Result<ResultRow, sqlx::Error>
 where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
@@ -85,10 +90,11 @@ where
         recorded_at: r.try_get(7)?,
         corrects: r.try_get(8)?,
         log_seq: r.try_get(9)?,
+        request_id: r.try_get(10)?,
     })
 }
 
-const SELECT: &str = "SELECT id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq FROM results";
+const SELECT: &str = "SELECT id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq, request_id FROM results";
 
 /// Every result of a batch, in the order recorded.
 pub async fn of_batch(store: &Store, batch: &str) -> Result<Vec<ResultRow>> {
@@ -119,4 +125,56 @@ pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<ResultRow>> {
     Ok(
         on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.map(from_row).transpose()?),
     )
+}
+
+/// The results of one target of a batch, in the order recorded, inside a write transaction
+/// (where which result stands is decided).
+pub async fn of_target_in(tx: &mut Tx, batch: &str, uscc: &str) -> Result<Vec<ResultRow>> {
+    let sql = format!("{SELECT} WHERE batch_id = $1 AND uscc = $2 ORDER BY id");
+    Ok(on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(batch)
+        .bind(uscc)
+        .fetch_all(&mut *c)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect::<Result<Vec<_>, _>>()?))
+}
+
+const BY_REQUEST: &str = "WHERE batch_id = $1 AND recorded_by = $2 AND request_id = $3";
+
+/// The result an officer recorded in a batch under a request id, if any.
+pub async fn by_request(
+    store: &Store,
+    batch: &str,
+    recorded_by: &str,
+    request: &str,
+) -> Result<Option<ResultRow>> {
+    let sql = format!("{SELECT} {BY_REQUEST}");
+    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(batch)
+        .bind(recorded_by)
+        .bind(request)
+        .fetch_optional(p)
+        .await?
+        .map(from_row)
+        .transpose()?))
+}
+
+/// As `by_request`, inside a write transaction.
+pub async fn by_request_in(
+    tx: &mut Tx,
+    batch: &str,
+    recorded_by: &str,
+    request: &str,
+) -> Result<Option<ResultRow>> {
+    let sql = format!("{SELECT} {BY_REQUEST}");
+    Ok(on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(batch)
+        .bind(recorded_by)
+        .bind(request)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(from_row)
+        .transpose()?))
 }

@@ -55,8 +55,10 @@ async fn an_officer_records_only_for_their_own_targets() {
         body(json!({"uscc": theirs.uscc, "codes": ["1"], "inspected_on": today()})),
     )
     .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
-    assert_eq!(refused.error_code(), "forbidden");
+    // Another team's target is not the officer's: not found (as a batch that does not
+    // exist; `matrix` holds every such case to one answer).
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text());
+    assert_eq!(refused.error_code(), "not_found");
     // Only their own assignments are listed.
     let own = call(
         &router,
@@ -648,4 +650,260 @@ async fn an_internal_failure_is_reported_by_incident_only() {
     .await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!page.text().contains("no such table"), "{}", page.text());
+}
+
+/// A POST of a result with an `Idempotency-Key` header.
+async fn post_result(
+    router: &axum::Router,
+    token: &str,
+    batch: &str,
+    key: Option<&str>,
+    v: serde_json::Value,
+) -> Reply {
+    let mut request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/batches/{batch}/results"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = key {
+        request = request.header("idempotency-key", k);
+    }
+    let response = tower::ServiceExt::oneshot(
+        router.clone(),
+        request.body(axum::body::Body::from(v.to_string())).unwrap(),
+    )
+    .await
+    .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (mine, _) = open_target(&demo, IN_PROGRESS).await;
+    let t = &demo.officer;
+    let result = |codes: &[&str], corrects: Option<i64>| json!({"uscc": mine, "codes": codes, "inspected_on": today(), "corrects": corrects});
+    // A retry after a lost response: the first result again, nothing added.
+    let first = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("rec-0001"),
+        result(&["1"], None),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    let retry = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("rec-0001"),
+        result(&["1"], None),
+    )
+    .await;
+    assert_eq!(retry.status, StatusCode::CREATED, "{}", retry.text());
+    assert_eq!(
+        retry.text(),
+        first.text(),
+        "the retry returns the first result"
+    );
+    assert_eq!(retry.headers["idempotent-replayed"], "true");
+    assert!(!first.headers.contains_key("idempotent-replayed"));
+    let id = first.json()["id"].as_i64().unwrap();
+    // The same key with other content is the client's mistake.
+    let changed = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("rec-0001"),
+        result(&["B"], None),
+    )
+    .await;
+    assert_eq!(
+        changed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        changed.text()
+    );
+    assert_eq!(changed.error_code(), "invalid");
+    assert!(changed.text().contains("rec-0001"), "{}", changed.text());
+    // Keys out of bounds are refused.
+    for bad in ["", &"k".repeat(129), "has space"] {
+        let r = post_result(&router, t, IN_PROGRESS, Some(bad), result(&["1"], None)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad:?}: {}",
+            r.text()
+        );
+        assert_eq!(r.error_code(), "invalid");
+    }
+    // A second result that is not a correction is refused, naming the standing one.
+    let second = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("rec-0002"),
+        result(&["B"], None),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text());
+    assert_eq!(second.error_code(), "refused");
+    assert!(
+        second.text().contains(&format!("#{id}")),
+        "{}",
+        second.text()
+    );
+    let second = post_result(&router, t, IN_PROGRESS, None, result(&["B"], None)).await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text());
+    // A correction of the standing result is taken; a correction of the superseded one is
+    // refused (it would fork the chain), naming the one that stands.
+    let fix = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("fix-1"),
+        result(&["B"], Some(id)),
+    )
+    .await;
+    assert_eq!(fix.status, StatusCode::CREATED, "{}", fix.text());
+    let fix_id = fix.json()["id"].as_i64().unwrap();
+    let fork = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("fix-2"),
+        result(&["6"], Some(id)),
+    )
+    .await;
+    assert_eq!(fork.status, StatusCode::CONFLICT, "{}", fork.text());
+    assert!(
+        fork.text().contains(&format!("#{fix_id}")),
+        "{}",
+        fork.text()
+    );
+    // A retry of the first correction still returns it.
+    let again = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        Some("fix-1"),
+        result(&["B"], Some(id)),
+    )
+    .await;
+    assert_eq!(again.text(), fix.text());
+    let app = App::open(&demo.url, None).await.unwrap();
+    let rows: Vec<_> = shuangsui::store::results::of_batch(&app.store, IN_PROGRESS)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.uscc == mine)
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    // The key is a fact the log keeps.
+    let entries = shuangsui::store::log::entries(&app.store).await.unwrap();
+    for (row, key) in rows.iter().zip(["rec-0001", "fix-1"]) {
+        let bytes = &entries[row.log_seq as usize].bytes;
+        let entry = String::from_utf8_lossy(bytes);
+        assert!(entry.contains(&format!("\"request\":\"{key}\"")), "{entry}");
+    }
+    app::log::verify(&app, None).await.unwrap();
+}
+
+/// Two results standing for one target (a database written before the rule): `batch
+/// status`, the corps' API and the public page all show the same one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_api_and_pages_show_the_same_standing_result() {
+    let demo = demo();
+    let app = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    let rows = shuangsui::store::results::of_batch(&app.store, PUBLISHED)
+        .await
+        .unwrap();
+    let first = rows[0].clone();
+    // A second, uncorrected result for the same target, as an old version allowed.
+    let key = app::journal::read_key(&demo.key).unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    let seq = app::journal::append(
+        &mut tx,
+        &key,
+        &app.origin,
+        "result.recorded",
+        &json!({"batch": PUBLISHED, "uscc": first.uscc, "note": "fork"}),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&demo.url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO results (batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq) \
+         VALUES ($1, $2, $3, 'B', 'fork', $4, $5, NULL, $6)",
+    )
+    .bind(PUBLISHED)
+    .bind(&first.uscc)
+    .bind(&first.recorded_by)
+    .bind(&first.inspected_on)
+    .bind(&first.recorded_at)
+    .bind(seq as i64)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let router = router(&demo, 1_000).await;
+    let by_api = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/batches/{PUBLISHED}"),
+        Some(&demo.corps),
+        None,
+    )
+    .await
+    .json();
+    let shown = |v: &serde_json::Value| {
+        v["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["uscc"] == first.uscc.as_str())
+            .unwrap()["result"]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let public = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/public/batches/{PUBLISHED}"),
+        None,
+        None,
+    )
+    .await
+    .json();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .args(["batch", "status", PUBLISHED, "--database", &demo.url])
+        .arg("--key")
+        .arg(&demo.key)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout).into_owned();
+    let line = status
+        .lines()
+        .find(|l| l.contains(&first.uscc))
+        .unwrap_or_else(|| panic!("{status}"));
+    let by_cli: i64 = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix('#'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(shown(&by_api), shown(&public));
+    assert_eq!(by_cli, shown(&by_api), "{line}");
 }

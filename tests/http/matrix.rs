@@ -288,3 +288,158 @@ async fn every_route_for_every_role() {
     );
     assert_eq!(StatusCode::OK, recorded.status);
 }
+
+/// A result posted by an officer for something not theirs: whether the batch exists, is a
+/// draft, committed, withdrawn, drawn or published, and whether the USCC is a target of
+/// another team or no target at all, the answer is one and the same 404, byte for byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_learns_nothing_about_batches_and_targets_not_theirs() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (mine, _) = open_target(&demo, IN_PROGRESS).await;
+    let me = call(
+        &router,
+        Method::GET,
+        "/api/v1/me",
+        Some(&demo.officer),
+        None,
+    )
+    .await;
+    let card = me.json()["card_no"].as_str().unwrap().to_string();
+    let app = App::open(&demo.url, None).await.unwrap();
+    let in_progress = shuangsui::store::batches::assignments(&app.store, IN_PROGRESS)
+        .await
+        .unwrap();
+    let published = shuangsui::store::batches::assignments(&app.store, PUBLISHED)
+        .await
+        .unwrap();
+    let theirs = in_progress
+        .iter()
+        .find(|t| !t.team.is_empty() && !t.team.contains(&card))
+        .unwrap();
+    let theirs_published = published
+        .iter()
+        .find(|t| !t.team.is_empty() && !t.team.contains(&card))
+        .unwrap();
+    let entities =
+        std::fs::read_to_string(root().join("registries/shanghai/entities.csv")).unwrap();
+    let non_target = entities
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .find(|u| !in_progress.iter().any(|t| t.uscc == *u))
+        .unwrap()
+        .to_string();
+    // A draft, a committed and a withdrawn batch, made by the corps.
+    let plan = std::fs::read_to_string(root().join("registries/shanghai/plans/elderly-care.toml"))
+        .unwrap();
+    for (id, step) in [
+        ("SH-T-DRAFT", None),
+        ("SH-T-COMMITTED", Some("commit")),
+        ("SH-T-WITHDRAWN", Some("withdraw")),
+    ] {
+        let made = call(
+            &router,
+            Method::POST,
+            "/api/v1/batches",
+            Some(&demo.corps),
+            Some(("application/toml", plan.replace(PUBLISHED, id).into_bytes())),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        if let Some(step) = step {
+            let r = call(
+                &router,
+                Method::POST,
+                &format!("/api/v1/batches/{id}/commit"),
+                Some(&demo.corps),
+                None,
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            if step == "withdraw" {
+                let r = call(
+                    &router,
+                    Method::POST,
+                    &format!("/api/v1/batches/{id}/withdraw"),
+                    Some(&demo.corps),
+                    json(serde_json::json!({ "reason": "测试" })),
+                )
+                .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            }
+        }
+    }
+    let today = shuangsui::app::batch::china_today().to_string();
+    let before = shuangsui::store::log::entries(&app.store)
+        .await
+        .unwrap()
+        .len();
+    let attempts = [
+        (IN_PROGRESS, theirs.uscc.as_str()),
+        (IN_PROGRESS, non_target.as_str()),
+        (PUBLISHED, theirs_published.uscc.as_str()),
+        (PUBLISHED, mine.as_str()),
+        ("SH-T-DRAFT", mine.as_str()),
+        ("SH-T-COMMITTED", mine.as_str()),
+        ("SH-T-WITHDRAWN", mine.as_str()),
+        ("NO-SUCH-BATCH", mine.as_str()),
+    ];
+    let mut replies = Vec::new();
+    for (batch, uscc) in attempts {
+        for corrects in [None, Some(1)] {
+            let r = call(
+                &router,
+                Method::POST,
+                &format!("/api/v1/batches/{batch}/results"),
+                Some(&demo.officer),
+                json(serde_json::json!({
+                    "uscc": uscc, "codes": ["1"], "inspected_on": today, "corrects": corrects,
+                })),
+            )
+            .await;
+            replies.push((format!("{batch} {uscc} corrects {corrects:?}"), r));
+        }
+    }
+    let (first_case, first) = &replies[0];
+    assert_eq!(
+        first.status,
+        StatusCode::NOT_FOUND,
+        "{first_case}: {}",
+        first.text()
+    );
+    assert_eq!(first.error_code(), "not_found");
+    for (case, r) in &replies {
+        assert_eq!(
+            (r.status, r.text()),
+            (first.status, first.text()),
+            "{case} answers differently from {first_case}"
+        );
+    }
+    // Routes for other roles answer an officer alike for any batch id.
+    for path in ["/api/v1/batches/{}", "/api/v1/batches/{}/bundle"] {
+        let bodies: Vec<(StatusCode, String)> = {
+            let mut out = Vec::new();
+            for (batch, _) in attempts {
+                let r = call(
+                    &router,
+                    Method::GET,
+                    &path.replace("{}", batch),
+                    Some(&demo.officer),
+                    None,
+                )
+                .await;
+                out.push((r.status, r.text()));
+            }
+            out
+        };
+        assert!(bodies.iter().all(|b| *b == bodies[0]), "{path}: {bodies:?}");
+        assert_eq!(bodies[0].0, StatusCode::FORBIDDEN);
+    }
+    // Nothing was recorded by any of it.
+    let after = shuangsui::store::log::entries(&app.store)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(after, before, "no entry was written");
+}

@@ -77,6 +77,8 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
             note: "消防通道堵塞",
             inspected_on: today(),
             corrects: None,
+            request: None,
+            asker: app::results::Asker::Corps,
         };
         if let Some(o) = &outsider {
             let other = app::results::Report {
@@ -107,12 +109,18 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
             .unwrap_err(),
         );
         assert!(why.contains('1'), "{why}");
-        let first = app::results::record(&app, &report, today()).await.unwrap();
+        let first = app::results::record(&app, &report, today())
+            .await
+            .unwrap()
+            .row;
         assert_eq!(first.codes, vec!["A", "B"]);
         let fixed = vec!["E".to_string()];
         report.codes = &fixed;
         report.corrects = Some(first.id);
-        let second = app::results::record(&app, &report, today()).await.unwrap();
+        let second = app::results::record(&app, &report, today())
+            .await
+            .unwrap()
+            .row;
         assert_eq!(second.corrects, Some(first.id));
         let all = shuangsui::store::results::of_batch(&app.store, &plan.id)
             .await
@@ -120,7 +128,7 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
         assert_eq!(all.len(), 2, "the corrected result stays");
         let standing = app::results::standing(&all);
         assert_eq!(standing.len(), 1);
-        assert_eq!(standing[0].codes, vec!["E"]);
+        assert_eq!(standing.get(&t.uscc).unwrap().codes, vec!["E"]);
         // The draw cannot be withdrawn after the fact.
         let why = refused(
             app::batch::withdraw(&app, &plan.id, "改期")

@@ -121,6 +121,8 @@ pub async fn record_all(app: &App, batch: &str) -> usize {
             note: "现场检查未发现问题",
             inspected_on: today(),
             corrects: None,
+            request: None,
+            asker: app::results::Asker::Corps,
         };
         app::results::record(app, &report, today()).await.unwrap();
         n += 1;
@@ -131,6 +133,7 @@ pub async fn record_all(app: &App, batch: &str) -> usize {
 mod draw_once;
 mod imports;
 mod lifecycle;
+mod results;
 mod tamper;
 
 /// Checks an export offline, as `shuangsui verify` does: the bundle re-derives, and the

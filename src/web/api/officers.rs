@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use super::ApiJson;
 use super::views::{AssignmentView, MeView, ResultRequest};
@@ -62,17 +63,48 @@ pub async fn assignments(
     Ok(Json(out))
 }
 
-/// Records the result of a target in the caller's team, or a correction (`corrects`).
+/// The header that makes a retry safe.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Set on the answer to a retry: the result was recorded by an earlier request.
+pub const REPLAYED: &str = "idempotent-replayed";
+
+/// The request's `Idempotency-Key`, if it has one (at most one, visible ASCII).
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<&str>> {
+    let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(ApiError::invalid("Idempotency-Key: give it once"));
+    }
+    let key = value.to_str().map_err(|_| {
+        ApiError::invalid("Idempotency-Key: 1 to 128 printable ASCII characters without spaces")
+    })?;
+    Ok(Some(results::request_id(key)?))
+}
+
+/// Records the result of a target in the caller's team, or a correction (`corrects`) of
+/// the result that stands. A second result that is not a correction is refused (409, naming
+/// the standing one). With an `Idempotency-Key` header (1 to 128 printable ASCII characters,
+/// scoped to the batch and the caller), a retry returns the first result (201 again, with
+/// `Idempotent-Replayed: true`) and adds nothing; the same key with other content is 422.
+/// Anything not the caller's (no such batch, not drawn, a target of another team, no
+/// target) is one and the same 404.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/results", tag = "officers",
-    security(("token" = [])), params(("id" = String, Path)), request_body = ResultRequest,
-    responses((status = 201, body = ResultView), (status = 403, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes a retry return the first result")),
+    request_body = ResultRequest,
+    responses((status = 201, body = ResultView), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn record(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<ResultRequest>,
-) -> ApiResult<(StatusCode, Json<ResultView>)> {
+) -> ApiResult<Response> {
     let p = caller.require(&[Role::Officer])?;
+    let key = idempotency_key(&headers)?;
     let card = p
         .card_no
         .as_deref()
@@ -92,11 +124,20 @@ pub async fn record(
         note: &request.note,
         inspected_on,
         corrects: request.corrects,
+        request: key,
+        asker: results::Asker::Officer,
     };
-    let row = results::record(&state.app, &report, batch::china_today()).await?;
+    let recorded = results::record(&state.app, &report, batch::china_today()).await?;
     state.refresh().await;
-    Ok((
+    let mut response = (
         StatusCode::CREATED,
-        Json(public::result_view(&state.app.codes, &row)),
-    ))
+        Json(public::result_view(&state.app.codes, &recorded.row)),
+    )
+        .into_response();
+    if recorded.replayed {
+        response
+            .headers_mut()
+            .insert(REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
