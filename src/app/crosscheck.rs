@@ -12,7 +12,7 @@ use super::{App, AppError, Result};
 use crate::import::{self, Rows};
 use crate::ledger::StoredEntry;
 use crate::projection::{self, EXEMPT, Projection, SNAPSHOT_TABLES, TableSpec};
-use crate::store::{catalog, rows};
+use crate::store::{self, catalog, rows};
 
 fn fail(message: String) -> AppError {
     AppError::Invalid(message)
@@ -95,12 +95,22 @@ async fn snapshot_rows(app: &App, projection: &Projection, spec: TableSpec) -> R
                 s.rows
             )));
         }
-        let rows = match table {
-            "entities" => Rows::Entities(rows::entities(&app.store, s.id).await?),
-            "officers" => Rows::Officers(rows::officers(&app.store, s.id).await?),
-            "matters" => Rows::Matters(rows::matters(&app.store, s.id).await?),
-            "recusals" => Rows::Recusals(rows::recusals(&app.store, s.id).await?),
-            _ => Rows::History(rows::history(&app.store, s.id).await?),
+        let read = async {
+            Ok::<_, store::StoreError>(match table {
+                "entities" => Rows::Entities(rows::entities(&app.store, s.id).await?),
+                "officers" => Rows::Officers(rows::officers(&app.store, s.id).await?),
+                "matters" => Rows::Matters(rows::matters(&app.store, s.id).await?),
+                "recusals" => Rows::Recusals(rows::recusals(&app.store, s.id).await?),
+                _ => Rows::History(rows::history(&app.store, s.id).await?),
+            })
+        };
+        // A value no import writes (a bad USCC, grade or date) is a change behind the log's back.
+        let rows = match read.await {
+            Ok(rows) => rows,
+            Err(store::StoreError::Corrupt(why)) => {
+                return Err(fail(format!("{what}: a row the import never wrote: {why}")));
+            }
+            Err(e) => return Err(e.into()),
         };
         if import::content_hash(&rows) != s.content_sha256 {
             return Err(fail(format!(

@@ -81,12 +81,12 @@ impl App {
             (Some(o), Some(v)) => (o, v),
             _ => {
                 return Err(AppError::Setup(format!(
-                    "{url}: not initialised: run `shuangsui init` first"
+                    "{url}: not initialised (the meta table has no {META_ORIGIN} and {META_VERIFIER}): run `shuangsui init` first"
                 )));
             }
         };
         let verifier = VerifierKey::parse(&verifier)
-            .map_err(|e| AppError::Setup(format!("stored log key: {e}")))?;
+            .map_err(|e| AppError::Setup(format!("the log key stored in meta: {e}")))?;
         let key = match key_file {
             Some(path) if path.exists() => {
                 let key = journal::read_key(path)?;

@@ -854,7 +854,7 @@ async fn status_api_and_pages_show_the_same_standing_result() {
     .bind(&first.recorded_by)
     .bind(&first.inspected_on)
     .bind(&first.recorded_at)
-    .bind(seq as i64)
+    .bind(seq.seq as i64)
     .execute(&pool)
     .await
     .unwrap();

@@ -133,8 +133,10 @@ pub async fn record_all(app: &App, batch: &str) -> usize {
 mod draw_once;
 mod imports;
 mod lifecycle;
+mod no_reroll;
 mod results;
 mod tamper;
+mod tamper_matrix;
 
 /// Checks an export offline, as `shuangsui verify` does: the bundle re-derives, and the
 /// log's evidence proves its entries under a checkpoint signed with `key`.
