@@ -123,6 +123,8 @@ fn open_file_limit() -> Option<u64> {
     };
     // SAFETY: getrlimit writes one rlimit struct, which we own.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    // rlim_t is u64 on Linux but not on every Unix.
+    #[allow(clippy::unnecessary_cast)]
     (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur as u64)
 }
 
