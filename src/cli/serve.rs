@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// The public address shown in "how to verify" commands.
     #[arg(long, env = "SHUANGSUI_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR blocks,
+    /// comma-separated (replaces the file's list).
+    #[arg(long, env = "SHUANGSUI_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Logs: text or json.
     #[arg(long, env = "SHUANGSUI_LOG_FORMAT")]
     pub log_format: Option<String>,
@@ -53,6 +57,13 @@ impl ServeArgs {
         }
         if let Some(v) = &self.public_url {
             s.public_url = v.clone();
+        }
+        if let Some(v) = &self.trusted_proxies {
+            s.trusted_proxies = v
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
         }
         if let Some(v) = &self.log_format {
             s.log_format = v.clone();
@@ -137,4 +148,27 @@ pub fn run(args: &ServeArgs) -> i32 {
         })
         .await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_from_the_flag_replace_the_file_and_are_checked() {
+        let args = ServeArgs {
+            trusted_proxies: Some(vec!["10.0.0.1".into(), " 10.1.0.0/16".into(), "".into()]),
+            ..ServeArgs::default()
+        };
+        assert_eq!(
+            args.settings().unwrap().trusted_proxies,
+            vec!["10.0.0.1".to_string(), "10.1.0.0/16".to_string()]
+        );
+        let bad = ServeArgs {
+            trusted_proxies: Some(vec!["proxy.example".into()]),
+            ..ServeArgs::default()
+        };
+        let e = bad.settings().unwrap_err();
+        assert!(e.contains("proxy.example"), "{e}");
+    }
 }

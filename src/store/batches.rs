@@ -330,8 +330,13 @@ pub async fn assignments_of_officer(store: &Store, card: &str) -> Result<Vec<Bat
 }
 
 /// Targets of published batches whose USCC is `query` or whose name contains it, newest
-/// publication first, at most `limit`.
+/// publication first, at most `limit`. A query with a NUL finds nothing: no stored name or
+/// USCC holds one, SQLite's `LIKE` would stop reading the pattern there (matching every
+/// name) and PostgreSQL refuses NUL in text.
 pub async fn search_published(store: &Store, query: &str, limit: i64) -> Result<Vec<BatchTarget>> {
+    if query.contains('\0') {
+        return Ok(Vec::new());
+    }
     let sql = format!(
         "SELECT {TARGET_COLUMNS} FROM {TARGETS} \
          WHERE b.state = 'published' AND (a.uscc = $1 OR e.name LIKE $2 ESCAPE '\\') \

@@ -1,7 +1,11 @@
 //! Who is calling: a bearer token in the `Authorization` header (no cookies, so no CSRF),
 //! checked by `app::users::authenticate` (hash compared in constant time). No header means
-//! the public; a bad token is refused, never downgraded to public. A client address with
-//! too many failed tokens is refused for a while before its token is even looked at.
+//! the public; a bad token is refused, never downgraded to public. Failed tokens are counted
+//! per client address (`web::client`: the socket's, or a trusted proxy's `X-Forwarded-For`);
+//! past the limit a further failure is answered 429 instead of 401. A valid token is always
+//! accepted: otherwise anyone sharing an address with a user (a proxy, an office's NAT)
+//! could lock that user out with ten bad tokens. Guessing gains nothing from this: a token
+//! carries 256 random bits and is compared by hash in constant time.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
@@ -9,6 +13,7 @@ use std::time::Instant;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{StatusCode, header, request::Parts};
 
+use super::client::{ClientAddr, counted_as};
 use super::error::ApiError;
 use super::state::AppState;
 use crate::app::users::{self, Principal, Role};
@@ -38,24 +43,20 @@ impl Caller {
     }
 }
 
-/// The client's address as the limiter counts it: IPv4 as is, IPv6 by its /64 (one
-/// client holds a whole /64 and could rotate through it); unspecified for in-process
-/// requests without one.
+/// The client's address as the limiter counts it (`client::counted_as`); unspecified for
+/// in-process requests without one.
 fn client_ip(parts: &Parts) -> IpAddr {
-    match parts
+    let resolved = parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-    {
-        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(std::net::Ipv6Addr::from_bits(
-                v6.to_bits() & !((1u128 << 64) - 1),
-            )),
-        },
-        Some(v4) => v4,
-        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-    }
+        .get::<ClientAddr>()
+        .map(|c| c.0)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        });
+    resolved.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), counted_as)
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -66,15 +67,7 @@ impl FromRequestParts<AppState> for Caller {
             return Ok(Caller(None));
         };
         let ip = client_ip(parts);
-        if let Some(wait) = state.limiter.is_blocked(ip, Instant::now()) {
-            let mut e = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_failures",
-                "too many failed authentications from this address; try again later",
-            );
-            e.retry_after = Some(wait.as_secs().max(1));
-            return Err(e);
-        }
+        let blocked = state.limiter.is_blocked(ip, Instant::now());
         let token = value
             .to_str()
             .ok()
@@ -90,7 +83,16 @@ impl FromRequestParts<AppState> for Caller {
             Some(p) => Ok(Caller(Some(p))),
             None => {
                 state.limiter.record_failure(ip, Instant::now());
-                tracing::warn!(%ip, "failed authentication");
+                tracing::warn!(%ip, blocked = blocked.is_some(), "failed authentication");
+                if let Some(wait) = blocked {
+                    let mut e = ApiError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "too_many_failures",
+                        "too many failed authentications from this address; try again later",
+                    );
+                    e.retry_after = Some(wait.as_secs().max(1));
+                    return Err(e);
+                }
                 Err(ApiError::unauthenticated(
                     "the token is not valid (malformed, unknown or revoked)",
                 ))

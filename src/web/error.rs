@@ -32,7 +32,7 @@ pub struct ErrorDetail {
     pub status: u16,
     /// A stable word: `invalid`, `import_rejected`, `not_found`, `refused`, `forbidden`,
     /// `unauthenticated`, `too_many_failures`, `payload_too_large`, `method_not_allowed`,
-    /// `internal`.
+    /// `bad_request` (a control character in the address, an unreadable body), `internal`.
     pub code: String,
     pub message: String,
 }

@@ -1,18 +1,26 @@
 //! The HTTP adapter (axum): the JSON API under `/api/v1` (`api`), the public pages
 //! (`site`), roles and tokens (`auth`), one error shape (`error`), hardening (this file:
-//! body limits, timeouts, security headers, panics caught), settings and the server.
+//! body limits, timeouts, security headers, panics caught; `input`: control characters;
+//! `client`: the client's address; `connections` and `server`: head timeout and
+//! connection caps; `upload`: uploads spooled to a file), settings and the server.
 //! Handlers call the same application functions as the CLI; nothing here decides an
 //! outcome.
 
 pub mod api;
 pub mod auth;
+pub mod client;
+pub mod connections;
 pub mod error;
+pub mod input;
 pub mod limiter;
 pub mod server;
 pub mod settings;
 pub mod site;
 pub mod state;
+pub mod upload;
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -35,22 +43,45 @@ use error::ApiError;
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/// Limits applied to every request.
-#[derive(Debug, Clone, Copy)]
+/// Limits applied to every connection and request.
+#[derive(Debug, Clone)]
 pub struct Limits {
     pub request_timeout: Duration,
+    /// How long a request head may take to arrive.
+    pub header_timeout: Duration,
+    /// Connections open at once, in all and from one address.
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
     /// Any request body but an upload.
     pub body_bytes: usize,
-    /// A directory upload's body.
-    pub upload_bytes: usize,
+    /// A directory upload's body, and where it is spooled.
+    pub upload: upload::Spool,
+    /// Whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<client::TrustedProxies>,
 }
 
 impl Limits {
+    /// The limits of `s`; settings that passed `Settings::check` always convert (an
+    /// unreadable proxy list is then empty).
     pub fn from_settings(s: &Settings) -> Limits {
+        let dir = if s.upload_dir.as_os_str().is_empty() {
+            std::env::temp_dir()
+        } else {
+            PathBuf::from(&s.upload_dir)
+        };
         Limits {
             request_timeout: Duration::from_secs(s.request_timeout_secs),
+            header_timeout: Duration::from_secs(s.header_timeout_secs),
+            max_connections: s.max_connections,
+            max_connections_per_address: s.max_connections_per_address,
             body_bytes: s.body_limit_bytes,
-            upload_bytes: s.upload_limit_bytes,
+            upload: upload::Spool {
+                max_bytes: s.upload_limit_bytes,
+                dir: Arc::from(dir),
+            },
+            trusted_proxies: Arc::new(
+                client::TrustedProxies::parse(&s.trusted_proxies).unwrap_or_default(),
+            ),
         }
     }
 }
@@ -86,7 +117,7 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 /// The whole application: pages, API, limits and headers.
 pub fn router(state: AppState, limits: Limits) -> Router {
     let api =
-        api::routes(limits.upload_bytes).layer(header_layer(header::CACHE_CONTROL, "no-store"));
+        api::routes(limits.upload.clone()).layer(header_layer(header::CACHE_CONTROL, "no-store"));
     Router::new()
         .route("/", get(site::home))
         .route("/search", get(site::search))
@@ -99,6 +130,11 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            limits.trusted_proxies.clone(),
+            client::resolve,
+        ))
+        .layer(axum::middleware::from_fn(input::refuse_control_characters))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))

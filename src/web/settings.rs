@@ -16,6 +16,17 @@ pub struct Settings {
     /// The site's public address, used in "how to verify" commands; empty: relative.
     pub public_url: String,
     pub request_timeout_secs: u64,
+    /// A connection whose request head has not arrived within this is closed.
+    pub header_timeout_secs: u64,
+    /// Open connections at once, in all; more wait in the kernel's queue.
+    pub max_connections: usize,
+    /// Open connections at once from one address (trusted proxies excepted); more are
+    /// closed at once.
+    pub max_connections_per_address: usize,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<String>,
+    /// Where uploads are spooled while they arrive; empty: the system's temporary folder.
+    pub upload_dir: PathBuf,
     pub body_limit_bytes: usize,
     pub upload_limit_bytes: usize,
     pub auth_max_failures: u32,
@@ -34,6 +45,11 @@ impl Default for Settings {
             key: PathBuf::from("shuangsui-log.key"),
             public_url: String::new(),
             request_timeout_secs: 30,
+            header_timeout_secs: 10,
+            max_connections: 1024,
+            max_connections_per_address: 64,
+            trusted_proxies: Vec::new(),
+            upload_dir: PathBuf::new(),
             body_limit_bytes: 64 * 1024,
             upload_limit_bytes: 512 * 1024 * 1024,
             auth_max_failures: 10,
@@ -63,14 +79,35 @@ public_url = ""
 # A request that takes longer is answered 408.
 request_timeout_secs = 30
 
+# A connection must send its request head (the request line and headers) within this
+# many seconds, and again for each further request on it, or it is closed.
+header_timeout_secs = 10
+
+# Connections open at once: in all (more wait in the kernel's queue until one closes;
+# keep this below the process's open-file limit, `ulimit -n`) and from one client address
+# (more are closed at once; trusted proxies are exempt).
+max_connections = 1024
+max_connections_per_address = 64
+
+# Reverse proxies in front of this server, as addresses or CIDR blocks, e.g.
+# ["127.0.0.1", "10.0.0.0/8"]. Only for a connection from one of these is the client's
+# address taken from X-Forwarded-For (the right-most address that is not itself a trusted
+# proxy); otherwise the socket's address counts and the header is ignored.
+trusted_proxies = []
+
+# Uploads are written here while they arrive, then imported and deleted. Empty: the
+# system's temporary folder (TMPDIR); choose a disk, not a RAM-backed /tmp, for big files.
+upload_dir = ""
+
 # Largest request body, except directory uploads.
 body_limit_bytes = 65536
 
 # Largest directory upload (an entities file of a million rows is about 150 MB).
 upload_limit_bytes = 536870912
 
-# After this many failed tokens from one address within the window, that address is
-# answered 429 until the window has passed.
+# After this many failed tokens from one client address within the window, further
+# failed tokens from it are answered 429 until the window has passed. A valid token is
+# always accepted: failures cannot lock out a real user.
 auth_max_failures = 10
 auth_window_secs = 300
 
@@ -100,6 +137,15 @@ impl Settings {
         if self.request_timeout_secs == 0 {
             return Err("request_timeout_secs must be at least 1".into());
         }
+        if self.header_timeout_secs == 0 {
+            return Err("header_timeout_secs must be at least 1".into());
+        }
+        if self.max_connections == 0 || self.max_connections_per_address == 0 {
+            return Err(
+                "max_connections and max_connections_per_address must be at least 1".into(),
+            );
+        }
+        super::client::TrustedProxies::parse(&self.trusted_proxies)?;
         if self.auth_max_failures == 0 || self.auth_window_secs == 0 {
             return Err("auth_max_failures and auth_window_secs must be at least 1".into());
         }
@@ -133,5 +179,12 @@ mod tests {
         assert!(e.contains("colour"), "{e}");
         let e = Settings::from_toml("s.toml", "log_format = \"xml\"").unwrap_err();
         assert!(e.contains("log_format"), "{e}");
+        let e = Settings::from_toml("s.toml", "trusted_proxies = [\"10.0.0.0/33\"]").unwrap_err();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("10.0.0.0/33"),
+            "{e}"
+        );
+        let e = Settings::from_toml("s.toml", "header_timeout_secs = 0").unwrap_err();
+        assert!(e.contains("header_timeout_secs"), "{e}");
     }
 }

@@ -2,6 +2,9 @@
 //! `shuangsui demo --no-serve`, the role × route matrix, and a real server on port 0.
 
 mod api;
+mod connections;
+mod control_chars;
+mod hardening;
 mod matrix;
 mod server;
 

@@ -1,10 +1,12 @@
 //! The directories: the current snapshots and every version (corps, auditors), and uploads
-//! of one table as an import file (corps): all rows valid or nothing imported.
+//! of one table as an import file (corps): all rows valid or nothing imported. An upload's
+//! body is read only once the caller is known to be corps staff, and then into a temporary
+//! file (`web::upload`), which the import reads as the CLI reads a file (`mapped`).
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use super::views::{ImportView, SnapshotView};
@@ -14,6 +16,7 @@ use crate::import::{Encoding, Format, Kind};
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::state::AppState;
+use crate::web::upload::Spool;
 
 /// Uploads report no progress (the response comes when the import is done).
 static NO_PROGRESS: fn(u64) = |_| {};
@@ -82,13 +85,15 @@ pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(word): Path<String>,
+    Extension(spool): Extension<Spool>,
     query: Result<Query<UploadParams>, axum::extract::rejection::QueryRejection>,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<(StatusCode, Json<ImportView>)> {
+    // Who and what first: nothing of the body is read for a caller who may not upload.
     caller.require(&[Role::Corps])?;
     let kind = kind(&word)?;
     let Query(params) = query?;
-    let body = body?;
     let format = match params.format.as_deref() {
         None => Format::Auto,
         Some(word) => Format::parse(word)
@@ -102,20 +107,26 @@ pub async fn upload(
     let name = params
         .name
         .unwrap_or_else(|| format!("{}.csv", kind.word()));
+    let file = spool.receive(&headers, body).await?;
     // The import parses and hashes the whole file: it runs on a blocking thread, off the
     // workers that answer other requests (its future is driven there by `block_on`).
     let app = state.app.clone();
     let handle = tokio::runtime::Handle::current();
     let outcome = tokio::task::spawn_blocking(move || {
-        handle.block_on(directory::import(
+        let bytes = crate::mapped::read(file.path())
+            .map_err(|e| crate::app::AppError::Setup(format!("the spooled upload: {e}")))?;
+        let outcome = handle.block_on(directory::import(
             &app,
             kind,
             &name,
-            &body,
+            &bytes,
             format,
             encoding,
             &NO_PROGRESS,
-        ))
+        ));
+        drop(bytes);
+        drop(file);
+        outcome
     })
     .await
     .map_err(|e| ApiError::internal(&e))??;

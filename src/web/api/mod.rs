@@ -12,8 +12,7 @@ pub mod views;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::DefaultBodyLimit;
-use axum::extract::FromRequest;
+use axum::extract::{Extension, FromRequest};
 use axum::response::Response;
 use axum::routing::{get, post};
 
@@ -34,8 +33,8 @@ pub fn json_bytes(bytes: Bytes, file_name: Option<&str>) -> Response {
     }
 }
 
-/// Every API route. `upload_limit` bounds a directory upload's body.
-pub fn routes(upload_limit: usize) -> Router<AppState> {
+/// Every API route. `upload` bounds a directory upload's body and says where it is spooled.
+pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::page))
@@ -53,7 +52,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             "/directories/{kind}",
             get(directories::versions)
                 .post(directories::upload)
-                .layer(DefaultBodyLimit::max(upload_limit)),
+                .layer(Extension(upload)),
         )
         .route("/directories", get(directories::current))
         .route("/batches", get(batches::list).post(batches::create))
