@@ -103,6 +103,11 @@ impl Store {
             Store::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(4)
+                    // No idle reaping: sqlx 0.9.0's pool maintenance task can spin for ever
+                    // (launchbadge/sqlx#3645), which the crash trials caught hanging a command
+                    // at exit once in about 3,000 (docs/RELIABILITY.md).
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .connect_with(options)
                     .await?,
             )
@@ -112,6 +117,8 @@ impl Store {
             Store::Postgres(
                 PgPoolOptions::new()
                     .max_connections(4)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
                     .connect_with(options)
                     .await?,
             )
