@@ -43,6 +43,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,6 +110,12 @@ class Sqlite:
                 shutil.copyfile(self.path(source) + suffix, self.path(db) + suffix)
         return self.url(db)
 
+    def footprint(self, db):
+        """Bytes of the database file and its WAL: a killed write transaction leaves its
+        pages in the WAL (uncommitted, ignored on the next open)."""
+        return sum(os.path.getsize(self.path(db) + s) for s in ("", "-wal")
+                   if os.path.exists(self.path(db) + s))
+
     def drop(self, db):
         for suffix in ("", "-wal", "-shm", "-journal"):
             if os.path.exists(self.path(db) + suffix):
@@ -136,6 +143,15 @@ class Postgres:
         self.drop(db)
         self.psql(f"CREATE DATABASE {self.prefix}{db} TEMPLATE {self.prefix}{source}")
         return self.url(db)
+
+    def footprint(self, db):
+        """Pages of the application's tables and indexes (and their TOAST): rows written by
+        a transaction that was then aborted stay in them until a vacuum."""
+        _, out, _ = run(["psql", "-tA", self.url(db), "-c",
+                         "SELECT coalesce(sum(pg_relation_size(c.oid)), 0) FROM pg_class c "
+                         "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't')"])
+        return int(out.strip())
 
     def drop(self, db):
         self.psql(f"DROP DATABASE IF EXISTS {self.prefix}{db} WITH (FORCE)")
@@ -176,16 +192,19 @@ class Cli:
             raise Failed(f"log verify: exit {code}: {out.strip()} {err.strip()}")
         return int(m.group(1))
 
-    def kinds(self, url, first, end):
-        """The kinds of log entries first..end-1 (each read with `log prove`)."""
-        kinds = []
+    def entries(self, url, first, end):
+        """Log entries first..end-1 (each read with `log prove`), decoded."""
+        entries = []
         for seq in range(first, end):
             _, out, _ = run([self.bin, "log", "prove", str(seq)] + self.d(url))
             try:
-                kinds.append(json.loads(json.loads(out)["entry"])["kind"])
+                entries.append(json.loads(json.loads(out)["entry"]))
             except (ValueError, KeyError) as e:
                 raise Failed(f"log prove {seq}: {e}: {out[:200]}")
-        return kinds
+        return entries
+
+    def kinds(self, url, first, end):
+        return [e["kind"] for e in self.entries(url, first, end)]
 
     def status(self, url):
         _, out, _ = run([self.bin, "batch", "status", BATCH] + self.d(url))
@@ -225,47 +244,46 @@ def start_and_kill(argv, delay):
     return proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
 
 
-def timed(argv):
-    """Runs argv once uncut; returns (seconds, stdout)."""
-    start = time.perf_counter()
-    _, out, _ = run(argv)
-    return time.perf_counter() - start, out
-
-
-def prepare(db, cli, steps):
+def prepare(db, cli):
     """Builds the state before each step (a database per step, kept as the template);
-    returns the uncut step times and the reference outcomes."""
+    returns the reference outcomes of the uncut steps."""
     ref = {}
     url = db.create("tpl_import")
     run([cli.bin, "init"] + cli.d(url))
 
     url = db.clone("tpl_import", "tpl_commit")
-    ref["import_s"], out = timed(cli.step_argv("import", url))
+    _, out, _ = run(cli.step_argv("import", url))
     ref["entities_sha256"] = re.search(r"content sha256 ([0-9a-f]{64})", out).group(1)
     for t in TABLES[1:]:
         run([cli.bin, "import", t, os.path.join(cli.directory, f"{t}.csv"), "--quiet"] + cli.d(url))
     run([cli.bin, "batch", "create", "--plan", PLAN] + cli.d(url))
 
     url = db.clone("tpl_commit", "tpl_draw")
-    ref["commit_s"], _ = timed(cli.step_argv("commit", url))
+    run(cli.step_argv("commit", url))
     ref["commitment_hash"] = cli.commitment_hash(url)
 
     url = db.clone("tpl_draw", "tpl_result")
-    ref["draw_s"], _ = timed(cli.step_argv("draw", url))
+    run(cli.step_argv("draw", url))
     ref["seed"] = cli.seed(url)
     uscc, card = cli.first_target(url)
     ref["target"] = (uscc, card, china_today().isoformat())
     _, help_text, _ = run([cli.bin, "result", "record", "--help"])
     ref["request_id"] = "--request-id" in help_text
-
-    if "result" in steps:
-        url = db.clone("tpl_result", "calibrate")
-        ref["result_s"], _ = timed(cli.step_argv("result", url, ref["target"],
-                                              "calibrate" if ref["request_id"] else None))
-        db.drop("calibrate")
     for step in STEPS:
         ref[f"{step}_entries"] = cli.verify(db.url(f"tpl_{step}"))
     return ref
+
+
+def calibrate(db, cli, ref, step, runs):
+    """The step's uncut wall time (median of `runs`, each on a fresh copy of its state)."""
+    times = []
+    for i in range(runs):
+        url = db.clone(f"tpl_{step}", "calibrate")
+        start = time.perf_counter()
+        run(cli.step_argv(step, url, ref["target"], f"calibrate-{i}" if ref["request_id"] else None))
+        times.append(time.perf_counter() - start)
+        db.drop("calibrate")
+    return statistics.median(times)
 
 
 def expect(cond, why):
@@ -277,10 +295,11 @@ def trial(db, cli, ref, step, n, fraction):
     """One kill and its checks; returns the trial's record."""
     duration = ref[f"{step}_s"]
     rec = {"step": step, "n": n, "delay": fraction * duration, "fraction": fraction,
-           "killed": None, "left": None, "retry": None, "verify_kill": False,
+           "killed": None, "left": None, "kill": None, "retry": None, "verify_kill": False,
            "verify_retry": False, "notes": [], "failure": None}
     name = f"t_{step}_{n}"
     url = db.clone(f"tpl_{step}", name)
+    footprint = db.footprint(name)
     request_id = f"crash-{n}" if step == "result" and ref["request_id"] else None
     try:
         argv = cli.step_argv(step, url, ref["target"], request_id)
@@ -288,14 +307,17 @@ def trial(db, cli, ref, step, n, fraction):
         expect(code in (0, -signal.SIGKILL),
                f"the step ended by itself with exit {code}: {out.strip()} {err.strip()}")
         rec["killed"] = code == -signal.SIGKILL
+        wrote = db.footprint(name) != footprint
 
         before = ref[f"{step}_entries"]
         after = cli.verify(url)
         rec["verify_kill"] = True
         kinds = cli.kinds(url, before, after)
-        rec["left"] = left = classify(step, kinds)
+        left = classify(step, kinds)
         expect(rec["killed"] or left in ("logged", "drawn"),
                f"exited 0 but left {kinds}")
+        rec["left"] = left
+        rec["kill"] = kill_class(rec["killed"], left, wrote)
 
         retry = RETRIES[step]
         rec["retry"] = retry(cli, url, ref, left, request_id, rec)
@@ -318,6 +340,17 @@ def classify(step, kinds):
     if step == "draw":
         return ["nothing", "started", "drawn"][len(kinds)]
     return ["nothing", "logged"][len(kinds)]
+
+
+def kill_class(killed, left, wrote):
+    """Where the kill landed, as far as the database shows it."""
+    if not killed:
+        return "exited first"
+    if left in ("logged", "drawn"):
+        return "after commit"
+    if left == "started":
+        return "during: draw.started only"
+    return "during: rolled back" if wrote else "before: no trace"
 
 
 def retry_import(cli, url, ref, left, _rid, rec):
@@ -360,10 +393,15 @@ def retry_draw(cli, url, ref, left, _rid, rec):
 
 
 def retry_result(cli, url, ref, left, request_id, rec):
-    run(cli.step_argv("result", url, ref["target"], request_id))
+    _, out, _ = run(cli.step_argv("result", url, ref["target"], request_id))
     if left == "nothing":
         return "recorded"
-    return "same result returned" if request_id else "second result recorded"
+    if not request_id:
+        return "second result recorded"
+    first = [e for e in cli.entries(url, ref["result_entries"], ref["result_entries"] + 1)]
+    rid = first[0]["event"]["result"]
+    expect(f"#{rid} " in out, f"retry with the same --request-id: not result #{rid}: {out.strip()}")
+    return "same result returned"
 
 
 RETRIES = {"import": retry_import, "commit": retry_commit, "draw": retry_draw,
@@ -406,13 +444,13 @@ def counts(values):
 
 
 def table(results):
-    print("| step | database | uncut (s) | trials | killed / exited first | left by the kill "
+    print("| step | database | uncut (s) | trials | killed / exited first | where the kill landed "
           "| log verify after kill | retry | log verify after retry | failed |")
     print("|---|---|---:|---:|---|---|---|---|---|---:|")
     for (step, dbname, uncut), recs in results:
         killed = sum(1 for r in recs if r["killed"])
         exited = sum(1 for r in recs if r["killed"] is False)
-        left = counts(r["left"] for r in recs if r["left"])
+        left = counts(r["kill"] for r in recs if r["kill"])
         retry = counts(r["retry"] for r in recs if r["retry"])
         vk = sum(r["verify_kill"] for r in recs)
         vr = sum(r["verify_retry"] for r in recs)
@@ -431,6 +469,8 @@ def main():
     ap.add_argument("--steps", default=",".join(STEPS))
     ap.add_argument("--seed", type=int, default=1, help="for the kill moments")
     ap.add_argument("--entities", type=int, default=100_000)
+    ap.add_argument("--calibrate", type=int, default=3,
+                    help="uncut runs of each step; kills fall in [0, their median]")
     ap.add_argument("--work", default=None, help="keeps the generated directory here")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
@@ -458,8 +498,11 @@ def main():
         cli = Cli(binary, key, directory)
         rng = random.Random(f"{args.seed}/{db.name}")
         try:
-            ref = prepare(db, cli, steps)
-            print(f"{db.name}: uncut " + ", ".join(f"{s} {ref[s + '_s']:.2f} s" for s in steps)
+            ref = prepare(db, cli)
+            for step in steps:
+                ref[f"{step}_s"] = calibrate(db, cli, ref, step, args.calibrate)
+            print(f"{db.name}: uncut (median of {args.calibrate}) "
+                  + ", ".join(f"{s} {ref[s + '_s']:.3f} s" for s in steps)
                   + ("; result record has --request-id" if ref["request_id"]
                      else "; result record has no --request-id: retried without"), flush=True)
             for step in steps:
@@ -470,8 +513,8 @@ def main():
                     recs.append(rec)
                     mark = "FAIL" if rec["failure"] else "ok"
                     print(f"  {db.name} {step} #{n}: kill at {rec['delay']:.3f} s "
-                          f"({fraction:.2f}), {'killed' if rec['killed'] else 'exited first'}, "
-                          f"left {rec['left']}, retry {rec['retry']}: {mark}", flush=True)
+                          f"({fraction:.2f}): {rec['kill']}, "
+                          f"retry {rec['retry']}: {mark}", flush=True)
                     if rec["failure"]:
                         failures.append((db.name, rec))
                     for note in rec["notes"]:
