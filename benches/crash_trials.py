@@ -116,6 +116,10 @@ class Sqlite:
         return sum(os.path.getsize(self.path(db) + s) for s in ("", "-wal")
                    if os.path.exists(self.path(db) + s))
 
+    def settle(self, db):
+        """Nothing outlives the killed process: SQLite runs inside it."""
+        return []
+
     def drop(self, db):
         for suffix in ("", "-wal", "-shm", "-journal"):
             if os.path.exists(self.path(db) + suffix):
@@ -152,6 +156,25 @@ class Postgres:
                          "JOIN pg_namespace n ON n.oid = c.relnamespace "
                          "WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't')"])
         return int(out.strip())
+
+    def settle(self, db):
+        """The server's sessions of the killed client, just after the kill (state and
+        statement); then waits until the server has ended them. A session still running
+        COMMIT when its client dies is committed by the server all the same, so what the
+        kill left is only known once they are gone."""
+        sql = (f"SELECT state || ': ' || left(query, 40) FROM pg_stat_activity "
+               f"WHERE datname = '{self.prefix}{db}'")
+        _, out, _ = run(["psql", "-tA", PG_ADMIN, "-c", sql])
+        sessions = [line for line in out.splitlines() if line.strip()]
+        deadline = time.perf_counter() + 120
+        while sessions:
+            _, out, _ = run(["psql", "-tA", PG_ADMIN, "-c", sql])
+            if not out.strip():
+                break
+            if time.perf_counter() > deadline:
+                raise Failed(f"the server kept the killed client's session for 120 s: {out.strip()}")
+            time.sleep(0.05)
+        return sessions
 
     def drop(self, db):
         self.psql(f"DROP DATABASE IF EXISTS {self.prefix}{db} WITH (FORCE)")
@@ -295,7 +318,7 @@ def trial(db, cli, ref, step, n, fraction):
     """One kill and its checks; returns the trial's record."""
     duration = ref[f"{step}_s"]
     rec = {"step": step, "n": n, "delay": fraction * duration, "fraction": fraction,
-           "killed": None, "left": None, "kill": None, "retry": None, "verify_kill": False,
+           "killed": None, "sessions": [], "left": None, "kill": None, "retry": None, "verify_kill": False,
            "verify_retry": False, "notes": [], "failure": None}
     name = f"t_{step}_{n}"
     url = db.clone(f"tpl_{step}", name)
@@ -307,6 +330,7 @@ def trial(db, cli, ref, step, n, fraction):
         expect(code in (0, -signal.SIGKILL),
                f"the step ended by itself with exit {code}: {out.strip()} {err.strip()}")
         rec["killed"] = code == -signal.SIGKILL
+        rec["sessions"] = db.settle(name) if rec["killed"] else []
         wrote = db.footprint(name) != footprint
 
         before = ref[f"{step}_entries"]
@@ -317,7 +341,7 @@ def trial(db, cli, ref, step, n, fraction):
         expect(rec["killed"] or left in ("logged", "drawn"),
                f"exited 0 but left {kinds}")
         rec["left"] = left
-        rec["kill"] = kill_class(rec["killed"], left, wrote)
+        rec["kill"] = kill_class(rec["killed"], left, wrote, rec["sessions"])
 
         retry = RETRIES[step]
         rec["retry"] = retry(cli, url, ref, left, request_id, rec)
@@ -342,11 +366,13 @@ def classify(step, kinds):
     return ["nothing", "logged"][len(kinds)]
 
 
-def kill_class(killed, left, wrote):
+def kill_class(killed, left, wrote, sessions):
     """Where the kill landed, as far as the database shows it."""
     if not killed:
         return "exited first"
     if left in ("logged", "drawn"):
+        if any(s.startswith("active: COMMIT") for s in sessions):
+            return "during COMMIT (the server finished it)"
         return "after commit"
     if left == "started":
         return "during: draw.started only"
@@ -513,7 +539,9 @@ def main():
                     recs.append(rec)
                     mark = "FAIL" if rec["failure"] else "ok"
                     print(f"  {db.name} {step} #{n}: kill at {rec['delay']:.3f} s "
-                          f"({fraction:.2f}): {rec['kill']}, "
+                          f"({fraction:.2f}): {rec['kill']}"
+                          + (f" [server still had: {'; '.join(rec['sessions'])}]" if rec["sessions"] else "")
+                          + ", "
                           f"retry {rec['retry']}: {mark}", flush=True)
                     if rec["failure"]:
                         failures.append((db.name, rec))
