@@ -525,13 +525,14 @@ def main():
         rng = random.Random(f"{args.seed}/{db.name}")
         try:
             ref = prepare(db, cli)
+            print(f"{db.name}: " + ("result record has --request-id" if ref["request_id"]
+                                    else "result record has no --request-id: retried without"),
+                  flush=True)
             for step in steps:
+                # Just before its trials: the machine's load changes over a run.
                 ref[f"{step}_s"] = calibrate(db, cli, ref, step, args.calibrate)
-            print(f"{db.name}: uncut (median of {args.calibrate}) "
-                  + ", ".join(f"{s} {ref[s + '_s']:.3f} s" for s in steps)
-                  + ("; result record has --request-id" if ref["request_id"]
-                     else "; result record has no --request-id: retried without"), flush=True)
-            for step in steps:
+                print(f"  {db.name} {step}: uncut {ref[step + '_s']:.3f} s "
+                      f"(median of {args.calibrate})", flush=True)
                 fractions = [rng.random() for _ in range(args.trials)]
                 recs = []
                 for n, fraction in enumerate(fractions):
