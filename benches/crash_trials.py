@@ -58,7 +58,7 @@ TABLES = ["entities", "officers", "matters", "recusals", "history"]
 STEPS = ["import", "commit", "draw", "result"]
 PG_ADMIN = os.environ.get("SHUANGSUI_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_BASE = PG_ADMIN.rsplit("/", 1)[0]
-TIMEOUT = 600  # seconds for any one command: a hang is a failure, not a stuck run
+TIMEOUT = 120  # seconds for any one command (--timeout): a hang is a failure, not a stuck run
 
 BATCH = [line.split('"')[1] for line in open(PLAN, encoding="utf-8") if line.startswith("id ")][0]
 
@@ -72,7 +72,7 @@ def run(argv, check=True):
     try:
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise Failed(f"timed out after {TIMEOUT} s: {' '.join(argv)}")
+        raise Failed(f"hung: killed after {TIMEOUT:g} s: {' '.join(argv)}")
     out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     if check and p.returncode != 0:
         raise Failed(f"exit {p.returncode}: {' '.join(argv)}\n{out}{err}")
@@ -498,7 +498,10 @@ def main():
     ap.add_argument("--calibrate", type=int, default=3,
                     help="uncut runs of each step; kills fall in [0, their median]")
     ap.add_argument("--work", default=None, help="keeps the generated directory here")
+    ap.add_argument("--timeout", type=float, default=TIMEOUT,
+                    help="seconds any one command may take before it counts as hung (and is killed)")
     args = ap.parse_args()
+    globals()["TIMEOUT"] = args.timeout
     binary = os.path.abspath(args.binary)
     if not os.path.exists(binary):
         sys.exit(f"{binary}: not found (cargo build --release)")
