@@ -6,15 +6,19 @@ PostgreSQL (127.0.0.1:5432, trust auth; `SHUANGSUI_TEST_POSTGRES` names another 
 
     python3 benches/crash_trials.py [BINARY] [--trials 20] [--backend sqlite|postgres|both]
                                     [--seed 1] [--steps import,commit,draw,result]
-                                    [--entities 100000] [--work DIR]
+                                    [--entities 100000] [--calibrate 3] [--timeout 120]
+                                    [--work DIR]
+    python3 benches/crash_trials.py --trials 3          # quick mode, about 2 minutes
 
 For each database the script generates one directory (`shuangsui registries generate`,
 5,000 officers, seed 11), prepares the state before each step once (init; imports of the
 five tables and `batch create` of benches/plan.toml; `batch commit`; `batch draw`) and
 copies it for every trial (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on
-PostgreSQL, dropped afterwards). It times each step once uncut, then for each trial starts
-the step (the binary itself, no shell), sends SIGKILL at a uniformly random moment in
-[0, that time], and checks:
+PostgreSQL, dropped afterwards). Just before a step's trials it times the step uncut
+(median of --calibrate runs); each trial starts the step (the binary itself, no shell),
+sends SIGKILL at a uniformly random moment in [0, that time], on PostgreSQL waits until the
+server has ended the killed client's sessions (a COMMIT in flight is finished by the
+server), and checks:
 
 1. `shuangsui log verify` passes (exit 0) on what the kill left;
 2. what the kill left, read from the log (`log prove` of each new entry): nothing, the
@@ -32,7 +36,8 @@ the step (the binary itself, no shell), sends SIGKILL at a uniformly random mome
    `draw.started` and one `batch.drawn`.
 
 Prints a Markdown table per step and database; exits 1 if any trial failed (each failure
-listed with its trial, kill time and details). docs/RELIABILITY.md records the figures
+listed with its trial, kill time and details; a command that runs past --timeout counts as
+hung, is killed and fails its trial). docs/RELIABILITY.md records the figures
 with the command."""
 
 import argparse
