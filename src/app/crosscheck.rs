@@ -8,10 +8,12 @@
 
 use std::collections::HashMap;
 
-use super::{App, AppError, Result};
+use super::{AppError, Result};
 use crate::import::{self, Rows};
 use crate::ledger::StoredEntry;
+use crate::ledger::VerifierKey;
 use crate::projection::{self, EXEMPT, Projection, SNAPSHOT_TABLES, TableSpec};
+use crate::store::Store;
 use crate::store::{self, catalog, rows};
 
 fn fail(message: String) -> AppError {
@@ -20,20 +22,24 @@ fn fail(message: String) -> AppError {
 
 /// Checks every table against the log; returns how many rows were compared (snapshot rows
 /// count once per snapshot).
-pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
+pub async fn tables(
+    store: &Store,
+    verifier: &VerifierKey,
+    entries: &[StoredEntry],
+) -> Result<usize> {
     let projection = projection::replay(entries).map_err(|f| fail(f.to_string()))?;
     let mut checked = 0;
-    for table in catalog::tables(&app.store).await? {
+    for table in catalog::tables(store).await? {
         if EXEMPT.iter().any(|(name, _)| *name == table) {
             continue;
         }
         if let Some(expected) = projection.table(&table) {
-            let columns = catalog::columns(&app.store, &table).await?;
+            let columns = catalog::columns(store, &table).await?;
             projection::compare::columns(&expected.spec, &columns)
                 .map_err(|m| fail(m.to_string()))?;
-            let stored = catalog::rows(&app.store, &table, expected.spec.columns).await?;
-            checked += projection::compare(expected, stored, &app.verifier)
-                .map_err(|m| fail(m.to_string()))?;
+            let stored = catalog::rows(store, &table, expected.spec.columns).await?;
+            checked +=
+                projection::compare(expected, stored, verifier).map_err(|m| fail(m.to_string()))?;
         } else if let Some((name, columns)) =
             SNAPSHOT_TABLES.iter().find(|(name, _)| *name == table)
         {
@@ -42,14 +48,14 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
                 columns,
                 key: 0,
             };
-            checked += snapshot_rows(app, &projection, spec).await?;
+            checked += snapshot_rows(store, &projection, spec).await?;
         } else {
             return Err(fail(format!(
                 "FAIL table {table}: no log entry projects it (its rows could change without a trace)"
             )));
         }
     }
-    let present = catalog::tables(&app.store).await?;
+    let present = catalog::tables(store).await?;
     for expected in &projection.tables {
         if !present.iter().any(|t| t == expected.spec.name) {
             return Err(fail(format!("FAIL table {}: missing", expected.spec.name)));
@@ -61,9 +67,9 @@ pub async fn tables(app: &App, entries: &[StoredEntry]) -> Result<usize> {
 /// A snapshot rows table: its columns are the known ones, each of its rows belongs to a
 /// logged snapshot of this table, each snapshot has its logged number of rows, and they hash
 /// to its logged content hash (history: positions 0, 1, … in canonical order).
-async fn snapshot_rows(app: &App, projection: &Projection, spec: TableSpec) -> Result<usize> {
+async fn snapshot_rows(store: &Store, projection: &Projection, spec: TableSpec) -> Result<usize> {
     let table = spec.name;
-    let columns = catalog::columns(&app.store, table).await?;
+    let columns = catalog::columns(store, table).await?;
     projection::compare::columns(&spec, &columns).map_err(|m| fail(m.to_string()))?;
     let logged: HashMap<i64, &projection::SnapshotRows> = projection
         .snapshots
@@ -71,7 +77,7 @@ async fn snapshot_rows(app: &App, projection: &Projection, spec: TableSpec) -> R
         .filter(|s| s.table == table)
         .map(|s| (s.id, s))
         .collect();
-    let stored: HashMap<i64, i64> = catalog::rows_per_snapshot(&app.store, table)
+    let stored: HashMap<i64, i64> = catalog::rows_per_snapshot(store, table)
         .await?
         .into_iter()
         .collect();
@@ -97,11 +103,11 @@ async fn snapshot_rows(app: &App, projection: &Projection, spec: TableSpec) -> R
         }
         let read = async {
             Ok::<_, store::StoreError>(match table {
-                "entities" => Rows::Entities(rows::entities(&app.store, s.id).await?),
-                "officers" => Rows::Officers(rows::officers(&app.store, s.id).await?),
-                "matters" => Rows::Matters(rows::matters(&app.store, s.id).await?),
-                "recusals" => Rows::Recusals(rows::recusals(&app.store, s.id).await?),
-                _ => Rows::History(rows::history(&app.store, s.id).await?),
+                "entities" => Rows::Entities(rows::entities(store, s.id).await?),
+                "officers" => Rows::Officers(rows::officers(store, s.id).await?),
+                "matters" => Rows::Matters(rows::matters(store, s.id).await?),
+                "recusals" => Rows::Recusals(rows::recusals(store, s.id).await?),
+                _ => Rows::History(rows::history(store, s.id).await?),
             })
         };
         // A value no import writes (a bad USCC, grade or date) is a change behind the log's back.
@@ -119,7 +125,7 @@ async fn snapshot_rows(app: &App, projection: &Projection, spec: TableSpec) -> R
             )));
         }
         if table == "history" {
-            let (n, min, max) = catalog::history_positions(&app.store, s.id).await?;
+            let (n, min, max) = catalog::history_positions(store, s.id).await?;
             let dense = n == 0 || (min == Some(0) && max == Some(n - 1));
             if !dense || !import::is_canonical_order(&rows) {
                 return Err(fail(format!(

@@ -75,8 +75,21 @@ pub struct Verified {
 /// consistency) with the stored key or `pinned`, then that the tables agree with the log.
 /// An `Err(AppError::Invalid)` names the first bad entry.
 pub async fn verify(app: &App, pinned: Option<&ledger::VerifierKey>) -> Result<Verified> {
-    let entries = store::log::entries(&app.store).await?;
-    let checkpoints = store::log::checkpoints(&app.store).await?;
+    // One consistent view for every read: a write that lands meanwhile (a live database)
+    // is either wholly in it or wholly out of it, never a false alarm.
+    let view = app.store.snapshot().await?;
+    let verified = verify_view(app, &view, pinned).await;
+    view.close().await;
+    verified
+}
+
+async fn verify_view(
+    app: &App,
+    view: &store::Store,
+    pinned: Option<&ledger::VerifierKey>,
+) -> Result<Verified> {
+    let entries = store::log::entries(view).await?;
+    let checkpoints = store::log::checkpoints(view).await?;
     let key = pinned.unwrap_or(&app.verifier);
     let stored: Vec<ledger::StoredEntry> = entries
         .into_iter()
@@ -99,7 +112,7 @@ pub async fn verify(app: &App, pinned: Option<&ledger::VerifierKey>) -> Result<V
             )));
         }
     }
-    let cross_checked = super::crosscheck::tables(app, &stored).await?;
+    let cross_checked = super::crosscheck::tables(view, key, &stored).await?;
     Ok(Verified {
         entries: summary.size,
         checkpoints: checkpoints.len(),

@@ -152,6 +152,54 @@ impl Store {
         })
     }
 
+    /// A consistent, read-only view of the database as it is now: a pool of one connection
+    /// that holds one read transaction (SQLite: a WAL read snapshot; PostgreSQL: REPEATABLE
+    /// READ), so that every query through it sees the same state, whatever commits
+    /// meanwhile. Close it when done.
+    pub async fn snapshot(&self) -> Result<Store> {
+        let view = match self {
+            Store::Sqlite(p) => {
+                let options = (*p.connect_options()).clone();
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .after_connect(|c, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            // A deferred transaction takes its snapshot at its first read.
+                            c.execute("BEGIN").await?;
+                            c.execute("SELECT COUNT(*) FROM log_entries").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?;
+                Store::Sqlite(pool)
+            }
+            Store::Postgres(p) => {
+                let options = (*p.connect_options()).clone();
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .after_connect(|c, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            c.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                                .await?;
+                            c.execute("SELECT COUNT(*) FROM log_entries").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?;
+                Store::Postgres(pool)
+            }
+        };
+        Ok(view)
+    }
+
     /// Closes the pool (waits for connections to finish).
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await)

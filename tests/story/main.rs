@@ -137,6 +137,7 @@ mod no_reroll;
 mod results;
 mod tamper;
 mod tamper_matrix;
+mod verify_live;
 
 /// Checks an export offline, as `shuangsui verify` does: the bundle re-derives, and the
 /// log's evidence proves its entries under a checkpoint signed with `key`.
