@@ -99,18 +99,14 @@ pub async fn by_id(store: &Store, id: i64) -> Result<Option<Snapshot>> {
 /// store's write lock), so rows can be written under it before the snapshot row itself:
 /// their foreign key is checked at commit.
 pub async fn reserve_id(tx: &mut Tx) -> Result<i64> {
-    Ok(match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM snapshots")
-                .fetch_one(&mut **t)
-                .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('snapshots', 'id'))")
-                .fetch_one(&mut **t)
-                .await?
-        }
-    })
+    // MAX + 1 under the write lock, on both databases: ids follow log order without gaps
+    // (a PostgreSQL sequence skips the values of rolled-back transactions), as the log's
+    // projection numbers them (`log verify`).
+    Ok(
+        on_conn!(tx, c => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM snapshots")
+        .fetch_one(&mut *c)
+        .await?),
+    )
 }
 
 /// Records snapshot `id` (from `reserve_id`); a version given twice is refused by the

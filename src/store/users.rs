@@ -61,18 +61,14 @@ where
 /// store's write lock), so the token and the log entry can name the user before its row
 /// is written.
 pub async fn reserve_id(tx: &mut Tx) -> Result<i64> {
-    Ok(match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
-                .fetch_one(&mut **t)
-                .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('users', 'id'))")
-                .fetch_one(&mut **t)
-                .await?
-        }
-    })
+    // MAX + 1 under the write lock, on both databases: ids follow log order without gaps
+    // (a PostgreSQL sequence skips the values of rolled-back transactions), as the log's
+    // projection numbers them (`log verify`).
+    Ok(
+        on_conn!(tx, c => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
+        .fetch_one(&mut *c)
+        .await?),
+    )
 }
 
 /// Records user `id` (from `reserve_id`); a name given twice is refused by `UNIQUE`.
