@@ -124,10 +124,12 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
 
 /// Withdraws a batch before its draw, with the reason (logged).
 pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
-    let reason = reason.trim();
-    if reason.is_empty() {
+    if reason.trim().is_empty() {
         return Err(AppError::Invalid("a withdrawal needs its reason".into()));
     }
+    let reason = crate::domain::text::required(reason)
+        .map_err(|e| AppError::Invalid(format!("the withdrawal reason {e}")))?;
+    let reason = reason.as_str();
     let batch = get(app, id).await?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;

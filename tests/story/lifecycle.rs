@@ -171,3 +171,21 @@ async fn a_batch_is_withdrawn_before_its_draw_with_a_logged_reason() {
         app.store.close().await;
     }
 }
+
+/// A withdrawal reason with a control character (a NUL, which PostgreSQL cannot store) is
+/// refused with the rule, on both databases, and nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawal_reason_with_a_control_character_is_refused() {
+    for (app, db) in each_backend().await {
+        let b = app::batch::create(&app, "funeral", &plan_text("funeral"))
+            .await
+            .unwrap();
+        for reason in ["名录\u{0}更新", "名录\u{7}更新"] {
+            let why = refused(app::batch::withdraw(&app, &b.id, reason).await.unwrap_err());
+            assert!(why.contains("control character"), "{}: {why}", db.name);
+        }
+        assert_eq!(app::batch::get(&app, &b.id).await.unwrap().state, "draft");
+        app::log::verify(&app, None).await.unwrap();
+        app.store.close().await;
+    }
+}
