@@ -48,6 +48,8 @@ async fn refuse(app: &App, id: &str, kind: &str, error: AppError) -> AppError {
 /// What the signed log says of one batch's draw.
 #[derive(Debug, Default)]
 struct Logged {
+    /// The plan file's text as created.
+    plan_toml: Option<String>,
     /// The committed commitment hash.
     committed: Option<String>,
     /// The first start: its entry and entropy.
@@ -98,6 +100,9 @@ async fn logged(app: &App, tx: &mut store::Tx, id: &str) -> Result<Logged> {
             continue;
         }
         match envelope.kind.as_str() {
+            "batch.created" => {
+                out.plan_toml = envelope.event["plan_toml"].as_str().map(str::to_string);
+            }
             "batch.committed" => {
                 out.committed = envelope.event["commitment_hash"]
                     .as_str()
@@ -125,8 +130,12 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
         drop(tx);
         return Err(refuse(app, id, "draw.refused", AppError::Refused(why)).await);
     }
-    // The commitment the draw must reproduce is the one logged, whatever the table says.
+    // The plan and the commitment the draw must reproduce are the ones logged, whatever
+    // the table says (a changed snapshot id or row makes the rebuilt commitment differ).
     row.commitment_hash = before.committed.clone();
+    if let Some(plan_toml) = &before.plan_toml {
+        row.plan_toml = plan_toml.clone();
+    }
     let plan = batch::plan(&row)?;
     let entropy: Entropy = match crate::entropy::parse_text(entropy_text, &plan.entropy) {
         Ok(e) => e,

@@ -245,3 +245,42 @@ async fn a_start_hidden_by_rewriting_signed_bytes_stops_every_draw() {
         app.store.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_draw_takes_its_plan_from_the_log_not_the_table() {
+    for (app, db) in each_backend().await {
+        let b = app::batch::create(&app, "elderly-care", &plan_text("elderly-care"))
+            .await
+            .unwrap();
+        let committed = app::batch::commit(&app, &b.id).await.unwrap();
+        let plan = app::batch::plan(&b).unwrap();
+        // Another ratio and other witnesses in the table's copy of the plan.
+        let forged = plan_text("elderly-care")
+            .replace("30%", "90%")
+            .replace("陈思远", "某某某")
+            .replace('\'', "''");
+        admin(
+            &app,
+            "batches",
+            &format!(
+                "UPDATE batches SET plan_toml = '{forged}' WHERE id = '{}'",
+                b.id
+            ),
+        )
+        .await;
+        // The witnesses the log committed are the ones asked for, and the draw is the
+        // committed one.
+        let bundle = app::draw::draw(&app, &b.id, &entropy_for(&plan, 0))
+            .await
+            .unwrap();
+        assert_eq!(
+            Some(bundle.commitment.hash),
+            committed.commitment_hash,
+            "{}",
+            db.name
+        );
+        let why = format!("{}", app::log::verify(&app, None).await.unwrap_err());
+        assert!(why.contains("column plan_toml"), "{}: {why}", db.name);
+        app.store.close().await;
+    }
+}
