@@ -221,15 +221,18 @@ fn select(layout: &Layout, columns: &[&str]) -> String {
 const PAGE: i64 = 65_536;
 
 /// The SQLite SELECT of one page of rows packed into one text value: fields joined by
-/// U+001F, rows by U+001E (validated text holds no control characters; `read_packed`
-/// checks the field count of every row all the same).
+/// U+001F, rows by U+001E (validated text holds no control characters), with the page's
+/// row count, how many of its rows are not NULL (a NULL field would drop its row from the
+/// value) and how many hold a U+001E (which would split one row into two). `read_packed`
+/// refuses either, and checks the field count of every row.
 fn select_packed(layout: &Layout, columns: &[&str]) -> String {
     let order = layout.order;
     // The key as one sortable value: U+001F sorts below every character a key may hold,
     // so (card_no, uscc) orders as card_no ‖ U+001F ‖ uscc.
     let key = order.replace(", ", " || char(31) || ");
     format!(
-        "SELECT group_concat(r, char(30) ORDER BY k) FROM (SELECT {} AS r, {key} AS k \
+        "SELECT group_concat(r, char(30) ORDER BY k), COUNT(*), COUNT(r), \
+         COALESCE(SUM(instr(r, char(30)) > 0), 0) FROM (SELECT {} AS r, {key} AS k \
          FROM {} WHERE snapshot_id = $1 ORDER BY {order} LIMIT $2 OFFSET $3)",
         columns.join(" || char(31) || "),
         layout.table
@@ -296,12 +299,20 @@ async fn read_packed<T>(
     let mut out = Vec::new();
     let mut offset = 0i64;
     loop {
-        let page: Option<String> = on_pool!(store, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+        let (page, rows, whole, split): (Option<String>, i64, i64, i64) = on_pool!(store, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(snapshot)
             .bind(PAGE)
             .bind(offset)
             .fetch_one(p)
             .await?);
+        if whole != rows {
+            let e = format!("{} row(s) of this page have a NULL field", rows - whole);
+            return Err(corrupt(layout, snapshot, out.len(), e));
+        }
+        if split != 0 {
+            let e = format!("{split} row(s) of this page hold a U+001E");
+            return Err(corrupt(layout, snapshot, out.len(), e));
+        }
         let Some(page) = page else { break };
         let before = out.len();
         for row in page.split('\u{1e}') {
@@ -313,7 +324,11 @@ async fn read_packed<T>(
             let made = make(&fields).map_err(|e| corrupt(layout, snapshot, out.len(), e))?;
             out.push(made);
         }
-        if ((out.len() - before) as i64) < PAGE {
+        if (out.len() - before) as i64 != rows {
+            let e = format!("{} rows read back, {rows} stored", out.len() - before);
+            return Err(corrupt(layout, snapshot, before, e));
+        }
+        if rows < PAGE {
             break;
         }
         offset += PAGE;

@@ -165,3 +165,35 @@ async fn log_verify_names_a_user_changed_behind_its_back() {
         }
     }
 }
+
+/// SQLite reads a page of directory rows packed into one value. A row with a NULL field
+/// would drop out of it, and a field holding the row separator would add a row: together
+/// they could show a changed target while the rows still hash as logged. Both are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_hidden_in_another_rows_field_is_found_on_sqlite() {
+    let db = backends::sqlite();
+    let app = setup(&db).await;
+    drawn(&app, "elderly-care").await;
+    app::log::verify(&app, None).await.unwrap();
+    let record = "uscc || char(31) || name || char(31) || sector || char(31) || entity_type || char(31) || \
+        district || char(31) || address || char(31) || credit_grade || char(31) || status || char(31) || \
+        legal_representative || char(31) || contact";
+    for sql in [
+        // The table rebuilt without its constraints (and so without its triggers).
+        "CREATE TABLE e2 AS SELECT * FROM entities".to_string(),
+        "DROP TABLE entities".to_string(),
+        "ALTER TABLE e2 RENAME TO entities".to_string(),
+        // The last entity's true record rides in the first entity's contact field …
+        format!(
+            "UPDATE entities SET contact = contact || char(30) || (SELECT {record} FROM entities \
+             WHERE uscc = (SELECT MAX(uscc) FROM entities)) WHERE uscc = (SELECT MIN(uscc) FROM entities)"
+        ),
+        // … while its own row shows another name and, with a NULL, drops out of the read.
+        "UPDATE entities SET name = '伪造公司', contact = NULL WHERE uscc = (SELECT MAX(uscc) FROM entities)".to_string(),
+    ] {
+        raw(&app, &sql).await.unwrap();
+    }
+    let why = fail_text(app::log::verify(&app, None).await.unwrap_err());
+    assert!(why.contains("FAIL table entities: snapshot 1"), "{why}");
+    app.store.close().await;
+}
