@@ -133,6 +133,13 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     let batch = get(app, id).await?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    // Once its draw started, the outcome under that entropy is set: withdrawing the batch
+    // (and drawing the same plan again under another id) would be a re-roll.
+    if let Some((seq, _)) = super::draw::logged(app, &mut tx, id).await?.started {
+        return Err(AppError::Refused(format!(
+            "batch {id}: its draw started (log entry {seq}); a batch is withdrawn only before its draw starts"
+        )));
+    }
     let logged = journal::append(
         &mut tx,
         key,

@@ -47,13 +47,13 @@ async fn refuse(app: &App, id: &str, kind: &str, error: AppError) -> AppError {
 
 /// What the signed log says of one batch's draw.
 #[derive(Debug, Default)]
-struct Logged {
+pub(super) struct Logged {
     /// The plan file's text as created.
     plan_toml: Option<String>,
     /// The committed commitment hash.
     committed: Option<String>,
     /// The first start: its entry and entropy.
-    started: Option<(u64, serde_json::Value)>,
+    pub(super) started: Option<(u64, serde_json::Value)>,
     /// When it was drawn.
     drawn: Option<String>,
     withdrawn: bool,
@@ -80,7 +80,7 @@ impl Logged {
 
 /// Reads batch `id`'s draw from the signed entries, inside the write transaction `tx` (so
 /// two processes cannot both be first).
-async fn logged(app: &App, tx: &mut store::Tx, id: &str) -> Result<Logged> {
+pub(super) async fn logged(app: &App, tx: &mut store::Tx, id: &str) -> Result<Logged> {
     let entries = journal::signed_entries(tx, &app.verifier).await?;
     // An id that canonical JSON writes as it is appears as these bytes in each of its
     // entries: a quick filter before decoding (any other id is looked for in every entry).

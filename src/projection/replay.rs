@@ -325,6 +325,11 @@ impl Replay {
                 if !matches!(b.state, "draft" | "committed") {
                     return Err(format!("batch {id} is withdrawn while {}", b.state));
                 }
+                if let Some((started, _)) = &b.started {
+                    return Err(format!(
+                        "batch {id} is withdrawn after its draw started (entry {started})"
+                    ));
+                }
                 b.state = "withdrawn";
                 b.withdrawn_at = Some(time.to_string());
                 b.withdraw_reason = Some(reason.to_string());

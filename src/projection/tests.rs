@@ -329,3 +329,16 @@ fn a_checkpoint_note_must_be_signed_for_its_size() {
     );
     assert!(wrong.unwrap_err().to_string().contains("column note"));
 }
+
+#[test]
+fn a_batch_is_not_withdrawn_after_its_draw_started() {
+    let mut events = drawn();
+    events.truncate(8);
+    events.push(("draw.failed", json!({ "batch": BATCH, "reason": "x" })));
+    events.push((
+        "batch.withdrawn",
+        json!({ "batch": BATCH, "reason": "设备故障" }),
+    ));
+    let f = fault(events);
+    assert!(f.contains("withdrawn after its draw started"), "{f}");
+}

@@ -284,3 +284,35 @@ async fn the_draw_takes_its_plan_from_the_log_not_the_table() {
         app.store.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_whose_draw_started_is_not_withdrawn() {
+    for (app, db) in each_backend().await {
+        let b = app::batch::create(&app, "funeral", &plan_text("funeral"))
+            .await
+            .unwrap();
+        app::batch::commit(&app, &b.id).await.unwrap();
+        let plan = app::batch::plan(&b).unwrap();
+        // The draw starts and fails (a snapshot row changed behind the application's back).
+        admin(
+            &app,
+            "entities",
+            "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
+        )
+        .await;
+        app::draw::draw(&app, &b.id, &entropy_for(&plan, 0))
+            .await
+            .unwrap_err();
+        let why = refused(
+            app::batch::withdraw(&app, &b.id, "设备故障")
+                .await
+                .unwrap_err(),
+        );
+        assert!(why.contains("its draw started"), "{}: {why}", db.name);
+        assert_eq!(
+            app::batch::get(&app, &b.id).await.unwrap().state,
+            "committed"
+        );
+        app.store.close().await;
+    }
+}
