@@ -137,7 +137,7 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     // (and drawing the same plan again under another id) would be a re-roll.
     if let Some((seq, _)) = super::draw::logged(app, &mut tx, id).await?.started {
         return Err(AppError::Refused(format!(
-            "batch {id}: its draw started (log entry {seq}); a batch is withdrawn only before its draw starts"
+            "batch {id}: its draw started (log entry {seq}); a batch is withdrawn only before its draw starts, never after the draw"
         )));
     }
     let logged = journal::append(

@@ -175,6 +175,8 @@ async fn a_row_hidden_in_another_rows_field_is_found_on_sqlite() {
     let app = setup(&db).await;
     drawn(&app, "elderly-care").await;
     app::log::verify(&app, None).await.unwrap();
+    use sqlx::{Connection, Executor};
+    let mut admin = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
     let record = "uscc || char(31) || name || char(31) || sector || char(31) || entity_type || char(31) || \
         district || char(31) || address || char(31) || credit_grade || char(31) || status || char(31) || \
         legal_representative || char(31) || contact";
@@ -191,8 +193,11 @@ async fn a_row_hidden_in_another_rows_field_is_found_on_sqlite() {
         // … while its own row shows another name and, with a NULL, drops out of the read.
         "UPDATE entities SET name = '伪造公司', contact = NULL WHERE uscc = (SELECT MAX(uscc) FROM entities)".to_string(),
     ] {
-        raw(&app, &sql).await.unwrap();
+        // One connection for the whole rebuild: a pooled connection may still read the schema
+        // from before the DROP.
+        admin.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
     }
+    admin.close().await.unwrap();
     let why = fail_text(app::log::verify(&app, None).await.unwrap_err());
     assert!(why.contains("FAIL table entities: snapshot 1"), "{why}");
     app.store.close().await;
