@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 
 use super::{AppError, Result};
-use crate::import::{self, Rows};
+use crate::import::{self, Kind, Rows};
 use crate::ledger::StoredEntry;
 use crate::ledger::VerifierKey;
-use crate::projection::{self, EXEMPT, Projection, SNAPSHOT_TABLES, TableSpec};
+use crate::projection::{self, EXEMPT, Projection};
 use crate::store::Store;
 use crate::store::{self, catalog, rows};
 
@@ -28,34 +28,27 @@ pub async fn tables(
     entries: &[StoredEntry],
 ) -> Result<usize> {
     let projection = projection::replay(entries).map_err(|f| fail(f.to_string()))?;
+    let present = catalog::tables(store).await?;
     let mut checked = 0;
-    for table in catalog::tables(store).await? {
+    for table in present.iter().cloned() {
         if EXEMPT.iter().any(|(name, _)| *name == table) {
             continue;
         }
         if let Some(expected) = projection.table(&table) {
             let columns = catalog::columns(store, &table).await?;
-            projection::compare::columns(&expected.spec, &columns)
+            projection::compare::columns(expected.spec.name, expected.spec.columns, &columns)
                 .map_err(|m| fail(m.to_string()))?;
             let stored = catalog::rows(store, &table, expected.spec.columns).await?;
             checked +=
                 projection::compare(expected, stored, verifier).map_err(|m| fail(m.to_string()))?;
-        } else if let Some((name, columns)) =
-            SNAPSHOT_TABLES.iter().find(|(name, _)| *name == table)
-        {
-            let spec = projection::TableSpec {
-                name,
-                columns,
-                key: 0,
-            };
-            checked += snapshot_rows(store, &projection, spec).await?;
+        } else if let Some(kind) = Kind::parse(&table) {
+            checked += snapshot_rows(store, &projection, kind).await?;
         } else {
             return Err(fail(format!(
                 "FAIL table {table}: no log entry projects it (its rows could change without a trace)"
             )));
         }
     }
-    let present = catalog::tables(store).await?;
     for expected in &projection.tables {
         if !present.iter().any(|t| t == expected.spec.name) {
             return Err(fail(format!("FAIL table {}: missing", expected.spec.name)));
@@ -67,10 +60,11 @@ pub async fn tables(
 /// A snapshot rows table: its columns are the known ones, each of its rows belongs to a
 /// logged snapshot of this table, each snapshot has its logged number of rows, and they hash
 /// to its logged content hash (history: positions 0, 1, … in canonical order).
-async fn snapshot_rows(store: &Store, projection: &Projection, spec: TableSpec) -> Result<usize> {
-    let table = spec.name;
+async fn snapshot_rows(store: &Store, projection: &Projection, kind: Kind) -> Result<usize> {
+    let table = kind.word();
     let columns = catalog::columns(store, table).await?;
-    projection::compare::columns(&spec, &columns).map_err(|m| fail(m.to_string()))?;
+    projection::compare::columns(table, &projection::snapshot_columns(kind), &columns)
+        .map_err(|m| fail(m.to_string()))?;
     let logged: HashMap<i64, &projection::SnapshotRows> = projection
         .snapshots
         .iter()
@@ -102,12 +96,12 @@ async fn snapshot_rows(store: &Store, projection: &Projection, spec: TableSpec) 
             )));
         }
         let read = async {
-            Ok::<_, store::StoreError>(match table {
-                "entities" => Rows::Entities(rows::entities(store, s.id).await?),
-                "officers" => Rows::Officers(rows::officers(store, s.id).await?),
-                "matters" => Rows::Matters(rows::matters(store, s.id).await?),
-                "recusals" => Rows::Recusals(rows::recusals(store, s.id).await?),
-                _ => Rows::History(rows::history(store, s.id).await?),
+            Ok::<_, store::StoreError>(match kind {
+                Kind::Entities => Rows::Entities(rows::entities(store, s.id).await?),
+                Kind::Officers => Rows::Officers(rows::officers(store, s.id).await?),
+                Kind::Matters => Rows::Matters(rows::matters(store, s.id).await?),
+                Kind::Recusals => Rows::Recusals(rows::recusals(store, s.id).await?),
+                Kind::History => Rows::History(rows::history(store, s.id).await?),
             })
         };
         // A value no import writes (a bad USCC, grade or date) is a change behind the log's back.
@@ -124,7 +118,7 @@ async fn snapshot_rows(store: &Store, projection: &Projection, spec: TableSpec) 
                 s.content_sha256
             )));
         }
-        if table == "history" {
+        if kind == Kind::History {
             let (n, min, max) = catalog::history_positions(store, s.id).await?;
             let dense = n == 0 || (min == Some(0) && max == Some(n - 1));
             if !dense || !import::is_canonical_order(&rows) {

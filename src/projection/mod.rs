@@ -11,7 +11,7 @@
 //! must have, and `app::crosscheck` hashes them.
 //!
 //! Pure: no database, no clock. Which tables and columns exist is [`TABLES`],
-//! [`SNAPSHOT_TABLES`] and [`EXEMPT`]: a table or column outside them is itself a fault.
+//! [`snapshot_columns`] and [`EXEMPT`]: a table or column outside them is itself a fault.
 
 pub mod compare;
 pub mod replay;
@@ -21,6 +21,8 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
+
+use crate::import::Kind;
 
 pub use compare::{Mismatch, compare};
 pub use replay::{Fault, replay};
@@ -205,66 +207,19 @@ pub const TABLES: &[TableSpec] = &[
     },
 ];
 
-/// The directory snapshot tables: `(table, columns)`. Their rows are covered by their
-/// snapshot's content hash (the canonical CSV of every column but `snapshot_id` and
-/// `position`), their count by the snapshot's row count, and `position` (history, which
-/// has no natural key) by being 0, 1, … in the canonical order.
-pub const SNAPSHOT_TABLES: &[(&str, &[&str])] = &[
-    (
-        "entities",
-        &[
-            "snapshot_id",
-            "uscc",
-            "name",
-            "sector",
-            "entity_type",
-            "district",
-            "address",
-            "credit_grade",
-            "status",
-            "legal_representative",
-            "contact",
-        ],
-    ),
-    (
-        "officers",
-        &[
-            "snapshot_id",
-            "card_no",
-            "name",
-            "department",
-            "district",
-            "sectors",
-            "card_valid_until",
-            "status",
-        ],
-    ),
-    (
-        "matters",
-        &[
-            "snapshot_id",
-            "code",
-            "name",
-            "sector",
-            "legal_basis",
-            "inspecting_body",
-            "content",
-            "method",
-        ],
-    ),
-    ("recusals", &["snapshot_id", "card_no", "uscc", "reason"]),
-    (
-        "history",
-        &[
-            "snapshot_id",
-            "position",
-            "uscc",
-            "matter_code",
-            "date",
-            "officers",
-        ],
-    ),
-];
+/// The columns a directory snapshot table (named by its `Kind`'s word) may have:
+/// `snapshot_id`, `position` for history (which has no natural key), then the folder
+/// format's columns. Its rows are covered by their snapshot's content hash (the canonical CSV
+/// of the folder columns), their count by the snapshot's row count, and `position` by being
+/// 0, 1, … in the canonical order.
+pub fn snapshot_columns(kind: Kind) -> Vec<&'static str> {
+    let mut columns = vec!["snapshot_id"];
+    if kind == Kind::History {
+        columns.push("position");
+    }
+    columns.extend_from_slice(kind.columns());
+    columns
+}
 
 /// Tables that hold no state of the product, with the reason each may go unchecked.
 pub const EXEMPT: &[(&str, &str)] = &[(

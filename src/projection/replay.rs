@@ -12,6 +12,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::{Cell, Expect, Projection, Rows, SnapshotRows, TABLES};
+use crate::import::Kind;
 use crate::ledger::{self, StoredEntry};
 
 /// Why the log does not replay.
@@ -33,9 +34,6 @@ impl fmt::Display for Fault {
 }
 
 impl std::error::Error for Fault {}
-
-/// Snapshot tables, in a batch's snapshot-column order.
-const SNAPSHOT_KINDS: [&str; 5] = ["entities", "officers", "matters", "recusals", "history"];
 
 /// What the log has said of one batch so far.
 #[derive(Debug, Default)]
@@ -260,7 +258,7 @@ impl Replay {
                     .as_object()
                     .ok_or("batch.committed's 'snapshots' is not an object")?;
                 let mut ids = [None; 5];
-                for (slot, table) in ids.iter_mut().zip(SNAPSHOT_KINDS) {
+                for (slot, table) in ids.iter_mut().zip(Kind::ALL.map(Kind::word)) {
                     let s = snapshots
                         .get(table)
                         .ok_or_else(|| format!("batch {id}: no {table} snapshot"))?;
@@ -411,7 +409,7 @@ impl Replay {
 
     fn snapshot(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
         let table = ev.str("table")?;
-        if !SNAPSHOT_KINDS.contains(&table) {
+        if Kind::parse(table).is_none() {
             return Err(format!("no directory table '{table}'"));
         }
         let version = ev.int("version")?;

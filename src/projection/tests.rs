@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::import::Kind;
 use crate::ledger::{self, LogKey, StoredEntry};
 
 const PLAN: &str = include_str!("../../registries/shanghai/plans/elderly-care.toml");
@@ -283,17 +284,17 @@ fn compare_names_a_changed_column_a_missing_row_and_an_extra_row() {
 fn columns_must_be_the_covered_ones() {
     let spec = users().spec;
     let mut names: Vec<String> = spec.columns.iter().map(|c| c.to_string()).collect();
-    assert!(compare::columns(&spec, &names).is_ok());
+    assert!(compare::columns(spec.name, spec.columns, &names).is_ok());
     names.push("note".into());
     assert!(
-        compare::columns(&spec, &names)
+        compare::columns(spec.name, spec.columns, &names)
             .unwrap_err()
             .to_string()
             .contains("column note is covered by no log entry")
     );
     names.truncate(3);
     assert!(
-        compare::columns(&spec, &names)
+        compare::columns(spec.name, spec.columns, &names)
             .unwrap_err()
             .to_string()
             .contains("is missing")
@@ -341,4 +342,15 @@ fn a_batch_is_not_withdrawn_after_its_draw_started() {
     ));
     let f = fault(events);
     assert!(f.contains("withdrawn after its draw started"), "{f}");
+}
+
+#[test]
+fn snapshot_tables_have_the_folder_columns_after_their_ids() {
+    assert_eq!(
+        snapshot_columns(Kind::Recusals),
+        ["snapshot_id", "card_no", "uscc", "reason"]
+    );
+    let history = snapshot_columns(Kind::History);
+    assert_eq!(history[..3], ["snapshot_id", "position", "uscc"]);
+    assert_eq!(history.len(), 2 + Kind::History.columns().len());
 }
