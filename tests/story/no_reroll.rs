@@ -44,6 +44,27 @@ async fn admin(app: &App, table: &str, sql: &str) {
     }
 }
 
+/// Creates and commits the plan `name`; its batch (committed) and plan.
+async fn committed(app: &App, name: &str) -> (shuangsui::store::batches::BatchRow, Plan) {
+    let b = app::batch::create(app, name, &plan_text(name))
+        .await
+        .unwrap();
+    let b = app::batch::commit(app, &b.id).await.unwrap();
+    let plan = app::batch::plan(&b).unwrap();
+    (b, plan)
+}
+
+/// Changes one entity's name behind the application's back: a draw started after this
+/// rebuilds a commitment that differs from the committed one, and fails.
+async fn change_a_snapshot_row(app: &App) {
+    admin(
+        app,
+        "entities",
+        "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
+    )
+    .await;
+}
+
 /// Every entry's kind, for `batch`.
 async fn kinds(app: &App, batch: &str) -> Vec<String> {
     shuangsui::store::log::entries(&app.store)
@@ -59,19 +80,10 @@ async fn kinds(app: &App, batch: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_draw_is_never_drawn_with_other_entropy_whatever_the_tables_say() {
     for (app, db) in each_backend().await {
-        let b = app::batch::create(&app, "elderly-care", &plan_text("elderly-care"))
-            .await
-            .unwrap();
-        app::batch::commit(&app, &b.id).await.unwrap();
-        let plan = app::batch::plan(&b).unwrap();
+        let (b, plan) = committed(&app, "elderly-care").await;
         // The draw fails after its start is logged: a snapshot row changed behind the
         // application's back makes the rebuilt commitment differ from the committed one.
-        admin(
-            &app,
-            "entities",
-            "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
-        )
-        .await;
+        change_a_snapshot_row(&app).await;
         let e = app::draw::draw(&app, &b.id, &entropy_for(&plan, 0))
             .await
             .unwrap_err();
@@ -188,11 +200,7 @@ async fn a_drawn_batch_rewound_in_the_tables_is_not_drawn_again_and_log_verify_n
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_hidden_by_rewriting_signed_bytes_stops_every_draw() {
     for (app, db) in each_backend().await {
-        let b = app::batch::create(&app, "funeral", &plan_text("funeral"))
-            .await
-            .unwrap();
-        app::batch::commit(&app, &b.id).await.unwrap();
-        let plan = app::batch::plan(&b).unwrap();
+        let (b, plan) = committed(&app, "funeral").await;
         let key = app::journal::read_key(&db.key()).unwrap();
         let first = shuangsui::entropy::parse_text(&entropy_for(&plan, 0), &plan.entropy).unwrap();
         let mut tx = app.store.write().await.unwrap();
@@ -249,11 +257,7 @@ async fn a_start_hidden_by_rewriting_signed_bytes_stops_every_draw() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_draw_takes_its_plan_from_the_log_not_the_table() {
     for (app, db) in each_backend().await {
-        let b = app::batch::create(&app, "elderly-care", &plan_text("elderly-care"))
-            .await
-            .unwrap();
-        let committed = app::batch::commit(&app, &b.id).await.unwrap();
-        let plan = app::batch::plan(&b).unwrap();
+        let (b, plan) = committed(&app, "elderly-care").await;
         // Another ratio and other witnesses in the table's copy of the plan.
         let forged = plan_text("elderly-care")
             .replace("30%", "90%")
@@ -275,7 +279,7 @@ async fn the_draw_takes_its_plan_from_the_log_not_the_table() {
             .unwrap();
         assert_eq!(
             Some(bundle.commitment.hash),
-            committed.commitment_hash,
+            b.commitment_hash,
             "{}",
             db.name
         );
@@ -288,18 +292,9 @@ async fn the_draw_takes_its_plan_from_the_log_not_the_table() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_whose_draw_started_is_not_withdrawn() {
     for (app, db) in each_backend().await {
-        let b = app::batch::create(&app, "funeral", &plan_text("funeral"))
-            .await
-            .unwrap();
-        app::batch::commit(&app, &b.id).await.unwrap();
-        let plan = app::batch::plan(&b).unwrap();
+        let (b, plan) = committed(&app, "funeral").await;
         // The draw starts and fails (a snapshot row changed behind the application's back).
-        admin(
-            &app,
-            "entities",
-            "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
-        )
-        .await;
+        change_a_snapshot_row(&app).await;
         app::draw::draw(&app, &b.id, &entropy_for(&plan, 0))
             .await
             .unwrap_err();
