@@ -194,7 +194,8 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
     let other_key = other.ok(&["init"]).trim().to_string();
     let out = verify(&export, Some(&other_key));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    // A result changed inside the export: its inclusion proof fails.
+    // A result changed inside the export: it is sealed in its entry, so its opening no longer
+    // hashes to the seal the proven entry carries.
     let bytes = std::fs::read_to_string(&export).unwrap();
     let tampered = bytes.replacen("台账缺失", "台账齐全", 1);
     assert_ne!(tampered, bytes);
@@ -202,7 +203,7 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
     let out = verify(&c.path("tampered.json"), Some(&key));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("inclusion proof fails"),
+        text(&out).contains("opening: the opening does not hash to the entry's seal"),
         "{}",
         text(&out)
     );

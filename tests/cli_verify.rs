@@ -163,7 +163,7 @@ fn an_export_without_an_entry_it_promises_is_refused_by_both_verifiers() {
         (
             "public.json",
             "\"result\":5,",
-            "result 5, which the batch.published entry lists",
+            "17 draw and result entries carried hash to",
         ),
         (
             "public.json",

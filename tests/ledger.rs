@@ -14,13 +14,14 @@ fn append_sign_prove_and_verify() {
     for seq in 0..6u64 {
         let event = json!({ "batch": format!("B-{seq}"), "targets": seq * 3 });
         let bytes =
-            ledger::entry::encode(seq, "2025-03-01T08:30:00Z", "batch.drawn", &event).unwrap();
+            ledger::entry::encode(seq, "2025-03-01T08:30:00Z", "test.event", &event).unwrap();
         let leaf_hash = ledger::tree::leaf_hash(&bytes);
         assert_eq!(tree.push(&bytes), seq);
         entries.push(StoredEntry {
             seq,
             bytes,
             leaf_hash: leaf_hash.to_vec(),
+            opening: None,
         });
         let checkpoint = Checkpoint {
             origin: "shuangsui.example/log".into(),

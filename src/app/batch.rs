@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{App, AppError, Result, directory, journal};
 use crate::canonical;
 use crate::commitment::Commitment;
+use crate::ledger;
 use crate::plan::Plan;
 use crate::store::{self, batches::BatchRow};
 
@@ -183,10 +184,12 @@ pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
     }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    let entries = journal::signed_entries(&mut tx, &app.verifier).await?;
+    let reveals = ledger::seal::reveals(ledger::seal::openings_of(&entries, id));
     let event = json!({
         "batch": id,
-        "results": results.iter().map(|r| r.id).collect::<Vec<_>>(),
         "bundle_sha256": batch.bundle_sha256,
+        "reveals_sha256": canonical::sha256_hex(&reveals),
     });
     let logged = journal::append(&mut tx, key, &app.origin, "batch.published", &event).await?;
     if !store::batches::publish(&mut tx, id, &logged.time).await? {

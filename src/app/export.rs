@@ -83,6 +83,7 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
                     e.seq
                 )))
             })?,
+            opening: e.opening.clone(),
             proof: proof.iter().map(hex::encode).collect(),
             seq: e.seq,
         });

@@ -20,7 +20,9 @@ pub struct Appended {
     pub time: String,
 }
 
-/// Appends `event` as an entry of `kind`.
+/// Appends `event` as an entry of `kind`, its fields that the kind seals
+/// (`ledger::seal::SEALED_FIELDS`) sealed under a fresh random salt, the opening kept beside
+/// the entry.
 pub async fn append(
     tx: &mut Tx,
     key: &LogKey,
@@ -30,10 +32,14 @@ pub async fn append(
 ) -> Result<Appended> {
     let seq = store::log::size(tx).await?;
     let time = store::now();
-    let bytes = ledger::entry::encode(seq, &time, kind, event)
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt)
+        .map_err(|e| AppError::Setup(format!("no randomness for a salt: {e}")))?;
+    let (public, opening) = ledger::seal::seal(kind, event, &salt);
+    let bytes = ledger::entry::encode(seq, &time, kind, &public)
         .map_err(|e| AppError::Invalid(format!("log entry {kind}: {e}")))?;
     let leaf = ledger::tree::leaf_hash(&bytes);
-    store::log::insert(tx, seq, &bytes, &leaf).await?;
+    store::log::insert(tx, seq, &bytes, &leaf, opening.as_deref()).await?;
     sign_head(tx, key, origin).await?;
     Ok(Appended { seq, time })
 }

@@ -91,14 +91,7 @@ async fn verify_view(
     let entries = store::log::entries(view).await?;
     let checkpoints = store::log::checkpoints(view).await?;
     let key = pinned.unwrap_or(&app.verifier);
-    let stored: Vec<ledger::StoredEntry> = entries
-        .into_iter()
-        .map(|e| ledger::StoredEntry {
-            seq: e.seq,
-            bytes: e.bytes,
-            leaf_hash: e.leaf_hash,
-        })
-        .collect();
+    let stored = entries;
     let notes: Vec<String> = checkpoints.iter().map(|c| c.note.clone()).collect();
     let summary = ledger::verify::verify_log(&stored, &notes, key)
         .map_err(|fault| AppError::Invalid(fault.to_string()))?;

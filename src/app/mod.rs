@@ -13,6 +13,7 @@ pub mod export;
 pub mod journal;
 pub mod log;
 pub mod public;
+pub mod public_log;
 pub mod results;
 pub mod users;
 

@@ -152,7 +152,8 @@ async fn signed(tx: &mut store::Tx, r: &ResultRow) -> Result<()> {
         None => None,
     }
     .ok_or_else(|| corrupt(format!("log entry {} does not exist", r.log_seq)))?;
-    let envelope = crate::ledger::entry::decode(&entry.bytes)
+    let envelope = entry
+        .open()
         .map_err(|e| corrupt(format!("log entry {}: {e}", r.log_seq)))?;
     if !agrees(
         r,

@@ -3,15 +3,17 @@
 //! proven, this checks that none of those the export promises is missing: the batch's
 //! `batch.created`, `batch.committed` and `batch.drawn` entries naming this bundle; the five
 //! `directory.snapshot` entries the `batch.committed` entry names; and either a
-//! `batch.published` entry (a public export) with every result it lists and every result
-//! a listed correction replaces, or a `draw.started` entry with the bundle's entropy (an
-//! auditor's export). Entries come in increasing `seq`, and each is of this batch.
+//! `batch.published` entry (a public export) whose `reveals_sha256` the openings of the
+//! batch's draw and result entries before it hash to (so none of them is left out), or a
+//! `draw.started` entry with the bundle's entropy (an auditor's export). Entries come in
+//! increasing `seq`, and each is of this batch.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
 use crate::ledger::entry::Envelope;
+use crate::ledger::seal;
 
 /// The tables whose snapshots a batch commits, in the order they are checked.
 pub const SNAPSHOT_TABLES: [&str; 5] = ["entities", "officers", "matters", "recusals", "history"];
@@ -41,14 +43,19 @@ fn text<'e>(event: &'e Map<String, Value>, name: &str) -> &'e str {
     event.get(name).and_then(Value::as_str).unwrap_or_default()
 }
 
-/// Checks `entries` (each with its index in `/log/entries`, already proven) against
-/// `expected`; `Err` names the first missing or contradicting entry.
-pub fn check(entries: &[(usize, Envelope)], expected: &Expected) -> Result<(), String> {
+/// Checks `entries` (each with its index in `/log/entries`, already proven and opened, and
+/// its opening if sealed) against `expected`; `Err` names the first missing or
+/// contradicting entry.
+pub fn check(
+    entries: &[(usize, Envelope, Option<&str>)],
+    expected: &Expected,
+) -> Result<(), String> {
     let mut previous: Option<u64> = None;
     let mut one_of: BTreeMap<&str, (usize, &Map<String, Value>)> = BTreeMap::new();
     let mut snapshots = Vec::new();
-    let mut results = BTreeMap::new();
-    for (i, e) in entries {
+    let mut openings = Vec::new();
+    let mut published_seq = None;
+    for (i, e, opening) in entries {
         let path = format!("/log/entries/{i}");
         if previous.is_some_and(|p| e.seq <= p) {
             return Err(format!(
@@ -71,9 +78,16 @@ pub fn check(entries: &[(usize, Envelope)], expected: &Expected) -> Result<(), S
             ));
         }
         let kind = e.kind.as_str();
-        if matches!(kind, "result.recorded" | "result.corrected") {
-            results.insert(e.event.get("result").and_then(Value::as_i64), &e.event);
-        } else if ONCE.contains(&kind) && one_of.insert(kind, (*i, &e.event)).is_some() {
+        if kind == "batch.published" {
+            published_seq = Some(e.seq);
+        }
+        if let Some(opening) = opening
+            && seal::REVEALED_AT_PUBLICATION.contains(&kind)
+            && published_seq.is_none()
+        {
+            openings.push((e.seq, *opening));
+        }
+        if ONCE.contains(&kind) && one_of.insert(kind, (*i, &e.event)).is_some() {
             return Err(format!("{path}: a second {kind} entry of this batch"));
         }
     }
@@ -114,7 +128,7 @@ pub fn check(entries: &[(usize, Envelope)], expected: &Expected) -> Result<(), S
                     .into(),
             );
         }
-        (Some((at, published)), _) => check_published(*at, published, &results, expected)?,
+        (Some((at, published)), _) => check_published(*at, published, &openings, expected)?,
         (None, Some(_)) => {}
     }
     if let Some((at, started)) = one_of.get("draw.started") {
@@ -162,12 +176,12 @@ fn check_snapshots(
     Ok(())
 }
 
-/// The `batch.published` entry names this bundle, and every result it lists is carried,
-/// with every result those correct.
+/// The `batch.published` entry names this bundle, and the openings of the batch's draw and
+/// result entries before it, as carried, hash to what it reveals: none is left out.
 fn check_published(
     at: usize,
     published: &Map<String, Value>,
-    results: &BTreeMap<Option<i64>, &Map<String, Value>>,
+    openings: &[(u64, &str)],
     expected: &Expected,
 ) -> Result<(), String> {
     if text(published, "bundle_sha256") != expected.bundle_sha256 {
@@ -177,24 +191,13 @@ fn check_published(
             expected.bundle_sha256
         ));
     }
-    let listed = published.get("results").and_then(Value::as_array);
-    let mut wanted: Vec<Option<i64>> = listed
-        .map(|l| l.iter().map(Value::as_i64).collect())
-        .unwrap_or_default();
-    let mut seen = BTreeSet::new();
-    while let Some(id) = wanted.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let Some(result) = results.get(&id) else {
-            let id = id.map_or("?".to_string(), |n| n.to_string());
-            return Err(format!(
-                "/log/entries: result {id}, which the batch.published entry lists (or a listed result corrects), is missing"
-            ));
-        };
-        if let Some(corrected) = result.get("corrects").and_then(Value::as_i64) {
-            wanted.push(Some(corrected));
-        }
+    let carried = crate::canonical::sha256_hex(&seal::reveals(openings.iter().copied()));
+    if text(published, "reveals_sha256") != carried {
+        return Err(format!(
+            "/log/entries/{at}: the batch.published entry reveals {}, but the {} draw and result entries carried hash to {carried}: one is missing or changed",
+            text(published, "reveals_sha256"),
+            openings.len()
+        ));
     }
     Ok(())
 }

@@ -4,11 +4,13 @@
 //! ```text
 //! {"bundle":<the bundle, byte for byte>,"format":"shuangsui-export/1",
 //!  "log":{"checkpoint":"<C2SP signed note>","entries":[{"entry":"<entry bytes as text>",
-//!  "proof":["<hex>",…],"seq":N},…],"verifier_key":"<name+hash+key>"}}
+//!  "opening":"<opening text, for a sealed entry>","proof":["<hex>",…],"seq":N},…],
+//!  "verifier_key":"<name+hash+key>"}}
 //! ```
 //!
 //! `check` proves that each entry is in the log the checkpoint signs (RFC 6962 inclusion),
-//! that the checkpoint is signed by the log's key, and (`complete`) that every entry the
+//! that the checkpoint is signed by the log's key, that each sealed entry's opening
+//! matches its seal (`ledger::seal`), and (`complete`) that every entry the
 //! export must carry is there and names this bundle (commitment hash, seed, SHA-256 of its
 //! bytes). An export is canonical JSON: `split` refuses a `log` part that is not.
 
@@ -27,6 +29,9 @@ const MIDDLE: &[u8] = b",\"format\":\"shuangsui-export/1\",\"log\":";
 pub struct ProvenEntry {
     /// The entry's exact bytes (canonical JSON, so valid UTF-8 text).
     pub entry: String,
+    /// The opening of the entry's seal, for an entry that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<String>,
     /// Inclusion proof against the checkpoint, hex hashes, RFC 6962 order.
     pub proof: Vec<String>,
     pub seq: u64,
@@ -140,15 +145,17 @@ pub fn check(
                 e.seq
             ));
         }
-        let envelope = ledger::entry::decode(e.entry.as_bytes())
+        let mut envelope = ledger::entry::decode(e.entry.as_bytes())
             .map_err(|err| format!("{path}/entry: {err}"))?;
+        ledger::seal::open(&envelope.kind, &mut envelope.event, e.opening.as_deref())
+            .map_err(|err| format!("{path}/opening: {err}"))?;
         if envelope.seq != e.seq {
             return Err(format!(
                 "{path}: entry says seq {}, listed as {}",
                 envelope.seq, e.seq
             ));
         }
-        proven.push((i, envelope));
+        proven.push((i, envelope, e.opening.as_deref()));
     }
     let bundle_sha256 = crate::canonical::sha256_hex(bundle_bytes);
     let entropy = crate::canonical::to_vec(&bundle.entropy);

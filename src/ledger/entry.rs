@@ -14,6 +14,10 @@ use serde_json::{Map, Value};
 /// Largest integer RFC 8785 (through an IEEE double) writes exactly: 2^53 − 1.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
+/// The largest entry: C2SP tlog-tiles entry bundles write each entry's length in two
+/// bytes. Large content (a draw's targets) is sealed outside the entry (`ledger::seal`).
+pub const MAX_ENTRY_BYTES: usize = 65_535;
+
 /// Deepest nesting of arrays and objects accepted in an event (serde_json parses 128).
 const MAX_DEPTH: usize = 100;
 
@@ -73,6 +77,9 @@ pub enum EntryError {
     /// The bytes are not JSON, or not an envelope of the right shape.
     #[error("not a log entry: {0}")]
     Malformed(String),
+    /// The entry is longer than [`MAX_ENTRY_BYTES`].
+    #[error("the entry is {0} bytes, more than the {MAX_ENTRY_BYTES} a log entry may hold")]
+    TooLarge(usize),
     /// The bytes are valid but not in their canonical (RFC 8785) form.
     #[error("the bytes are not canonical JSON (RFC 8785)")]
     NotCanonical,
@@ -93,13 +100,20 @@ pub fn encode(seq: u64, time: &str, kind: &str, event: &Value) -> Result<Vec<u8>
     envelope.insert("kind".into(), Value::String(kind.into()));
     envelope.insert("seq".into(), Value::from(seq));
     envelope.insert("time".into(), Value::String(time.into()));
-    serde_json_canonicalizer::to_vec(&Value::Object(envelope))
-        .map_err(|e| EntryError::Malformed(e.to_string()))
+    let bytes = serde_json_canonicalizer::to_vec(&Value::Object(envelope))
+        .map_err(|e| EntryError::Malformed(e.to_string()))?;
+    if bytes.len() > MAX_ENTRY_BYTES {
+        return Err(EntryError::TooLarge(bytes.len()));
+    }
+    Ok(bytes)
 }
 
 /// Parses entry bytes, checking that they are exactly their canonical form and follow the
 /// same rules as [`encode`].
 pub fn decode(bytes: &[u8]) -> Result<Envelope, EntryError> {
+    if bytes.len() > MAX_ENTRY_BYTES {
+        return Err(EntryError::TooLarge(bytes.len()));
+    }
     let value: Value =
         serde_json::from_slice(bytes).map_err(|e| EntryError::Malformed(e.to_string()))?;
     if let Some(event) = value.get("event") {
@@ -288,6 +302,28 @@ mod tests {
         }
         assert!(encode(0, "2025-03-01T08:30:00.125Z", "k", &json!({})).is_ok());
         assert_eq!(encode(0, T, "", &json!({})), Err(EntryError::EmptyKind));
+    }
+
+    #[test]
+    fn refuses_entries_an_entry_bundle_cannot_hold() {
+        let fits = |n: usize| json!({ "x": "a".repeat(n) });
+        let base = encode(0, T, "k", &fits(0)).unwrap().len();
+        assert_eq!(
+            encode(0, T, "k", &fits(MAX_ENTRY_BYTES - base)).map(|b| b.len()),
+            Ok(MAX_ENTRY_BYTES)
+        );
+        assert_eq!(
+            encode(0, T, "k", &fits(MAX_ENTRY_BYTES - base + 1)),
+            Err(EntryError::TooLarge(MAX_ENTRY_BYTES + 1))
+        );
+        let long = format!(
+            r#"{{"event":{{"x":"{}"}},"kind":"k","seq":0,"time":"{T}"}}"#,
+            "a".repeat(70_000)
+        );
+        assert!(matches!(
+            decode(long.as_bytes()),
+            Err(EntryError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! - A **checkpoint** ([`checkpoint`]) is a C2SP `tlog-checkpoint` body
 //!   (`<origin>\n<size>\n<base64 root>\n`) signed as a C2SP signed note with Ed25519
 //!   ([`note`]: keys in Go's `sumdb/note` text forms).
+//! - Some fields of some kinds are **sealed** ([`seal`]): the entry carries a salted
+//!   SHA-256 commitment to them, the opening is kept beside it and revealed later (or never).
+//! - An entry is at most [`entry::MAX_ENTRY_BYTES`] bytes (tlog-tiles entry bundles).
+//! - [`tiles`] serves the log as C2SP `tlog-tiles` (hash tiles, entry bundles).
 //! - [`verify`] checks a whole stored log and names the first bad entry or checkpoint.
 //!
 //! Pure: no database, no files, no clock (times are given by the caller).
@@ -15,6 +19,8 @@
 pub mod checkpoint;
 pub mod entry;
 pub mod note;
+pub mod seal;
+pub mod tiles;
 pub mod tree;
 pub mod verify;
 

@@ -114,6 +114,12 @@ impl Tree {
         tree
     }
 
+    /// The hashes of the complete subtrees of 2^`height` leaves, in order (`height` 0: the
+    /// leaf hashes); `None` above the tree.
+    pub fn level(&self, height: u32) -> Option<&[Hash]> {
+        self.levels.get(height as usize).map(Vec::as_slice)
+    }
+
     /// Appends an entry; returns its index.
     pub fn push(&mut self, entry: &[u8]) -> u64 {
         self.push_leaf_hash(leaf_hash(entry))

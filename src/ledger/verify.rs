@@ -24,6 +24,18 @@ pub struct StoredEntry {
     pub bytes: Vec<u8>,
     /// The stored leaf hash (32 bytes when intact).
     pub leaf_hash: Vec<u8>,
+    /// The opening of the entry's seal, if it has one ([`super::seal`]).
+    pub opening: Option<String>,
+}
+
+impl StoredEntry {
+    /// The entry decoded, with its seal opened (`seal::open`): the full event.
+    pub fn open(&self) -> Result<super::Envelope, String> {
+        let mut envelope = entry::decode(&self.bytes).map_err(|e| e.to_string())?;
+        super::seal::open(&envelope.kind, &mut envelope.event, self.opening.as_deref())
+            .map_err(|e| format!("its seal: {e}"))?;
+        Ok(envelope)
+    }
 }
 
 /// What a successful verification covered.
@@ -149,7 +161,7 @@ fn check_entry(position: u64, stored: &StoredEntry) -> Result<Hash, LogFault> {
             stored.seq
         )));
     }
-    let envelope = entry::decode(&stored.bytes).map_err(|e| here(e.to_string()))?;
+    let envelope = stored.open().map_err(here)?;
     if envelope.seq != position {
         return Err(here(format!(
             "the entry says seq {}, at position {position}",

@@ -25,6 +25,7 @@ fn stored(seq: u64, note: &str) -> StoredEntry {
         seq,
         bytes,
         leaf_hash,
+        opening: None,
     }
 }
 

@@ -119,7 +119,7 @@ pub const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "log_entries",
-        columns: &["seq", "bytes", "leaf_hash"],
+        columns: &["seq", "bytes", "leaf_hash", "opening"],
         key: 1,
     },
     TableSpec {

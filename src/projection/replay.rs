@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::{Cell, Expect, Projection, Rows, SnapshotRows, TABLES};
 use crate::import::Kind;
-use crate::ledger::{self, StoredEntry};
+use crate::ledger::{self, StoredEntry, seal};
 
 /// Why the log does not replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +72,8 @@ struct Replay {
     results: i64,
     /// User id → (name, whether revoked).
     users: BTreeMap<i64, (String, bool)>,
+    /// Batch → the openings its publication reveals so far (seq, opening), in log order.
+    openings: HashMap<String, Vec<(u64, String)>>,
 }
 
 /// Replays `entries` (in order, from 0) into the rows the tables must hold.
@@ -83,6 +85,7 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
         batches: BTreeMap::new(),
         results: 0,
         users: BTreeMap::new(),
+        openings: HashMap::new(),
     };
     for (i, e) in entries.iter().enumerate() {
         let fault = |kind: &str, reason: String| Fault {
@@ -90,7 +93,14 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
             kind: kind.to_string(),
             reason,
         };
-        let env = ledger::entry::decode(&e.bytes).map_err(|err| fault("?", err.to_string()))?;
+        let mut env = ledger::entry::decode(&e.bytes).map_err(|err| fault("?", err.to_string()))?;
+        let seal = env
+            .event
+            .get(seal::SEALED)
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        seal::open(&env.kind, &mut env.event, e.opening.as_deref())
+            .map_err(|err| fault(&env.kind, format!("its seal: {err}")))?;
         if env.seq != i as u64 || e.seq != i as u64 {
             return Err(fault(
                 &env.kind,
@@ -104,8 +114,19 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
                 Expect::from(i as i64),
                 Expect::Is(Cell::Bytes(e.bytes.clone())),
                 Expect::Is(Cell::Bytes(ledger::tree::leaf_hash(&e.bytes).to_vec())),
+                seal.map_or(Expect::Is(Cell::Null), Expect::Sha256Of),
             ],
         );
+        if let (Some(opening), true) = (
+            &e.opening,
+            seal::REVEALED_AT_PUBLICATION.contains(&env.kind.as_str()),
+        ) && let Some(batch) = env.event.get("batch").and_then(Value::as_str)
+        {
+            r.openings
+                .entry(batch.to_string())
+                .or_default()
+                .push((i as u64, opening.clone()));
+        }
         r.put(
             "log_checkpoints",
             i as u64,
@@ -335,20 +356,20 @@ impl Replay {
             }
             "batch.published" => {
                 let id = ev.str("batch")?;
-                let listed: Vec<i64> = ev
-                    .array("results")?
-                    .iter()
-                    .filter_map(Value::as_i64)
-                    .collect();
+                let revealed = ev.str("reveals_sha256")?;
                 let bundle = ev.opt_str("bundle_sha256")?;
+                let openings = self.openings.get(id).map(Vec::as_slice).unwrap_or_default();
+                let reveals = crate::canonical::sha256_hex(&seal::reveals(
+                    openings.iter().map(|(seq, o)| (*seq, o.as_str())),
+                ));
                 let b = self.batch(id)?;
                 if !matches!(b.state, "drawn" | "results") {
                     return Err(format!("batch {id} is published while {}", b.state));
                 }
-                if listed != b.results {
+                if revealed != reveals {
                     return Err(format!(
-                        "batch {id}: published with results {listed:?}, but the log has {:?}",
-                        b.results
+                        "batch {id}: published revealing {revealed}, but the openings of its draw and its {} result entries hash to {reveals}",
+                        b.results.len()
                     ));
                 }
                 if bundle != b.bundle_sha256.as_deref() {

@@ -15,26 +15,37 @@ fn key() -> LogKey {
     LogKey::from_seed("test.example/log", &[7; 32]).unwrap()
 }
 
-/// A log of `events` after its `log.init`.
+/// Stands for the `reveals_sha256` of a `batch.published` event: `log` puts in the hash of
+/// the openings the batch's entries so far reveal.
+const REVEALS: &str = "the openings so far";
+
+/// A log of `events` after its `log.init`, sealed as the journal seals them.
 fn log(events: &[(&str, Value)]) -> Vec<StoredEntry> {
     let verifier = key().verifier().to_string();
     let init = (
         "log.init",
         json!({ "origin": "test.example/log", "verifier_key": verifier }),
     );
-    std::iter::once(&init)
-        .chain(events)
-        .enumerate()
-        .map(|(i, (kind, event))| {
-            let bytes =
-                ledger::entry::encode(i as u64, "2026-11-30T08:00:00Z", kind, event).unwrap();
-            StoredEntry {
-                seq: i as u64,
-                leaf_hash: ledger::tree::leaf_hash(&bytes).to_vec(),
-                bytes,
-            }
-        })
-        .collect()
+    let mut entries: Vec<StoredEntry> = Vec::new();
+    for (i, (kind, event)) in std::iter::once(&init).chain(events).enumerate() {
+        let mut event = event.clone();
+        if event["reveals_sha256"] == REVEALS {
+            let batch = event["batch"].as_str().unwrap();
+            let openings = ledger::seal::openings_of(&entries, batch);
+            event["reveals_sha256"] = json!(crate::canonical::sha256_hex(&ledger::seal::reveals(
+                openings
+            )));
+        }
+        let (public, opening) = ledger::seal::seal(kind, &event, &[i as u8; 32]);
+        let bytes = ledger::entry::encode(i as u64, "2026-11-30T08:00:00Z", kind, &public).unwrap();
+        entries.push(StoredEntry {
+            seq: i as u64,
+            leaf_hash: ledger::tree::leaf_hash(&bytes).to_vec(),
+            bytes,
+            opening,
+        });
+    }
+    entries
 }
 
 fn snapshots() -> Vec<(&'static str, Value)> {
@@ -84,7 +95,8 @@ fn result(id: i64, corrects: Option<i64>) -> (&'static str, Value) {
             "result.recorded"
         },
         json!({ "batch": BATCH, "result": id, "uscc": "91310000631696382C", "recorded_by": "C1",
-                "codes": ["1"], "note": "", "inspected_on": "2026-12-15", "corrects": corrects }),
+                "codes": ["1"], "note": "", "inspected_on": "2026-12-15", "corrects": corrects,
+                "request": null }),
     )
 }
 
@@ -98,9 +110,16 @@ fn a_whole_lifecycle_replays_into_rows() {
     events.extend([result(1, None), result(2, Some(1))]);
     events.push((
         "batch.published",
-        json!({ "batch": BATCH, "results": [1, 2], "bundle_sha256": "cc" }),
+        json!({ "batch": BATCH, "reveals_sha256": REVEALS, "bundle_sha256": "cc" }),
     ));
-    let p = replay(&log(&events)).unwrap();
+    let entries = log(&events);
+    assert!(
+        entries
+            .iter()
+            .all(|e| memchr::memmem::find(&e.bytes, b"91310000631696382C").is_none()),
+        "the target is sealed in every entry"
+    );
+    let p = replay(&entries).unwrap();
     let batches = p.table("batches").unwrap();
     let (_, row) = &batches.rows[&vec![Cell::from(BATCH)]];
     assert_eq!(row[2], Expect::from("published"));
@@ -184,14 +203,43 @@ fn one_result_stands_per_target() {
 }
 
 #[test]
-fn a_publication_lists_every_result() {
+fn a_publication_reveals_every_result() {
     let mut events = drawn();
-    events.extend([result(1, None), result(2, Some(1))]);
+    events.extend([result(1, None)]);
     events.push((
         "batch.published",
-        json!({ "batch": BATCH, "results": [1], "bundle_sha256": "cc" }),
+        json!({ "batch": BATCH, "reveals_sha256": REVEALS, "bundle_sha256": "cc" }),
     ));
-    assert!(fault(events).contains("published with results [1]"));
+    // The reveals of the draw and result 1 only, with result 2 recorded before publication.
+    let early = log(&events);
+    let published = ledger::entry::decode(&early.last().unwrap().bytes).unwrap();
+    let mut events = drawn();
+    events.extend([result(1, None), result(2, Some(1))]);
+    events.push(("batch.published", Value::Object(published.event)));
+    let f = fault(events);
+    assert!(
+        f.contains("published revealing") && f.contains("its 2 result entries hash to"),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_changed_opening_is_a_fault() {
+    let mut entries = log(&drawn());
+    let last = entries.last_mut().unwrap();
+    last.opening = last
+        .opening
+        .as_ref()
+        .map(|o| o.replace("91310000631696382C", "91310000631696383A"));
+    let f = replay(&entries).unwrap_err().to_string();
+    assert!(
+        f.contains("entry 9 (batch.drawn)") && f.contains("does not hash to the entry's seal"),
+        "{f}"
+    );
+    let mut entries = log(&drawn());
+    entries.last_mut().unwrap().opening = None;
+    let f = replay(&entries).unwrap_err().to_string();
+    assert!(f.contains("opening is missing"), "{f}");
 }
 
 #[test]
@@ -212,6 +260,7 @@ fn unknown_kinds_and_a_missing_start_are_faults() {
         seq: 0,
         leaf_hash: vec![],
         bytes: not_init,
+        opening: None,
     };
     assert!(
         replay(&[e])

@@ -6,13 +6,7 @@ use sqlx::Row;
 use super::{Result, Store, StoreError, Tx};
 use crate::{on_conn, on_pool};
 
-/// One stored entry: its position, exact bytes and stored leaf hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredEntry {
-    pub seq: u64,
-    pub bytes: Vec<u8>,
-    pub leaf_hash: Vec<u8>,
-}
+pub use crate::ledger::StoredEntry;
 
 /// One stored checkpoint: the tree size it signs and the signed note.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,17 +15,22 @@ pub struct StoredCheckpoint {
     pub note: String,
 }
 
-/// A `log_entries` row (`seq, bytes, leaf_hash`) as a `StoredEntry`.
+/// The columns `entry_from_row` reads.
+const ENTRY_COLUMNS: &str = "seq, bytes, leaf_hash, opening";
+
+/// A `log_entries` row (`ENTRY_COLUMNS`) as a `StoredEntry`.
 fn entry_from_row<R: Row>(r: R) -> Result<StoredEntry, sqlx::Error>
 where
     for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     for<'a> Vec<u8>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
     Ok(StoredEntry {
         seq: r.try_get::<i64, _>(0)? as u64,
         bytes: r.try_get(1)?,
         leaf_hash: r.try_get(2)?,
+        opening: r.try_get(3)?,
     })
 }
 
@@ -41,14 +40,22 @@ pub async fn size(tx: &mut Tx) -> Result<u64> {
     Ok(n as u64)
 }
 
-/// Inserts the entry `bytes` at position `seq` (which must be `size`).
-pub async fn insert(tx: &mut Tx, seq: u64, bytes: &[u8], leaf_hash: &[u8]) -> Result<()> {
+/// Inserts the entry `bytes` at position `seq` (which must be `size`), with the opening of
+/// its seal if it has one.
+pub async fn insert(
+    tx: &mut Tx,
+    seq: u64,
+    bytes: &[u8],
+    leaf_hash: &[u8],
+    opening: Option<&str>,
+) -> Result<()> {
     on_conn!(tx, c => sqlx::query(
-        "INSERT INTO log_entries (seq, bytes, leaf_hash) VALUES ($1, $2, $3)",
+        "INSERT INTO log_entries (seq, bytes, leaf_hash, opening) VALUES ($1, $2, $3, $4)",
     )
     .bind(seq as i64)
     .bind(bytes)
     .bind(leaf_hash)
+    .bind(opening)
     .execute(&mut *c)
     .await?
     .rows_affected());
@@ -86,7 +93,7 @@ pub async fn insert_checkpoint(tx: &mut Tx, size: u64, note: &str) -> Result<()>
 /// Every entry, in order of `seq`.
 pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
     let rows = on_pool!(store, p => {
-        sqlx::query("SELECT seq, bytes, leaf_hash FROM log_entries ORDER BY seq")
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTRY_COLUMNS} FROM log_entries ORDER BY seq")))
             .fetch_all(p)
             .await?
             .into_iter()
@@ -99,7 +106,7 @@ pub async fn entries(store: &Store) -> Result<Vec<StoredEntry>> {
 /// Every entry, in order of `seq`, as seen inside a write transaction.
 pub async fn entries_in(tx: &mut Tx) -> Result<Vec<StoredEntry>> {
     let rows = on_conn!(tx, c => {
-        sqlx::query("SELECT seq, bytes, leaf_hash FROM log_entries ORDER BY seq")
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTRY_COLUMNS} FROM log_entries ORDER BY seq")))
             .fetch_all(&mut *c)
             .await?
             .into_iter()
@@ -126,7 +133,7 @@ pub async fn latest_checkpoint_in(tx: &mut Tx) -> Result<Option<StoredCheckpoint
 /// The entry at `seq`, if any, as seen inside a write transaction.
 pub async fn entry_in(tx: &mut Tx, seq: u64) -> Result<Option<StoredEntry>> {
     let row = on_conn!(tx, c => {
-        sqlx::query("SELECT seq, bytes, leaf_hash FROM log_entries WHERE seq = $1")
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = $1")))
             .bind(seq as i64)
             .fetch_optional(&mut *c)
             .await?
@@ -185,4 +192,47 @@ pub async fn set_meta(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
         .await?
         .rows_affected());
     Ok(())
+}
+
+/// The leaf hashes of entries `start`, `start + 1`, … below `end`, in order (to extend a
+/// tree kept in memory).
+pub async fn leaf_hashes_between(store: &Store, start: u64, end: u64) -> Result<Vec<[u8; 32]>> {
+    let rows: Vec<(i64, Vec<u8>)> = on_pool!(store, p => sqlx::query_as(
+        "SELECT seq, leaf_hash FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+    )
+    .bind(start as i64)
+    .bind(end as i64)
+    .fetch_all(p)
+    .await?);
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (seq, h))| {
+            if seq as u64 != start + i as u64 {
+                return Err(StoreError::Corrupt(format!(
+                    "log entry {}: missing (found entry {seq} in its place)",
+                    start + i as u64
+                )));
+            }
+            h.try_into().map_err(|_| {
+                StoreError::Corrupt(format!("log entry {seq}: leaf hash is not 32 bytes"))
+            })
+        })
+        .collect()
+}
+
+/// The entries `start`, `start + 1`, … below `end`, in order.
+pub async fn entries_between(store: &Store, start: u64, end: u64) -> Result<Vec<StoredEntry>> {
+    let rows = on_pool!(store, p => {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq"
+        )))
+        .bind(start as i64)
+        .bind(end as i64)
+        .fetch_all(p)
+        .await?
+        .into_iter()
+        .map(entry_from_row)
+        .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(rows)
 }

@@ -13,6 +13,7 @@ pub mod connections;
 pub mod error;
 pub mod input;
 pub mod limiter;
+pub mod public_log;
 pub mod server;
 pub mod settings;
 pub mod site;
@@ -124,6 +125,10 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/batches/{id}", get(site::batch_page))
         .route("/batches/{id}/results.csv", get(site::results_csv))
         .route("/batches/{id}/bundle.json", get(site::bundle))
+        .route("/log/checkpoint", get(public_log::checkpoint))
+        .route("/log/tile/{*path}", get(public_log::tile))
+        .route("/log/opening/{seq}", get(public_log::opening))
+        .route("/log/content/{sha256}", get(public_log::content))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
         .fallback(not_found)

@@ -31,6 +31,8 @@ pub struct AppState {
     pub cache: Arc<PublicCache<Bytes>>,
     /// Published batches' page models, by id and China's date (deadlines move with it).
     pub batch_pages: Arc<PublicCache<Arc<BatchPage>>>,
+    /// The log's tree, for `/log/tile/…`.
+    pub tiles: Arc<crate::app::public_log::Tiles>,
     /// Shown in "how to verify" commands, e.g. `https://example.gov.cn`; empty for relative.
     pub public_url: Arc<str>,
 }
@@ -42,6 +44,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             cache: Arc::new(PublicCache::default()),
             batch_pages: Arc::new(PublicCache::default()),
+            tiles: Arc::new(Default::default()),
             public_url: Arc::from(public_url.trim_end_matches('/')),
         }
     }

@@ -812,12 +812,17 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         .filter(|r| r.uscc == mine)
         .collect();
     assert_eq!(rows.len(), 2, "{rows:?}");
-    // The key is a fact the log keeps.
+    // The key is a fact the log keeps (sealed in the entry until publication).
     let entries = shuangsui::store::log::entries(&app.store).await.unwrap();
     for (row, key) in rows.iter().zip(["rec-0001", "fix-1"]) {
-        let bytes = &entries[row.log_seq as usize].bytes;
-        let entry = String::from_utf8_lossy(bytes);
-        assert!(entry.contains(&format!("\"request\":\"{key}\"")), "{entry}");
+        let opening = entries[row.log_seq as usize]
+            .opening
+            .clone()
+            .unwrap_or_default();
+        assert!(
+            opening.contains(&format!("\"request\":\"{key}\"")),
+            "{opening}"
+        );
     }
     app::log::verify(&app, None).await.unwrap();
 }

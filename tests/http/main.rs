@@ -6,6 +6,7 @@ mod connections;
 mod control_chars;
 mod hardening;
 mod matrix;
+mod public_log;
 mod server;
 
 use std::path::PathBuf;

@@ -69,6 +69,7 @@ WHITE_SPACE = frozenset(
 
 # The largest integer RFC 8785 can write exactly (numbers are IEEE 754 doubles there).
 MAX_SAFE_INTEGER = 2**53 - 1
+MAX_ENTRY_BYTES = 65535  # LOG.md: a log entry is at most this long (tlog-tiles entry bundles)
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -1370,17 +1371,75 @@ def verify_inclusion(entry, index, size, proof, root):
     return sn == 0 and r == root
 
 
+# LOG.md, "What is public": per kind, the event fields sealed in the entry (a salted SHA-256
+# of their opening) and kept beside it; those of batch.drawn and result.* are revealed at the
+# batch's publication.
+SEALED_FIELDS = {
+    "batch.drawn": ("bundle_sha256", "targets"),
+    "result.recorded": ("codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
+    "result.corrected": ("codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
+    "user.added": ("card_no", "name", "token_commitment"),
+    "user.revoked": ("name",),
+}
+REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected")
+
+
+def open_seal(entry, opening, path):
+    """LOG.md, "What is public": a sealed entry's event carries `sealed`, the hex SHA-256 of its
+    opening, the canonical JSON {"content": {...}, "salt": "<64 hex>"}; the content holds exactly
+    the fields its kind seals. Returns the event with them put back in place of `sealed`."""
+    event, kind = dict(entry["event"]), entry["kind"]
+    fields = SEALED_FIELDS.get(kind, ())
+    if "sealed" not in event:
+        if opening is not None:
+            raise Discrepancy(ptr(path, "opening"), "an opening for an entry that seals nothing")
+        if fields:
+            raise Discrepancy(ptr(path, "entry"), f"a {kind} entry must seal {', '.join(fields)}")
+        return event
+    seal = event.pop("sealed")
+    if not (isinstance(seal, str) and len(seal) == 64 and all(c in "0123456789abcdef" for c in seal)):
+        raise Discrepancy(ptr(path, "entry"), "its seal is not 64 lowercase hex digits")
+    if opening is None:
+        raise Discrepancy(ptr(path, "opening"), "is missing: the entry is sealed")
+    opening_raw = expect_str(opening, ptr(path, "opening")).encode("utf-8")
+    if hashlib.sha256(opening_raw).hexdigest() != seal:
+        raise Discrepancy(ptr(path, "opening"), "does not hash to the entry's seal")
+    value = parse_json(opening)
+    check_json_values(value, ptr(path, "opening"))
+    expect_object(value, ptr(path, "opening"), ("content", "salt"))
+    if canonical_json(value) != opening_raw:
+        raise Discrepancy(ptr(path, "opening"), "is not canonical JSON")
+    expect_hex(value["salt"], ptr(path, "opening") + "/salt", 32)
+    content = value["content"]
+    if not isinstance(content, dict) or sorted(content) != sorted(fields):
+        raise Discrepancy(ptr(path, "opening"), f"does not hold exactly the fields a {kind} entry seals ({', '.join(fields)})")
+    for k, v in content.items():
+        if k in event:
+            raise Discrepancy(ptr(path, "opening"), f"its field {k} is also in the entry's event")
+        event[k] = v
+    return event
+
+
+def reveals(openings):
+    """LOG.md: the canonical JSON list [{"opening": text, "seq": n}, ...] whose SHA-256 a
+    batch.published entry carries as reveals_sha256."""
+    return canonical_json([{"opening": text, "seq": seq} for seq, text in openings])
+
+
 def proven_entries(log, key):
     """LOG.md steps 2 and 3: the checkpoint opens with the key, and every entry is in the tree
-    it signs at its `seq`. Returns [(index, entry object)]."""
+    it signs at its `seq`; a sealed entry's opening matches its seal. Returns
+    [(index, entry object with its event opened, opening or None)]."""
     origin, size, root = open_checkpoint(log["checkpoint"], key)
     proven = []
     for i, item in enumerate(expect_list(log["entries"], "/log/entries")):
         path = f"/log/entries/{i}"
-        item = expect_object(item, path, ("entry", "proof", "seq"))
+        item = expect_object(item, path, ("entry", "proof", "seq") + (("opening",) if isinstance(item, dict) and "opening" in item else ()))
         seq = expect_int(item["seq"], ptr(path, "seq"), 0, MAX_SAFE_INTEGER)
         proof = [bytes.fromhex(expect_hex(h, ptr(path, "proof"), 32)) for h in expect_list(item["proof"], ptr(path, "proof"))]
         raw = expect_str(item["entry"], ptr(path, "entry")).encode("utf-8")
+        if len(raw) > MAX_ENTRY_BYTES:
+            raise Discrepancy(ptr(path, "entry"), f"is {len(raw)} bytes, more than the {MAX_ENTRY_BYTES} an entry may hold")
         if not verify_inclusion(raw, seq, size, proof, root):
             raise Discrepancy(path, f"entry {seq} is not in the log signed by the checkpoint (inclusion proof fails)")
         entry = parse_json(raw.decode("utf-8"))
@@ -1392,20 +1451,23 @@ def proven_entries(log, key):
             raise Discrepancy(path, f"entry says seq {entry['seq']}, listed as {seq}")
         if not isinstance(entry["event"], dict):
             raise Discrepancy(ptr(path, "entry"), "the event is not an object")
-        proven.append((i, entry))
+        opening = item.get("opening")
+        entry = dict(entry, event=open_seal(entry, opening, path))
+        proven.append((i, entry, opening))
     return origin, size, proven
 
 
 def check_export_complete(proven, bundle, bundle_raw):
     """LOG.md: an export carries the batch's batch.created, batch.committed and batch.drawn
     entries (naming this bundle), the five directory.snapshot entries the batch.committed entry
-    names, and either batch.published with every result it lists (and every result those
-    correct) or draw.started with the bundle's entropy; entries in increasing seq, all of this
-    batch. A proof shows an entry is in the log, never that none was left out: hence this."""
+    names, and either batch.published whose reveals_sha256 the openings of the batch's draw and
+    result entries before it hash to, or draw.started with the bundle's entropy; entries in
+    increasing seq, all of this batch. A proof shows an entry is in the log, never that none
+    was left out: hence this."""
     batch = bundle["commitment"]["header"]["plan"]["id"]
     bundle_sha256 = hashlib.sha256(bundle_raw).hexdigest()
-    previous, one_of, snapshots, results = None, {}, [], {}
-    for i, entry in proven:
+    previous, one_of, snapshots, openings, published_seq = None, {}, [], [], None
+    for i, entry, opening in proven:
         path, event, kind = f"/log/entries/{i}", entry["event"], entry["kind"]
         if previous is not None and entry["seq"] <= previous:
             raise Discrepancy(path, f"entry {entry['seq']} after entry {previous}: entries are listed once each, in increasing seq")
@@ -1415,9 +1477,11 @@ def check_export_complete(proven, bundle, bundle_raw):
             continue
         if event.get("batch") != batch:
             raise Discrepancy(path, f"a {kind} entry of batch '{event.get('batch')}' in the export of batch '{batch}'")
-        if kind in ("result.recorded", "result.corrected"):
-            results[event.get("result")] = event
-        elif kind in ("batch.created", "batch.committed", "batch.drawn", "batch.published", "draw.started"):
+        if kind == "batch.published":
+            published_seq = entry["seq"]
+        if opening is not None and kind in REVEALED_AT_PUBLICATION and published_seq is None:
+            openings.append((entry["seq"], opening))
+        if kind in ("batch.created", "batch.committed", "batch.drawn", "batch.published", "draw.started"):
             if kind in one_of:
                 raise Discrepancy(path, f"a second {kind} entry of this batch")
             one_of[kind] = (i, event)
@@ -1454,17 +1518,12 @@ def check_export_complete(proven, bundle, bundle_raw):
         at, published = one_of["batch.published"]
         if published.get("bundle_sha256") != bundle_sha256:
             raise Discrepancy(f"/log/entries/{at}", f"the published bundle is {published.get('bundle_sha256')}, not this bundle ({bundle_sha256})")
-        wanted = list(published.get("results") or [])
-        seen = set()
-        while wanted:
-            rid = wanted.pop()
-            if rid in seen:
-                continue
-            seen.add(rid)
-            if rid not in results:
-                raise Discrepancy("/log/entries", f"result {rid}, which the batch.published entry lists (or a listed result corrects), is missing")
-            if results[rid].get("corrects") is not None:
-                wanted.append(results[rid]["corrects"])
+        carried = hashlib.sha256(reveals(openings)).hexdigest()
+        if published.get("reveals_sha256") != carried:
+            raise Discrepancy(
+                f"/log/entries/{at}",
+                f"the batch.published entry reveals {published.get('reveals_sha256')}, but the {len(openings)} draw and result entries carried hash to {carried}: one is missing or changed",
+            )
     if "draw.started" in one_of:
         at, started = one_of["draw.started"]
         if canonical_json(started.get("entropy")) != canonical_json(bundle["entropy"]):

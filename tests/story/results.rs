@@ -215,8 +215,14 @@ async fn a_retried_result_record_with_its_request_id_adds_nothing() {
             .unwrap();
         assert_eq!(rows.len(), 1, "{}: {rows:?}", db.name);
         let entries = shuangsui::store::log::entries(&app.store).await.unwrap();
-        let entry = String::from_utf8_lossy(&entries[rows[0].log_seq as usize].bytes).into_owned();
-        assert!(entry.contains("\"request\":\"clerk-7f3a\""), "{entry}");
+        let entry = &entries[rows[0].log_seq as usize];
+        let opening = entry.opening.clone().unwrap_or_default();
+        assert!(opening.contains("\"request\":\"clerk-7f3a\""), "{opening}");
+        let public = String::from_utf8_lossy(&entry.bytes);
+        assert!(
+            !public.contains("clerk-7f3a"),
+            "sealed in the entry: {public}"
+        );
         app::log::verify(&app, None).await.unwrap();
         app.store.close().await;
     }

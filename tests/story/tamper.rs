@@ -67,8 +67,14 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
     let cases: &[(&str, &str, &str)] = &[
         (
             "log_entries",
-            "UPDATE log_entries SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '未发现问题', '发现问题') AS {blob}) WHERE seq = {result_seq}",
+            "UPDATE log_entries SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '\"corrects\":null', '\"corrects\":0') AS {blob}) WHERE seq = {result_seq}",
             "entry {result_seq}",
+        ),
+        (
+            // A result is sealed in its entry: its opening, beside it, was changed.
+            "log_entries",
+            "UPDATE log_entries SET opening = REPLACE(opening, '未发现问题', '发现问题') WHERE seq = {result_seq}",
+            "entry {result_seq}: its seal: the opening does not hash to the entry's seal",
         ),
         (
             "log_entries",
@@ -107,8 +113,8 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
             if db.name == "postgres" {
                 // PostgreSQL casts bytea to text as hex: go through convert_from/convert_to.
                 sql = sql.replace(
-                    "CAST(REPLACE(CAST(bytes AS TEXT), '未发现问题', '发现问题') AS BYTEA)",
-                    "convert_to(REPLACE(convert_from(bytes, 'UTF8'), '未发现问题', '发现问题'), 'UTF8')",
+                    "CAST(REPLACE(CAST(bytes AS TEXT), '\"corrects\":null', '\"corrects\":0') AS BYTEA)",
+                    "convert_to(REPLACE(convert_from(bytes, 'UTF8'), '\"corrects\":null', '\"corrects\":0'), 'UTF8')",
                 );
             }
             if *table != "batches" {
