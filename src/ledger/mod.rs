@@ -7,7 +7,7 @@
 //!   node = SHA-256(0x01 ‖ left ‖ right); inclusion and consistency proofs are RFC 9162's.
 //! - A **checkpoint** ([`checkpoint`]) is a C2SP `tlog-checkpoint` body
 //!   (`<origin>\n<size>\n<base64 root>\n`) signed as a C2SP signed note with Ed25519
-//!   ([`note`]: keys in Go's `sumdb/note` text forms).
+//!   ([`note`]: keys in Go's `sumdb/note` text forms, [`note_key`] for every signature type).
 //! - [`verify`] checks a whole stored log and names the first bad entry or checkpoint.
 //!
 //! Pure: no database, no files, no clock (times are given by the caller).
@@ -15,6 +15,7 @@
 pub mod checkpoint;
 pub mod entry;
 pub mod note;
+pub mod note_key;
 pub mod tree;
 pub mod verify;
 
