@@ -22,3 +22,4 @@ pub mod projection;
 pub mod registry;
 pub mod store;
 pub mod web;
+pub mod witness;
