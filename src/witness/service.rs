@@ -13,7 +13,7 @@ use crate::ledger::VerifierKey;
 use super::decide::{self, Cosigned, Refusal, WitnessedLog};
 use super::key::{WitnessKey, WitnessVerifier};
 use super::request::AddCheckpoint;
-use super::state::StateDir;
+use super::state::{Records, StateDir};
 use super::{Timestamp, origin_hash};
 
 /// Why a request got no cosignature.
@@ -33,7 +33,7 @@ pub struct Witness {
     key: WitnessKey,
     /// By origin; each log's mutex is held while one request for it is decided.
     logs: BTreeMap<String, (WitnessedLog, Mutex<()>)>,
-    state: StateDir,
+    records: Box<dyn Records>,
 }
 
 impl Witness {
@@ -41,6 +41,15 @@ impl Witness {
     /// name given twice is one log with two keys), keeping its state in `dir`. Every record
     /// already there is read and checked now, so a damaged one stops the start.
     pub fn open(key: WitnessKey, log_keys: &[VerifierKey], dir: &Path) -> Result<Witness, String> {
+        Witness::with_records(key, log_keys, Box::new(StateDir::open(dir)?))
+    }
+
+    /// [`Witness::open`] with the records kept in `records`.
+    pub fn with_records(
+        key: WitnessKey,
+        log_keys: &[VerifierKey],
+        records: Box<dyn Records>,
+    ) -> Result<Witness, String> {
         if log_keys.is_empty() {
             return Err("至少需要一个日志公钥（--log）".into());
         }
@@ -57,11 +66,7 @@ impl Witness {
                 log.keys.push(k.clone());
             }
         }
-        let witness = Witness {
-            key,
-            logs,
-            state: StateDir::open(dir)?,
-        };
+        let witness = Witness { key, logs, records };
         for (log, _) in witness.logs.values() {
             witness.latest(log)?;
         }
@@ -95,7 +100,7 @@ impl Witness {
         let _one_at_a_time = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let latest = self.latest(log).map_err(AddError::State)?;
         let cosigned = decide::add_checkpoint(log, latest.as_ref(), &request, &self.key, time)?;
-        self.state
+        self.records
             .replace(&log.origin, &cosigned.record)
             .map_err(AddError::State)?;
         Ok(cosigned)
@@ -110,22 +115,22 @@ impl Witness {
             .values()
             .find(|(log, _)| origin_hash(&log.origin) == hash)
         {
-            Some((log, _)) => self.state.read(&log.origin),
+            Some((log, _)) => self.records.read(&log.origin),
             None => Ok(None),
         }
     }
 
     fn latest(&self, log: &WitnessedLog) -> Result<Option<crate::ledger::Checkpoint>, String> {
-        let Some(record) = self.state.read(&log.origin)? else {
+        let Some(record) = self.records.read(&log.origin)? else {
             return Ok(None);
         };
         decide::read_record(&record, log, &self.key.verifier())
             .map(Some)
             .map_err(|e| {
                 format!(
-                    "{}（日志 {}）：{e}",
-                    self.state.file(&log.origin).display(),
-                    log.origin
+                    "日志 {} 的状态记录（文件 {}）无效：{e}",
+                    log.origin,
+                    origin_hash(&log.origin)
                 )
             })
     }

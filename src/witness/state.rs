@@ -13,6 +13,14 @@ use std::path::{Path, PathBuf};
 
 use super::origin_hash;
 
+/// Where a witness keeps its records: a [`StateDir`] (or, in tests, one that fails).
+pub trait Records: Send + Sync + std::fmt::Debug {
+    /// The record of `origin`, or `None` if the witness never cosigned for it.
+    fn read(&self, origin: &str) -> Result<Option<String>, String>;
+    /// Replaces the record of `origin` with `text`; returns once it would survive a crash.
+    fn replace(&self, origin: &str, text: &str) -> Result<(), String>;
+}
+
 /// An open state folder, locked for this process.
 #[derive(Debug)]
 pub struct StateDir {
@@ -61,9 +69,10 @@ impl StateDir {
     pub fn file(&self, origin: &str) -> PathBuf {
         self.dir.join(origin_hash(origin))
     }
+}
 
-    /// The record of `origin`, or `None` if the witness never cosigned for it.
-    pub fn read(&self, origin: &str) -> Result<Option<String>, String> {
+impl Records for StateDir {
+    fn read(&self, origin: &str) -> Result<Option<String>, String> {
         let path = self.file(origin);
         match std::fs::read_to_string(&path) {
             Ok(text) => Ok(Some(text)),
@@ -72,8 +81,8 @@ impl StateDir {
         }
     }
 
-    /// Replaces the record of `origin` with `text`, durably (see the module's doc).
-    pub fn replace(&self, origin: &str, text: &str) -> Result<(), String> {
+    /// Durably, as the module's doc says.
+    fn replace(&self, origin: &str, text: &str) -> Result<(), String> {
         let path = self.file(origin);
         let failed = |e: std::io::Error| format!("{}：无法写入：{e}", path.display());
         let mut tmp = tempfile::Builder::new()

@@ -3,6 +3,7 @@ use std::sync::Barrier;
 use super::{Log, ORIGIN};
 use crate::ledger::LogKey;
 use crate::witness::service::{AddError, Witness};
+use crate::witness::state::{Records, StateDir};
 use crate::witness::{Refusal, Timestamp, WitnessKey};
 
 fn now() -> Timestamp {
@@ -130,22 +131,50 @@ fn of_simultaneous_requests_from_one_state_exactly_one_is_cosigned() {
     }
 }
 
+/// Records that read as the folder does but cannot be replaced.
+#[derive(Debug)]
+struct ReadOnly(StateDir);
+
+impl Records for ReadOnly {
+    fn read(&self, origin: &str) -> Result<Option<String>, String> {
+        self.0.read(origin)
+    }
+    fn replace(&self, _origin: &str, _text: &str) -> Result<(), String> {
+        Err("disk full".into())
+    }
+}
+
 #[test]
 fn no_cosignature_without_a_durable_record() {
     let dir = tempfile::tempdir().unwrap();
     let key = LogKey::generate(ORIGIN).unwrap();
-    let witness = Witness::open(
-        WitnessKey::generate("notary.example/w").unwrap(),
+    let witness_key = WitnessKey::generate("notary.example/w").unwrap();
+    let mut log = Log::new(&key);
+    log.grow(5, "e");
+    Witness::open(witness_key.clone(), &[key.verifier()], dir.path())
+        .unwrap()
+        .add_checkpoint(log.body(0, 3).as_bytes(), now())
+        .unwrap();
+    let witness = Witness::with_records(
+        witness_key.clone(),
         &[key.verifier()],
-        dir.path(),
+        Box::new(ReadOnly(StateDir::open(dir.path()).unwrap())),
     )
     .unwrap();
-    let mut log = Log::new(&key);
-    log.grow(3, "e");
-    // The record cannot be put in place (a non-empty folder stands where it goes).
-    let path = dir.path().join(crate::witness::origin_hash(ORIGIN));
-    std::fs::create_dir(&path).unwrap();
-    std::fs::write(path.join("x"), "").unwrap();
-    let result = witness.add_checkpoint(log.body(0, 3).as_bytes(), now());
-    assert!(matches!(result, Err(AddError::State(_))), "{result:?}");
+    let result = witness.add_checkpoint(log.body(3, 5).as_bytes(), now());
+    match result {
+        Err(AddError::State(e)) => assert!(e.contains("disk full"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // Nothing moved: the record still says 3.
+    assert_eq!(witness.logs().unwrap(), vec![(ORIGIN.to_string(), 3)]);
+    // A record that cannot be read stops the witness from deciding, and from starting.
+    drop(witness);
+    std::fs::write(
+        dir.path().join(crate::witness::origin_hash(ORIGIN)),
+        "damaged\n",
+    )
+    .unwrap();
+    let e = Witness::open(witness_key, &[key.verifier()], dir.path()).unwrap_err();
+    assert!(e.contains("状态记录"), "{e}");
 }
