@@ -14,6 +14,7 @@ pub mod domain;
 pub mod draw;
 pub mod entropy;
 pub mod import;
+pub mod keyfile;
 pub mod ledger;
 pub mod mapped;
 pub mod pages;
