@@ -149,3 +149,119 @@ fn text(status: StatusCode, message: &str) -> Response {
 fn internal(message: &str) -> Response {
     text(StatusCode::INTERNAL_SERVER_ERROR, message)
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::ledger::{Checkpoint, LogKey, Tree};
+    use crate::witness::WitnessKey;
+
+    async fn call(
+        app: &Router,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, String, String) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::from(body))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            content_type,
+            String::from_utf8(bytes.to_vec()).unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn answers_in_the_protocols_forms() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = LogKey::generate("log.example/a").unwrap();
+        let witness = Witness::open(
+            WitnessKey::generate("notary.example/w").unwrap(),
+            &[log.verifier()],
+            dir.path(),
+        )
+        .unwrap();
+        let app = router(
+            Arc::new(witness),
+            &Limits::from_settings(&crate::web::Settings::default()),
+        );
+        let tree = Tree::from_entries([b"a".as_slice(), b"b"]);
+        let note = Checkpoint {
+            origin: "log.example/a".into(),
+            size: 2,
+            root: tree.root(),
+        }
+        .try_sign(&log)
+        .unwrap();
+
+        let (status, content_type, body) = call(
+            &app,
+            "POST",
+            "/add-checkpoint",
+            format!("old 0\n\n{note}").into_bytes(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(content_type.starts_with("text/plain"), "{content_type}");
+        assert!(body.starts_with("\u{2014} notary.example/w ") && body.ends_with('\n'));
+
+        let (status, content_type, body) = call(
+            &app,
+            "POST",
+            "/add-checkpoint",
+            format!("old 1\n\n{note}").into_bytes(),
+        )
+        .await;
+        assert_eq!(
+            (status, content_type.as_str(), body.as_str()),
+            (StatusCode::CONFLICT, SIZE_CONTENT_TYPE, "2\n")
+        );
+
+        let (status, _, body) = call(
+            &app,
+            "POST",
+            "/add-checkpoint",
+            vec![b'x'; MAX_REQUEST_BYTES + 1],
+        )
+        .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert!(body.contains("上限"), "{body}");
+
+        let (status, _, body) = call(&app, "POST", "/add-checkpoint", b"old 0\n".to_vec()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("请求格式错误"), "{body}");
+
+        let (status, _, _) = call(&app, "GET", "/add-checkpoint", Vec::new()).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+
+        let hash = crate::witness::origin_hash("log.example/a");
+        let (status, _, body) = call(&app, "GET", &format!("/{hash}/checkpoint"), Vec::new()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.starts_with(&note), "{body}");
+        for path in [
+            format!("/{}/checkpoint", crate::witness::origin_hash("other")),
+            format!("/{}/checkpoint", hash.to_uppercase()),
+            "/../checkpoint".to_string(),
+        ] {
+            let (status, _, _) = call(&app, "GET", &path, Vec::new()).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+}

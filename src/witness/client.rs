@@ -185,3 +185,79 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOTE: &str =
+        "log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n\u{2014} log AAAAAQE=\n";
+
+    #[test]
+    fn only_http_prefixes_are_addresses() {
+        assert_eq!(
+            add_checkpoint_uri("http://127.0.0.1:7380/")
+                .unwrap()
+                .to_string(),
+            "http://127.0.0.1:7380/add-checkpoint"
+        );
+        assert_eq!(
+            add_checkpoint_uri("http://w.example/witness")
+                .unwrap()
+                .path(),
+            "/witness/add-checkpoint"
+        );
+        for bad in [
+            "https://w.example",
+            "w.example:80",
+            "http://",
+            "http://w.example/?a=1",
+            "",
+        ] {
+            assert!(add_checkpoint_uri(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn answers_are_read_strictly() {
+        let size = HeaderValue::from_static("text/x.tlog.size");
+        let line = "\u{2014} w.example AAAAAQE=\n";
+        assert_eq!(
+            answer(NOTE, StatusCode::OK, None, line.as_bytes()),
+            Ok(line.to_string())
+        );
+        assert_eq!(
+            answer(NOTE, StatusCode::CONFLICT, Some(&size), b"12\n"),
+            Err(SubmitError::Conflict { size: 12 })
+        );
+        let plain = HeaderValue::from_static("text/plain");
+        for (status, content_type, body) in [
+            (StatusCode::CONFLICT, Some(&plain), b"12\n".as_slice()),
+            (StatusCode::CONFLICT, Some(&size), b"twelve\n"),
+            (StatusCode::OK, None, b""),
+            (StatusCode::OK, None, b"\xe2\x80\x94 w.example AAAAAQE="),
+            (StatusCode::OK, None, b"- w.example AAAAAQE=\n"),
+            (StatusCode::OK, None, b"\n\xe2\x80\x94 w.example AAAAAQE=\n"),
+        ] {
+            assert!(
+                matches!(
+                    answer(NOTE, status, content_type, body),
+                    Err(SubmitError::BadAnswer(_))
+                ),
+                "{body:?}"
+            );
+        }
+        assert_eq!(
+            answer(
+                NOTE,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                "证明不成立\n".as_bytes()
+            ),
+            Err(SubmitError::Refused {
+                status: 422,
+                message: "证明不成立".into()
+            })
+        );
+    }
+}
