@@ -203,7 +203,7 @@ fn bad_signatures_are_403_and_malformed_requests_400() {
     let note = log.note(4);
     let hash = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     for body in [
-        format!("{note}"),
+        note.clone(),
         format!("old 0\n{note}"),
         format!("old 00\n\n{note}"),
         format!("old -1\n\n{note}"),
