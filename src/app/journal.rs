@@ -5,7 +5,6 @@
 //! bytes were found to hash to the newest signed checkpoint, so a decision never rests on
 //! bytes or columns changed behind the log's back.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::{AppError, Result};
@@ -87,25 +86,13 @@ pub async fn sign_head(tx: &mut Tx, key: &LogKey, origin: &str) -> Result<String
 
 /// Reads a key file written by `write_key`.
 pub fn read_key(path: &Path) -> Result<LogKey> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::keyfile::read(path)
         .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
-    LogKey::from_file_text(text.trim())
-        .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))
+    LogKey::from_file_text(&text).map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))
 }
 
 /// Writes a new key file readable by its owner only; never over an existing file.
 pub fn write_key(path: &Path, key: &LogKey) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
-    writeln!(file, "{}", key.to_file_text())
-        .and_then(|_| file.sync_all())
+    crate::keyfile::write_new(path, &key.to_file_text())
         .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))
 }

@@ -12,6 +12,7 @@ mod sample_db;
 mod serve;
 mod user;
 mod verify;
+mod witness;
 
 use std::path::PathBuf;
 
@@ -141,6 +142,10 @@ enum Command {
     /// Settings of `serve`.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// A witness (C2SP tlog-witness): init (a cosigning key), key, serve (cosigns a log's
+    /// checkpoints only if consistent with the last it cosigned).
+    #[command(subcommand)]
+    Witness(witness::WitnessCommand),
     /// API users: add (prints the token once), list, revoke.
     User {
         #[command(subcommand)]
@@ -221,7 +226,10 @@ pub fn run() -> i32 {
             };
         }
     };
-    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+    if !matches!(
+        cli.command,
+        Command::Serve(_) | Command::Demo(_) | Command::Witness(witness::WitnessCommand::Serve(_))
+    ) {
         end_quietly_on_a_closed_pipe();
     }
     match cli.command {
@@ -272,5 +280,6 @@ pub fn run() -> i32 {
             EXIT_OK
         }
         Command::User { command, db } => user::run(command, &db),
+        Command::Witness(command) => witness::run(command),
     }
 }

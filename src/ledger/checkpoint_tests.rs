@@ -262,3 +262,35 @@ fn malformed_bodies_are_refused() {
         assert!(Checkpoint::open(&checkpoint.sign(&key), &key.verifier()).is_err());
     }
 }
+
+#[test]
+fn a_note_opens_with_any_of_a_logs_keys_and_names_the_lines_it_verified() {
+    let (old, new) = (
+        LogKey::generate("shuangsui.example/log").unwrap(),
+        LogKey::generate("shuangsui.example/log").unwrap(),
+    );
+    let body = "shuangsui.example/log\n3\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n";
+    let by_old = old.sign_note(body).unwrap();
+    let keys = [old.verifier(), new.verifier()];
+    let (text, lines) = super::note::open_note(&by_old, &keys).unwrap();
+    assert_eq!(text, body);
+    assert_eq!(
+        lines,
+        vec![by_old[body.len() + 1..by_old.len() - 1].to_string()]
+    );
+    // Signed by both: both lines; a broken line of either key fails the note.
+    let new_line = new.sign_note(body).unwrap()[body.len() + 1..].to_string();
+    let both = format!("{by_old}{new_line}");
+    assert_eq!(super::note::open_note(&both, &keys).unwrap().1.len(), 2);
+    let broken = format!("{by_old}{}ABCD{}", &new_line[..60], &new_line[60..]);
+    assert_eq!(
+        super::note::open_note(&broken, &keys),
+        Err(CheckpointError::InvalidSignature(
+            new.verifier().to_string()
+        ))
+    );
+    assert!(matches!(
+        super::note::open_note(&by_old, &[new.verifier()]),
+        Err(CheckpointError::NotSigned(_))
+    ));
+}

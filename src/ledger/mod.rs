@@ -7,7 +7,7 @@
 //!   node = SHA-256(0x01 ‖ left ‖ right); inclusion and consistency proofs are RFC 9162's.
 //! - A **checkpoint** ([`checkpoint`]) is a C2SP `tlog-checkpoint` body
 //!   (`<origin>\n<size>\n<base64 root>\n`) signed as a C2SP signed note with Ed25519
-//!   ([`note`]: keys in Go's `sumdb/note` text forms).
+//!   ([`note`]: keys in Go's `sumdb/note` text forms, [`note_key`] for every signature type).
 //! - Some fields of some kinds are **sealed** ([`seal`]): the entry carries a salted
 //!   SHA-256 commitment to them, the opening is kept beside it and revealed later (or never).
 //! - An entry is at most [`entry::MAX_ENTRY_BYTES`] bytes (tlog-tiles entry bundles).
@@ -19,6 +19,7 @@
 pub mod checkpoint;
 pub mod entry;
 pub mod note;
+pub mod note_key;
 pub mod seal;
 pub mod tiles;
 pub mod tree;

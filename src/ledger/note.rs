@@ -1,111 +1,79 @@
-//! Ed25519 keys and signed notes, as C2SP `signed-note` and Go's
+//! Ed25519 log keys and signed notes, as C2SP `signed-note` and Go's
 //! `golang.org/x/mod/sumdb/note` define them.
 //!
-//! - key hash: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key), big-endian;
-//! - verifier key: `<name>+<8 hex key hash>+<base64(0x01 ‖ public key)>`;
-//! - signer key (our key file): `PRIVATE+KEY+<name>+<8 hex key hash>+<base64(0x01 ‖ seed)>`;
+//! - keys: signature type 0x01 in the text forms of [`super::note_key`] (verifier key
+//!   `<name>+<8 hex key hash>+<base64(0x01 ‖ public key)>`, our key file Go's
+//!   `PRIVATE+KEY+…` form);
 //! - note: text (ending in a newline), a blank line, then signature lines
-//!   `— <name> <base64(key hash ‖ 64-byte signature)>` (U+2014 and a space), each ending in
-//!   a newline; the signature is over the text.
+//!   `— <name> <base64(key hash ‖ signature)>` (U+2014 and a space), each ending in a
+//!   newline; a log's signature is Ed25519 over the text. [`split_note`] and
+//!   [`signature_line`] are the one reading and the one writing of that layout, which
+//!   witness cosignatures (`crate::witness`) use too.
 
 use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use sha2::{Digest, Sha256};
 
 use super::checkpoint::CheckpointError;
-
-/// The algorithm byte of Ed25519 keys in signed notes.
-const ED25519: u8 = 0x01;
+use super::note_key::{ED25519, NamedSigner, NamedVerifier, is_valid_name};
 
 /// At most this many signature lines are read (as in Go's `note.Open`).
 const MAX_SIGNATURES: usize = 100;
 
 /// A log's signing key, with its name.
 #[derive(Clone)]
-pub struct LogKey {
-    name: String,
-    signing: SigningKey,
-}
+pub struct LogKey(NamedSigner);
 
 /// A public key that checks a log's signatures, with its name and key hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifierKey {
-    name: String,
-    hash: u32,
-    key: VerifyingKey,
+pub struct VerifierKey(NamedVerifier);
+
+/// One signature line of a note, read by [`split_note`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureLine<'a> {
+    /// The signer's key name.
+    pub name: &'a str,
+    /// The key hash (the first four bytes of the decoded signature).
+    pub key_hash: u32,
+    /// The bytes after the key hash.
+    pub signature: Vec<u8>,
+    /// The line as written, without its newline.
+    pub line: &'a str,
 }
 
 impl LogKey {
     /// A new key named `name`, from 32 bytes of operating-system randomness.
     pub fn generate(name: &str) -> Result<LogKey, CheckpointError> {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| CheckpointError::Random(e.to_string()))?;
-        LogKey::from_seed(name, &seed)
+        NamedSigner::generate(name, ED25519).map(LogKey)
     }
 
     /// The key named `name` with this Ed25519 seed.
     pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<LogKey, CheckpointError> {
-        check_name(name)?;
-        Ok(LogKey {
-            name: name.to_string(),
-            signing: SigningKey::from_bytes(seed),
-        })
+        NamedSigner::from_seed(name, ED25519, seed).map(LogKey)
     }
 
     /// The key's name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.0.name()
     }
 
     /// The matching verifier key.
     pub fn verifier(&self) -> VerifierKey {
-        let key = self.signing.verifying_key();
-        VerifierKey {
-            hash: key_hash(&self.name, &key),
-            name: self.name.clone(),
-            key,
-        }
+        VerifierKey(self.0.verifier())
     }
 
     /// The key file's text, Go's signer-key form (no final newline):
     /// `PRIVATE+KEY+<name>+<key hash>+<base64(0x01 ‖ seed)>`.
     pub fn to_file_text(&self) -> String {
-        let mut seed = vec![ED25519];
-        seed.extend_from_slice(self.signing.as_bytes());
-        format!(
-            "PRIVATE+KEY+{}+{:08x}+{}",
-            self.name,
-            self.verifier().hash,
-            STANDARD.encode(&seed)
-        )
+        self.0.to_file_text()
     }
 
     /// Reads [`LogKey::to_file_text`]'s form (one final newline allowed); the key hash must
     /// match the name and key.
     pub fn from_file_text(text: &str) -> Result<LogKey, CheckpointError> {
-        let bad = |why: &str| CheckpointError::KeyFormat(format!("signer key: {why}"));
-        let text = text.strip_suffix('\n').unwrap_or(text);
-        let text = text.strip_suffix('\r').unwrap_or(text);
-        let rest = text
-            .strip_prefix("PRIVATE+KEY+")
-            .ok_or_else(|| bad("does not start with PRIVATE+KEY+"))?;
-        let (name, hash, key) = split_key(rest)?;
-        let seed: [u8; 32] = key
-            .try_into()
-            .map_err(|_| bad("the Ed25519 seed is not 32 bytes"))?;
-        let log_key = LogKey::from_seed(name, &seed)?;
-        let computed = log_key.verifier().hash;
-        if computed != hash {
-            return Err(CheckpointError::KeyHash {
-                stated: hash,
-                computed,
-            });
-        }
-        Ok(log_key)
+        NamedSigner::from_file_text(text, ED25519).map(LogKey)
     }
 
     /// Signs `text` as a note: `text`, a blank line, this key's signature line. `text` must
@@ -127,10 +95,9 @@ impl LogKey {
 
     /// The note of `text` with this key's signature line, `text` taken as it is.
     pub(crate) fn sign_unchecked(&self, text: &str) -> String {
-        let signature = self.signing.sign(text.as_bytes());
-        let mut blob = self.verifier().hash.to_be_bytes().to_vec();
-        blob.extend_from_slice(&signature.to_bytes());
-        format!("{text}\n— {} {}\n", self.name, STANDARD.encode(&blob))
+        let signature = self.0.sign(text.as_bytes());
+        let line = signature_line(self.name(), self.0.verifier().key_hash(), &signature);
+        format!("{text}\n{line}")
     }
 }
 
@@ -144,90 +111,30 @@ impl fmt::Debug for LogKey {
 impl VerifierKey {
     /// Reads `<name>+<8 hex key hash>+<base64(0x01 ‖ public key)>`; the key hash must match.
     pub fn parse(text: &str) -> Result<VerifierKey, CheckpointError> {
-        let (name, hash, key) = split_key(text)?;
-        let bytes: [u8; 32] = key.try_into().map_err(|_| {
-            CheckpointError::KeyFormat("verifier key: the public key is not 32 bytes".into())
-        })?;
-        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| {
-            CheckpointError::KeyFormat("verifier key: not an Ed25519 public key".into())
-        })?;
-        let computed = key_hash(name, &key);
-        if computed != hash {
-            return Err(CheckpointError::KeyHash {
-                stated: hash,
-                computed,
-            });
-        }
-        Ok(VerifierKey {
-            name: name.to_string(),
-            hash,
-            key,
-        })
+        NamedVerifier::parse(text, ED25519).map(VerifierKey)
     }
 
     /// The key's name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.0.name()
     }
 
     /// The key hash that signature lines carry.
     pub fn key_hash(&self) -> u32 {
-        self.hash
+        self.0.key_hash()
     }
 
     /// Checks a signed note: every signature line must be well-formed; the lines of this
     /// key (same name and key hash) must verify, and there must be at least one; other
     /// signers' lines are ignored. Returns the text (up to and including its last newline).
     pub fn open_note<'a>(&self, note: &'a str) -> Result<&'a str, CheckpointError> {
-        let bad = |why: &str| CheckpointError::MalformedNote(why.to_string());
-        if has_control(note) {
-            return Err(bad("the note holds a control character"));
-        }
-        let split = note
-            .rfind("\n\n")
-            .ok_or_else(|| bad("no blank line before the signatures"))?;
-        let (text, signatures) = (&note[..split + 1], &note[split + 2..]);
-        if signatures.is_empty() || !signatures.ends_with('\n') {
-            return Err(bad("the signatures must be lines ending in a newline"));
-        }
-        let mut verified = false;
-        for (count, line) in signatures.split_terminator('\n').enumerate() {
-            if count >= MAX_SIGNATURES {
-                return Err(bad("more than 100 signatures"));
-            }
-            let (name, hash, signature) = signature_line(line)?;
-            if name != self.name || hash != self.hash {
-                continue;
-            }
-            let ok = <[u8; 64]>::try_from(signature).is_ok_and(|s| {
-                self.key
-                    .verify_strict(text.as_bytes(), &Signature::from_bytes(&s))
-                    .is_ok()
-            });
-            if !ok {
-                return Err(CheckpointError::InvalidSignature(self.to_string()));
-            }
-            verified = true;
-        }
-        if verified {
-            Ok(text)
-        } else {
-            Err(CheckpointError::NotSigned(self.to_string()))
-        }
+        open_note(note, std::slice::from_ref(self)).map(|(text, _)| text)
     }
 }
 
 impl fmt::Display for VerifierKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut key = vec![ED25519];
-        key.extend_from_slice(self.key.as_bytes());
-        write!(
-            f,
-            "{}+{:08x}+{}",
-            self.name,
-            self.hash,
-            STANDARD.encode(&key)
-        )
+        self.0.fmt(f)
     }
 }
 
@@ -239,31 +146,68 @@ impl FromStr for VerifierKey {
     }
 }
 
-/// `<name>+<hash>+<base64(0x01 ‖ key)>` → (name, hash, key bytes after 0x01).
-fn split_key(text: &str) -> Result<(&str, u32, Vec<u8>), CheckpointError> {
-    let bad = |why: &str| CheckpointError::KeyFormat(why.to_string());
-    let (name, rest) = text
-        .split_once('+')
-        .ok_or_else(|| bad("expected <name>+<key hash>+<key>"))?;
-    let (hash, key) = rest
-        .split_once('+')
-        .ok_or_else(|| bad("expected <name>+<key hash>+<key>"))?;
-    check_name(name)?;
-    if hash.len() != 8 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(bad("the key hash is not 8 hex digits"));
+/// Checks a note signed by any of `keys` (one log's keys, say during a key rotation):
+/// every signature line must be well-formed; every line of one of the keys must verify, and
+/// at least one must; other signers' lines are ignored. Returns the text and the verified
+/// lines (as written, without their newlines).
+pub fn open_note<'a>(
+    note: &'a str,
+    keys: &[VerifierKey],
+) -> Result<(&'a str, Vec<&'a str>), CheckpointError> {
+    let (text, lines) = split_note(note)?;
+    let mut verified = Vec::new();
+    for line in lines {
+        let Some(key) = keys
+            .iter()
+            .find(|k| k.0.is_signer(line.name, line.key_hash))
+        else {
+            continue;
+        };
+        if !key.0.verifies(text.as_bytes(), &line.signature) {
+            return Err(CheckpointError::InvalidSignature(key.to_string()));
+        }
+        verified.push(line.line);
     }
-    let hash = u32::from_str_radix(hash, 16).map_err(|_| bad("bad key hash"))?;
-    let key = STANDARD
-        .decode(key)
-        .map_err(|_| bad("the key is not standard base64"))?;
-    match key.split_first() {
-        Some((&ED25519, key)) => Ok((name, hash, key.to_vec())),
-        _ => Err(bad("not an Ed25519 key (algorithm byte 0x01)")),
+    if verified.is_empty() {
+        let names: Vec<String> = keys.iter().map(VerifierKey::to_string).collect();
+        return Err(CheckpointError::NotSigned(names.join(", ")));
     }
+    Ok((text, verified))
 }
 
-/// `— <name> <base64(key hash ‖ signature)>` → (name, key hash, signature).
-fn signature_line(line: &str) -> Result<(&str, u32, Vec<u8>), CheckpointError> {
+/// Splits a signed note at its last blank line into the text (ending in its newline) and
+/// its signature lines, each of which must be well-formed (at most 100). Verifies nothing.
+pub fn split_note(note: &str) -> Result<(&str, Vec<SignatureLine<'_>>), CheckpointError> {
+    let bad = |why: &str| CheckpointError::MalformedNote(why.to_string());
+    if has_control(note) {
+        return Err(bad("the note holds a control character"));
+    }
+    let split = note
+        .rfind("\n\n")
+        .ok_or_else(|| bad("no blank line before the signatures"))?;
+    let (text, signatures) = (&note[..split + 1], &note[split + 2..]);
+    if signatures.is_empty() || !signatures.ends_with('\n') {
+        return Err(bad("the signatures must be lines ending in a newline"));
+    }
+    let mut lines = Vec::new();
+    for (count, line) in signatures.split_terminator('\n').enumerate() {
+        if count >= MAX_SIGNATURES {
+            return Err(bad("more than 100 signatures"));
+        }
+        lines.push(read_signature_line(line)?);
+    }
+    Ok((text, lines))
+}
+
+/// The signature line `— <name> <base64(key hash ‖ signature)>\n`.
+pub fn signature_line(name: &str, key_hash: u32, signature: &[u8]) -> String {
+    let mut blob = key_hash.to_be_bytes().to_vec();
+    blob.extend_from_slice(signature);
+    format!("\u{2014} {name} {}\n", STANDARD.encode(&blob))
+}
+
+/// `— <name> <base64(key hash ‖ signature)>` → its parts.
+fn read_signature_line(line: &str) -> Result<SignatureLine<'_>, CheckpointError> {
     let bad = |why: &str| CheckpointError::MalformedNote(format!("signature line: {why}"));
     let rest = line
         .strip_prefix("\u{2014} ")
@@ -278,36 +222,13 @@ fn signature_line(line: &str) -> Result<(&str, u32, Vec<u8>), CheckpointError> {
         .decode(encoded)
         .map_err(|_| bad("not standard base64"))?;
     match blob.split_first_chunk::<4>() {
-        Some((hash, signature)) if !signature.is_empty() => {
-            Ok((name, u32::from_be_bytes(*hash), signature.to_vec()))
-        }
+        Some((hash, signature)) if !signature.is_empty() => Ok(SignatureLine {
+            name,
+            key_hash: u32::from_be_bytes(*hash),
+            signature: signature.to_vec(),
+            line,
+        }),
         _ => Err(bad("too short")),
-    }
-}
-
-/// First 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key), big-endian.
-fn key_hash(name: &str, key: &VerifyingKey) -> u32 {
-    let digest = Sha256::new()
-        .chain_update(name.as_bytes())
-        .chain_update([b'\n', ED25519])
-        .chain_update(key.as_bytes())
-        .finalize();
-    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
-}
-
-/// Key names: non-empty, no whitespace, no `+`, no control characters.
-fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name
-            .chars()
-            .any(|c| c.is_whitespace() || c == '+' || c.is_control())
-}
-
-fn check_name(name: &str) -> Result<(), CheckpointError> {
-    if is_valid_name(name) {
-        Ok(())
-    } else {
-        Err(CheckpointError::KeyName(name.to_string()))
     }
 }
 

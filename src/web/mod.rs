@@ -2,7 +2,8 @@
 //! (`site`), roles and tokens (`auth`), one error shape (`error`), hardening (this file:
 //! body limits, timeouts, security headers, panics caught; `input`: control characters;
 //! `client`: the client's address; `connections` and `server`: head timeout and
-//! connection caps; `upload`: uploads spooled to a file), settings and the server.
+//! connection caps; `upload`: uploads spooled to a file), settings and the server; and
+//! `witness`, the routes of `shuangsui witness serve` (C2SP `tlog-witness`) on the same server.
 //! Handlers call the same application functions as the CLI; nothing here decides an
 //! outcome.
 
@@ -19,6 +20,7 @@ pub mod settings;
 pub mod site;
 pub mod state;
 pub mod upload;
+pub mod witness;
 
 use std::path::PathBuf;
 use std::sync::Arc;
