@@ -43,6 +43,8 @@ pub async fn tables(
                 projection::compare(expected, stored, verifier).map_err(|m| fail(m.to_string()))?;
         } else if let Some(kind) = Kind::parse(&table) {
             checked += snapshot_rows(store, &projection, kind).await?;
+        } else if table == store::cosignatures::TABLE {
+            checked += cosignatures(store).await?;
         } else {
             return Err(fail(format!(
                 "FAIL table {table}: no log entry projects it (its rows could change without a trace)"
@@ -55,6 +57,37 @@ pub async fn tables(
         }
     }
     Ok(checked)
+}
+
+/// Witnesses' cosignatures: not entries of the log but signatures over its checkpoints, so
+/// each row is checked by its signature: the witness's key is a cosignature key, the log has
+/// a checkpoint of that size, and the line is that witness's valid cosignature of it.
+async fn cosignatures(store: &Store) -> Result<usize> {
+    let table = store::cosignatures::TABLE;
+    let columns = catalog::columns(store, table).await?;
+    projection::compare::columns(table, &["witness", "size", "line"], &columns)
+        .map_err(|m| fail(m.to_string()))?;
+    let rows = store::cosignatures::all(store).await?;
+    for row in &rows {
+        let what = format!(
+            "FAIL table {table} row [witness={}, size={}]",
+            row.witness, row.size
+        );
+        let witness = crate::witness::WitnessVerifier::parse(&row.witness)
+            .map_err(|e| fail(format!("{what}: column witness: {e}")))?;
+        let checkpoint = store::log::checkpoint_of_size(store, row.size)
+            .await?
+            .ok_or_else(|| fail(format!("{what}: the log has no checkpoint of that size")))?;
+        let cosigned = format!("{}{}", checkpoint.note, row.line);
+        let single_line = row.line.ends_with('\n') && row.line.matches('\n').count() == 1;
+        if !single_line || witness.verify_cosignature(&cosigned).is_err() {
+            return Err(fail(format!(
+                "{what}: column line: not this witness's cosignature of the checkpoint of size {}",
+                row.size
+            )));
+        }
+    }
+    Ok(rows.len())
 }
 
 /// A snapshot rows table: its columns are the known ones, each of its rows belongs to a

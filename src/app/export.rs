@@ -57,9 +57,9 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
     let tree = ledger::tree::Tree::from_leaf_hashes(
         entries.iter().map(|e| ledger::tree::leaf_hash(&e.bytes)),
     );
-    let head = log::latest_checkpoint(app).await?;
-    let mut proven = Vec::new();
-    for e in entries.iter().filter(|e| e.seq < head.size) {
+    let latest = log::latest_checkpoint(app).await?;
+    let mut wanted = Vec::new();
+    for e in entries.iter().filter(|e| e.seq < latest.size) {
         let envelope = ledger::entry::decode(&e.bytes).map_err(|err| {
             AppError::Store(store::StoreError::Corrupt(format!(
                 "log entry {}: {err}",
@@ -67,12 +67,17 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
             )))
         })?;
         let of_batch = envelope.event.get("batch").and_then(|b| b.as_str()) == Some(id);
-        let wanted = (of_batch
+        if (of_batch
             && (audience == Audience::Auditor || PUBLIC_KINDS.contains(&envelope.kind.as_str())))
-            || snapshot_seqs.contains(&(e.seq as i64));
-        if !wanted {
-            continue;
+            || snapshot_seqs.contains(&(e.seq as i64))
+        {
+            wanted.push(e);
         }
+    }
+    let needed = wanted.last().map_or(0, |e| e.seq + 1);
+    let head = witnessed_checkpoint(app, needed, latest.size).await?;
+    let mut proven = Vec::new();
+    for e in wanted {
         let proof = tree
             .inclusion_proof(e.seq, head.size)
             .map_err(|err| AppError::Store(store::StoreError::Corrupt(err.to_string())))?;
@@ -96,6 +101,27 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
     let mut out = Vec::with_capacity(bytes.len() + 4096);
     evidence::write(&bytes, &evidence, &mut out).map_err(|e| AppError::Setup(e.to_string()))?;
     Ok(out)
+}
+
+/// The checkpoint an export proves its entries against: of the checkpoints that hold them
+/// all (size ≥ `needed`), the one most witnesses cosigned (the newest among equals), with
+/// their cosignatures; the newest checkpoint (of size `latest`) if none is cosigned.
+async fn witnessed_checkpoint(
+    app: &App,
+    needed: u64,
+    latest: u64,
+) -> Result<store::log::StoredCheckpoint> {
+    let mut counts = std::collections::BTreeMap::<u64, usize>::new();
+    for c in store::cosignatures::all(&app.store).await? {
+        if c.size >= needed && c.size <= latest {
+            *counts.entry(c.size).or_default() += 1;
+        }
+    }
+    let size = counts
+        .into_iter()
+        .max_by_key(|(size, count)| (*count, *size))
+        .map_or(latest, |(size, _)| size);
+    super::public_log::with_cosignatures(app, size).await
 }
 
 /// The bundle of a drawn batch, re-made from its committed snapshots and logged entropy; it

@@ -16,6 +16,7 @@ pub mod public;
 pub mod public_log;
 pub mod results;
 pub mod users;
+pub mod witnessing;
 
 use std::path::Path;
 

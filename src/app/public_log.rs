@@ -18,11 +18,33 @@ fn corrupt(why: String) -> AppError {
     AppError::Store(store::StoreError::Corrupt(why))
 }
 
-/// The newest signed checkpoint (a C2SP signed note).
+/// The newest signed checkpoint (a C2SP signed note), without cosignatures.
 pub async fn checkpoint(app: &App) -> Result<StoredCheckpoint> {
     store::log::latest_checkpoint(&app.store)
         .await?
         .ok_or_else(|| AppError::NotFound("the log has no checkpoint yet".into()))
+}
+
+/// The checkpoint to show the public, with the witnesses' cosignatures appended: the
+/// newest one cosigned by at least `quorum` witnesses, or, while there is none, the newest
+/// one with whatever cosignatures it has.
+pub async fn cosigned_checkpoint(app: &App, quorum: usize) -> Result<StoredCheckpoint> {
+    let size = match store::cosignatures::largest_with(&app.store, quorum.max(1)).await? {
+        Some(size) if quorum > 0 => size,
+        _ => checkpoint(app).await?.size,
+    };
+    with_cosignatures(app, size).await
+}
+
+/// The checkpoint of `size` with its cosignatures appended (each a signature line).
+pub async fn with_cosignatures(app: &App, size: u64) -> Result<StoredCheckpoint> {
+    let mut head = store::log::checkpoint_of_size(&app.store, size)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no checkpoint of size {size}")))?;
+    for c in store::cosignatures::of_size(&app.store, size).await? {
+        head.note.push_str(&c.line);
+    }
+    Ok(head)
 }
 
 /// The log's tree, kept in memory between requests.
@@ -67,6 +89,21 @@ impl Tiles {
         tiles::entry_bundle(entries.iter().map(|e| e.bytes.as_slice()))
             .map(Some)
             .ok_or_else(|| corrupt(format!("an entry in {} is too long", tile.path())))
+    }
+
+    /// The consistency proof from `old` to the newest checkpoint `signed` (empty from 0).
+    pub async fn consistency_proof(
+        &self,
+        app: &App,
+        signed: &Checkpoint,
+        old: u64,
+    ) -> Result<Vec<ledger::Hash>> {
+        if old == 0 {
+            return Ok(Vec::new());
+        }
+        let tree = self.signed_tree(app, signed).await?;
+        tree.consistency_proof(old, signed.size)
+            .map_err(|e| corrupt(e.to_string()))
     }
 
     /// The tree, grown to at least the size of `signed` from the stored leaf hashes, which

@@ -208,6 +208,35 @@ fn print_guide(made: &Made, base: &str) {
     }
 }
 
+/// The demo witness's key file, in the demo folder.
+const WITNESS_KEY: &str = "witness.key";
+
+/// Starts a witness of the demo's log, with its own key and state in `out`, on a free
+/// loopback port; gives `VKEY@URL` for `serve --witness`.
+async fn own_witness(out: &Path, log: &crate::ledger::VerifierKey) -> Result<String, String> {
+    use crate::witness::{WitnessKey, service::Witness};
+    let key = WitnessKey::generate("demo.shuangsui.local/witness").map_err(|e| e.to_string())?;
+    let path = out.join(WITNESS_KEY);
+    crate::keyfile::write_new(&path, &key.to_file_text())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let verifier = key.verifier();
+    let state = out.join(format!("{WITNESS_KEY}.state"));
+    let witness = std::sync::Arc::new(Witness::open(key, std::slice::from_ref(log), &state)?);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("witness: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let limits = crate::web::Limits::from_settings(&crate::web::Settings::default());
+    let router = crate::web::witness::router(witness, &limits);
+    tokio::spawn(async move {
+        let stop = crate::web::server::shutdown_signal();
+        if let Err(e) = crate::web::server::serve(listener, router, &limits, stop).await {
+            tracing::error!(error = %e, "the demo witness stopped");
+        }
+    });
+    Ok(format!("{verifier}@http://{addr}"))
+}
+
 pub fn run(args: &DemoArgs) -> i32 {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!("{}: {e}", args.out.display());
@@ -218,9 +247,11 @@ pub fn run(args: &DemoArgs) -> i32 {
         "shuangsui.db-wal",
         "shuangsui.db-shm",
         "log.key",
+        WITNESS_KEY,
     ] {
         let _ = std::fs::remove_file(args.out.join(stale));
     }
+    let _ = std::fs::remove_dir_all(args.out.join(format!("{WITNESS_KEY}.state")));
     let url = format!("sqlite://{}", args.out.join("shuangsui.db").display());
     let key = args.out.join("log.key");
     let serve_args = ServeArgs {
@@ -231,7 +262,7 @@ pub fn run(args: &DemoArgs) -> i32 {
         public_url: (!args.bind.ends_with(":0")).then(|| format!("http://{}", args.bind)),
         ..ServeArgs::default()
     };
-    let settings = match serve_args.settings() {
+    let mut settings = match serve_args.settings() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -252,8 +283,26 @@ pub fn run(args: &DemoArgs) -> i32 {
             return EXIT_OK;
         }
         super::serve::init_logs(&settings);
+        let witness = match own_witness(&args.out, &app.verifier).await {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("{e}");
+                return EXIT_UNREADABLE;
+            }
+        };
+        settings.witnesses = vec![witness.clone()];
+        settings.witness_quorum = 1;
         super::serve::serve_with(&settings, app, |addr| {
-            print_guide(&made, &format!("http://{addr}"));
+            let base = format!("http://{addr}");
+            print_guide(&made, &base);
+            let (key, url) = witness.split_once('@').unwrap_or((&witness, ""));
+            println!();
+            println!(
+                "   the demo's own witness (its key and state in {}):",
+                args.out.display()
+            );
+            println!("   witness key:   {key}");
+            println!("   at {url}; its cosignatures: {base}/log/checkpoint, {base}/log/witnesses");
             println!();
             println!("   serving until Ctrl-C");
         })

@@ -133,6 +133,13 @@ enum Command {
         /// checkpoint is checked with it rather than with the key the export carries.
         #[arg(long)]
         log_key: Option<String>,
+        /// A witness's cosignature verifier key (repeatable): its cosignature of the
+        /// export's checkpoint counts towards the quorum.
+        #[arg(long = "witness-key")]
+        witness_keys: Vec<String>,
+        /// How many of the witness keys must have cosigned (default: all of them).
+        #[arg(long)]
+        quorum: Option<usize>,
     },
     /// A working platform in one command: the sample directories, drawn and published
     /// batches, demo users, and the server on 127.0.0.1:8080.
@@ -260,7 +267,15 @@ pub fn run() -> i32 {
             bundle,
             expect_commitment,
             log_key,
-        } => verify::run(&bundle, expect_commitment.as_deref(), log_key.as_deref()),
+            witness_keys,
+            quorum,
+        } => verify::run(
+            &bundle,
+            expect_commitment.as_deref(),
+            log_key.as_deref(),
+            &witness_keys,
+            quorum,
+        ),
         Command::Init { db, origin } => db::init(&db, &origin),
         Command::Import {
             kind,

@@ -119,17 +119,18 @@ async fn stored(
             "   verify offline: shuangsui verify {} --log-key {verifier}",
             export_path.display()
         );
-        let checked = match super::verify::check(&bytes, None, Some(&app.verifier)) {
-            super::verify::Outcome::Pass(_, Some(checked)) => checked,
-            super::verify::Outcome::Pass(_, None) => {
-                return Err(AppError::Invalid(
-                    "FAIL the export carries no log evidence".into(),
-                ));
-            }
-            super::verify::Outcome::Fail(why) | super::verify::Outcome::Unreadable(why) => {
-                return Err(AppError::Invalid(format!("FAIL {why}")));
-            }
-        };
+        let checked =
+            match super::verify::check(&bytes, None, Some(&app.verifier), &Default::default()) {
+                super::verify::Outcome::Pass(_, Some(checked)) => checked,
+                super::verify::Outcome::Pass(_, None) => {
+                    return Err(AppError::Invalid(
+                        "FAIL the export carries no log evidence".into(),
+                    ));
+                }
+                super::verify::Outcome::Fail(why) | super::verify::Outcome::Unreadable(why) => {
+                    return Err(AppError::Invalid(format!("FAIL {why}")));
+                }
+            };
         println!(
             "   PASS: bundle re-derived; {} log entries proven under checkpoint {}",
             checked.entries, checked.size

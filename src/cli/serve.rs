@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 use crate::app::App;
+use crate::app::witnessing::{WitnessAt, Witnessing};
 use crate::web::{self, AppState, Limits, Settings, limiter::FailedAuthLimiter};
 
 /// Flags of `serve`; each overrides its environment variable, which overrides the file.
@@ -37,6 +38,13 @@ pub struct ServeArgs {
     /// Log filter, e.g. info or warn.
     #[arg(long, env = "SHUANGSUI_LOG_FILTER")]
     pub log_filter: Option<String>,
+    /// A witness to send each new checkpoint to: VKEY@http://host:port (repeatable; replaces
+    /// the file's list).
+    #[arg(long = "witness")]
+    pub witnesses: Vec<String>,
+    /// /log/checkpoint shows the newest checkpoint cosigned by at least this many witnesses.
+    #[arg(long)]
+    pub witness_quorum: Option<usize>,
 }
 
 impl ServeArgs {
@@ -70,6 +78,12 @@ impl ServeArgs {
         }
         if let Some(v) = &self.log_filter {
             s.log_filter = v.clone();
+        }
+        if !self.witnesses.is_empty() {
+            s.witnesses = self.witnesses.clone();
+        }
+        if let Some(v) = self.witness_quorum {
+            s.witness_quorum = v;
         }
         s.check()?;
         Ok(s)
@@ -121,7 +135,19 @@ async fn serve_or_fail(
         settings.auth_max_failures,
         std::time::Duration::from_secs(settings.auth_window_secs),
     );
-    let state = AppState::new(app, limiter, &settings.public_url);
+    let mut state = AppState::new(app, limiter, &settings.public_url);
+    if !settings.witnesses.is_empty() {
+        let witnesses = settings
+            .witnesses
+            .iter()
+            .map(|w| WitnessAt::parse(w))
+            .collect::<Result<Vec<_>, _>>()?;
+        state = state.with_witnesses(
+            Witnessing::new(witnesses, std::time::Duration::from_secs(10)),
+            settings.witness_quorum,
+        );
+        state.witness_every(std::time::Duration::from_secs(1));
+    }
     tracing::info!(%addr, database = %settings.database, "listening");
     before(addr);
     web::server::run(listener, state, Limits::from_settings(settings))

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::bundle::{self, Bundle, Summary, evidence};
 use crate::ledger::VerifierKey;
+use crate::witness::{WitnessVerifier, cosigned_by};
 
 use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 
@@ -15,10 +16,47 @@ pub enum Outcome {
     Unreadable(String),
 }
 
+/// Which witnesses must have cosigned an export's checkpoint, and how many of them.
+#[derive(Debug, Clone, Default)]
+pub struct Witnesses {
+    pub keys: Vec<WitnessVerifier>,
+    pub quorum: usize,
+}
+
+impl Witnesses {
+    /// `Err` unless at least `quorum` of `keys` validly cosigned `note`.
+    pub fn check(&self, note: &str) -> Result<usize, String> {
+        let valid: Vec<String> = cosigned_by(note, &self.keys)
+            .into_iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(w, _)| w.name().to_string())
+            .collect();
+        if valid.len() < self.quorum {
+            return Err(format!(
+                "/log/checkpoint: {} valid cosignature(s) of the {} witness key(s) given ({}), {} required",
+                valid.len(),
+                self.keys.len(),
+                if valid.is_empty() {
+                    "none".to_string()
+                } else {
+                    valid.join(", ")
+                },
+                self.quorum
+            ));
+        }
+        Ok(valid.len())
+    }
+}
+
 /// Checks the bytes of a bundle or an export: the published commitment hash if given, the
-/// log's evidence if the export carries it (with `pinned` as the log's key when given), and
-/// the draw re-derived.
-pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -> Outcome {
+/// log's evidence if the export carries it (with `pinned` as the log's key when given), with
+/// the quorum of `witnesses` cosigning its checkpoint, and the draw re-derived.
+pub fn check(
+    bytes: &[u8],
+    expect: Option<&str>,
+    pinned: Option<&VerifierKey>,
+    witnesses: &Witnesses,
+) -> Outcome {
     let (bundle_bytes, evidence) = match evidence::split(bytes) {
         None => (bytes, None),
         Some(Ok((b, e))) => (b, Some(e)),
@@ -38,6 +76,12 @@ pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -
         ));
     }
     let log = match &evidence {
+        None if witnesses.quorum > 0 => {
+            return Outcome::Fail(format!(
+                "a bare bundle carries no checkpoint for the {} witness cosignature(s) required: verify its export",
+                witnesses.quorum
+            ));
+        }
         None => None,
         Some(ev) => match evidence::check(ev, &bundle, bundle_bytes, pinned) {
             Ok(_) if !evidence::log_is_canonical(bytes, ev) => {
@@ -45,7 +89,10 @@ pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -
                     "/log: not the canonical (RFC 8785) serialisation of the evidence it holds (docs/LOG.md)".into(),
                 );
             }
-            Ok(c) => Some(c),
+            Ok(c) => match witnesses.check(&ev.checkpoint) {
+                Ok(_) => Some(c),
+                Err(e) => return Outcome::Fail(e),
+            },
             Err(e) => return Outcome::Fail(e),
         },
     };
@@ -57,7 +104,13 @@ pub fn check(bytes: &[u8], expect: Option<&str>, pinned: Option<&VerifierKey>) -
     }
 }
 
-pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
+pub fn run(
+    path: &Path,
+    expect: Option<&str>,
+    log_key: Option<&str>,
+    witness_keys: &[String],
+    quorum: Option<usize>,
+) -> i32 {
     let bytes = match crate::mapped::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -73,7 +126,26 @@ pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
-    match check(&bytes, expect, pinned.as_ref()) {
+    let mut witnesses = Witnesses::default();
+    for k in witness_keys {
+        match WitnessVerifier::parse(k) {
+            Ok(w) => witnesses.keys.push(w),
+            Err(e) => {
+                eprintln!("--witness-key {k}: {e}");
+                return EXIT_UNREADABLE;
+            }
+        }
+    }
+    witnesses.quorum = quorum.unwrap_or(witnesses.keys.len());
+    if witnesses.quorum > witnesses.keys.len() {
+        eprintln!(
+            "--quorum {}: more than the {} --witness-key given",
+            witnesses.quorum,
+            witnesses.keys.len()
+        );
+        return EXIT_UNREADABLE;
+    }
+    match check(&bytes, expect, pinned.as_ref(), &witnesses) {
         Outcome::Pass(s, log) => {
             println!(
                 "PASS plan {}: commitment {}, seed {}, {} entities, {} strata, {} targets, {} unstaffed",
@@ -84,6 +156,13 @@ pub fn run(path: &Path, expect: Option<&str>, log_key: Option<&str>) -> i32 {
                     "PASS log {}: {} entries proven in the tree of size {} signed by {}",
                     c.origin, c.entries, c.size, c.verifier_key
                 );
+                if witnesses.quorum > 0 {
+                    println!(
+                        "PASS witnesses: at least {} of the {} witness key(s) given cosigned the checkpoint",
+                        witnesses.quorum,
+                        witnesses.keys.len()
+                    );
+                }
                 if pinned.is_none() {
                     println!(
                         "note: the checkpoint was checked with the key the export carries; pass the publisher's key with --log-key to pin it"

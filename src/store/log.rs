@@ -236,3 +236,17 @@ pub async fn entries_between(store: &Store, start: u64, end: u64) -> Result<Vec<
     });
     Ok(rows)
 }
+
+/// The checkpoint stored for tree size `size`, if any.
+pub async fn checkpoint_of_size(store: &Store, size: u64) -> Result<Option<StoredCheckpoint>> {
+    let row: Option<(i64, String)> = on_pool!(store, p => sqlx::query_as(
+        "SELECT size, note FROM log_checkpoints WHERE size = $1",
+    )
+    .bind(size as i64)
+    .fetch_optional(p)
+    .await?);
+    Ok(row.map(|(size, note)| StoredCheckpoint {
+        size: size as u64,
+        note,
+    }))
+}

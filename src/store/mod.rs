@@ -10,6 +10,7 @@
 
 pub mod batches;
 pub mod catalog;
+pub mod cosignatures;
 pub mod log;
 pub mod results;
 pub mod rows;

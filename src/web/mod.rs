@@ -128,6 +128,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/batches/{id}/results.csv", get(site::results_csv))
         .route("/batches/{id}/bundle.json", get(site::bundle))
         .route("/log/checkpoint", get(public_log::checkpoint))
+        .route("/log/witnesses", get(public_log::witnesses))
         .route("/log/tile/{*path}", get(public_log::tile))
         .route("/log/opening/{seq}", get(public_log::opening))
         .route("/log/content/{sha256}", get(public_log::content))

@@ -35,12 +35,35 @@ fn failed(e: AppError) -> Response {
     super::error::ApiError::from(e).into_response()
 }
 
-/// `/log/checkpoint`: the newest signed checkpoint.
+/// `/log/checkpoint`: the newest signed checkpoint cosigned by the quorum of witnesses
+/// (with their cosignature lines), or the newest one while none is.
 pub async fn checkpoint(State(state): State<AppState>) -> Response {
-    match public_log::checkpoint(&state.app).await {
+    match public_log::cosigned_checkpoint(&state.app, state.witness_quorum).await {
         Ok(c) => body(c.note, "text/plain; charset=utf-8", "no-cache"),
         Err(e) => failed(e),
     }
+}
+
+/// `/log/witnesses`: the witnesses this server sends checkpoints to, the quorum, and how far
+/// each has cosigned (JSON).
+pub async fn witnesses(State(state): State<AppState>) -> Response {
+    let progress = match &state.witnessing {
+        Some(w) => match w.progress(&state.app).await {
+            Ok(p) => p,
+            Err(e) => return failed(e),
+        },
+        None => Vec::new(),
+    };
+    let size = match public_log::checkpoint(&state.app).await {
+        Ok(c) => c.size,
+        Err(e) => return failed(e),
+    };
+    let json = serde_json::json!({
+        "log_size": size,
+        "quorum": state.witness_quorum,
+        "witnesses": progress,
+    });
+    body(json.to_string(), "application/json", "no-cache")
 }
 
 /// `/log/tile/{path}`: a hash tile or an entry bundle of the newest checkpoint's tree.

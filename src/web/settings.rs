@@ -35,6 +35,10 @@ pub struct Settings {
     pub log_format: String,
     /// A `tracing` filter, e.g. `info` or `shuangsui=debug,tower_http=info`.
     pub log_filter: String,
+    /// Witnesses to send each new checkpoint to, as `VKEY@http://host:port`.
+    pub witnesses: Vec<String>,
+    /// `/log/checkpoint` shows the newest checkpoint cosigned by at least this many of them.
+    pub witness_quorum: usize,
 }
 
 impl Default for Settings {
@@ -56,6 +60,8 @@ impl Default for Settings {
             auth_window_secs: 300,
             log_format: "text".into(),
             log_filter: "info".into(),
+            witnesses: Vec::new(),
+            witness_quorum: 0,
         }
     }
 }
@@ -114,6 +120,14 @@ auth_window_secs = 300
 # Logs on standard error: "text" or "json"; filter as for RUST_LOG.
 log_format = "text"
 log_filter = "info"
+
+# Witnesses (a notary office, a discipline body) that cosign each new checkpoint if it is
+# consistent with the last one they cosigned, as ["VKEY@http://host:port", …] (--witness,
+# repeatable). A witness that is down does not stop writes. /log/checkpoint shows the
+# newest checkpoint cosigned by at least witness_quorum of them (--witness-quorum; 0: the
+# newest checkpoint, with whatever cosignatures it has).
+witnesses = []
+witness_quorum = 0
 "#;
 
 impl Settings {
@@ -148,6 +162,16 @@ impl Settings {
         super::client::TrustedProxies::parse(&self.trusted_proxies)?;
         if self.auth_max_failures == 0 || self.auth_window_secs == 0 {
             return Err("auth_max_failures and auth_window_secs must be at least 1".into());
+        }
+        for w in &self.witnesses {
+            crate::app::witnessing::WitnessAt::parse(w).map_err(|e| format!("witnesses: {e}"))?;
+        }
+        if self.witness_quorum > self.witnesses.len() {
+            return Err(format!(
+                "witness_quorum {} is more than the {} witnesses given",
+                self.witness_quorum,
+                self.witnesses.len()
+            ));
         }
         if self.bind.parse::<std::net::SocketAddr>().is_err() {
             return Err(format!(

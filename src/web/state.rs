@@ -33,6 +33,10 @@ pub struct AppState {
     pub batch_pages: Arc<PublicCache<Arc<BatchPage>>>,
     /// The log's tree, for `/log/tile/…`.
     pub tiles: Arc<crate::app::public_log::Tiles>,
+    /// The witnesses each new checkpoint is sent to, if any, and the quorum
+    /// `/log/checkpoint` waits for.
+    pub witnessing: Option<Arc<crate::app::witnessing::Witnessing>>,
+    pub witness_quorum: usize,
     /// Shown in "how to verify" commands, e.g. `https://example.gov.cn`; empty for relative.
     pub public_url: Arc<str>,
 }
@@ -45,8 +49,38 @@ impl AppState {
             cache: Arc::new(PublicCache::default()),
             batch_pages: Arc::new(PublicCache::default()),
             tiles: Arc::new(Default::default()),
+            witnessing: None,
+            witness_quorum: 0,
             public_url: Arc::from(public_url.trim_end_matches('/')),
         }
+    }
+
+    /// The same state, sending each new checkpoint to these witnesses.
+    pub fn with_witnesses(
+        mut self,
+        witnessing: crate::app::witnessing::Witnessing,
+        quorum: usize,
+    ) -> AppState {
+        self.witnessing = Some(Arc::new(witnessing));
+        self.witness_quorum = quorum;
+        self
+    }
+
+    /// Runs a witnessing round every `period` for as long as the server runs (nothing
+    /// without witnesses).
+    pub fn witness_every(&self, period: Duration) -> Option<tokio::task::JoinHandle<()>> {
+        let witnessing = self.witnessing.clone()?;
+        let state = self.clone();
+        Some(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = witnessing.round(&state.app, &state.tiles).await {
+                    tracing::warn!(error = %e, "witnessing");
+                }
+            }
+        }))
     }
 
     /// Reads the log's size and drops cached responses if it grew.

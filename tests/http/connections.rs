@@ -3,27 +3,20 @@
 //! in all and per address; an upload from a caller who may not upload is answered without
 //! its body being read.
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use super::*;
 
 /// A served demo, killed when dropped.
 struct Served {
-    child: std::process::Child,
+    _server: super::server::Server,
     addr: String,
     _demo: Demo,
     pub corps: String,
     pub officer: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `shuangsui serve` over a fresh demo with `settings` (TOML lines) added to its file.
@@ -39,25 +32,18 @@ fn serve(settings: &str) -> Served {
         ),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
-        .arg("serve")
-        .arg("--config")
-        .arg(&config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line: {line}"))
+    let (server, base) = super::server::spawn_listening(
+        Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+            .arg("serve")
+            .arg("--config")
+            .arg(&config),
+    );
+    let addr = base
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("address: {base}"))
         .to_string();
     Served {
-        child,
+        _server: server,
         addr,
         corps: demo.corps.clone(),
         officer: demo.officer.clone(),

@@ -8,6 +8,7 @@ mod hardening;
 mod matrix;
 mod public_log;
 mod server;
+mod witnessed;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -25,14 +25,10 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
-/// `shuangsui serve` on port 0 over the database `url` with its key file; the server and
-/// its base address (`http://127.0.0.1:PORT`).
-pub fn serve(url: &str, key: &std::path::Path, extra: &[&str]) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--database", url])
-        .arg("--key")
-        .arg(key)
-        .args(extra)
+/// Starts `command` (a server that prints `listening on http://HOST:PORT` first), its
+/// standard error discarded; the process and the address it printed.
+pub fn spawn_listening(command: &mut Command) -> (Server, String) {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -47,6 +43,18 @@ pub fn serve(url: &str, key: &std::path::Path, extra: &[&str]) -> (Server, Strin
         .unwrap_or_else(|| panic!("first line: {line}"))
         .to_string();
     (server, base)
+}
+
+/// `shuangsui serve` on port 0 over the database `url` with its key file; the server and
+/// its base address (`http://127.0.0.1:PORT`).
+pub fn serve(url: &str, key: &std::path::Path, extra: &[&str]) -> (Server, String) {
+    spawn_listening(
+        Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--database", url])
+            .arg("--key")
+            .arg(key)
+            .args(extra),
+    )
 }
 
 #[test]

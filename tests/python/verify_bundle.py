@@ -1298,9 +1298,10 @@ def ed25519_verify(public, message, signature):
     return _ed_same(_ed_mul(s, ED_BASE), _ed_add(r, _ed_mul(k, a)))
 
 
-def parse_verifier_key(text, path):
+def parse_verifier_key(text, path, key_type=1):
     """LOG.md: `<name>+<8 hex key hash>+<base64(0x01 ‖ 32-byte key)>`; the key hash is the first
-    4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)."""
+    4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key). A witness's cosignature key has type 0x04
+    in place of 0x01 (C2SP tlog-cosignature)."""
     parts = text.split("+", 2) if isinstance(text, str) else []
     if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise Discrepancy(path, f"{describe(text)} is not a verifier key <name>+<8 hex digits>+<base64 key>")
@@ -1309,8 +1310,8 @@ def parse_verifier_key(text, path):
         blob = base64.b64decode(encoded, validate=True)
     except ValueError:
         blob = b""
-    if len(blob) != 33 or blob[0] != 1:
-        raise Discrepancy(path, "the key is not base64 of 0x01 and a 32-byte Ed25519 key")
+    if len(blob) != 33 or blob[0] != key_type:
+        raise Discrepancy(path, f"the key is not base64 of 0x{key_type:02x} and a 32-byte Ed25519 key")
     if sha256(name.encode("utf-8") + b"\n" + blob)[:4].hex() != key_hash:
         raise Discrepancy(path, f"key hash {key_hash} does not match the key")
     return name, key_hash, blob[1:]
@@ -1351,6 +1352,39 @@ def open_checkpoint(note, key):
     if len(root) != 32:
         raise Discrepancy(path, "the root is not base64 of 32 bytes")
     return body[0], int(body[1]), root
+
+
+def count_cosignatures(note, witness_keys):
+    """LOG.md, "Witnesses" (C2SP tlog-cosignature v1): a witness's line `— <name>
+    <base64(key hash ‖ 8-byte big-endian time ‖ 64-byte signature)>` signs
+    "cosignature/v1\ntime <time>\n" followed by the checkpoint's text. Returns the names of the
+    witnesses whose every line verifies (and that have one)."""
+    split = note.rfind("\n\n")
+    text, lines = note[: split + 1], note[split + 2 :].split("\n")[:-1]
+    valid = []
+    for name, key_hash, public in witness_keys:
+        found, good = False, True
+        for line in lines:
+            match = re.fullmatch("\u2014 (\\S+) (\\S+)", line)
+            if not match or match.group(1) != name:
+                continue
+            try:
+                blob = base64.b64decode(match.group(2), validate=True)
+            except ValueError:
+                continue
+            if blob[:4].hex() != key_hash:
+                continue
+            found = True
+            if len(blob) != 4 + 8 + 64:
+                good = False
+                continue
+            time = int.from_bytes(blob[4:12], "big")
+            message = f"cosignature/v1\ntime {time}\n{text}".encode("utf-8")
+            if time == 0 or not ed25519_verify(public, message, blob[12:]):
+                good = False
+        if found and good:
+            valid.append(name)
+    return valid
 
 
 def verify_inclusion(entry, index, size, proof, root):
@@ -1530,8 +1564,9 @@ def check_export_complete(proven, bundle, bundle_raw):
             raise Discrepancy(f"/log/entries/{at}", "the entropy logged when the draw started is not the bundle's")
 
 
-def check_export(log, log_raw, bundle, bundle_raw, pinned_key):
-    """LOG.md steps 2–4 and what an export carries. Returns (NOTE lines, summary)."""
+def check_export(log, log_raw, bundle, bundle_raw, pinned_key, witness_keys=(), quorum=0):
+    """LOG.md steps 2–4 and what an export carries, and the quorum of witness cosignatures
+    asked for. Returns (NOTE lines, summary)."""
     check_json_values(log, "/log")
     expect_object(log, "/log", ("checkpoint", "entries", "verifier_key"))
     carried = parse_verifier_key(log["verifier_key"], "/log/verifier_key")
@@ -1544,6 +1579,14 @@ def check_export(log, log_raw, bundle, bundle_raw, pinned_key):
         if key != carried:
             raise Discrepancy("/log/verifier_key", f"the export names key {log['verifier_key']}, not the pinned {pinned_key}")
     origin, size, proven = proven_entries(log, key)
+    if quorum:
+        valid = count_cosignatures(log["checkpoint"], witness_keys)
+        if len(valid) < quorum:
+            raise Discrepancy(
+                "/log/checkpoint",
+                f"{len(valid)} valid cosignature(s) of the {len(witness_keys)} witness key(s) given ({', '.join(valid) or 'none'}), {quorum} required",
+            )
+        notes.append(f"witnesses: {', '.join(valid)} cosigned the checkpoint ({quorum} required)")
     check_export_complete(proven, bundle, bundle_raw)
     if canonical_json(log) != log_raw:
         raise Discrepancy("/log", "not the canonical (RFC 8785) serialisation of the evidence it holds (docs/LOG.md)")
@@ -1638,7 +1681,18 @@ def main(argv=None):
     parser.add_argument("bundle", help="the bundle or export JSON file")
     parser.add_argument("--expect-commitment", metavar="HEX", help="the commitment hash published before the draw")
     parser.add_argument("--log-key", metavar="KEY", help="for an export: the log's published verifier key")
+    parser.add_argument("--witness-key", metavar="KEY", action="append", default=[], help="a witness's cosignature verifier key (repeatable)")
+    parser.add_argument("--quorum", metavar="N", type=int, help="how many of the witness keys must have cosigned the checkpoint (default: all)")
     args = parser.parse_args(argv)
+    try:
+        witness_keys = [parse_verifier_key(k, "--witness-key", key_type=4) for k in args.witness_key]
+    except Discrepancy as d:
+        print(f"UNREADABLE {d.path}: {d.message}")
+        return 2
+    quorum = len(witness_keys) if args.quorum is None else args.quorum
+    if quorum > len(witness_keys) or quorum < 0:
+        print(f"UNREADABLE --quorum {quorum}: more than the {len(witness_keys)} --witness-key given")
+        return 2
 
     expected = None
     if args.expect_commitment is not None:
@@ -1657,8 +1711,10 @@ def main(argv=None):
         return 2
     log_notes, log_summary = [], None
     try:
+        if log is None and quorum:
+            raise Discrepancy("/", f"a bare bundle carries no checkpoint for the {quorum} witness cosignature(s) required: verify its export")
         if log is not None:
-            log_notes, log_summary = check_export(log, parts[1], bundle, bundle_raw, args.log_key)
+            log_notes, log_summary = check_export(log, parts[1], bundle, bundle_raw, args.log_key, witness_keys, quorum)
         report = verify(bundle, expected, bundle_raw)
     except Discrepancy as d:
         print(f"FAIL {d.path}: {d.message}")
