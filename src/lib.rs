@@ -17,6 +17,7 @@ pub mod import;
 pub mod keyfile;
 pub mod ledger;
 pub mod mapped;
+pub mod monitor;
 pub mod pages;
 pub mod plan;
 pub mod projection;

@@ -116,6 +116,10 @@ pub enum LogCommand {
         #[arg(long)]
         verifier_key: Option<String>,
     },
+    /// Follow a public log (no database): verify its new checkpoint and its consistency with
+    /// the last one seen, check every new entry, print the new events. Exit 1 on any
+    /// inconsistency.
+    Monitor(super::monitor::MonitorArgs),
 }
 
 /// The small runtime every database command runs on.
@@ -483,6 +487,9 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
 }
 
 pub fn log(db: &Db, command: LogCommand) -> i32 {
+    if let LogCommand::Monitor(args) = &command {
+        return super::monitor::run(args);
+    }
     with_app(db, async |app| {
         match command {
             LogCommand::Key => println!("{}", app.verifier),
@@ -515,6 +522,7 @@ pub fn log(db: &Db, command: LogCommand) -> i32 {
                     Err(e) => return Err(e),
                 }
             }
+            LogCommand::Monitor(_) => unreachable!("run above without a database"),
         }
         Ok(())
     })

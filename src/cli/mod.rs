@@ -6,6 +6,7 @@ mod db;
 mod demo;
 mod draw;
 mod files;
+mod monitor;
 mod registries;
 mod sample;
 mod sample_db;

@@ -217,3 +217,103 @@ fn sealed_content_is_public_only_after_publication() {
     assert_eq!(get("/log/tile/0/x001/000").0, 404, "beyond the log");
     assert_eq!(get("/log/tile/0/0").0, 404, "not a tile path");
 }
+
+/// `shuangsui log monitor` on the served log, with its state in `state`.
+fn monitor(base: &str, key: &str, state: &Path, extra: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .args([
+            "log",
+            "monitor",
+            &format!("{base}/log"),
+            "--log-key",
+            key,
+            "--state",
+        ])
+        .arg(state)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn the_monitor_says_each_new_event_and_fails_on_a_fork() {
+    let demo = demo();
+    let key = cli(&demo.url, &demo.key, &["log", "key"])
+        .trim()
+        .to_string();
+    let fork_dir = demo.dir.path().join("fork");
+    copy_dir(demo.dir.path(), &fork_dir);
+    let fork_url = format!("sqlite://{}", fork_dir.join("shuangsui.db").display());
+    let (_server, base) = serve(&demo.url, &demo.key, &[]);
+    let state = demo.dir.path().join("monitor");
+
+    // From a cold start: every event, the in-progress batch's targets sealed.
+    let (code, said) = monitor(&base, &key, &state, &[]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.starts_with("OK ") && said.contains("(was 0)"),
+        "{said}"
+    );
+    for words in [
+        format!("批次 {PUBLISHED} 已承诺（抽查任务公告）"),
+        format!("批次 {PUBLISHED} 已公示"),
+        format!("批次 {IN_PROGRESS} 已抽取（唯一一次）"),
+        "登记检查结果".to_string(),
+        "新增用户".to_string(),
+    ] {
+        assert!(said.contains(&words), "{words}: {said}");
+    }
+    // Nothing new: nothing said.
+    let (code, said) = monitor(&base, &key, &state, &[]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("0 new entries"), "{said}");
+    // One new event.
+    cli(
+        &demo.url,
+        &demo.key,
+        &["user", "add", "审计二", "--role", "auditor"],
+    );
+    let (code, said) = monitor(&base, &key, &state, &[]);
+    assert_eq!(code, 0, "{said}");
+    assert!(
+        said.contains("1 new entries") && said.contains("新增用户"),
+        "{said}"
+    );
+    // A quorum of witnesses that did not cosign: refused.
+    let w = shuangsui::witness::WitnessKey::from_seed("w.example/w", &[4; 32]).unwrap();
+    let (code, said) = monitor(
+        &base,
+        &key,
+        &state,
+        &["--witness-key", &w.verifier().to_string()],
+    );
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("0 valid cosignature(s)"), "{said}");
+
+    // The fork, grown differently under the same key, shown to the same monitor.
+    for name in ["别人", "又一人"] {
+        cli(
+            &fork_url,
+            &fork_dir.join("log.key"),
+            &["user", "add", name, "--role", "auditor"],
+        );
+    }
+    let (_fork, fork_base) = serve(&fork_url, &fork_dir.join("log.key"), &[]);
+    let (code, said) = monitor(&fork_base, &key, &state, &[]);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("FAIL") && said.contains("does not extend"),
+        "{said}"
+    );
+    // And the state is unchanged: the original still checks out.
+    let (code, said) = monitor(&base, &key, &state, &[]);
+    assert_eq!(code, 0, "{said}");
+}

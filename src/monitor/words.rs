@@ -1,0 +1,92 @@
+//! Each kind of public entry said in plain words (Chinese), from its public fields only
+//! (docs/LOG.md, "What is public"). An unknown kind, or a known one without the fields it
+//! must show, is an error: a monitor must understand every event.
+
+use serde_json::{Map, Value};
+
+fn get<'a>(event: &'a Map<String, Value>, field: &str) -> Result<&'a Value, String> {
+    event
+        .get(field)
+        .ok_or_else(|| format!("the event has no {field:?}"))
+}
+
+fn text<'a>(event: &'a Map<String, Value>, field: &str) -> Result<&'a str, String> {
+    get(event, field)?
+        .as_str()
+        .ok_or_else(|| format!("{field:?} is not a string"))
+}
+
+fn number(event: &Map<String, Value>, field: &str) -> Result<i64, String> {
+    get(event, field)?
+        .as_i64()
+        .ok_or_else(|| format!("{field:?} is not an integer"))
+}
+
+/// The event of a `kind` entry, in words.
+pub fn say(kind: &str, e: &Map<String, Value>) -> Result<String, String> {
+    Ok(match kind {
+        "log.init" => format!("日志开始：{}", text(e, "origin")?),
+        "directory.snapshot" => format!(
+            "名录快照 {} 第 {} 版：{} 行，内容 SHA-256 {}",
+            text(e, "table")?,
+            number(e, "version")?,
+            number(e, "rows")?,
+            text(e, "content_sha256")?
+        ),
+        "batch.created" => format!("批次 {} 已创建：{}", text(e, "batch")?, text(e, "title")?),
+        "batch.committed" => format!(
+            "批次 {} 已承诺（抽查任务公告）：承诺哈希 {}",
+            text(e, "batch")?,
+            text(e, "commitment_hash")?
+        ),
+        "draw.started" => format!(
+            "批次 {} 开始抽取，随机源 {}",
+            text(e, "batch")?,
+            String::from_utf8_lossy(&crate::canonical::to_vec(get(e, "entropy")?))
+        ),
+        "batch.drawn" => {
+            let drawn: i64 = get(e, "strata")?
+                .as_array()
+                .ok_or("\"strata\" is not a list")?
+                .iter()
+                .filter_map(|s| s.get("drawn").and_then(Value::as_i64))
+                .sum();
+            format!(
+                "批次 {} 已抽取（唯一一次）：种子 {}，共抽取 {drawn} 个对象（名单公示前密封）",
+                text(e, "batch")?,
+                text(e, "seed")?
+            )
+        }
+        "draw.refused" => format!(
+            "批次 {} 抽取被拒绝：{}",
+            text(e, "batch")?,
+            text(e, "reason")?
+        ),
+        "draw.failed" => format!(
+            "批次 {} 抽取失败：{}",
+            text(e, "batch")?,
+            text(e, "reason")?
+        ),
+        "batch.withdrawn" => format!("批次 {} 已撤回：{}", text(e, "batch")?, text(e, "reason")?),
+        "result.recorded" => format!(
+            "批次 {} 登记检查结果 #{}（公示前密封）",
+            text(e, "batch")?,
+            number(e, "result")?
+        ),
+        "result.corrected" => format!(
+            "批次 {} 更正检查结果 #{} 为 #{}（公示前密封）",
+            text(e, "batch")?,
+            number(e, "corrects")?,
+            number(e, "result")?
+        ),
+        "batch.published" => format!(
+            "批次 {} 已公示：抽取包 SHA-256 {}，揭示内容 SHA-256 {}",
+            text(e, "batch")?,
+            text(e, "bundle_sha256")?,
+            text(e, "reveals_sha256")?
+        ),
+        "user.added" => format!("新增用户 #{}（{}）", number(e, "user")?, text(e, "role")?),
+        "user.revoked" => format!("撤销用户 #{}", number(e, "user")?),
+        other => return Err(format!("unknown entry kind {other:?}")),
+    })
+}
