@@ -30,6 +30,7 @@ pub fn batch(page: &BatchPage, lang: Lang) -> String {
         page,
         chart_svg: chart::svg(&page.chart, lang),
         verify_commands: verify_commands(page),
+        verify_tool: verify_tool(page),
     };
     finish(tpl.render(), lang)
 }
@@ -101,8 +102,21 @@ fn verify_commands(page: &BatchPage) -> String {
         page.site_url,
         batch_path(&page.id)
     ));
+    let verifier = shell_word(&format!("{}{VERIFIER_PATH}", page.site_url));
     format!(
-        "curl -o {file} {url}\nshuangsui verify {file} --log-key {}",
+        "curl -o {file} {url}\ncurl -o verify_bundle.py {verifier}\npython3 verify_bundle.py {file} --log-key {}",
+        shell_quote(&page.log_key)
+    )
+}
+
+/// Where the site serves the standard-library Python verifier.
+pub const VERIFIER_PATH: &str = "/verify/verify_bundle.py";
+
+/// The same check with our own tool, for those who have it.
+fn verify_tool(page: &BatchPage) -> String {
+    format!(
+        "shuangsui verify {} --log-key {}",
+        shell_word(&format!("{}.export.json", page.id)),
         shell_quote(&page.log_key)
     )
 }
@@ -273,6 +287,7 @@ struct BatchTemplate<'a> {
     /// Made by `chart::svg`, which escapes every text it writes.
     chart_svg: String,
     verify_commands: String,
+    verify_tool: String,
 }
 
 #[derive(Template)]

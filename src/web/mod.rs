@@ -121,7 +121,11 @@ fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer
 pub fn router(state: AppState, limits: Limits) -> Router {
     let api =
         api::routes(limits.upload.clone()).layer(header_layer(header::CACHE_CONTROL, "no-store"));
+    let files = site::FILES.iter().fold(Router::new(), |r, (path, _, _)| {
+        r.route(path, get(site::file))
+    });
     Router::new()
+        .merge(files)
         .route("/", get(site::home))
         .route("/search", get(site::search))
         .route("/batches/{id}", get(site::batch_page))

@@ -70,6 +70,42 @@ pub fn error_page(e: AppError, lang: Lang) -> Response {
 
 const HTML: &str = "text/html; charset=utf-8";
 
+/// What anyone needs to verify with nothing from us but these files: the standard-library
+/// Python verifier and tlog-tiles client, and the specifications they follow (plain text).
+pub const FILES: &[(&str, &str, &str)] = &[
+    (
+        crate::pages::render::VERIFIER_PATH,
+        "text/x-python; charset=utf-8",
+        include_str!("../../tests/python/verify_bundle.py"),
+    ),
+    (
+        "/verify/tlog_client.py",
+        "text/x-python; charset=utf-8",
+        include_str!("../../tests/python/tlog_client.py"),
+    ),
+    (
+        "/docs/DRAW-SPEC.md",
+        "text/plain; charset=utf-8",
+        include_str!("../../docs/DRAW-SPEC.md"),
+    ),
+    (
+        "/docs/LOG.md",
+        "text/plain; charset=utf-8",
+        include_str!("../../docs/LOG.md"),
+    ),
+];
+
+/// One of [`FILES`], by its path.
+pub async fn file(uri: axum::http::Uri) -> Response {
+    match FILES.iter().find(|(path, _, _)| *path == uri.path()) {
+        Some((_, content_type, text)) => typed(Bytes::from_static(text.as_bytes()), content_type),
+        None => error_page(
+            AppError::NotFound(format!("no file {}", uri.path())),
+            Lang::Zh,
+        ),
+    }
+}
+
 /// `/`: published batches, newest first, and overdue publications.
 pub async fn home(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
     let lang = lang_of(&params);

@@ -5,6 +5,7 @@ mod api;
 mod connections;
 mod control_chars;
 mod hardening;
+mod how_to_verify;
 mod matrix;
 mod public_log;
 mod server;
