@@ -10,6 +10,8 @@ pub struct Text {
     pub nav_search_label: &'static str,
     pub nav_search_button: &'static str,
     pub nav_api: &'static str,
+    pub nav_trust: &'static str,
+    pub nav_log: &'static str,
     pub footer: &'static str,
 
     pub home_title: &'static str,
@@ -110,6 +112,8 @@ pub static ZH: Text = Text {
     nav_search_label: "单位名称或统一社会信用代码",
     nav_search_button: "搜索",
     nav_api: "接口文档",
+    nav_trust: "为什么可以相信抽取",
+    nav_log: "公开日志",
     footer: "抽查对象和检查人员均随机抽取；抽取前公布承诺，抽取后任何人都可离线核验。",
 
     home_title: "抽查批次",
@@ -208,6 +212,8 @@ pub static EN: Text = Text {
     nav_search_label: "Organisation name or USCC",
     nav_search_button: "Search",
     nav_api: "API docs",
+    nav_trust: "Why trust a draw",
+    nav_log: "Public log",
     footer: "Targets and inspectors are drawn at random; the commitment is published before the draw, and anyone can verify the draw offline afterwards.",
 
     home_title: "Inspection batches",

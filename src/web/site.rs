@@ -93,6 +93,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "text/plain; charset=utf-8",
         include_str!("../../docs/LOG.md"),
     ),
+    (
+        "/docs/TRUST.md",
+        "text/plain; charset=utf-8",
+        include_str!("../../docs/TRUST.md"),
+    ),
 ];
 
 /// One of [`FILES`], by its path.
