@@ -24,30 +24,20 @@ pub const SEALED: &str = "sealed";
 /// never are (LOG.md, "What is public").
 pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("batch.drawn", &["bundle_sha256", "targets"]),
-    (
-        "result.recorded",
-        &[
-            "codes",
-            "inspected_on",
-            "note",
-            "recorded_by",
-            "request",
-            "uscc",
-        ],
-    ),
-    (
-        "result.corrected",
-        &[
-            "codes",
-            "inspected_on",
-            "note",
-            "recorded_by",
-            "request",
-            "uscc",
-        ],
-    ),
+    ("result.recorded", RESULT_FIELDS),
+    ("result.corrected", RESULT_FIELDS),
     ("user.added", &["card_no", "name", "token_commitment"]),
     ("user.revoked", &["name"]),
+];
+
+/// What a result entry (recorded or corrected) seals: everything that names its target.
+const RESULT_FIELDS: &[&str] = &[
+    "codes",
+    "inspected_on",
+    "note",
+    "recorded_by",
+    "request",
+    "uscc",
 ];
 
 /// The kinds whose openings a batch's publication reveals.
