@@ -1,16 +1,21 @@
-//! What the public sees, as `pages::model` values: published batches only (a batch that is
-//! not published does not exist here, so its existence is not told), the overdue
-//! publications (never hidden), and search over published targets. The same values are
-//! rendered as pages and served as the public JSON API.
+//! What the public sees, as `pages::model` values: every batch from its commitment on (the
+//! announcement: plan, entropy source, commitment hash; a draft is not shown), what its
+//! draw made public (entropy, seed, strata), and, once it is published, its targets, teams
+//! and results; overdue publications are marked, never hidden; search covers published
+//! targets only. Where a batch stands is what the log says (`public_log::BatchLog`), and
+//! the plan shown is the stored commitment header that hashes to the logged commitment.
+//! The same values are rendered as pages and served as the public JSON API.
 
 use chrono::NaiveDate;
 
+use super::public_log::{BatchLog, PublicLog};
 use super::results::{self, Standing};
 use super::{App, AppError, Result, batch, export};
+use crate::commitment::Header;
 use crate::domain::result_code::ResultCodes;
 use crate::pages::model::{
-    BatchPage, BatchSummary, CodeView, DeadlineView, HomePage, MatterView, ResultView, SearchHit,
-    SearchPage, StratumView, TargetView,
+    BatchPage, BatchSummary, CodeView, DeadlineView, DrandView, HomePage, LogEntryView, LogView,
+    MatterView, ResultView, SearchHit, SearchPage, StratumView, TargetView, WitnessView,
 };
 use crate::store::{
     self,
@@ -72,22 +77,95 @@ fn deadline_view(d: Option<batch::Deadline>) -> Option<DeadlineView> {
     })
 }
 
-/// A published batch by id; `NotFound` for any other batch.
-pub async fn published(app: &App, id: &str) -> Result<BatchRow> {
+/// A batch whose publication the log holds (and the table agrees), by id; `NotFound` for
+/// any other batch.
+pub async fn published(app: &App, public_log: &PublicLog, id: &str) -> Result<BatchRow> {
+    let logged = public_log.batch(app, id).await?.state() == "published";
     match store::batches::get(&app.store, id).await? {
-        Some(row) if row.state == "published" => Ok(row),
+        Some(row) if logged && row.state == "published" => Ok(row),
         _ => Err(AppError::NotFound(format!("no published batch '{id}'"))),
     }
 }
 
-/// Everything the public page of a published batch shows.
-pub async fn batch_page(app: &App, id: &str, today: NaiveDate) -> Result<BatchPage> {
-    let row = published(app, id).await?;
-    let (bundle, _) = export::bundle(app, &row).await?;
-    let plan = &bundle.commitment.header.plan;
-    let matters = bundle
-        .commitment
-        .header
+fn not_announced(id: &str) -> AppError {
+    AppError::NotFound(format!("no committed batch '{id}'"))
+}
+
+/// The commitment header of a batch whose commitment the log holds: the stored canonical
+/// header, which must hash to the logged commitment hash (so the plan a page shows is the
+/// one committed, whatever the table says).
+async fn committed_header(app: &App, id: &str, logged_hash: &str) -> Result<Header> {
+    let bytes = store::batches::commitment_header(&app.store, id)
+        .await?
+        .ok_or_else(|| corrupt(format!("batch {id}: its commitment header is not stored")))?;
+    if crate::canonical::sha256_hex(&bytes) != logged_hash {
+        return Err(corrupt(format!(
+            "batch {id}: the stored commitment header does not hash to the logged commitment {logged_hash}: run `shuangsui log verify`"
+        )));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| corrupt(format!("batch {id}: the stored commitment header: {e}")))
+}
+
+fn corrupt(why: String) -> AppError {
+    AppError::Store(store::StoreError::Corrupt(why))
+}
+
+fn time_of(log: &BatchLog, kind: &str) -> String {
+    log.first(kind).map(|e| e.time.clone()).unwrap_or_default()
+}
+
+/// When the drand round a plan declares is published.
+fn drand_view(plan: &crate::plan::Plan) -> Option<DrandView> {
+    let crate::plan::EntropyDeclaration::Drand { chain_hash, round } = &plan.entropy else {
+        return None;
+    };
+    let chain = crate::entropy::drand::known_chain(chain_hash)?;
+    let unix = crate::entropy::drand::round_time(chain, *round);
+    let expected_at = chrono::DateTime::from_timestamp(i64::try_from(unix).ok()?, 0)?
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Some(DrandView {
+        chain: chain.name.to_string(),
+        chain_hash: chain_hash.clone(),
+        round: *round,
+        expected_at,
+    })
+}
+
+/// The log's size and how far each witness has cosigned it (from the stored cosignatures).
+pub async fn log_view(app: &App) -> Result<LogView> {
+    let size = super::log::latest_checkpoint(app).await?.size;
+    let witnesses = store::cosignatures::latest(&app.store)
+        .await?
+        .into_iter()
+        .map(|(key, cosigned_size)| WitnessView {
+            name: key.split('+').next().unwrap_or_default().to_string(),
+            key,
+            cosigned_size,
+        })
+        .collect();
+    Ok(LogView { size, witnesses })
+}
+
+/// Everything the public page of a batch shows, from its commitment on (`NotFound` for a
+/// batch the log shows no commitment of). Targets and results only once it is published.
+pub async fn batch_page(
+    app: &App,
+    public_log: &PublicLog,
+    id: &str,
+    today: NaiveDate,
+) -> Result<BatchPage> {
+    let log = public_log.batch(app, id).await?;
+    let Some(committed) = log.first("batch.committed") else {
+        return Err(not_announced(id));
+    };
+    let commitment_hash = committed.commitment_hash.clone().unwrap_or_default();
+    let header = committed_header(app, id, &commitment_hash).await?;
+    let state = log.state();
+    let row = store::batches::get(&app.store, id)
+        .await?
+        .ok_or_else(|| corrupt(format!("batch {id} is logged but not stored")))?;
+    let matters = header
         .matters
         .iter()
         .map(|m| MatterView {
@@ -98,7 +176,52 @@ pub async fn batch_page(app: &App, id: &str, today: NaiveDate) -> Result<BatchPa
             content: m.content.clone(),
         })
         .collect();
-    let strata = bundle
+    let mut page = BatchPage {
+        id: id.to_string(),
+        title: header.plan.title.clone(),
+        state: state.to_string(),
+        inspection_date: header.plan.inspection_date.to_string(),
+        drand: drand_view(&header.plan),
+        plan: header.plan,
+        matters,
+        strata: Vec::new(),
+        targets: Vec::new(),
+        chart: Default::default(),
+        commitment_hash,
+        committed_at: committed.time.clone(),
+        drawn_at: time_of(&log, "batch.drawn"),
+        published_at: time_of(&log, "batch.published"),
+        withdrawn_at: time_of(&log, "batch.withdrawn"),
+        withdraw_reason: log
+            .first("batch.withdrawn")
+            .and_then(|e| e.reason.clone())
+            .unwrap_or_default(),
+        log_entries: log
+            .entries
+            .iter()
+            .map(|e| LogEntryView {
+                seq: e.seq,
+                kind: e.kind.to_string(),
+                time: e.time.clone(),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        results_logged: log.results.len() as u64,
+        entropy: String::new(),
+        seed: String::new(),
+        bundle_sha256: String::new(),
+        checkpoint: super::log::latest_checkpoint(app).await?.note,
+        log_key: app.verifier.to_string(),
+        log: log_view(app).await?,
+        deadline: None,
+        site_url: String::new(),
+    };
+    if log.first("batch.drawn").is_none() {
+        return Ok(page);
+    }
+    // Drawn: the entropy, the seed and the strata are public (LOG.md, "What is public").
+    let (bundle, _) = export::bundle(app, &row).await?;
+    page.strata = bundle
         .draw
         .strata
         .iter()
@@ -111,79 +234,93 @@ pub async fn batch_page(app: &App, id: &str, today: NaiveDate) -> Result<BatchPa
             shortfall: s.shortfall,
         })
         .collect();
+    page.entropy = row.entropy_json.clone().unwrap_or_default();
+    page.seed = bundle.seed.clone();
+    page.deadline = deadline_view(batch::deadline(app, &row, today).await?);
+    if !page.is_published() {
+        return Ok(page);
+    }
     let stored = store::results::of_batch(&app.store, id).await?;
     let standing = results::standing(&stored);
-    let targets = store::batches::assignments(&app.store, id)
+    page.targets = store::batches::assignments(&app.store, id)
         .await?
         .into_iter()
         .map(|a| target_view(a, &standing, &app.codes))
         .collect();
-    let checkpoint = super::log::latest_checkpoint(app).await?;
-    Ok(BatchPage {
-        id: row.id.clone(),
-        title: row.title.clone(),
-        state: row.state.clone(),
-        inspection_date: plan.inspection_date.to_string(),
-        matters,
-        strata,
-        targets,
-        chart: crate::pages::chart::chart_data(&bundle),
-        commitment_hash: row.commitment_hash.clone().unwrap_or_default(),
-        committed_at: row.committed_at.clone().unwrap_or_default(),
-        drawn_at: row.drawn_at.clone().unwrap_or_default(),
-        published_at: row.published_at.clone().unwrap_or_default(),
-        entropy: row.entropy_json.clone().unwrap_or_default(),
-        seed: row.seed.clone().unwrap_or_default(),
-        bundle_sha256: row.bundle_sha256.clone().unwrap_or_default(),
-        checkpoint: checkpoint.note,
-        log_key: app.verifier.to_string(),
-        deadline: deadline_view(batch::deadline(app, &row, today).await?),
-        site_url: String::new(),
-    })
-}
-
-/// Published batches, newest publication first, and drawn batches whose publication is
-/// overdue.
-pub async fn home(app: &App, today: NaiveDate) -> Result<HomePage> {
-    let mut page = HomePage::default();
-    for row in store::batches::all(&app.store).await? {
-        let is_published = row.state == "published";
-        if !is_published && !matches!(row.state.as_str(), "drawn" | "results") {
-            continue;
-        }
-        let deadline = batch::deadline(app, &row, today).await?;
-        let overdue = deadline.as_ref().is_some_and(|d| d.overdue);
-        if !is_published && !overdue {
-            continue;
-        }
-        let targets = store::batches::assignments(&app.store, &row.id)
-            .await?
-            .len() as u64;
-        let summary = BatchSummary {
-            id: row.id,
-            title: row.title,
-            published_at: row.published_at,
-            targets,
-            deadline: deadline_view(deadline),
-        };
-        if is_published {
-            page.published.push(summary);
-        } else {
-            page.overdue.push(summary);
-        }
-    }
-    newest_first(&mut page.published);
+    page.chart = crate::pages::chart::chart_data(&bundle);
+    page.bundle_sha256 = row.bundle_sha256.clone().unwrap_or_default();
     Ok(page)
 }
 
-/// Orders published batches by publication time, newest first (stored times are RFC 3339
-/// UTC of one width, so their text order is their time order), then by id.
-fn newest_first(published: &mut [BatchSummary]) {
-    published.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(a.id.cmp(&b.id)));
+/// Every batch the log shows committed, by where it stands: awaiting the draw (oldest
+/// commitment first), drawn and awaiting publication (oldest draw first), published
+/// (newest first) and withdrawn (newest first, with the reason).
+pub async fn home(app: &App, public_log: &PublicLog, today: NaiveDate) -> Result<HomePage> {
+    let mut page = HomePage {
+        log: log_view(app).await?,
+        ..HomePage::default()
+    };
+    let logs = public_log.batches(app).await?;
+    for row in store::batches::all(&app.store).await? {
+        let Some(log) = logs.get(&row.id) else {
+            continue;
+        };
+        let Some(committed) = log.first("batch.committed") else {
+            continue;
+        };
+        let state = log.state();
+        let drawn = log.first("batch.drawn").is_some();
+        let summary = BatchSummary {
+            state: state.to_string(),
+            inspection_date: batch::plan(&row)?.inspection_date.to_string(),
+            commitment_hash: committed.commitment_hash.clone().unwrap_or_default(),
+            committed_at: committed.time.clone(),
+            drawn_at: time_of(log, "batch.drawn"),
+            published_at: time_of(log, "batch.published"),
+            withdrawn_at: time_of(log, "batch.withdrawn"),
+            withdraw_reason: log
+                .first("batch.withdrawn")
+                .and_then(|e| e.reason.clone())
+                .unwrap_or_default(),
+            targets: if drawn {
+                store::batches::assignments(&app.store, &row.id)
+                    .await?
+                    .len() as u64
+            } else {
+                0
+            },
+            deadline: if drawn {
+                deadline_view(batch::deadline(app, &row, today).await?)
+            } else {
+                None
+            },
+            id: row.id,
+            title: row.title,
+        };
+        match state {
+            "published" => page.published.push(summary),
+            "withdrawn" => page.withdrawn.push(summary),
+            "drawn" | "results" => page.drawn.push(summary),
+            _ => page.announced.push(summary),
+        }
+    }
+    page.announced
+        .sort_by(|a, b| a.committed_at.cmp(&b.committed_at).then(a.id.cmp(&b.id)));
+    page.drawn
+        .sort_by(|a, b| a.drawn_at.cmp(&b.drawn_at).then(a.id.cmp(&b.id)));
+    newest_first(&mut page.published, |b| &b.published_at);
+    newest_first(&mut page.withdrawn, |b| &b.withdrawn_at);
+    Ok(page)
+}
+
+/// Orders batches by a time, newest first (stored times are RFC 3339 UTC of one width, so
+/// their text order is their time order), then by id.
+fn newest_first(list: &mut [BatchSummary], time: impl Fn(&BatchSummary) -> &String) {
+    list.sort_by(|a, b| time(b).cmp(time(a)).then(a.id.cmp(&b.id)));
 }
 
 /// Targets of published batches by USCC or a fragment of the organisation's name.
-pub async fn search(app: &App, query: &str) -> Result<SearchPage> {
+pub async fn search(app: &App, public_log: &PublicLog, query: &str) -> Result<SearchPage> {
     let query = query.trim();
     let mut page = SearchPage {
         query: query.to_string(),
@@ -199,6 +336,12 @@ pub async fn search(app: &App, query: &str) -> Result<SearchPage> {
     }
     let mut found =
         store::batches::search_published(&app.store, query, SEARCH_LIMIT as i64 + 1).await?;
+    // Published is what the log says, whatever the table says.
+    let logs = public_log.batches(app).await?;
+    found.retain(|hit| {
+        logs.get(&hit.batch_id)
+            .is_some_and(|l| l.state() == "published")
+    });
     page.truncated = found.len() > SEARCH_LIMIT;
     found.truncate(SEARCH_LIMIT);
     let mut by_batch: std::collections::HashMap<String, Vec<ResultRow>> = Default::default();
@@ -231,7 +374,14 @@ mod tests {
         BatchSummary {
             id: id.into(),
             title: id.into(),
-            published_at: Some(published_at.into()),
+            state: "published".into(),
+            inspection_date: "2026-03-01".into(),
+            commitment_hash: String::new(),
+            committed_at: String::new(),
+            drawn_at: String::new(),
+            published_at: published_at.into(),
+            withdrawn_at: String::new(),
+            withdraw_reason: String::new(),
             targets: 1,
             deadline: None,
         }
@@ -245,7 +395,7 @@ mod tests {
             summary("B", "2026-05-01T02:00:00Z"),
             summary("D", "2026-04-01T02:00:00Z"),
         ];
-        newest_first(&mut list);
+        newest_first(&mut list, |b| &b.published_at);
         let ids: Vec<&str> = list.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["B", "C", "D", "A"]);
     }

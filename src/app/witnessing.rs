@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use super::public_log::{Tiles, checkpoint};
+use super::public_log::{PublicLog, checkpoint};
 use super::{App, AppError, Result};
 use crate::ledger::Checkpoint;
 use crate::store;
@@ -70,7 +70,7 @@ impl Witnessing {
 
     /// Sends the newest checkpoint to every witness that has not cosigned it; returns how
     /// many cosigned it in this round.
-    pub async fn round(&self, app: &App, tiles: &Tiles) -> Result<usize> {
+    pub async fn round(&self, app: &App, log: &PublicLog) -> Result<usize> {
         let head = checkpoint(app).await?;
         let signed = Checkpoint::open(&head.note, &app.verifier).map_err(|e| {
             AppError::Store(store::StoreError::Corrupt(format!(
@@ -94,7 +94,7 @@ impl Witnessing {
             }
             // At most twice: a 409 tells the size to send a proof from.
             for _ in 0..2 {
-                let proof = tiles.consistency_proof(app, &signed, old).await?;
+                let proof = log.consistency_proof(app, &signed, old).await?;
                 match self.client.submit(&w.url, old, &proof, &head.note).await {
                     Ok(lines) => {
                         let cosignature = format!("{}{lines}", head.note);

@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod csv;
 pub mod model;
+pub mod plan_words;
 pub mod render;
 pub mod text;
 

@@ -106,57 +106,162 @@ pub struct DeadlineView {
     pub overdue: bool,
 }
 
-/// Everything the public batch page shows.
+/// A drand round declared as a batch's entropy: its chain and when it will be published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct DrandView {
+    /// The chain's short name, e.g. `quicknet`.
+    pub chain: String,
+    pub chain_hash: String,
+    pub round: u64,
+    /// RFC 3339 (UTC): when the round is published, by the chain's genesis and period.
+    pub expected_at: String,
+}
+
+/// One public log entry of a batch (its results are counted, not listed, until they are
+/// published).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct LogEntryView {
+    pub seq: u64,
+    /// `batch.created`, `batch.committed`, `draw.started`, `draw.refused`, `draw.failed`,
+    /// `batch.drawn`, `batch.withdrawn` or `batch.published`.
+    pub kind: String,
+    /// RFC 3339.
+    pub time: String,
+    /// The reason of a refusal, a failure or a withdrawal.
+    pub reason: Option<String>,
+}
+
+/// How far one witness has cosigned the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct WitnessView {
+    /// The name in its verifier key (e.g. `notary.example/w1`).
+    pub name: String,
+    /// Its cosignature verifier key (`name+hash+key`).
+    pub key: String,
+    /// The largest log size it cosigned.
+    pub cosigned_size: u64,
+}
+
+/// The public log as a page shows it: its size and its witnesses.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct LogView {
+    /// Entries in the newest signed checkpoint.
+    pub size: u64,
+    pub witnesses: Vec<WitnessView>,
+}
+
+/// Everything the public page of a batch shows, from its commitment on. Before the draw:
+/// the plan, its entropy source and the commitment (the announcement, 抽查任务公告); after
+/// the draw, also the seed, the entropy and the strata; after publication, the targets,
+/// teams and results. Where the batch stands, and when, is what its log entries say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BatchPage {
     pub id: String,
     pub title: String,
-    /// `published` on public pages.
+    /// `committed`, `drawn`, `results` (drawn, results being recorded), `published` or
+    /// `withdrawn`.
     pub state: String,
     /// The plan's inspection day, `YYYY-MM-DD`.
     pub inspection_date: String,
+    /// The plan as committed (the commitment header's `plan`, DRAW-SPEC §3).
+    #[schema(value_type = Object)]
+    pub plan: crate::plan::Plan,
+    /// For a plan drawing from a drand round: when that round comes.
+    pub drand: Option<DrandView>,
     pub matters: Vec<MatterView>,
+    /// Population and sample per stratum; empty before the draw.
     pub strata: Vec<StratumView>,
+    /// Empty until publication.
     pub targets: Vec<TargetView>,
     pub chart: ChartData,
     pub commitment_hash: String,
-    /// RFC 3339 times.
+    /// RFC 3339 times; empty when not (yet) so.
     pub committed_at: String,
     pub drawn_at: String,
     pub published_at: String,
-    /// The public entropy as logged (canonical JSON: ceremony digits or a drand round).
+    pub withdrawn_at: String,
+    /// Why the batch was withdrawn (before its draw).
+    pub withdraw_reason: String,
+    /// The batch's log entries (results excepted), in order.
+    pub log_entries: Vec<LogEntryView>,
+    /// Result entries logged for the batch (each sealed until publication).
+    pub results_logged: u64,
+    /// The public entropy as logged (canonical JSON: ceremony digits or a drand round);
+    /// empty before the draw.
     pub entropy: String,
-    /// The seed, hex.
+    /// The seed, hex; empty before the draw.
     pub seed: String,
-    /// SHA-256 of the bundle, hex.
+    /// SHA-256 of the bundle, hex; empty until publication (sealed before).
     pub bundle_sha256: String,
     /// The log's latest signed checkpoint (C2SP signed note text).
     pub checkpoint: String,
     /// The log's verifier key (`name+hash+key`).
     pub log_key: String,
+    pub log: LogView,
     pub deadline: Option<DeadlineView>,
     /// The site's public address (`https://…`, no trailing slash) for the "how to verify"
     /// command; empty when the server was not told it (the command then shows a path).
     pub site_url: String,
 }
 
-/// A batch in the home page's list.
+impl BatchPage {
+    /// True once the batch's publication is logged: its targets and results are public.
+    pub fn is_published(&self) -> bool {
+        self.state == "published"
+    }
+
+    /// The seq of the batch's first log entry of `kind`.
+    pub fn entry_seq(&self, kind: &str) -> Option<u64> {
+        self.log_entries
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| e.seq)
+    }
+
+    /// The witnesses that cosigned a checkpoint holding entry `seq` (one larger than it).
+    pub fn witnessed_by(&self, seq: u64) -> Vec<&str> {
+        self.log
+            .witnesses
+            .iter()
+            .filter(|w| w.cosigned_size > seq)
+            .map(|w| w.name.as_str())
+            .collect()
+    }
+}
+
+/// A batch in one of the home page's lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BatchSummary {
     pub id: String,
     pub title: String,
-    /// RFC 3339; `None` for a batch whose publication is overdue.
-    pub published_at: Option<String>,
+    /// As on `BatchPage`.
+    pub state: String,
+    pub inspection_date: String,
+    pub commitment_hash: String,
+    /// RFC 3339, as on `BatchPage` (empty when not so).
+    pub committed_at: String,
+    pub drawn_at: String,
+    pub published_at: String,
+    pub withdrawn_at: String,
+    pub withdraw_reason: String,
+    /// Targets drawn (0 before the draw).
     pub targets: u64,
     pub deadline: Option<DeadlineView>,
 }
 
-/// The home page: published batches newest first, and batches whose publication is overdue
-/// (never hidden).
+/// The home page: every batch from its commitment on, by where it stands. Withdrawn ones
+/// stay, with their reason; overdue publications are marked, never hidden.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
 pub struct HomePage {
+    /// Committed, awaiting their draw (oldest commitment first).
+    pub announced: Vec<BatchSummary>,
+    /// Drawn, results being recorded, not yet published (oldest draw first).
+    pub drawn: Vec<BatchSummary>,
+    /// Published, newest publication first.
     pub published: Vec<BatchSummary>,
-    pub overdue: Vec<BatchSummary>,
+    /// Withdrawn before their draw, newest first.
+    pub withdrawn: Vec<BatchSummary>,
+    pub log: LogView,
 }
 
 /// One search hit: an organisation drawn in a published batch.

@@ -12,8 +12,8 @@ use super::chart;
 use super::model::{BatchPage, CodeView, HomePage, Lang, ResultView, SearchPage};
 use super::text::{self, Text};
 
-/// The home page: published batches in the model's order (newest first, as
-/// `app::public::home` gives them), and the overdue ones.
+/// The home page: the batches awaiting their draw, drawn, published and withdrawn, in the
+/// model's order (as `app::public::home` gives them), and the log's witnesses.
 pub fn home(page: &HomePage, lang: Lang) -> String {
     let tpl = HomeTemplate {
         ctx: Ctx::new(lang, "/", &[]),
@@ -31,6 +31,7 @@ pub fn batch(page: &BatchPage, lang: Lang) -> String {
         chart_svg: chart::svg(&page.chart, lang),
         verify_commands: verify_commands(page),
         verify_tool: verify_tool(page),
+        plan_lines: super::plan_words::plan_lines(page, lang),
     };
     finish(tpl.render(), lang)
 }
@@ -243,14 +244,12 @@ impl Ctx {
 
     /// An RFC 3339 time as date and time in China (UTC+8); as given when it does not parse.
     pub fn when(&self, time: &str) -> String {
-        let parsed = chrono::DateTime::parse_from_rfc3339(time).ok();
-        match (parsed, chrono::FixedOffset::east_opt(8 * 3600)) {
-            (Some(t), Some(china)) => t
-                .with_timezone(&china)
-                .format("%Y-%m-%d %H:%M:%S +08:00")
-                .to_string(),
-            _ => time.to_string(),
-        }
+        china_time(time)
+    }
+
+    /// A log entry's kind in words.
+    pub fn kind_label<'a>(&self, kind: &'a str) -> &'a str {
+        text::kind_label(self.lang, kind)
     }
 
     /// The date part of an RFC 3339 time (in China), for lists.
@@ -260,6 +259,18 @@ impl Ctx {
             Some(d) if full.len() > 10 => d.to_string(),
             _ => full,
         }
+    }
+}
+
+/// An RFC 3339 time as date and time in China (UTC+8); as given when it does not parse.
+pub(crate) fn china_time(time: &str) -> String {
+    let parsed = chrono::DateTime::parse_from_rfc3339(time).ok();
+    match (parsed, chrono::FixedOffset::east_opt(8 * 3600)) {
+        (Some(t), Some(china)) => t
+            .with_timezone(&china)
+            .format("%Y-%m-%d %H:%M:%S +08:00")
+            .to_string(),
+        _ => time.to_string(),
     }
 }
 
@@ -288,6 +299,7 @@ struct BatchTemplate<'a> {
     chart_svg: String,
     verify_commands: String,
     verify_tool: String,
+    plan_lines: Vec<super::plan_words::PlanLine>,
 }
 
 #[derive(Template)]

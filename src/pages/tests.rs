@@ -44,6 +44,8 @@ fn sample_batch() -> BatchPage {
         title: "2025年养老机构双随机抽查".into(),
         state: "published".into(),
         inspection_date: "2025-06-10".into(),
+        plan: shipped_plan(),
+        drand: None,
         matters: vec![MatterView {
             code: "MZ-01".into(),
             name: "养老机构服务质量检查".into(),
@@ -142,12 +144,37 @@ fn sample_batch() -> BatchPage {
         committed_at: "2025-06-01T02:00:00Z".into(),
         drawn_at: "2025-06-03T10:00:00+08:00".into(),
         published_at: "2025-06-20T10:00:00+08:00".into(),
+        withdrawn_at: String::new(),
+        withdraw_reason: String::new(),
+        log_entries: vec![
+            log_entry(3, "batch.created", "2025-05-30T02:00:00Z", None),
+            log_entry(4, "batch.committed", "2025-06-01T02:00:00Z", None),
+            log_entry(9, "draw.started", "2025-06-03T02:00:00Z", None),
+            log_entry(10, "batch.drawn", "2025-06-03T02:00:00Z", None),
+            log_entry(20, "batch.published", "2025-06-20T02:00:00Z", None),
+        ],
+        results_logged: 3,
         entropy: r#"{"digits":"31415926535897932384","kind":"ceremony"}"#.into(),
         seed: "5eed".repeat(16),
         bundle_sha256: "b0b0".repeat(16),
         checkpoint: "shuangsui.example/log\n42\nROOTHASH=\n\n— shuangsui.example SIGNATURE=\n"
             .into(),
         log_key: LOG_KEY.into(),
+        log: LogView {
+            size: 42,
+            witnesses: vec![
+                WitnessView {
+                    name: "notary.example/w1".into(),
+                    key: "notary.example/w1+01020304+AAAA".into(),
+                    cosigned_size: 42,
+                },
+                WitnessView {
+                    name: XSS.into(),
+                    key: XSS.into(),
+                    cosigned_size: 4,
+                },
+            ],
+        },
         deadline: Some(DeadlineView {
             due: "2025-07-10".into(),
             overdue: false,
@@ -156,17 +183,73 @@ fn sample_batch() -> BatchPage {
     }
 }
 
+/// The shipped elderly-care plan, as committed.
+fn shipped_plan() -> crate::plan::Plan {
+    crate::plan::Plan::from_toml(
+        "elderly-care.toml",
+        include_str!("../../registries/shanghai/plans/elderly-care.toml"),
+    )
+    .unwrap()
+}
+
+fn log_entry(seq: u64, kind: &str, time: &str, reason: Option<&str>) -> LogEntryView {
+    LogEntryView {
+        seq,
+        kind: kind.into(),
+        time: time.into(),
+        reason: reason.map(String::from),
+    }
+}
+
+/// The same batch announced only: committed, not drawn.
+fn announced_batch() -> BatchPage {
+    let mut page = sample_batch();
+    page.state = "committed".into();
+    page.strata.clear();
+    page.targets.clear();
+    page.chart = ChartData::default();
+    page.drawn_at.clear();
+    page.published_at.clear();
+    page.entropy.clear();
+    page.seed.clear();
+    page.bundle_sha256.clear();
+    page.deadline = None;
+    page.results_logged = 0;
+    page.log_entries.truncate(2);
+    page
+}
+
 fn summary(
     id: &str,
     title: &str,
-    published_at: Option<&str>,
+    state: &str,
+    time: &str,
     due: &str,
     overdue: bool,
 ) -> BatchSummary {
     BatchSummary {
         id: id.into(),
         title: title.into(),
-        published_at: published_at.map(String::from),
+        state: state.into(),
+        inspection_date: "2025-03-10".into(),
+        commitment_hash: "c0ffee".repeat(10),
+        committed_at: "2025-02-01T02:00:00Z".into(),
+        drawn_at: time.into(),
+        published_at: if state == "published" {
+            time.into()
+        } else {
+            String::new()
+        },
+        withdrawn_at: if state == "withdrawn" {
+            time.into()
+        } else {
+            String::new()
+        },
+        withdraw_reason: if state == "withdrawn" {
+            "计划有误".into()
+        } else {
+            String::new()
+        },
         targets: 7,
         deadline: Some(DeadlineView {
             due: due.into(),
@@ -177,23 +260,52 @@ fn summary(
 
 fn sample_home() -> HomePage {
     HomePage {
+        announced: vec![summary(
+            "2025-004",
+            "待抽取批次",
+            "committed",
+            "",
+            "",
+            false,
+        )],
+        drawn: vec![summary(
+            "2025-003",
+            "逾期批次",
+            "results",
+            "2025-03-11T02:00:00Z",
+            "2025-04-30",
+            true,
+        )],
         published: vec![
             summary(
                 "2025-002",
                 "最新公示的批次",
-                Some("2025-05-01T10:00:00+08:00"),
+                "published",
+                "2025-05-01T10:00:00+08:00",
                 "2025-04-20",
                 true,
             ),
             summary(
                 "2025-001",
                 "较早公示的批次",
-                Some("2025-03-01T10:00:00+08:00"),
+                "published",
+                "2025-03-01T10:00:00+08:00",
                 "2025-03-20",
                 false,
             ),
         ],
-        overdue: vec![summary("2025-003", "逾期批次", None, "2025-04-30", true)],
+        withdrawn: vec![summary(
+            "2025-005",
+            "撤回的批次",
+            "withdrawn",
+            "2025-02-02T02:00:00Z",
+            "",
+            false,
+        )],
+        log: LogView {
+            size: 42,
+            witnesses: Vec::new(),
+        },
     }
 }
 
@@ -524,11 +636,26 @@ fn every_target_row_is_an_anchor() {
 }
 
 #[test]
-fn the_home_page_lists_overdue_batches_and_published_newest_first() {
+fn the_home_page_lists_every_batch_by_where_it_stands() {
     let html = render::home(&sample_home(), Lang::Zh);
-    assert!(html.contains("逾期未公示"));
-    assert!(html.contains("逾期批次"));
-    assert!(html.contains("2025-04-30"), "the overdue batch's due date");
+    let announced = html.find("已公告、待抽取").expect("announced section");
+    let drawn = html.find("已抽取、待公示结果").expect("drawn section");
+    let published = html.find("已公示的抽查批次").expect("published section");
+    let withdrawn = html.find("已撤回的批次").expect("withdrawn section");
+    assert!(announced < drawn && drawn < published && published < withdrawn);
+    let waiting = html.find("待抽取批次").unwrap();
+    assert!(
+        announced < waiting && waiting < drawn,
+        "the committed batch is announced"
+    );
+    assert!(
+        html.contains(&"c0ffee".repeat(10)),
+        "with its commitment hash"
+    );
+    assert!(
+        html.contains("<span class=\"warn\">2025-04-30 已逾期</span>"),
+        "{html}"
+    );
     let newest = html.find("最新公示的批次").expect("newest listed");
     let older = html.find("较早公示的批次").expect("older listed");
     assert!(newest < older, "in the model's order: newest first");
@@ -536,8 +663,13 @@ fn the_home_page_lists_overdue_batches_and_published_newest_first() {
     assert!(html.contains("逾期公示"), "published late is flagged");
     assert!(html.contains("按期公示"));
     assert!(html.contains("2025-05-01"));
+    assert!(
+        html[withdrawn..].contains("计划有误"),
+        "a withdrawal shows its reason"
+    );
+    assert!(html.contains("<a href=\"/batches/2025-005\">撤回的批次</a>"));
     let en = render::home(&sample_home(), Lang::En);
-    assert!(en.contains("Publication overdue"));
+    assert!(en.contains("Announced, awaiting the draw"));
     assert!(en.contains("published late"));
     assert!(en.contains("<a href=\"/batches/2025-002?lang=en\">"));
 }
@@ -546,13 +678,108 @@ fn the_home_page_lists_overdue_batches_and_published_newest_first() {
 fn an_empty_home_page_says_so() {
     let zh = render::home(&HomePage::default(), Lang::Zh);
     assert!(zh.contains("暂无已公示的抽查批次"));
-    assert!(zh.contains("没有逾期未公示的批次"));
+    assert!(zh.contains("暂无待抽取的批次"));
+    assert!(zh.contains("暂无待公示的批次"));
+    assert!(zh.contains("没有撤回的批次"));
+    assert!(zh.contains("本日志尚无见证人联署"));
     let en = render::home(&HomePage::default(), Lang::En);
     assert!(en.contains("No batch has been published yet."));
     assert!(
-        en.contains("Publication overdue"),
+        en.contains("Drawn, results awaiting publication"),
         "the section is never hidden"
     );
+}
+
+#[test]
+fn an_announced_batch_shows_its_plan_in_words_and_its_commitment_but_no_target() {
+    let html = render::batch(&announced_batch(), Lang::Zh);
+    assert!(html.contains("抽查任务公告"));
+    assert!(html.contains("已承诺"), "its state");
+    // The shipped plan in words: population, strata, team, rules, entropy source.
+    assert!(html.contains("行业领域：养老服务"), "{html}");
+    assert!(
+        html.contains(
+            "D级（高风险）：信用风险分类 D；按比例 30% 抽取（向上取整）（不超过可抽取的单位数）"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("每组 2 名执法人员"), "{html}");
+    assert!(html.contains("异地检查"), "{html}");
+    assert!(
+        html.contains("见证人 陈思远、林晓岚、周文博 各自现场掷出 10 位数字"),
+        "{html}"
+    );
+    assert!(
+        html.contains("《养老机构管理办法》第四十条"),
+        "the matter's legal basis"
+    );
+    assert!(html.contains(&"c0ffee".repeat(10)));
+    assert!(html.contains("日志条目 #4"), "the commitment's log entry");
+    assert!(
+        html.contains("已见证：notary.example/w1"),
+        "a witness that cosigned past it"
+    );
+    // Nothing the draw or the publication makes public yet.
+    assert!(!html.contains("91310000631696382C"));
+    assert!(!html.contains("bundle.json\" download"));
+    assert!(!html.contains("results.csv"));
+    assert!(!html.contains("id=\"verify-commands\""));
+    assert!(!html.contains(&"5eed".repeat(16)));
+    assert!(
+        html.contains("密封"),
+        "says the targets are sealed until publication"
+    );
+    let en = render::batch(&announced_batch(), Lang::En);
+    assert!(en.contains("Announcement"));
+    assert!(
+        en.contains("witnesses 陈思远, 林晓岚, 周文博 each roll 10 digits"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_drand_batch_says_which_round_and_when() {
+    let mut page = announced_batch();
+    page.plan.entropy = crate::plan::EntropyDeclaration::Drand {
+        chain_hash: "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971".into(),
+        round: 1_000_000,
+    };
+    page.drand = Some(DrandView {
+        chain: "quicknet".into(),
+        chain_hash: "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971".into(),
+        round: 1_000_000,
+        expected_at: "2026-12-24T02:00:00Z".into(),
+    });
+    let html = render::batch(&page, Lang::Zh);
+    assert!(
+        html.contains(
+            "drand 公共随机信标 quicknet 链第 1000000 轮，预计于 2026-12-24 10:00:00 +08:00 产生"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_withdrawn_batch_shows_its_reason_and_log_entries() {
+    let mut page = announced_batch();
+    page.state = "withdrawn".into();
+    page.withdrawn_at = "2025-06-02T02:00:00Z".into();
+    page.withdraw_reason = "名录快照有误".into();
+    page.log_entries.push(log_entry(
+        5,
+        "batch.withdrawn",
+        "2025-06-02T02:00:00Z",
+        Some("名录快照有误"),
+    ));
+    let html = render::batch(&page, Lang::Zh);
+    assert!(html.contains("已撤回"));
+    assert!(html.contains("本批次已在抽取前撤回"));
+    assert_eq!(
+        html.matches("名录快照有误").count(),
+        2,
+        "beside the state and in the log"
+    );
+    assert!(html.contains("撤回 <code>batch.withdrawn</code>"), "{html}");
 }
 
 #[test]

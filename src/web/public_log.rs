@@ -71,7 +71,7 @@ pub async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Re
     let Some(tile) = TileRef::parse(&path) else {
         return not_found(format!("no tile tile/{path} (C2SP tlog-tiles paths)"));
     };
-    match state.tiles.tile(&state.app, &tile).await {
+    match state.public_log.tile(&state.app, &tile).await {
         Ok(Some(bytes)) => body(bytes, "application/octet-stream", IMMUTABLE),
         Ok(None) => not_found(format!("tile/{path} is not in the log yet")),
         Err(e) => failed(e),
@@ -83,7 +83,7 @@ pub async fn opening(State(state): State<AppState>, Path(seq): Path<String>) -> 
     let Ok(seq) = seq.parse::<u64>() else {
         return not_found(format!("no entry {seq}"));
     };
-    match public_log::opening(&state.app, seq).await {
+    match state.public_log.opening(&state.app, seq).await {
         Ok(Some(text)) => body(text, "application/json", IMMUTABLE),
         Ok(None) => not_found(format!(
             "entry {seq} has no public opening (none, not yet published, or never public)"
@@ -94,7 +94,7 @@ pub async fn opening(State(state): State<AppState>, Path(seq): Path<String>) -> 
 
 /// `/log/content/{sha256}`: a reveals file a `batch.published` entry names.
 pub async fn content(State(state): State<AppState>, Path(sha256): Path<String>) -> Response {
-    match public_log::content(&state.app, &sha256).await {
+    match state.public_log.content(&state.app, &sha256).await {
         Ok(Some(bytes)) => body(bytes, "application/json", IMMUTABLE),
         Ok(None) => not_found(format!("no content {sha256} in the log")),
         Err(e) => failed(e),

@@ -1,6 +1,7 @@
 //! The public site: server-rendered pages (Chinese first, `?lang=en` for English), the
-//! results as CSV and the bundle with its evidence. No token, published batches only, and
-//! every response made once per log size (`state::PublicCache`).
+//! results as CSV and the bundle with its evidence. No token; every batch from its
+//! commitment on (targets, results, CSV and bundle once published); every response made
+//! once per log size (`state::PublicCache`).
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -111,7 +112,7 @@ pub async fn file(uri: axum::http::Uri) -> Response {
     }
 }
 
-/// `/`: published batches, newest first, and overdue publications.
+/// `/`: the batches awaiting their draw, drawn, published and withdrawn.
 pub async fn home(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
     let lang = lang_of(&params);
     let today = batch::china_today();
@@ -119,7 +120,7 @@ pub async fn home(State(state): State<AppState>, Query(params): Query<PageParams
     let made = state
         .cache
         .get_or_make(&key, || async {
-            let page = public::home(&state.app, today).await?;
+            let page = public::home(&state.app, &state.public_log, today).await?;
             Ok(Bytes::from(pages::render::home(&page, lang)))
         })
         .await;
@@ -129,7 +130,8 @@ pub async fn home(State(state): State<AppState>, Query(params): Query<PageParams
     }
 }
 
-/// `/batches/{id}`: a published batch.
+/// `/batches/{id}`: a batch from its commitment on (the announcement, then what its draw
+/// and its publication made public).
 pub async fn batch_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -160,6 +162,9 @@ pub async fn results_csv(State(state): State<AppState>, Path(id): Path<String>) 
         .cache
         .get_or_make(&key, || async {
             let page = state.batch_page(&id, today).await?;
+            if !page.is_published() {
+                return Err(AppError::NotFound(format!("no published batch '{id}'")));
+            }
             Ok(Bytes::from(pages::csv::results_csv(&page)))
         })
         .await;
@@ -178,7 +183,7 @@ pub async fn public_export(state: &AppState, id: &str) -> Result<Bytes, AppError
     state
         .cache
         .get_or_make(&format!("bundle:{id}"), || async {
-            public::published(&state.app, id).await?;
+            public::published(&state.app, &state.public_log, id).await?;
             Ok(Bytes::from(
                 export::export(&state.app, id, export::Audience::Public).await?,
             ))
@@ -198,7 +203,7 @@ pub async fn bundle(State(state): State<AppState>, Path(id): Path<String>) -> Re
 pub async fn search(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
     let lang = lang_of(&params);
     let query = params.q.clone().unwrap_or_default();
-    match public::search(&state.app, &query).await {
+    match public::search(&state.app, &state.public_log, &query).await {
         Ok(page) => {
             let mut r = typed(Bytes::from(pages::render::search(&page, lang)), HTML);
             r.headers_mut()

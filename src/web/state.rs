@@ -1,7 +1,8 @@
 //! What every handler shares: the application, the failed-authentication limiter, and the
 //! caches of public responses and of the batch page model they are made from.
 //!
-//! Public responses (pages, CSV, bundles) are made once and kept until the log grows; so is
+//! Public responses (pages, CSV, bundles) are made once and kept until the log grows or a
+//! witness cosigns further (the pages show how far); so is
 //! each published batch's `BatchPage`, from which its pages in both languages, its CSV and
 //! its JSON are made (one bundle re-made per batch, not one per response). Every
 //! change to what they show is a log entry, so the log's size is their version. The size is
@@ -31,8 +32,8 @@ pub struct AppState {
     pub cache: Arc<PublicCache<Bytes>>,
     /// Published batches' page models, by id and China's date (deadlines move with it).
     pub batch_pages: Arc<PublicCache<Arc<BatchPage>>>,
-    /// The log's tree, for `/log/tile/…`.
-    pub tiles: Arc<crate::app::public_log::Tiles>,
+    /// The public log kept in memory: its tree (`/log/tile/…`) and its index of batches.
+    pub public_log: Arc<crate::app::public_log::PublicLog>,
     /// The witnesses each new checkpoint is sent to, if any, and the quorum
     /// `/log/checkpoint` waits for.
     pub witnessing: Option<Arc<crate::app::witnessing::Witnessing>>,
@@ -48,7 +49,7 @@ impl AppState {
             limiter: Arc::new(limiter),
             cache: Arc::new(PublicCache::default()),
             batch_pages: Arc::new(PublicCache::default()),
-            tiles: Arc::new(Default::default()),
+            public_log: Arc::new(Default::default()),
             witnessing: None,
             witness_quorum: 0,
             public_url: Arc::from(public_url.trim_end_matches('/')),
@@ -76,20 +77,26 @@ impl AppState {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = witnessing.round(&state.app, &state.tiles).await {
+                if let Err(e) = witnessing.round(&state.app, &state.public_log).await {
                     tracing::warn!(error = %e, "witnessing");
                 }
             }
         }))
     }
 
-    /// Reads the log's size and drops cached responses if it grew.
+    /// Reads the log's size and how far its witnesses cosigned (the pages show both), and
+    /// drops cached responses if either changed.
     pub async fn refresh(&self) {
-        match crate::store::log::latest_checkpoint(&self.app.store).await {
-            Ok(head) => {
-                let size = head.map_or(0, |c| c.size);
-                self.cache.set_version(size);
-                self.batch_pages.set_version(size);
+        let read = async {
+            let head = crate::store::log::latest_checkpoint(&self.app.store).await?;
+            let cosigned = crate::store::cosignatures::latest(&self.app.store).await?;
+            Ok::<_, crate::store::StoreError>((head.map_or(0, |c| c.size), cosigned))
+        };
+        match read.await {
+            Ok((size, cosigned)) => {
+                let version = version_of(size, &cosigned);
+                self.cache.set_version(version);
+                self.batch_pages.set_version(version);
             }
             Err(e) => tracing::warn!(error = %e, "reading the log's size"),
         }
@@ -103,7 +110,8 @@ impl AppState {
     ) -> Result<Arc<BatchPage>, AppError> {
         self.batch_pages
             .get_or_make(&format!("{id}:{today}"), || async {
-                let mut page = crate::app::public::batch_page(&self.app, id, today).await?;
+                let mut page =
+                    crate::app::public::batch_page(&self.app, &self.public_log, id, today).await?;
                 page.site_url = self.public_url.to_string();
                 Ok(Arc::new(page))
             })
@@ -122,6 +130,15 @@ impl AppState {
             }
         })
     }
+}
+
+/// The version of the public responses: the log's size and each witness's cosigned size,
+/// hashed together (any change to either changes it).
+fn version_of(size: u64, cosigned: &[(String, u64)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (size, cosigned).hash(&mut h);
+    h.finish()
 }
 
 /// What a cache keeps: a value made successfully, unless too large to keep.

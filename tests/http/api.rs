@@ -179,8 +179,18 @@ async fn the_corps_runs_a_batch_and_the_public_verifies_it() {
         .unwrap()
         .to_string();
     assert_eq!(hash.len(), 64);
-    // Not public before publication.
-    let hidden = call(&router, Method::GET, &format!("/batches/{id}"), None, None).await;
+    // Announced from its commitment on, with its hash; nothing to verify yet.
+    let announced = call(&router, Method::GET, &format!("/batches/{id}"), None, None).await;
+    assert_eq!(announced.status, StatusCode::OK);
+    assert!(announced.text().contains(&hash), "{}", announced.text());
+    let hidden = call(
+        &router,
+        Method::GET,
+        &format!("/batches/{id}/bundle.json"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     let entropy = "陈思远=1234567890,林晓岚=0987654321,周文博=5555555555";
     let drawn = call(
@@ -387,8 +397,8 @@ async fn pages_are_chinese_first_safe_and_downloadable() {
     assert!(zh.text().contains("lang=\"zh-CN\""), "{}", zh.text());
     assert!(zh.text().contains(PUBLISHED));
     assert!(
-        !zh.text().contains(IN_PROGRESS),
-        "a batch in progress is not public"
+        zh.text().contains(IN_PROGRESS),
+        "a batch drawn and not yet published is announced"
     );
     let en = call(&router, Method::GET, "/?lang=en", None, None).await;
     assert!(en.text().contains("lang=\"en\""));
@@ -455,6 +465,40 @@ async fn pages_are_chinese_first_safe_and_downloadable() {
             .all(|h| h["batch_id"] != IN_PROGRESS),
         "{none}"
     );
+    // Its page, JSON and files tell nothing of its targets before publication.
+    let page = call(
+        &router,
+        Method::GET,
+        &format!("/batches/{IN_PROGRESS}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let json = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/public/batches/{IN_PROGRESS}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(json.json()["targets"], json!([]), "{}", json.text());
+    for shown in [&page, &json] {
+        assert!(!shown.text().contains(hidden.uscc.as_str()));
+        assert!(!shown.text().contains(&hidden.entity_name));
+    }
+    for file in ["results.csv", "bundle.json"] {
+        let r = call(
+            &router,
+            Method::GET,
+            &format!("/batches/{IN_PROGRESS}/{file}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{file}");
+    }
     // A search too long is the reader's to fix: said on the page, with the API's status.
     let long = call(
         &router,

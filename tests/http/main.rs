@@ -1,6 +1,7 @@
 //! HTTP tests: the router in process (`tower::ServiceExt::oneshot`) over a database made by
 //! `shuangsui demo --no-serve`, the role × route matrix, and a real server on port 0.
 
+mod announcement;
 mod api;
 mod connections;
 mod control_chars;

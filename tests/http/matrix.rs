@@ -76,7 +76,13 @@ async fn every_route_for_every_role() {
             None,
             public,
         ),
-        case(Method::GET, &format!("/batches/{j}"), None, hidden),
+        case(Method::GET, &format!("/batches/{j}"), None, public),
+        case(
+            Method::GET,
+            &format!("/batches/{j}/results.csv"),
+            None,
+            hidden,
+        ),
         case(
             Method::GET,
             &format!("/batches/{j}/bundle.json"),
@@ -96,11 +102,12 @@ async fn every_route_for_every_role() {
             None,
             public,
         ),
+        // A batch drawn but not published is announced (its targets stay sealed).
         case(
             Method::GET,
             &format!("/api/v1/public/batches/{j}"),
             None,
-            hidden,
+            public,
         ),
         case(
             Method::GET,

@@ -35,7 +35,7 @@ impl utoipa::Modify for Security {
 #[openapi(
     info(
         title = "shuangsui API",
-        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show published batches only; the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only) or auditor (read only). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
+        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show every batch from its commitment on (targets and results once published); the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only) or auditor (read only). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
     ),
     modifiers(&Security),
     paths(

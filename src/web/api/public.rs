@@ -22,7 +22,7 @@ pub async fn batches(State(state): State<AppState>) -> ApiResult<Response> {
     let bytes = state
         .cache
         .get_or_make(&format!("json:home:{today}"), || async {
-            let page = public::home(&state.app, today).await?;
+            let page = public::home(&state.app, &state.public_log, today).await?;
             Ok(Bytes::from(
                 serde_json::to_vec(&page).map_err(|e| AppError::Setup(e.to_string()))?,
             ))
@@ -77,7 +77,12 @@ pub async fn search(
 ) -> ApiResult<Json<SearchPage>> {
     let Query(params) = query.map_err(ApiError::from)?;
     Ok(Json(
-        public::search(&state.app, params.q.as_deref().unwrap_or_default()).await?,
+        public::search(
+            &state.app,
+            &state.public_log,
+            params.q.as_deref().unwrap_or_default(),
+        )
+        .await?,
     ))
 }
 

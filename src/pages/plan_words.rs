@@ -1,0 +1,238 @@
+//! A committed plan in plain words, for the announcement (抽查任务公告): who may be drawn,
+//! how many per stratum, how teams are formed, which rules hold, and where the randomness
+//! will come from. Each line says what DRAW-SPEC §5 and §6 do with the plan's values, in
+//! Chinese or English; the values themselves (sector names, grades…) are data and shown as
+//! written.
+
+use super::model::{BatchPage, Lang};
+use super::render::china_time;
+use crate::plan::{EntropyDeclaration, Plan, Stratum};
+
+/// One line of the plan: what it is about, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLine {
+    pub label: &'static str,
+    pub text: String,
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A list as shown: joined with 、 (or ", "), or "any" when empty.
+fn list<T: ToString>(lang: Lang, items: &[T]) -> String {
+    if items.is_empty() {
+        return pick(lang, "不限", "any").to_string();
+    }
+    let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+    items.join(pick(lang, "、", ", "))
+}
+
+/// The plan's lines, in the order a reader checks them.
+pub fn plan_lines(page: &BatchPage, lang: Lang) -> Vec<PlanLine> {
+    let plan = &page.plan;
+    let mut lines = vec![
+        PlanLine {
+            label: pick(lang, "抽查范围", "Population"),
+            text: population(plan, lang),
+        },
+        PlanLine {
+            label: pick(lang, "检查日期", "Inspection date"),
+            text: plan.inspection_date.to_string(),
+        },
+    ];
+    for s in &plan.strata {
+        lines.push(PlanLine {
+            label: pick(lang, "分层抽取", "Stratum"),
+            text: stratum(s, lang),
+        });
+    }
+    lines.push(PlanLine {
+        label: pick(lang, "检查组", "Teams"),
+        text: team(plan, lang),
+    });
+    lines.push(PlanLine {
+        label: pick(lang, "抽取规则", "Rules"),
+        text: constraints(plan, lang),
+    });
+    lines.push(PlanLine {
+        label: pick(lang, "随机数来源", "Entropy source"),
+        text: entropy(page, lang),
+    });
+    lines
+}
+
+fn population(plan: &Plan, lang: Lang) -> String {
+    let p = &plan.population;
+    let sectors = if p.sectors.is_empty() {
+        pick(lang, "抽查事项所属行业领域", "the sectors of the matters").to_string()
+    } else {
+        list(lang, &p.sectors)
+    };
+    match lang {
+        Lang::Zh => format!(
+            "行业领域：{sectors}；主体类型：{}；区：{}；登记状态：{}",
+            list(lang, &p.entity_types),
+            list(lang, &p.districts),
+            list(lang, &p.statuses)
+        ),
+        Lang::En => format!(
+            "sectors: {sectors}; entity types: {}; districts: {}; registration status: {}",
+            list(lang, &p.entity_types),
+            list(lang, &p.districts),
+            list(lang, &p.statuses)
+        ),
+    }
+}
+
+fn stratum(s: &Stratum, lang: Lang) -> String {
+    let mut rules = Vec::new();
+    if let Some(r) = &s.ratio {
+        let r = if r.denominator == 100 {
+            format!("{}%", r.numerator)
+        } else {
+            r.to_string()
+        };
+        rules.push(match lang {
+            Lang::Zh => format!("按比例 {r} 抽取（向上取整）"),
+            Lang::En => format!("a ratio of {r} (rounded up)"),
+        });
+    }
+    if let Some(c) = s.count {
+        rules.push(match lang {
+            Lang::Zh => format!("抽取 {c} 家"),
+            Lang::En => format!("{c} entities"),
+        });
+    }
+    if let Some(m) = s.minimum {
+        rules.push(match lang {
+            Lang::Zh => format!("至少 {m} 家"),
+            Lang::En => format!("at least {m}"),
+        });
+    }
+    let grades = list(lang, &s.grades);
+    let largest = if rules.len() > 1 {
+        pick(lang, "，取其中最大者", ", the largest of these")
+    } else {
+        ""
+    };
+    match lang {
+        Lang::Zh => format!(
+            "{}：信用风险分类 {grades}；{}{largest}（不超过可抽取的单位数）",
+            s.name,
+            rules.join("，")
+        ),
+        Lang::En => format!(
+            "{}: credit grades {grades}; {}{largest} (at most the entities eligible)",
+            s.name,
+            rules.join(", ")
+        ),
+    }
+}
+
+fn team(plan: &Plan, lang: Lang) -> String {
+    let t = &plan.team;
+    let mut out = match lang {
+        Lang::Zh => format!("每组 {} 名执法人员，随机选派", t.size),
+        Lang::En => format!("{} officers per team, drawn at random", t.size),
+    };
+    if !t.departments.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!("；联合检查，各组依次包括：{}", list(lang, &t.departments)),
+            Lang::En => format!(
+                "; a joint inspection, each team with one officer of: {}",
+                list(lang, &t.departments)
+            ),
+        });
+    }
+    if !t.pool.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!("；只从以下部门的执法人员中抽取：{}", list(lang, &t.pool)),
+            Lang::En => format!(
+                "; officers of these departments only: {}",
+                list(lang, &t.pool)
+            ),
+        });
+    }
+    out
+}
+
+fn constraints(plan: &Plan, lang: Lang) -> String {
+    let c = &plan.constraints;
+    let mut rules = Vec::new();
+    if c.cross_district {
+        rules.push(
+            pick(
+                lang,
+                "异地检查：执法人员不检查本区的单位",
+                "cross-district: no officer inspects an entity of their own district",
+            )
+            .to_string(),
+        );
+    }
+    if let Some(n) = c.exclude_inspected_within_days {
+        rules.push(match lang {
+            Lang::Zh => format!("检查日期前 {n} 天内已就本批事项检查过的单位不再抽取"),
+            Lang::En => format!(
+                "entities inspected for these matters within {n} days before the inspection date are not drawn"
+            ),
+        });
+    }
+    if let Some(n) = c.no_repeat_pairing_within_days {
+        rules.push(match lang {
+            Lang::Zh => format!("{n} 天内检查过该单位的执法人员不再派往该单位"),
+            Lang::En => {
+                format!("no officer is sent to an entity they inspected within {n} days")
+            }
+        });
+    }
+    if let Some(n) = c.max_targets_per_officer {
+        rules.push(match lang {
+            Lang::Zh => format!("每名执法人员本批最多 {n} 家"),
+            Lang::En => format!("at most {n} targets per officer in this batch"),
+        });
+    }
+    rules.push(
+        pick(
+            lang,
+            "回避：声明回避的执法人员不派往相关单位",
+            "recusal: no officer is sent to an entity they declared a conflict with",
+        )
+        .to_string(),
+    );
+    rules.join(pick(lang, "；", "; "))
+}
+
+fn entropy(page: &BatchPage, lang: Lang) -> String {
+    match (&page.plan.entropy, &page.drand) {
+        (EntropyDeclaration::Ceremony { witnesses, digits }, _) => match lang {
+            Lang::Zh => format!(
+                "公开摇号：见证人 {} 各自现场掷出 {digits} 位数字",
+                list(lang, witnesses)
+            ),
+            Lang::En => format!(
+                "a public ceremony: witnesses {} each roll {digits} digits",
+                list(lang, witnesses)
+            ),
+        },
+        (EntropyDeclaration::Drand { round, .. }, Some(d)) => match lang {
+            Lang::Zh => format!(
+                "drand 公共随机信标 {} 链第 {round} 轮，预计于 {} 产生",
+                d.chain,
+                china_time(&d.expected_at)
+            ),
+            Lang::En => format!(
+                "the drand public randomness beacon, chain {}, round {round}, expected at {}",
+                d.chain,
+                china_time(&d.expected_at)
+            ),
+        },
+        (EntropyDeclaration::Drand { chain_hash, round }, None) => match lang {
+            Lang::Zh => format!("drand 公共随机信标 链 {chain_hash} 第 {round} 轮"),
+            Lang::En => format!("the drand beacon, chain {chain_hash}, round {round}"),
+        },
+    }
+}
