@@ -315,3 +315,52 @@ fn json_lines_import_and_a_rewritten_entry_fails_log_verify_by_name() {
         "{shown}"
     );
 }
+
+/// DRAW-SPEC §2.5: a source's hash is its table's content hash, so one directory and one
+/// plan give one commitment hash whether committed offline from the folder or through the
+/// database from imports, and whatever the imported file's encoding, row order or line ends.
+#[test]
+fn a_plan_commits_to_one_hash_offline_and_through_the_database() {
+    let c = Clerk::new();
+    c.ok(&["init"]);
+    // Entities as GBK, rows reversed, CRLF line ends: the same content in another file.
+    let utf8 = std::fs::read_to_string(sample("entities.csv")).unwrap();
+    let mut lines: Vec<&str> = utf8.lines().collect();
+    lines[1..].reverse();
+    let crlf = lines.join("\r\n") + "\r\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(&crlf);
+    std::fs::write(c.path("entities-gbk.csv"), &gbk).unwrap();
+    c.ok(&[
+        "import",
+        "entities",
+        c.path("entities-gbk.csv").to_str().unwrap(),
+    ]);
+    for kind in ["officers", "matters", "recusals", "history"] {
+        c.ok(&["import", kind, &sample(&format!("{kind}.csv")), "--quiet"]);
+    }
+    let plan = sample("plans/elderly-care.toml");
+    c.ok(&["batch", "create", "--plan", &plan]);
+    let through_database = c.ok(&["batch", "commit", "SH-MZ-2026-YL-01"]);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_shuangsui"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "commit",
+            "--registries",
+            "registries/shanghai",
+            "--plan",
+            &plan,
+        ])
+        .arg("--out")
+        .arg(c.path("offline.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let offline = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(offline.trim().len(), 64, "{offline}");
+    assert_eq!(
+        offline.trim(),
+        through_database.trim(),
+        "offline and database commitments of one plan over one directory"
+    );
+}

@@ -59,6 +59,26 @@ fn mini_bundle_matches_the_vector() {
     check_vector("mini-bundle.json", &mini_bundle().to_bytes());
 }
 
+/// A bundle made under spec version 1 (`mini-bundle-v1.json`, the same draw before version
+/// 2 defined a source's hash as its table's content hash) still verifies, under version 1.
+#[test]
+fn a_version_1_bundle_still_verifies() {
+    let bytes = std::fs::read(vector_path("mini-bundle-v1.json")).unwrap();
+    let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(bundle.commitment.header.spec_version, "1");
+    assert_eq!(bundle.commitment.header.format, "shuangsui-commitment/1");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
+    // Its sources are the files' bytes, not the tables' content hashes: version 2 would
+    // give another commitment hash for the same draw.
+    let now = mini_bundle();
+    assert_eq!(now.commitment.header.spec_version, "2");
+    assert_ne!(
+        now.commitment.header.sources,
+        bundle.commitment.header.sources
+    );
+    assert_eq!(now.commitment.snapshots, bundle.commitment.snapshots);
+}
+
 #[test]
 fn seed_vectors() {
     let mut cases = Vec::new();

@@ -63,14 +63,24 @@ pub fn snapshot_ids(batch: &BatchRow) -> Result<[i64; 5]> {
 /// hash is the one committed (and logged).
 pub async fn commitment(app: &App, batch: &BatchRow) -> Result<Commitment> {
     let loaded = directory::load(app, snapshot_ids(batch)?).await?;
-    let commitment = Commitment::build_from(loaded, plan(batch)?)
+    let mut commitment = Commitment::build_from(loaded, plan(batch)?)
         .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let rebuilt = commitment.hash.clone();
+    // A batch committed before an upgrade is drawn under the version it was committed under
+    // (through the database, a source's hash has always been its table's content hash, so
+    // the versions differ only in the header's `format` and `spec_version`).
+    for version in &crate::commitment::VERSIONS[1..] {
+        if batch.commitment_hash.as_deref() == Some(commitment.hash.as_str()) {
+            break;
+        }
+        commitment = commitment.under_version(*version);
+    }
     match &batch.commitment_hash {
         Some(h) if *h == commitment.hash => Ok(commitment),
         other => Err(AppError::Store(store::StoreError::Corrupt(format!(
             "batch {}: commitment rebuilt from its snapshots hashes to {}, not the committed {}",
             batch.id,
-            commitment.hash,
+            rebuilt,
             other.as_deref().unwrap_or("(none)")
         )))),
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::commitment::{Commitment, EntityRecord, Unhashed};
+use crate::commitment::{Commitment, SourceEntity, Unhashed};
 use crate::entropy::drand;
 use crate::plan::Plan;
 use crate::registry::{self, parse};
@@ -25,9 +25,10 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<Unhashed, Failure> {
         .map_err(|e| (e.to_string(), EXIT_INVALID))?;
     drand_round_is_future(&plan)
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))?;
-    // Only the snapshot fields of each entity are kept (every field is still validated).
-    let entity = |row: &mut registry::table::Row| parse::entity_fields(row).map(EntityRecord::from);
-    let loaded = registry::load_with(registries, entity, |e| &e.uscc).map_err(|errors| {
+    // Only the snapshot fields of each entity, and those the content hash adds, are kept
+    // (every field is still validated).
+    let entity = |row: &mut registry::table::Row| parse::entity_fields(row).map(SourceEntity::from);
+    let loaded = registry::load_with(registries, entity).map_err(|errors| {
         let mut lines: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
         lines.push(format!(
             "{} problem(s) in {}; nothing committed",

@@ -9,7 +9,6 @@ pub mod parse;
 pub mod record_json;
 mod record_read;
 pub mod records;
-mod sort;
 
 use std::cmp::Ordering;
 use std::io::{Seek, SeekFrom, Write};
@@ -21,11 +20,19 @@ use crate::discrepancy::Discrepancy;
 use crate::domain::Directory;
 use crate::plan::Plan;
 use crate::registry::Loaded;
-pub use records::{EntityRecord, InspectionRecord, MatterRecord, OfficerRecord, RecusalRecord};
+pub use records::{
+    EntityRecord, InspectionRecord, MatterRecord, OfficerRecord, RecusalRecord, SourceEntity,
+};
 
-pub const FORMAT: &str = "shuangsui-commitment/1";
-/// The version of docs/DRAW-SPEC.md this code implements; part of the seed.
-pub const SPEC_VERSION: &str = "1";
+/// The header `format` new commitments are made under.
+pub const FORMAT: &str = "shuangsui-commitment/2";
+/// The version of docs/DRAW-SPEC.md new commitments are made under; part of the seed.
+pub const SPEC_VERSION: &str = "2";
+/// Every (`format`, `spec_version`) this code verifies, newest first. Version 1 differs from
+/// 2 only in what a source's `sha256` is over (the file's bytes, not the table's canonical
+/// CSV), which no verifier can recompute from a bundle: a version 1 commitment is checked
+/// as it always was.
+pub const VERSIONS: [(&str, &str); 2] = [(FORMAT, SPEC_VERSION), ("shuangsui-commitment/1", "1")];
 
 /// Count and SHA-256 of one snapshot's records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +106,7 @@ impl Snapshots {
     /// Projects the directory onto the draw's records and sorts each list canonically.
     pub fn from_directory<E: Into<EntityRecord>>(d: Directory<E>) -> Snapshots {
         let mut entities: Vec<EntityRecord> = d.entities.into_iter().map(Into::into).collect();
-        sort::entities_by_uscc(&mut entities);
+        crate::registry::sort::by_uscc(&mut entities, |e| &e.uscc);
         let mut officers: Vec<OfficerRecord> = d.officers.into_iter().map(Into::into).collect();
         officers.sort_unstable_by(|a, b| a.card_no.cmp(&b.card_no));
         let mut recusals: Vec<RecusalRecord> = d.recusals.into_iter().map(Into::into).collect();
@@ -302,6 +309,15 @@ impl Commitment {
         }))
     }
 
+    /// The same commitment under another (`format`, `spec_version`) of `VERSIONS`, hashed
+    /// again: how a batch committed under an older version is rebuilt from its snapshots.
+    pub fn under_version(mut self, (format, spec_version): (&str, &str)) -> Commitment {
+        self.header.format = format.to_string();
+        self.header.spec_version = spec_version.to_string();
+        self.hash = self.header.hash();
+        self
+    }
+
     /// The bytes of the commitment up to its snapshots: `{"hash":…,"header":…,"snapshots":`.
     fn prefix(&self) -> Vec<u8> {
         let mut out = b"{\"hash\":\"".to_vec();
@@ -345,10 +361,16 @@ impl Commitment {
     /// with them, and how many bytes agree (all of them, or up to the first difference).
     pub fn check_prefix(&self, file: Option<&[u8]>) -> Result<(bool, usize), Discrepancy> {
         let h = &self.header;
-        Discrepancy::expect_eq("/commitment/header/format", &FORMAT.to_string(), &h.format)?;
+        let Some((_, spec_version)) = VERSIONS.iter().find(|(f, _)| *f == h.format) else {
+            let known: Vec<&str> = VERSIONS.iter().map(|(f, _)| *f).collect();
+            return Err(Discrepancy::new(
+                "/commitment/header/format",
+                format!("is {:?}, not one of {known:?}", h.format),
+            ));
+        };
         Discrepancy::expect_eq(
             "/commitment/header/spec_version",
-            &SPEC_VERSION.to_string(),
+            &spec_version.to_string(),
             &h.spec_version,
         )?;
         match h.plan.clone().normalized() {

@@ -3,11 +3,15 @@
 //! reasons). Fields are declared in lexicographic order so that serde_json's compact output
 //! is already RFC 8785 canonical (checked by tests); DRAW-SPEC §2 defines them.
 
+use std::borrow::Cow;
+
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{self, EntityStatus, Grade, Method, OfficerStatus};
-use crate::registry::parse::EntityFields;
+use crate::registry::canonical::TableRow;
+use crate::registry::parse::{self, EntityFields};
+use crate::registry::write::{self, EntityText};
 
 /// An entity as the draw sees it. There are up to millions, so the text fields are
 /// `CompactString`s: the USCC, sector, type and district (at most 24 bytes of UTF-8, eight
@@ -93,6 +97,56 @@ impl From<EntityFields<'_>> for EntityRecord {
             entity_type: CompactString::from(&*f.entity_type),
             uscc: CompactString::from(f.uscc.as_str()),
         }
+    }
+}
+
+/// An entity row as `commit` keeps it: its snapshot record, and the three columns that
+/// only the table's content hash covers (DRAW-SPEC §2.5), which the draw does not use. The
+/// whole row is never kept, and the table is hashed from these without a second copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceEntity {
+    pub record: EntityRecord,
+    pub address: CompactString,
+    pub legal_representative: CompactString,
+    pub contact: CompactString,
+}
+
+impl From<EntityFields<'_>> for SourceEntity {
+    fn from(f: EntityFields<'_>) -> Self {
+        SourceEntity {
+            address: CompactString::from(&*f.address),
+            legal_representative: CompactString::from(&*f.legal_representative),
+            contact: CompactString::from(&*f.contact),
+            record: EntityRecord::from(f),
+        }
+    }
+}
+
+impl From<SourceEntity> for EntityRecord {
+    fn from(e: SourceEntity) -> Self {
+        e.record
+    }
+}
+
+impl TableRow<10> for SourceEntity {
+    const COLUMNS: &'static [&'static str] = parse::ENTITY_COLUMNS;
+    fn key(&self) -> &str {
+        &self.record.uscc
+    }
+    fn record(&self) -> [Cow<'_, str>; 10] {
+        let r = &self.record;
+        write::entity_text_record(EntityText {
+            uscc: &r.uscc,
+            name: &r.name,
+            sector: &r.sector,
+            entity_type: &r.entity_type,
+            district: &r.district,
+            address: &self.address,
+            grade: r.grade,
+            status: r.status,
+            legal_representative: &self.legal_representative,
+            contact: &self.contact,
+        })
     }
 }
 

@@ -2,9 +2,11 @@
 //! read with every bad row reported by file, line and column. This is the file adapter in
 //! front of `domain`; it holds no draw logic.
 
+pub mod canonical;
 pub mod error;
 pub mod generate;
 pub mod parse;
+pub mod sort;
 pub mod split;
 pub mod table;
 pub mod validate;
@@ -12,10 +14,9 @@ pub mod write;
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use crate::domain::{Directory, Entity};
 use crate::mapped::Mapped;
+use canonical::TableRow;
 pub use error::{DirectoryErrors, RowError};
 
 /// The file names inside a directory folder.
@@ -35,7 +36,8 @@ pub const FILES: FileNames = FileNames {
     history: "history.csv",
 };
 
-/// One file as read: its name, the SHA-256 of its exact bytes and its number of data rows.
+/// One table as read: its file name, its content hash (the SHA-256 of its canonical CSV,
+/// `canonical`, DRAW-SPEC §2.5) and its number of rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     pub file: String,
@@ -107,17 +109,18 @@ fn utf8_valid_up_to(bytes: &[u8]) -> Option<usize> {
 
 /// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
 /// or every problem found is returned (all bad rows of all files, not only the first).
+/// Entities come back in USCC order.
 pub fn load(dir: &Path) -> Result<Loaded, DirectoryErrors> {
-    load_with(dir, parse::entity, |e| e.uscc.as_str())
+    load_with(dir, parse::entity)
 }
 
 /// As `load`, with each entity row kept in the form `entity` makes of it (which validates
-/// every field, as `parse::entity_fields` does); `uscc` gives its key. A reader that needs
-/// a few fields of a million entities keeps only those, never the whole rows at once.
-pub fn load_with<E: Send>(
+/// every field, as `parse::entity_fields` does, and keeps what the table's canonical CSV
+/// writes). A reader that needs a few fields of a million entities keeps only those and
+/// the ones the content hash covers, never the whole rows at once.
+pub fn load_with<E: TableRow<10> + Send>(
     dir: &Path,
     entity: fn(&mut table::Row) -> Option<E>,
-    uscc: fn(&E) -> &str,
 ) -> Result<Loaded<E>, DirectoryErrors> {
     let mut errors = Vec::new();
     let f = &FILES;
@@ -169,15 +172,19 @@ pub fn load_with<E: Send>(
         parse::inspection,
     );
 
-    // The files' hashes are taken on a second thread while the checks across rows and
-    // files run on this one (both read a large directory once more).
+    // The small tables' content hashes are taken on a second thread while the checks across
+    // rows and files run on this one.
     let hashes = std::thread::scope(|s| {
         let hashes = s.spawn(|| {
-            (0..bytes.len())
-                .map(|i| hex::encode(Sha256::digest(data(i).unwrap_or_default())))
-                .collect::<Vec<String>>()
+            [
+                canonical::hash(&officers.rows),
+                canonical::hash(&matters.rows),
+                canonical::hash(&recusals.rows),
+                canonical::hash(&history.rows),
+            ]
         });
-        let entity_keys = validate::unique(f.entities, "uscc", &entities, uscc, &mut errors);
+        let entity_keys =
+            validate::unique(f.entities, "uscc", &entities, TableRow::key, &mut errors);
         let officer_keys = validate::unique(
             f.officers,
             "card_no",
@@ -207,8 +214,20 @@ pub fn load_with<E: Send>(
         errors.sort_by_key(order);
         return Err(DirectoryErrors(errors));
     }
+    // Entities sorted once, here, by their unique USCCs: the canonical CSV's order and the
+    // snapshot's, so neither sorts them again.
+    let mut entities = entities.rows;
+    sort::by_uscc(&mut entities, TableRow::key);
+    let [officers_hash, matters_hash, recusals_hash, history_hash] = hashes;
+    let hashes = [
+        canonical::hash_in_order(&entities),
+        officers_hash,
+        matters_hash,
+        recusals_hash,
+        history_hash,
+    ];
     let rows = [
-        entities.rows.len(),
+        entities.len(),
         officers.rows.len(),
         matters.rows.len(),
         recusals.rows.len(),
@@ -226,7 +245,7 @@ pub fn load_with<E: Send>(
         .collect();
     Ok(Loaded {
         directory: Directory {
-            entities: entities.rows,
+            entities,
             officers: officers.rows,
             matters: matters.rows,
             recusals: recusals.rows,

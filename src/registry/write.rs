@@ -1,11 +1,11 @@
 //! Writes a `Directory` as the five CSV files of the folder format (the inverse of `load`).
 //! Each table's rows are written as `*_record` spells them, by `write_table`, which
-//! `import::canonical_csv` uses too.
+//! `registry::canonical` (the content hash) uses too.
 
 use std::borrow::Cow;
 use std::path::Path;
 
-use crate::domain::{Directory, Entity, Inspection, Matter, Officer, Recusal};
+use crate::domain::{Directory, Entity, EntityStatus, Grade, Inspection, Matter, Officer, Recusal};
 
 use super::{FILES, parse};
 
@@ -17,20 +17,40 @@ fn join<T: AsRef<str>>(items: &[T]) -> String {
         .join(";")
 }
 
+/// An entity row's fields, borrowed from whatever form holds them (`Entity`, or the
+/// commit's `commitment::SourceEntity`).
+pub struct EntityText<'a> {
+    pub uscc: &'a str,
+    pub name: &'a str,
+    pub sector: &'a str,
+    pub entity_type: &'a str,
+    pub district: &'a str,
+    pub address: &'a str,
+    pub grade: Grade,
+    pub status: EntityStatus,
+    pub legal_representative: &'a str,
+    pub contact: &'a str,
+}
+
 /// An entity row's fields as written, in `parse::ENTITY_COLUMNS` order.
-pub fn entity_record(e: &Entity) -> [Cow<'_, str>; 10] {
+pub fn entity_text_record(e: EntityText<'_>) -> [Cow<'_, str>; 10] {
     [
-        Cow::Borrowed(e.uscc.as_str()),
-        Cow::Borrowed(&e.name),
-        Cow::Borrowed(&e.sector),
-        Cow::Borrowed(&e.entity_type),
-        Cow::Borrowed(&e.district),
-        Cow::Borrowed(&e.address),
+        Cow::Borrowed(e.uscc),
+        Cow::Borrowed(e.name),
+        Cow::Borrowed(e.sector),
+        Cow::Borrowed(e.entity_type),
+        Cow::Borrowed(e.district),
+        Cow::Borrowed(e.address),
         Cow::Borrowed(e.grade.as_str()),
         Cow::Borrowed(e.status.as_str()),
-        Cow::Borrowed(&e.legal_representative),
-        Cow::Borrowed(&e.contact),
+        Cow::Borrowed(e.legal_representative),
+        Cow::Borrowed(e.contact),
     ]
+}
+
+/// An entity row's fields as written, in `parse::ENTITY_COLUMNS` order.
+pub fn entity_record(e: &Entity) -> [Cow<'_, str>; 10] {
+    super::canonical::TableRow::record(e)
 }
 
 /// An officer row's fields as written, in `parse::OFFICER_COLUMNS` order.

@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VECTORS = os.path.join(ROOT, "tests", "vectors")
 MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
+MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
 sys.path.insert(0, HERE)
@@ -180,6 +181,24 @@ class MiniBundleTest(unittest.TestCase):
         status, out = run_cli(MINI_BUNDLE)
         self.assertEqual(status, 0, out)
         self.assertTrue(out.splitlines()[-1].startswith("PASS "), out)
+
+    def test_a_version_1_bundle_still_verifies_under_version_1(self):
+        """A bundle made under spec version 1 keeps verifying; a version 1 format with the
+        version 2 spec_version (or the reverse) is refused."""
+        status, out = run_cli(MINI_BUNDLE_V1)
+        self.assertEqual(status, 0, out)
+        self.assertEqual(load_json(MINI_BUNDLE_V1)["commitment"]["header"]["spec_version"], "1")
+        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "2")
+        for name, (fmt, version) in (
+            ("v1-format-v2-spec", ("shuangsui-commitment/1", "2")),
+            ("v2-format-v1-spec", ("shuangsui-commitment/2", "1")),
+        ):
+            bundle = load_json(MINI_BUNDLE_V1)
+            bundle["commitment"]["header"]["format"] = fmt
+            bundle["commitment"]["header"]["spec_version"] = version
+            with self.assertRaises(vb.Discrepancy, msg=name) as caught:
+                vb.check_formats(bundle)
+            self.assertEqual(caught.exception.path, "/commitment/header/spec_version")
 
     def test_cli_expect_commitment(self):
         good = load_mini()["commitment"]["hash"]

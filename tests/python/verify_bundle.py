@@ -45,9 +45,12 @@ import struct
 import sys
 import unicodedata
 
-SPEC_VERSION = "1"
+SPEC_VERSION = "2"  # new commitments are made under this version
 BUNDLE_FORMAT = "shuangsui-bundle/1"
-COMMITMENT_FORMAT = "shuangsui-commitment/1"
+# Versions: each header `format` with its `spec_version`. Version 1 differs from 2 only in
+# what a source's `sha256` is over (the file's bytes, not its table's canonical CSV, §2.5),
+# which a bundle alone cannot show: both are verified by the same rules here.
+COMMITMENT_VERSIONS = {"shuangsui-commitment/1": "1", "shuangsui-commitment/2": "2"}
 
 ENTITY_STATUSES = ("正常", "停业", "清算", "注销", "吊销", "撤销")  # §2.1
 OFFICER_STATUSES = ("在岗", "暂停", "离岗")  # §2.1
@@ -501,11 +504,14 @@ def check_formats(bundle):
     header = expect_object(
         commitment["header"], "/commitment/header", ("format", "matters", "plan", "snapshots", "sources", "spec_version")
     )
-    if header["format"] != COMMITMENT_FORMAT:
-        raise Discrepancy("/commitment/header/format", f"is {describe(header['format'])}, expected {describe(COMMITMENT_FORMAT)}")
-    if header["spec_version"] != SPEC_VERSION:
+    if not isinstance(header["format"], str) or header["format"] not in COMMITMENT_VERSIONS:
+        known = ", ".join(describe(f) for f in COMMITMENT_VERSIONS)
+        raise Discrepancy("/commitment/header/format", f"is {describe(header['format'])}, expected one of {known}")
+    expected = COMMITMENT_VERSIONS[header["format"]]
+    if header["spec_version"] != expected:
         raise Discrepancy(
-            "/commitment/header/spec_version", f"is {describe(header['spec_version'])}, this verifier implements {describe(SPEC_VERSION)}"
+            "/commitment/header/spec_version",
+            f"is {describe(header['spec_version'])}, expected {describe(expected)} with format {describe(header['format'])}",
         )
 
 

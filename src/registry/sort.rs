@@ -1,12 +1,11 @@
-//! Putting the entity snapshot in its canonical order (USCC bytes, DRAW-SPEC §2.2) fast.
+//! Putting entities in their canonical order (USCC bytes: DRAW-SPEC §2.2 for the snapshot,
+//! §2.5 for the canonical CSV, where USCCs are unique too) fast.
 //! A USCC is 18 ASCII characters, so its bytes packed 7 bits each fit in a `u128` that
 //! orders exactly as the bytes do. The million-entry sort compares integers instead of
 //! strings behind pointers, and the records (each about 150 bytes) are moved once, into
 //! their places, instead of at every step of the sort.
 
 use std::cmp::Ordering;
-
-use super::records::EntityRecord;
 
 /// The USCC's 18 bytes packed 7 bits each (126 bits), or `None` for anything that is not
 /// 18 ASCII bytes (which a validated directory never holds).
@@ -18,16 +17,19 @@ fn packed(uscc: &str) -> Option<u128> {
     Some(bytes.iter().fold(0u128, |k, &b| (k << 7) | u128::from(b)))
 }
 
-/// Sorts entity records by USCC bytes (keys are unique, so the order is the one canonical
-/// order).
-pub fn entities_by_uscc(entities: &mut [EntityRecord]) {
+/// Sorts entities (records or rows) by the USCC bytes `uscc` gives (keys are unique, so the
+/// order is the one canonical order). Entities already in order are left as they are.
+pub fn by_uscc<T: Send>(entities: &mut [T], uscc: fn(&T) -> &str) {
+    if entities.windows(2).all(|w| uscc(&w[0]) < uscc(&w[1])) {
+        return;
+    }
     let keys: Option<Vec<(u128, u32)>> = entities
         .iter()
         .enumerate()
-        .map(|(i, e)| Some((packed(&e.uscc)?, u32::try_from(i).ok()?)))
+        .map(|(i, e)| Some((packed(uscc(e))?, u32::try_from(i).ok()?)))
         .collect();
     let Some(mut keys) = keys else {
-        two_threads(entities, |a, b| a.uscc.cmp(&b.uscc));
+        two_threads(entities, |a, b| uscc(a).cmp(uscc(b)));
         return;
     };
     two_threads(&mut keys, |a, b| a.0.cmp(&b.0));
@@ -70,6 +72,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::commitment::EntityRecord;
     use crate::domain::{EntityStatus, Grade};
 
     fn record(uscc: String) -> EntityRecord {
@@ -115,7 +118,7 @@ mod tests {
             let mut entities: Vec<EntityRecord> = usccs.iter().cloned().map(record).collect();
             let mut expected: Vec<String> = usccs.into_iter().collect();
             expected.sort();
-            entities_by_uscc(&mut entities);
+            by_uscc(&mut entities, |e| &e.uscc);
             let got: Vec<String> = entities.into_iter().map(|e| e.uscc.into_string()).collect();
             prop_assert_eq!(got, expected);
         }
