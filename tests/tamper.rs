@@ -194,3 +194,45 @@ fn invalid_records_are_named_even_when_the_hashes_are_recomputed() {
         "/commitment/snapshots/entities/0/name"
     );
 }
+
+/// A change to a matter record (given a text of 501 characters).
+type MatterChange = fn(&mut shuangsui::commitment::MatterRecord, &str);
+
+#[test]
+fn invalid_matter_records_are_named_even_when_the_hash_is_recomputed() {
+    // DRAW-SPEC §2.4: the header's matter records follow the matters file's rules.
+    let long = "查".repeat(501);
+    let cases: [(&str, MatterChange, &str); 7] = [
+        ("content", |m, v| m.content = v.into(), "longer than 500"),
+        (
+            "legal_basis",
+            |m, _| m.legal_basis = "《办\n法》".into(),
+            "control character",
+        ),
+        (
+            "inspecting_body",
+            |m, _| m.inspecting_body = String::new(),
+            "is empty",
+        ),
+        (
+            "name",
+            |m, _| m.name = " 养老机构服务安全".into(),
+            "white space at an end",
+        ),
+        ("sector", |m, _| m.sector = "Cafe\u{301}".into(), "not NFC"),
+        ("methods", |m, _| m.methods.clear(), "is empty"),
+        ("methods", |m, _| m.methods = vec![m.methods[0]; 2], "twice"),
+    ];
+    for (field, change, reason) in cases {
+        let mut b: Bundle = serde_json::from_value(mini()).unwrap();
+        change(&mut b.commitment.header.matters[0], &long);
+        b.commitment.hash = b.commitment.header.hash();
+        let d = bundle::verify(&b).unwrap_err();
+        assert_eq!(
+            d.path,
+            format!("/commitment/header/matters/0/{field}"),
+            "{d}"
+        );
+        assert!(d.to_string().contains(reason), "{field}: {d}");
+    }
+}

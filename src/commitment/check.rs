@@ -1,12 +1,15 @@
-//! Field checks on snapshot records read back from a commitment (DRAW-SPEC §2.1): every
-//! text trimmed, NFC and non-empty, every USCC valid with its check character, every date
-//! `YYYY-MM-DD`. A commitment made by `build` always passes; one edited by hand may not.
+//! Field checks on snapshot records and on the header's matter records read back from a
+//! commitment (DRAW-SPEC §2.1, §2.4), by the rules the directory import applies: every text
+//! trimmed, NFC, non-empty, without control characters and at most 500 characters, every
+//! card number and matter code an identifier, every USCC valid with its check character,
+//! every date `YYYY-MM-DD`, every list non-empty without repeats. A commitment made by
+//! `build` always passes; one edited by hand may not.
 
 use crate::discrepancy::Discrepancy;
 use crate::domain::{Uscc, text};
 use crate::registry::parse::identifier;
 
-use super::Snapshots;
+use super::{MatterRecord, Snapshots};
 
 fn at(list: &str, i: usize, field: &str, reason: String) -> Discrepancy {
     Discrepancy::new(format!("/commitment/snapshots/{list}/{i}/{field}"), reason)
@@ -20,7 +23,7 @@ fn uscc(value: &str) -> Result<(), String> {
     }
 }
 
-fn card(value: &str) -> Result<(), String> {
+fn normal_identifier(value: &str) -> Result<(), String> {
     match identifier(value) {
         Ok(id) if id == value => Ok(()),
         Ok(_) => Err(format!("'{value}' is not trimmed and NFC-normalised")),
@@ -28,7 +31,10 @@ fn card(value: &str) -> Result<(), String> {
     }
 }
 
-fn list(values: &[String], check: fn(&str) -> Result<(), String>) -> Result<(), String> {
+fn list<T: PartialEq + std::fmt::Display>(
+    values: &[T],
+    check: impl Fn(&T) -> Result<(), String>,
+) -> Result<(), String> {
     if values.is_empty() {
         return Err("is empty".into());
     }
@@ -57,22 +63,45 @@ pub fn records(s: &Snapshots) -> Result<(), Discrepancy> {
     }
     for (i, o) in s.officers.iter().enumerate() {
         let fail = |field, reason| at("officers", i, field, reason);
-        card(&o.card_no).map_err(|r| fail("card_no", r))?;
+        normal_identifier(&o.card_no).map_err(|r| fail("card_no", r))?;
         text::check_required(&o.department).map_err(|r| fail("department", r))?;
         text::check_required(&o.district).map_err(|r| fail("district", r))?;
-        list(&o.sectors, text::check_required).map_err(|r| fail("sectors", r))?;
+        list(&o.sectors, |s| text::check_required(s)).map_err(|r| fail("sectors", r))?;
         text::check_date(&o.valid_until).map_err(|r| fail("valid_until", r))?;
     }
     for (i, r) in s.recusals.iter().enumerate() {
-        card(&r.card_no).map_err(|e| at("recusals", i, "card_no", e))?;
+        normal_identifier(&r.card_no).map_err(|e| at("recusals", i, "card_no", e))?;
         uscc(&r.uscc).map_err(|e| at("recusals", i, "uscc", e))?;
     }
     for (i, h) in s.history.iter().enumerate() {
         let fail = |field, reason| at("history", i, field, reason);
         text::check_date(&h.date).map_err(|r| fail("date", r))?;
-        card(&h.matter).map_err(|r| fail("matter", r))?;
-        list(&h.officers, card).map_err(|r| fail("officers", r))?;
+        normal_identifier(&h.matter).map_err(|r| fail("matter", r))?;
+        list(&h.officers, |c| normal_identifier(c)).map_err(|r| fail("officers", r))?;
         uscc(&h.uscc).map_err(|r| fail("uscc", r))?;
+    }
+    Ok(())
+}
+
+/// The first field of a header matter record (DRAW-SPEC §2.4) that is not in its valid,
+/// normal form: `code` an identifier, the other texts as the matters file requires them,
+/// `methods` non-empty without repeats (their spelling is fixed by `Method`).
+pub fn matters(matters: &[MatterRecord]) -> Result<(), Discrepancy> {
+    for (i, m) in matters.iter().enumerate() {
+        let fail = |field: &str, reason| {
+            Discrepancy::new(format!("/commitment/header/matters/{i}/{field}"), reason)
+        };
+        normal_identifier(&m.code).map_err(|r| fail("code", r))?;
+        for (field, value) in [
+            ("content", &m.content),
+            ("inspecting_body", &m.inspecting_body),
+            ("legal_basis", &m.legal_basis),
+            ("name", &m.name),
+            ("sector", &m.sector),
+        ] {
+            text::check_required(value).map_err(|r| fail(field, r))?;
+        }
+        list(&m.methods, |_| Ok(())).map_err(|r| fail("methods", r))?;
     }
     Ok(())
 }

@@ -388,6 +388,7 @@ impl Commitment {
                 ));
             }
         }
+        check::matters(&h.matters)?;
         let problems = context::problems(
             &h.plan,
             &h.matters,

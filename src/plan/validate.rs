@@ -164,7 +164,7 @@ impl Plan {
                 p.texts("entropy.witnesses", witnesses);
                 for w in witnesses.iter() {
                     p.check(!w.contains([',', '=', '，']), || {
-                        format!("entropy.witnesses: '{w}' may not contain ',' or '='")
+                        format!("entropy.witnesses: '{w}' may not contain ',', '，' or '='")
                     });
                 }
                 p.check((1..=100).contains(digits), || {

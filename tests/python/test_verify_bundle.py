@@ -130,11 +130,8 @@ class SeedVectorTest(unittest.TestCase):
 
 class StreamVectorTest(unittest.TestCase):
     """stream.json: per key, the first words, and for each n the values of repeated below(n)
-    calls on a fresh stream of that key, with the total number of words they consumed.
-
-    SPEC GAP (§8): the layout of stream.json is not described; that every `below` entry starts a
-    fresh stream, that `words_used` is the total over all its values, and that the u64 numbers
-    are decimal strings was inferred from the data (and is the only reading that matches)."""
+    calls on a fresh stream of that key, with the total number of words they consumed (§8;
+    the u64 numbers are decimal strings)."""
 
     def test_stream_vectors(self):
         cases = load_json(os.path.join(VECTORS, "stream.json"))["cases"]
@@ -488,6 +485,172 @@ class DirectoryRulesTest(unittest.TestCase):
                     self.check(bundle)
                 self.assertEqual(caught.exception.path, f"/commitment/header/plan/population/{field}/0")
                 self.assertIn("of no entity", caught.exception.message)
+
+
+def reseal(bundle):
+    """Make a changed bundle consistent again: snapshot digests, commitment hash, seed and draw
+    are recomputed (without the verifier's checks), so that only the rule the change breaks is
+    broken."""
+    commitment = bundle["commitment"]
+    header, snapshots = commitment["header"], commitment["snapshots"]
+    for name in vb.SNAPSHOT_NAMES:
+        header["snapshots"][name] = vb.snapshot_digest(snapshots[name])
+    commitment["hash"] = vb.commitment_hash(header)
+    plan = header["plan"]
+    if plan["entropy"]["source"] == "ceremony":
+        pairs = [(c["witness"], c["digits"]) for c in bundle["entropy"]["ceremony"]["contributions"]]
+        encoding = vb.ceremony_encoding(pairs)
+    else:
+        drand = bundle["entropy"]["drand"]
+        encoding = vb.drand_encoding(plan["entropy"]["chain_hash"], drand["round"], bytes.fromhex(drand["signature"]))
+    seed = vb.derive_seed(commitment["hash"], encoding, header["spec_version"])
+    bundle["seed"] = seed.hex()
+    try:
+        bundle["draw"] = vb.recompute_draw(plan, header, snapshots, seed)
+    except vb.Discrepancy:
+        pass  # a plan the draw cannot even be computed from (a malformed ratio): the old draw stays
+    return bundle
+
+
+def drand_mini(chain_hash="52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971", previous=None):
+    """The mini bundle drawn from a drand round instead of its ceremony (quicknet by default)."""
+    bundle = load_mini()
+    bundle["commitment"]["header"]["plan"]["entropy"] = {"chain_hash": chain_hash, "round": 1000, "source": "drand"}
+    bundle["entropy"] = {"drand": {"previous_signature": previous, "round": 1000, "signature": "ab" * 48}}
+    return reseal(bundle)
+
+
+PLAN = ("commitment", "header", "plan")
+MATTER0 = ("commitment", "header", "matters", 0)
+SNAP = ("commitment", "snapshots")
+
+
+def at(bundle, path):
+    for key in path:
+        bundle = bundle[key]
+    return bundle
+
+
+def set_witness(bundle, i, name):
+    """Rename declared witness i and its contribution alike."""
+    at(bundle, PLAN)["entropy"]["witnesses"][i] = name
+    bundle["entropy"]["ceremony"]["contributions"][i]["witness"] = name
+
+
+def repeat_matter(bundle):
+    """The plan names its first matter twice (and header.matters lists its record twice)."""
+    at(bundle, PLAN)["matters"].append(at(bundle, PLAN)["matters"][0])
+    bundle["commitment"]["header"]["matters"].append(copy.deepcopy(at(bundle, MATTER0)))
+
+
+def rename_matter(bundle, code):
+    at(bundle, PLAN)["matters"][0] = code
+    at(bundle, MATTER0)["code"] = code
+
+
+# (what, change, JSON pointer of the failure, words the message must contain)
+SPEC_RULES = (
+    # §Conventions: texts
+    ("plan title of 501 characters", lambda b: at(b, PLAN).update(title="检" * 501), "/commitment/header/plan/title", "at most 500"),
+    ("plan title with a control character", lambda b: at(b, PLAN).update(title="测试\x07批次"), "/commitment/header/plan/title", "control character U+0007"),
+    ("plan title not trimmed", lambda b: at(b, PLAN).update(title="测试批次\u3000"), "/commitment/header/plan/title", "not trimmed"),
+    ("empty stratum name", lambda b: at(b, PLAN)["strata"][0].update(name=""), "/commitment/header/plan/strata/0/name", "is empty"),
+    ("witness name not NFC", lambda b: set_witness(b, 0, "Jose\u0301"), "/commitment/header/plan/entropy/witnesses/0", "NFC"),
+    ("empty witness name", lambda b: set_witness(b, 1, ""), "/commitment/header/plan/entropy/witnesses/1", "is empty"),
+    ("matter content of 501 characters", lambda b: at(b, MATTER0).update(content="查" * 501), "/commitment/header/matters/0/content", "at most 500"),
+    ("matter legal basis with a control character", lambda b: at(b, MATTER0).update(legal_basis="《办\n法》"), "/commitment/header/matters/0/legal_basis", "control character U+000A"),
+    ("matter inspecting body empty", lambda b: at(b, MATTER0).update(inspecting_body=""), "/commitment/header/matters/0/inspecting_body", "is empty"),
+    ("matter name not trimmed", lambda b: at(b, MATTER0).update(name=" 养老机构服务安全"), "/commitment/header/matters/0/name", "not trimmed"),
+    ("entity name of 501 characters", lambda b: at(b, SNAP)["entities"][0].update(name="名" * 501), "/commitment/snapshots/entities/0/name", "at most 500"),
+    ("entity district with a control character", lambda b: at(b, SNAP)["entities"][0].update(district="徐\x85汇"), "/commitment/snapshots/entities/0/district", "control character U+0085"),
+    ("officer department of 501 characters", lambda b: at(b, SNAP)["officers"][0].update(department="部" * 501), "/commitment/snapshots/officers/0/department", "at most 500"),
+    # §Conventions: identifiers
+    ("matter code of 65 characters", lambda b: rename_matter(b, "T" * 65), "/commitment/header/matters/0/code", "at most 64"),
+    ("matter code with white space", lambda b: rename_matter(b, "T-YL\u300001"), "/commitment/header/matters/0/code", "white space"),
+    ("card number with white space", lambda b: at(b, SNAP)["officers"][0].update(card_no="T-000\u00a0a"), "/commitment/snapshots/officers/0/card_no", "white space"),
+    ("card number of 65 characters", lambda b: at(b, SNAP)["recusals"][0].update(card_no="T-001" + "0" * 60), "/commitment/snapshots/recusals/0/card_no", "at most 64"),
+    ("history matter with white space", lambda b: at(b, SNAP)["history"][0].update(matter="T-SZ 01"), "/commitment/snapshots/history/0/matter", "white space"),
+    # §Conventions: lists without repeats; §3.1
+    ("plan matter named twice", repeat_matter, "/commitment/header/plan/matters/2", "named twice"),
+    ("population district named twice", lambda b: at(b, PLAN)["population"].update(districts=["徐汇", "徐汇"]), "/commitment/header/plan/population/districts/1", "named twice"),
+    ("population entity type named twice", lambda b: at(b, PLAN)["population"].update(entity_types=["社会团体", "社会团体"]), "/commitment/header/plan/population/entity_types/1", "named twice"),
+    ("population sector named twice", lambda b: at(b, PLAN)["population"].update(sectors=["养老服务", "社会组织", "养老服务"]), "/commitment/header/plan/population/sectors/2", "named twice"),
+    ("team pool named twice", lambda b: at(b, PLAN)["team"].update(pool=["市民政执法总队", "市民政执法总队"]), "/commitment/header/plan/team/pool/1", "named twice"),
+    ("team department not a text", lambda b: at(b, PLAN)["team"].update(departments=[" 市民政执法总队"]), "/commitment/header/plan/team/departments/0", "not trimmed"),
+    ("statuses empty", lambda b: at(b, PLAN)["population"].update(statuses=[]), "/commitment/header/plan/population/statuses", "is empty"),
+    ("statuses named twice", lambda b: at(b, PLAN)["population"].update(statuses=["正常", "正常"]), "/commitment/header/plan/population/statuses/1", "named twice"),
+    ("status that is no entity status", lambda b: at(b, PLAN)["population"].update(statuses=["营业"]), "/commitment/header/plan/population/statuses/0", "not an entity status"),
+    ("grade outside A-D", lambda b: at(b, PLAN)["strata"][0].update(grades=["C", "E"]), "/commitment/header/plan/strata/0/grades/1", "not a credit grade"),
+    ("grade twice in one stratum", lambda b: at(b, PLAN)["strata"][0].update(grades=["C", "D", "C"]), "/commitment/header/plan/strata/0/grades/2", "listed twice"),
+    ("witness name with a full-width comma", lambda b: set_witness(b, 0, "王，芳"), "/commitment/header/plan/entropy/witnesses/0", "contains '，'"),
+    ("ratio with a leading zero", lambda b: at(b, PLAN)["strata"][1].update(ratio="01/5"), "/commitment/header/plan/strata/1/ratio", "without leading zeros"),
+    ("officer sectors named twice", lambda b: at(b, SNAP)["officers"][1].update(sectors=["养老服务", "养老服务"]), "/commitment/snapshots/officers/1/sectors/1", "named twice"),
+    ("officer without sectors", lambda b: at(b, SNAP)["officers"][1].update(sectors=[]), "/commitment/snapshots/officers/1/sectors", "is empty"),
+    ("history officers named twice", lambda b: at(b, SNAP)["history"][0].update(officers=["T-002", "T-002"]), "/commitment/snapshots/history/0/officers/1", "named twice"),
+    # §2.4: methods
+    ("method not allowed", lambda b: at(b, MATTER0).update(methods=["电话核查"]), "/commitment/header/matters/0/methods/0", "not a method"),
+    ("method named twice", lambda b: at(b, MATTER0).update(methods=["实地核查", "实地核查"]), "/commitment/header/matters/0/methods/1", "named twice"),
+    ("no method", lambda b: at(b, MATTER0).update(methods=[]), "/commitment/header/matters/0/methods", "is empty"),
+    # §2.1: USCC
+    ("entity USCC with a wrong check character", lambda b: at(b, SNAP)["entities"][0].update(uscc="51310104000010370X"), "/commitment/snapshots/entities/0/uscc", "check character should be 'Y'"),
+    ("recusal USCC with a letter outside the alphabet", lambda b: at(b, SNAP)["recusals"][0].update(uscc="51310104000010370I"), "/commitment/snapshots/recusals/0/uscc", "not a USCC"),
+    # §Conventions and §3.1: integers
+    ("negative minimum", lambda b: at(b, PLAN)["strata"][0].update(minimum=-1), "/commitment/header/plan/strata/0/minimum", "negative"),
+    ("count above 2^53 - 1", lambda b: at(b, PLAN)["strata"][0].update(count=2**53), "/commitment/header/plan/strata/0/count", "2^53 - 1"),
+    # §2.4: sources
+    ("source with another file name", lambda b: b["commitment"]["header"]["sources"][0].update(file="entities.jsonl"), "/commitment/header/sources/0/file", "entities.csv"),
+    ("sources out of order", lambda b: b["commitment"]["header"]["sources"].reverse(), "/commitment/header/sources/0/file", "entities.csv"),
+    ("a source missing", lambda b: b["commitment"]["header"]["sources"].pop(), "/commitment/header/sources/4", "history.csv"),
+    ("source hash in capitals", lambda b: b["commitment"]["header"]["sources"][1].update(sha256=b["commitment"]["header"]["sources"][1]["sha256"].upper()), "/commitment/header/sources/1/sha256", "lowercase"),
+)
+
+
+class SpecRulesTest(unittest.TestCase):
+    """Every rule DRAW-SPEC states for a bundle: a bundle breaking only that rule (its digests,
+    hash, seed and draw recomputed) FAILs at the place of the rule, with a message naming it."""
+
+    def expect_rule(self, bundle, path, words):
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(bundle)
+        self.assertEqual(caught.exception.path, path, caught.exception.message)
+        self.assertIn(words, caught.exception.message)
+        return caught.exception
+
+    def test_reseal_alone_keeps_the_bundle_valid(self):
+        self.assertEqual(reseal(load_mini()), load_mini())
+        vb.verify(drand_mini())
+
+    def test_each_rule_broken_alone_fails_naming_it(self):
+        for what, change, path, words in SPEC_RULES:
+            with self.subTest(what):
+                bundle = load_mini()
+                change(bundle)
+                self.assertNotEqual(bundle, load_mini())
+                self.expect_rule(reseal(bundle), path, words)
+
+    def test_drand_rules(self):
+        chains = vb.PINNED_CHAINS
+        self.assertEqual(len(chains), 2)
+        self.expect_rule(drand_mini(chain_hash="ab" * 32), "/commitment/header/plan/entropy/chain_hash", "pinned drand chains")
+        self.expect_rule(
+            drand_mini(chain_hash="52DB9BA70E0CC0F6EAF7803DD07447A1F5477735FD3F661792BA94600C84E971"),
+            "/commitment/header/plan/entropy/chain_hash",
+            "lowercase hex",
+        )
+        self.expect_rule(drand_mini(previous="cd" * 48), "/entropy/drand/previous_signature", "unchained")
+        mainnet = next(h for h, (_, chained) in chains.items() if chained)
+        self.expect_rule(drand_mini(chain_hash=mainnet), "/entropy/drand/previous_signature", "required")
+        vb.verify(drand_mini(chain_hash=mainnet, previous="cd" * 96))  # the BLS check is not made here
+        bundle = load_mini()
+        at(bundle, PLAN)["entropy"] = {"chain_hash": next(iter(chains)), "round": 0, "source": "drand"}
+        bundle["entropy"] = {"drand": {"previous_signature": "cd" * 96, "round": 0, "signature": "ab" * 96}}
+        self.expect_rule(reseal(bundle), "/commitment/header/plan/entropy/round", "at least 1")
+
+    def test_version_1_bundle_meets_the_same_rules(self):
+        vb.verify(load_json(MINI_BUNDLE_V1))
+        bundle = load_json(MINI_BUNDLE_V1)
+        at(bundle, MATTER0)["methods"] = ["实地核查", "实地核查"]
+        self.expect_rule(reseal(bundle), "/commitment/header/matters/0/methods/1", "named twice")
 
 
 class DrandPathTest(unittest.TestCase):

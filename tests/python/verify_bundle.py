@@ -55,6 +55,21 @@ COMMITMENT_VERSIONS = {"shuangsui-commitment/1": "1", "shuangsui-commitment/2": 
 ENTITY_STATUSES = ("正常", "停业", "清算", "注销", "吊销", "撤销")  # §2.1
 OFFICER_STATUSES = ("在岗", "暂停", "离岗")  # §2.1
 GRADES = ("A", "B", "C", "D")  # §2.1
+METHODS = ("书面检查", "实地核查", "网络监测")  # §2.4: documents, on-site, online
+# §2.4: header.sources names the directory's five tables, in this order.
+SOURCE_FILES = ("entities.csv", "officers.csv", "matters.csv", "recusals.csv", "history.csv")
+# §4.1: the pinned drand chains, by chain hash: whether the scheme is chained (a chained
+# round's bundle carries the previous signature; an unchained one has null there).
+PINNED_CHAINS = {
+    "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce": ("mainnet default", True),
+    "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971": ("quicknet", False),
+}
+MAX_TEXT_CHARS = 500  # §Conventions: a text is at most 500 characters
+MAX_IDENTIFIER_CHARS = 64  # §Conventions: an identifier is at most 64
+# §2.1: a USCC (GB 32100-2015) is 18 characters of this alphabet (no I, O, S, V, Z); the 18th
+# is the check character of the first 17, weighted as below, modulo 31.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ON_DUTY = "在岗"  # §6.1: only officers with this status are qualified
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -163,10 +178,11 @@ def load_bundle(filename):
     return raw, parse_bytes(raw, filename)
 
 
-def check_json_values(value, path=""):
+def check_json_values(value, path="", low=-MAX_SAFE_INTEGER):
     """The value space of the audited path (§Conventions, §2.3): integers only, no floats,
-    integers that RFC 8785 can write exactly, no duplicate object keys, strings that are
-    valid Unicode (so that they have a UTF-8 encoding)."""
+    integers that RFC 8785 can write exactly (and not below `low`: in a bundle every integer
+    is between 0 and 2^53 - 1), no duplicate object keys, strings that are valid Unicode (so
+    that they have a UTF-8 encoding)."""
     if isinstance(value, (_NonInteger, float)):
         text = value.text if isinstance(value, _NonInteger) else repr(value)
         raise Discrepancy(path, f"{text} is not an integer; the audited path has no floating-point numbers")
@@ -174,6 +190,8 @@ def check_json_values(value, path=""):
         raise Discrepancy(ptr(path, value.duplicates[0]), "this key occurs more than once in its object")
     if type(value) is int and abs(value) > MAX_SAFE_INTEGER:
         raise Discrepancy(path, f"{value} cannot be written exactly by RFC 8785 (|n| > 2^53 - 1)")
+    if type(value) is int and value < low:
+        raise Discrepancy(path, f"{value} is negative; every integer in a bundle is between 0 and 2^53 - 1 (§Conventions)")
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -181,11 +199,11 @@ def check_json_values(value, path=""):
             raise Discrepancy(path, "string contains a lone surrogate (\\ud800-\\udfff), not valid Unicode") from None
     if isinstance(value, dict):
         for key in sorted(value):
-            check_json_values(key, path)  # keys are strings too
-            check_json_values(value[key], ptr(path, key))
+            check_json_values(key, path, low)  # keys are strings too
+            check_json_values(value[key], ptr(path, key), low)
     if isinstance(value, list):
         for i, item in enumerate(value):
-            check_json_values(item, ptr(path, i))
+            check_json_values(item, ptr(path, i), low)
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -466,14 +484,65 @@ def expect_one_of(value, path, allowed):
     return value
 
 
-def expect_clean_text(value, path):
-    """§2.1: snapshot text fields are trimmed and NFC normalised."""
+def expect_text(value, path):
+    """§Conventions: a text is trimmed, NFC-normalised, non-empty, free of control characters
+    (general category Cc) and at most 500 characters (Unicode scalar values) long."""
     expect_str(value, path)
-    if value and (value[0] in WHITE_SPACE or value[-1] in WHITE_SPACE):
-        raise Discrepancy(path, f"{describe(value)} is not trimmed (§2.1)")
+    if not value:
+        raise Discrepancy(path, "is empty; a text is non-empty (§Conventions)")
+    if value[0] in WHITE_SPACE or value[-1] in WHITE_SPACE:
+        raise Discrepancy(path, f"{describe(value)} is not trimmed; a text has no white space at either end (§Conventions)")
     if not unicodedata.is_normalized("NFC", value):
-        raise Discrepancy(path, f"{describe(value)} is not NFC normalised (§2.1)")
+        raise Discrepancy(path, f"{describe(value)} is not NFC normalised; a text is (§Conventions)")
+    control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        raise Discrepancy(path, f"contains the control character U+{ord(control):04X}; a text has none (§Conventions)")
+    if len(value) > MAX_TEXT_CHARS:
+        raise Discrepancy(path, f"is {len(value)} characters long; a text is at most {MAX_TEXT_CHARS} (§Conventions)")
     return value
+
+
+def expect_identifier(value, path):
+    """§Conventions: an identifier (card number, matter code) is a text of at most 64
+    characters with no white space anywhere in it."""
+    expect_text(value, path)
+    if has_white_space(value):
+        raise Discrepancy(path, f"{describe(value)} contains white space; an identifier has none (§Conventions)")
+    if len(value) > MAX_IDENTIFIER_CHARS:
+        raise Discrepancy(path, f"is {len(value)} characters long; an identifier is at most {MAX_IDENTIFIER_CHARS} (§Conventions)")
+    return value
+
+
+def expect_uscc(value, path):
+    """§2.1: 18 characters from 0-9 A-H J-N P-R T U W X Y, the 18th the GB 32100 check
+    character of the first 17."""
+    expect_str(value, path)
+    if len(value) != 18 or any(ch not in USCC_ALPHABET for ch in value):
+        raise Discrepancy(path, f"{describe(value)} is not a USCC: 18 characters from 0-9 A-H J-N P-R T U W X Y (§2.1)")
+    total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(value, USCC_WEIGHTS))
+    check = USCC_ALPHABET[(31 - total % 31) % 31]
+    if value[17] != check:
+        raise Discrepancy(path, f"{describe(value)} is not a USCC: its check character should be {check!r} (GB 32100, §2.1)")
+    return value
+
+
+def expect_distinct(values, path, what, may_be_empty=False):
+    """§Conventions: a list of texts or identifiers is non-empty (unless a rule says it may be
+    empty) and never names a value twice. `what` names the list in the message."""
+    expect_list(values, path)
+    if not values and not may_be_empty:
+        raise Discrepancy(path, f"is empty; {what} is a non-empty list (§Conventions)")
+    for i, value in enumerate(values):
+        if value in values[:i]:
+            raise Discrepancy(ptr(path, i), f"{describe(value)} is named twice in {what}; a list never names a value twice (§Conventions)")
+    return values
+
+
+def expect_texts(values, path, what, may_be_empty=False, item=expect_text):
+    """A list of texts (or, with item=expect_identifier, identifiers) without repeats."""
+    for i, value in enumerate(expect_list(values, path)):
+        item(value, ptr(path, i))
+    return expect_distinct(values, path, what, may_be_empty)
 
 
 def has_white_space(text):
@@ -516,12 +585,8 @@ def check_formats(bundle):
 
 
 def check_plan_shape(plan, path):
-    """§3: the fields of the plan object and their JSON types.
-
-    SPEC GAP: §3 says `statuses` has a default; this verifier expects the plan in the header to
-    carry every field explicitly (defaults already applied, unset numbers as null), as the
-    mini bundle does.
-    """
+    """§3: the fields of the plan object and their JSON types. In the header every field is
+    present (§3: unset optional values null, empty lists [], the `statuses` default applied)."""
     expect_object(
         plan, path, ("constraints", "entropy", "id", "inspection_date", "matters", "population", "strata", "team", "title")
     )
@@ -574,29 +639,46 @@ def check_plan_shape(plan, path):
     else:
         expect_object(entropy, e_path, ("chain_hash", "round", "source"))
         expect_str(entropy["chain_hash"], ptr(e_path, "chain_hash"))
-        # SPEC GAP: no range is given for the round; it is a u64 (§4.1) and drand rounds start at 1.
-        expect_int(entropy["round"], ptr(e_path, "round"), 1)
+        # §3.1: a round is at least 1 (and, as every integer, at most 2^53 - 1).
+        expect_int(entropy["round"], ptr(e_path, "round"), 1, MAX_SAFE_INTEGER)
 
 
 def check_matter_shapes(matters, path):
-    """§2.4: header.matters records: code, content, inspecting_body, legal_basis, methods, name, sector."""
+    """§2.4: header.matters records: `code` an identifier; `content`, `inspecting_body`,
+    `legal_basis`, `name`, `sector` texts; `methods` a non-empty list without repeats of
+    书面检查, 实地核查, 网络监测."""
     for i, matter in enumerate(expect_list(matters, path)):
         m_path = ptr(path, i)
         expect_object(matter, m_path, ("code", "content", "inspecting_body", "legal_basis", "methods", "name", "sector"))
-        for key in ("code", "content", "inspecting_body", "legal_basis", "name", "sector"):
-            expect_str(matter[key], ptr(m_path, key))
-        expect_str_list(matter["methods"], ptr(m_path, "methods"))
+        expect_identifier(matter["code"], ptr(m_path, "code"))
+        for key in ("content", "inspecting_body", "legal_basis", "name", "sector"):
+            expect_text(matter[key], ptr(m_path, key))
+        methods = expect_str_list(matter["methods"], ptr(m_path, "methods"))
+        for j, method in enumerate(methods):
+            if method not in METHODS:
+                raise Discrepancy(ptr(ptr(m_path, "methods"), j), f"{describe(method)} is not a method: one of {', '.join(METHODS)} (§2.4)")
+        expect_distinct(methods, ptr(m_path, "methods"), "a matter's methods")
 
 
 def check_sources_shape(sources, path):
-    """§2.4: informative `sources`: [{"file", "rows", "sha256"}]. Only the shape can be checked
-    here: the directory files themselves are not in the bundle."""
-    for i, source in enumerate(expect_list(sources, path)):
+    """§2.4: `sources` names the directory's five tables in the order entities, officers,
+    matters, recusals, history: [{"file", "rows", "sha256"}] with the table's file name, its
+    number of rows and its content hash (§2.5) in lowercase hex. The hashes themselves cannot
+    be recomputed here: the directory's other columns are not in the bundle."""
+    expect_list(sources, path)
+    for i, source in enumerate(sources):
         s_path = ptr(path, i)
         expect_object(source, s_path, ("file", "rows", "sha256"))
-        expect_str(source["file"], ptr(s_path, "file"))
-        expect_int(source["rows"], ptr(s_path, "rows"), 0)
+        if i >= len(SOURCE_FILES):
+            raise Discrepancy(s_path, f"is a sixth source; a commitment names the directory's {len(SOURCE_FILES)} tables (§2.4)")
+        if source["file"] != SOURCE_FILES[i]:
+            raise Discrepancy(
+                ptr(s_path, "file"), f"is {describe(source['file'])}; source {i} is the table {describe(SOURCE_FILES[i])} (§2.4)"
+            )
+        expect_int(source["rows"], ptr(s_path, "rows"), 0, MAX_SAFE_INTEGER)
         expect_hex(source["sha256"], ptr(s_path, "sha256"), 32)
+    if len(sources) < len(SOURCE_FILES):
+        raise Discrepancy(ptr(path, len(sources)), f"is missing: no source for the table {describe(SOURCE_FILES[len(sources)])} (§2.4)")
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -605,13 +687,11 @@ def check_sources_shape(sources, path):
 
 
 def parse_ratio(text, path):
-    """§3/§3.1: a ratio is "n/d" with 0 < n <= d <= 1,000,000. Returns (n, d).
-
-    SPEC GAP: the exact text form is not fixed; this verifier accepts plain decimal integers
-    without sign, leading zeros or white space (e.g. "50/100"; not reduced, not "50%")."""
+    """§3/§3.1: a ratio is "n/d" with 0 < n <= d <= 1,000,000, written in decimal without
+    leading zeros, sign or white space and not reduced (e.g. "50/100", never "50%"). Returns (n, d)."""
     match = RATIO.fullmatch(text)
     if not match:
-        raise Discrepancy(path, f"{describe(text)} is not a ratio \"n/d\" of positive decimal integers")
+        raise Discrepancy(path, f"{describe(text)} is not a ratio \"n/d\" of positive decimal integers without leading zeros (§3)")
     n, d = int(match.group(1)), int(match.group(2))
     if not (0 < n <= d <= 1_000_000):
         raise Discrepancy(path, f"{describe(text)} breaks 0 < n <= d <= 1,000,000 (§3.1)")
@@ -626,23 +706,36 @@ def check_plan_rules(plan, path):
             f"{describe(plan['id'])} is not a batch id: 1 to 64 characters from A-Z a-z 0-9 . _ -, "
             "starting with a letter or digit (§3.1)",
         )
+    expect_text(plan["title"], ptr(path, "title"))
     if not plan["matters"]:
         raise Discrepancy(ptr(path, "matters"), "is empty; a plan has at least one matter (§3.1)")
-    # SPEC GAP: §3.1 does not say the matter codes are distinct; a repeat is accepted here
-    # (header.matters would then list the record twice, §3.2).
+    expect_texts(plan["matters"], ptr(path, "matters"), "the plan's matters", item=expect_identifier)
+    pop_path = ptr(path, "population")
+    for key in ("sectors", "entity_types", "districts"):
+        expect_texts(plan["population"][key], ptr(pop_path, key), f"population.{key}", may_be_empty=True)
+    statuses = plan["population"]["statuses"]
+    for i, status in enumerate(statuses):
+        if status not in ENTITY_STATUSES:
+            raise Discrepancy(ptr(ptr(pop_path, "statuses"), i), f"{describe(status)} is not an entity status: one of {', '.join(ENTITY_STATUSES)} (§3.1)")
+    expect_distinct(statuses, ptr(pop_path, "statuses"), "population.statuses")
     strata = plan["strata"]
     if not strata:
         raise Discrepancy(ptr(path, "strata"), "is empty; a plan has at least one stratum (§3.1)")
     names, grade_owner = set(), {}
     for i, stratum in enumerate(strata):
         s_path = ptr(ptr(path, "strata"), i)
+        expect_text(stratum["name"], ptr(s_path, "name"))
         if stratum["name"] in names:
             raise Discrepancy(ptr(s_path, "name"), f"{describe(stratum['name'])} is the name of an earlier stratum (§3.1)")
         names.add(stratum["name"])
         if not stratum["grades"]:
             raise Discrepancy(ptr(s_path, "grades"), "is empty; every stratum has at least one grade (§3.1)")
-        # SPEC GAP: grades are not restricted to A–D, nor distinct within one stratum, by §3.1.
         for j, grade in enumerate(stratum["grades"]):
+            g_path = ptr(ptr(s_path, "grades"), j)
+            if grade not in GRADES:
+                raise Discrepancy(g_path, f"{describe(grade)} is not a credit grade: one of {', '.join(GRADES)} (§3.1)")
+            if grade in stratum["grades"][:j]:
+                raise Discrepancy(g_path, f"grade {describe(grade)} is listed twice in this stratum (§3.1)")
             if grade_owner.get(grade, i) != i:
                 raise Discrepancy(
                     ptr(ptr(s_path, "grades"), j), f"grade {describe(grade)} is also in stratum {grade_owner[grade]} (§3.1)"
@@ -653,21 +746,16 @@ def check_plan_rules(plan, path):
         if stratum["ratio"] is not None:
             parse_ratio(stratum["ratio"], ptr(s_path, "ratio"))
         if stratum["count"] is not None:
-            expect_int(stratum["count"], ptr(s_path, "count"), 1)
-        # SPEC GAP: §3.1 gives no range for `minimum`; any integer is accepted (it only enters a max()).
+            expect_int(stratum["count"], ptr(s_path, "count"), 1, MAX_SAFE_INTEGER)
+        if stratum["minimum"] is not None:
+            expect_int(stratum["minimum"], ptr(s_path, "minimum"), 0, MAX_SAFE_INTEGER)
 
     team_path = ptr(path, "team")
     size = expect_int(plan["team"]["size"], ptr(team_path, "size"), 2, 10)
-    departments = plan["team"]["departments"]
-    if len(set(departments)) != len(departments):
-        first_repeat = next(i for i, d in enumerate(departments) if d in departments[:i])
-        raise Discrepancy(ptr(ptr(team_path, "departments"), first_repeat), "repeats an earlier department (§3.1)")
+    departments = expect_texts(plan["team"]["departments"], ptr(team_path, "departments"), "team.departments", may_be_empty=True)
     if len(departments) > size:
         raise Discrepancy(ptr(team_path, "departments"), f"lists {len(departments)} departments for a team of {size} (§3.1)")
-    pool = plan["team"]["pool"]
-    if len(set(pool)) != len(pool):
-        first_repeat = next(i for i, d in enumerate(pool) if d in pool[:i])
-        raise Discrepancy(ptr(ptr(team_path, "pool"), first_repeat), "repeats an earlier department (§3.1)")
+    pool = expect_texts(plan["team"]["pool"], ptr(team_path, "pool"), "team.pool", may_be_empty=True)
     for i, department in enumerate(departments):
         if pool and department not in pool:
             raise Discrepancy(ptr(ptr(team_path, "departments"), i), "is not in team.pool (§3.1)")
@@ -684,11 +772,13 @@ def check_plan_rules(plan, path):
         if len(set(witnesses)) < 2:
             raise Discrepancy(ptr(e_path, "witnesses"), "a ceremony has at least 2 distinct witnesses (§3.1)")
         for i, name in enumerate(witnesses):
+            w_path = ptr(ptr(e_path, "witnesses"), i)
+            expect_text(name, w_path)
             if name in witnesses[:i]:
-                raise Discrepancy(ptr(ptr(e_path, "witnesses"), i), f"{describe(name)} is declared twice (§3.1)")
-            if "," in name or "=" in name:
-                raise Discrepancy(ptr(ptr(e_path, "witnesses"), i), f"{describe(name)} contains ',' or '=' (§3.1)")
-            # SPEC GAP: an empty witness name is not excluded by §3.1; it is accepted here.
+                raise Discrepancy(w_path, f"{describe(name)} is declared twice (§3.1)")
+            for ch in (",", "，", "="):
+                if ch in name:
+                    raise Discrepancy(w_path, f"{describe(name)} contains {ch!r}; a witness name contains no ',', '，' or '=' (§3.1)")
         expect_int(entropy["digits"], ptr(e_path, "digits"), 1, 100)
     else:
         expect_hex(entropy["chain_hash"], ptr(e_path, "chain_hash"), 32)
@@ -727,8 +817,7 @@ def check_directory_rules(plan, header, snapshots):
             if value not in present:
                 raise Discrepancy(ptr(path, i), f"{describe(value)} is the {key} of no entity of the snapshot (§3.2)")
 
-    # SPEC GAP: "at least one officer" is read as any officer of the snapshot, whatever his
-    # status, card validity or sectors.
+    # "At least one officer (of any status)": whatever his status, card validity or sectors.
     departments_with_officers = {o["department"] for o in snapshots["officers"]}
     dep_path = "/commitment/header/plan/team/departments"
     for i, department in enumerate(plan["team"]["departments"]):
@@ -739,53 +828,61 @@ def check_directory_rules(plan, header, snapshots):
         if department not in departments_with_officers:
             raise Discrepancy(ptr(pool_path, i), f"{describe(department)} has no officer in the snapshot (§3.2)")
 
+    entropy = plan["entropy"]
+    if entropy["source"] == "drand" and entropy["chain_hash"] not in PINNED_CHAINS:
+        raise Discrepancy(
+            "/commitment/header/plan/entropy/chain_hash", f"{entropy['chain_hash']} is not one of the pinned drand chains (§3.2, §4.1)"
+        )
+
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 # Snapshots: records, canonical order, digests; header hash (§2.1–§2.4)
 # ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
-# SPEC GAP: §7.1 does not list the record rules of §2.1 (exact fields, trimmed NFC text, the
-# enumerations, valid dates) among the checks; this verifier checks them in step 2 with the
-# canonical order, as a bundle breaking them cannot come from a correct producer. "Trimmed" is
-# read as: no Unicode White_Space at either end.
+# §2.1 record rules, checked in §7.1 step 2 with the canonical order: exactly the listed
+# fields, texts and identifiers (§Conventions), valid USCCs, the enumerations, valid dates,
+# and lists without repeats.
 
 
 def check_entity(record, path):
-    """§2.1 entities: district, grade (A–D), name, sector, status, type, uscc."""
+    """§2.1 entities: district, grade (A–D), name, sector, status, type (texts but grade and
+    status), uscc."""
     expect_object(record, path, ("district", "grade", "name", "sector", "status", "type", "uscc"))
-    for key in ("district", "grade", "name", "sector", "status", "type", "uscc"):
-        expect_clean_text(record[key], ptr(path, key))
+    for key in ("district", "name", "sector", "type"):
+        expect_text(record[key], ptr(path, key))
     expect_one_of(record["grade"], ptr(path, "grade"), GRADES)
     expect_one_of(record["status"], ptr(path, "status"), ENTITY_STATUSES)
+    expect_uscc(record["uscc"], ptr(path, "uscc"))
 
 
 def check_officer(record, path):
-    """§2.1 officers: card_no, department, district, sectors (array), status, valid_until (date)."""
+    """§2.1 officers: card_no (identifier), department, district (texts), sectors (texts,
+    non-empty, no repeats), status, valid_until (date)."""
     expect_object(record, path, ("card_no", "department", "district", "sectors", "status", "valid_until"))
-    for key in ("card_no", "department", "district", "status"):
-        expect_clean_text(record[key], ptr(path, key))
-    for i, sector in enumerate(expect_list(record["sectors"], ptr(path, "sectors"))):
-        expect_clean_text(sector, ptr(ptr(path, "sectors"), i))
+    expect_identifier(record["card_no"], ptr(path, "card_no"))
+    for key in ("department", "district"):
+        expect_text(record[key], ptr(path, key))
+    expect_texts(record["sectors"], ptr(path, "sectors"), "an officer's sectors")
     expect_one_of(record["status"], ptr(path, "status"), OFFICER_STATUSES)
     expect_date(record["valid_until"], ptr(path, "valid_until"))
 
 
 def check_recusal(record, path):
-    """§2.1 recusals: card_no, uscc."""
+    """§2.1 recusals: card_no (identifier), uscc."""
     expect_object(record, path, ("card_no", "uscc"))
-    for key in ("card_no", "uscc"):
-        expect_clean_text(record[key], ptr(path, key))
+    expect_identifier(record["card_no"], ptr(path, "card_no"))
+    expect_uscc(record["uscc"], ptr(path, "uscc"))
 
 
 def check_history(record, path):
-    """§2.1 history: date, matter, officers (array of card numbers), uscc."""
+    """§2.1 history: date, matter (identifier), officers (card numbers, non-empty, no
+    repeats), uscc."""
     expect_object(record, path, ("date", "matter", "officers", "uscc"))
     expect_date(record["date"], ptr(path, "date"))
-    for key in ("matter", "uscc"):
-        expect_clean_text(record[key], ptr(path, key))
-    for i, card in enumerate(expect_list(record["officers"], ptr(path, "officers"))):
-        expect_clean_text(card, ptr(ptr(path, "officers"), i))
+    expect_identifier(record["matter"], ptr(path, "matter"))
+    expect_texts(record["officers"], ptr(path, "officers"), "a history record's officers", item=expect_identifier)
+    expect_uscc(record["uscc"], ptr(path, "uscc"))
 
 
 # §2.2: (record check, sort key, whether equal keys may repeat, what the key is called)
@@ -870,13 +967,12 @@ def check_entropy(entropy, plan_entropy):
 
     Ceremony: one contribution per declared witness, in declared order, each `digits` exactly
     plan.entropy.digits ASCII characters 0–9.
-    drand: the declared round; E is built from the signature as given. The BLS signature is NOT
-    verified here (that needs BLS12-381 pairings and the pinned chain public key, neither of
-    which the standard library or the bundle provides); `shuangsui verify` checks it.
+    drand: the declared round; signatures in lowercase hex, `previous_signature` present for a
+    chained scheme and null for an unchained one (§4.1); E is built from the signature as
+    given. The BLS signature is NOT verified here: §4.1 names the pinned keys and schemes, but
+    the check needs BLS12-381 pairings, which the standard library does not provide;
+    `shuangsui verify` checks it.
     """
-    # SPEC GAP: the "pinned chain key" is neither in the bundle nor in the plan (only the chain
-    # hash is), and the drand scheme (chained or unchained, G1 or G2 signatures, the signed
-    # message) is not named, so a third party cannot check the signature from the spec alone.
     source = plan_entropy["source"]
     expect_object(entropy, "/entropy", (source,))
     path = ptr("/entropy", source)
@@ -907,11 +1003,18 @@ def check_entropy(entropy, plan_entropy):
     expect_int(drand["round"], ptr(path, "round"))
     if drand["round"] != plan_entropy["round"]:
         raise Discrepancy(ptr(path, "round"), f"is {drand['round']}, the plan declares round {plan_entropy['round']} (§7.1)")
-    # SPEC GAP: §7 does not say how signatures are written; lowercase hex is assumed, and
-    # previous_signature (chained drand schemes) may be null. Neither length is fixed by the spec.
+    # SPEC GAP: §4.1 does not state the signatures' lengths in bytes (a wrong length is left to
+    # the BLS check, which this verifier does not make).
     signature = bytes.fromhex(expect_hex(drand["signature"], ptr(path, "signature")))
-    if drand["previous_signature"] is not None:
+    chain, chained = PINNED_CHAINS[plan_entropy["chain_hash"]]
+    if chained:
+        if drand["previous_signature"] is None:
+            raise Discrepancy(
+                ptr(path, "previous_signature"), f"is null; the {chain} chain is chained, so the previous signature is required (§4.1)"
+            )
         expect_hex(drand["previous_signature"], ptr(path, "previous_signature"))
+    elif drand["previous_signature"] is not None:
+        raise Discrepancy(ptr(path, "previous_signature"), f"is not null; the {chain} chain is unchained (§4.1)")
     note = (
         f"drand round {drand['round']}: the seed was re-derived from the signature as given, but the BLS "
         "signature itself is NOT checked by this stdlib-only verifier; run `shuangsui verify` to check it "
@@ -941,10 +1044,8 @@ def draw_sectors(plan, header):
 
 
 def in_population(entity, plan, sectors):
-    """§5.2: sector in S; type, district in their lists (empty = any); status in statuses.
-
-    SPEC GAP: an empty `statuses` list is not said to mean "any" (§3 says so only for the
-    other three lists), so by §5.2 it selects nobody."""
+    """§5.2: sector in S; type, district in their lists (empty = any); status in statuses
+    (never empty, §3.1)."""
     population = plan["population"]
     return (
         entity["sector"] in sectors
@@ -1617,7 +1718,7 @@ def verify(bundle, expect_commitment=None, raw=None):
 
     raw, if given, is the bundle's bytes as read: they must be exactly the canonical form that
     §7 says bundles are written in (§7.1)."""
-    check_json_values(bundle)
+    check_json_values(bundle, low=0)
     notes = []
 
     # Step 1: formats.
@@ -1683,7 +1784,7 @@ def check_canonical_bytes(raw, canonical):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 1) and docs/LOG.md.")
+    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 2, and version 1 commitments) and docs/LOG.md.")
     parser.add_argument("bundle", help="the bundle or export JSON file")
     parser.add_argument("--expect-commitment", metavar="HEX", help="the commitment hash published before the draw")
     parser.add_argument("--log-key", metavar="KEY", help="for an export: the log's published verifier key")
