@@ -2,10 +2,11 @@
 //! with a consistency proof from the size each witness last cosigned, to every witness the
 //! server is told of (`--witness VKEY@URL`); their cosignatures are checked with their keys
 //! and stored, and `/log/checkpoint` carries them. A witness that is down or refuses does not
-//! stop writes: it is tried again on the next round, and its refusal is logged.
+//! stop writes: its refusal is logged and it is tried again after a wait that doubles with
+//! each failure in a row (`backoff`, at most five minutes).
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
@@ -53,6 +54,14 @@ pub struct Witnessing {
     client: WitnessClient,
     /// Witness key → the size it last cosigned, as it told us (starts from the stored rows).
     known: Mutex<HashMap<String, u64>>,
+    /// Witness key → failures in a row and when to try it again (`backoff`).
+    waiting: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+/// How long to leave a witness alone after `failures` failed submissions in a row: 2, 4,
+/// 8 … seconds, at most five minutes. A witness that is down is not asked every round.
+pub fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(2u64.saturating_pow(failures.min(16)).min(300))
 }
 
 impl Witnessing {
@@ -61,6 +70,7 @@ impl Witnessing {
             witnesses,
             client: WitnessClient::new(timeout),
             known: Mutex::new(HashMap::new()),
+            waiting: Mutex::new(HashMap::new()),
         }
     }
 
@@ -92,6 +102,16 @@ impl Witnessing {
             if old >= signed.size {
                 continue;
             }
+            if self
+                .waiting
+                .lock()
+                .await
+                .get(&id)
+                .is_some_and(|(_, until)| Instant::now() < *until)
+            {
+                continue;
+            }
+            let mut done = false;
             // At most twice: a 409 tells the size to send a proof from.
             for _ in 0..2 {
                 let proof = log.consistency_proof(app, &signed, old).await?;
@@ -115,6 +135,7 @@ impl Witnessing {
                         self.known.lock().await.insert(id.clone(), signed.size);
                         tracing::info!(witness = %id, size = signed.size, "cosigned");
                         cosigned += 1;
+                        done = true;
                         break;
                     }
                     Err(SubmitError::Conflict { size }) if size < signed.size && size != old => {
@@ -132,6 +153,13 @@ impl Witnessing {
                         break;
                     }
                 }
+            }
+            let mut waiting = self.waiting.lock().await;
+            if done {
+                waiting.remove(&id);
+            } else {
+                let failures = waiting.get(&id).map_or(0, |(n, _)| *n) + 1;
+                waiting.insert(id, (failures, Instant::now() + backoff(failures)));
             }
         }
         Ok(cosigned)
@@ -161,6 +189,12 @@ impl Witnessing {
 mod tests {
     use super::*;
     use crate::witness::WitnessKey;
+
+    #[test]
+    fn a_failing_witness_is_asked_less_and_less_often_up_to_five_minutes() {
+        let waits: Vec<u64> = [1, 2, 3, 8, 9, 40].map(|n| backoff(n).as_secs()).to_vec();
+        assert_eq!(waits, [2, 4, 8, 256, 300, 300]);
+    }
 
     #[test]
     fn a_witness_is_its_key_at_its_address() {
