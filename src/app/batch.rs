@@ -264,6 +264,20 @@ pub fn publication_deadline(
 /// The deadline of a batch as of `today` (`None` before its first result); an error if the
 /// calendar lacks a year it needs.
 pub async fn deadline(app: &App, batch: &BatchRow, today: NaiveDate) -> Result<Option<Deadline>> {
+    deadline_or_gap(app, batch, today)
+        .await?
+        .transpose()
+        .map_err(AppError::Invalid)
+}
+
+/// As [`deadline`], but a calendar that lacks a year it needs is told apart from a failure:
+/// `Some(Err(why))`, so that a page or a list can say the deadline is not known yet and
+/// still show everything else.
+pub async fn deadline_or_gap(
+    app: &App,
+    batch: &BatchRow,
+    today: NaiveDate,
+) -> Result<Option<Result<Deadline, String>>> {
     if !matches!(batch.state.as_str(), "drawn" | "results" | "published") {
         return Ok(None);
     }
@@ -276,9 +290,10 @@ pub async fn deadline(app: &App, batch: &BatchRow, today: NaiveDate) -> Result<O
         return Ok(None);
     };
     let published_on = batch.published_at.as_deref().and_then(china_date);
-    publication_deadline(&app.calendar, first, published_on, today)
-        .map(Some)
-        .map_err(|e| AppError::Invalid(format!("batch {}: {e}", batch.id)))
+    Ok(Some(
+        publication_deadline(&app.calendar, first, published_on, today)
+            .map_err(|e| format!("batch {}: {e}", batch.id)),
+    ))
 }
 
 #[cfg(test)]

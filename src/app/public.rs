@@ -70,11 +70,27 @@ pub fn target_view(a: Assignment, standing: &Standing<'_>, codes: &ResultCodes) 
     }
 }
 
-fn deadline_view(d: Option<batch::Deadline>) -> Option<DeadlineView> {
-    d.map(|d| DeadlineView {
-        due: d.due.to_string(),
-        overdue: d.overdue,
-    })
+/// A batch's publication deadline as shown; one that falls in a year without a working-day
+/// calendar is shown as not known yet, with the reason, rather than failing the page.
+pub async fn deadline_view(
+    app: &App,
+    row: &BatchRow,
+    today: NaiveDate,
+) -> Result<Option<DeadlineView>> {
+    Ok(batch::deadline_or_gap(app, row, today)
+        .await?
+        .map(|d| match d {
+            Ok(d) => DeadlineView {
+                due: d.due.to_string(),
+                overdue: d.overdue,
+                unknown: String::new(),
+            },
+            Err(why) => DeadlineView {
+                due: String::new(),
+                overdue: false,
+                unknown: why,
+            },
+        }))
 }
 
 /// A batch whose publication the log holds (and the table agrees), by id; `NotFound` for
@@ -236,7 +252,7 @@ pub async fn batch_page(
         .collect();
     page.entropy = row.entropy_json.clone().unwrap_or_default();
     page.seed = bundle.seed.clone();
-    page.deadline = deadline_view(batch::deadline(app, &row, today).await?);
+    page.deadline = deadline_view(app, &row, today).await?;
     if !page.is_published() {
         return Ok(page);
     }
@@ -290,7 +306,7 @@ pub async fn home(app: &App, public_log: &PublicLog, today: NaiveDate) -> Result
                 0
             },
             deadline: if drawn {
-                deadline_view(batch::deadline(app, &row, today).await?)
+                deadline_view(app, &row, today).await?
             } else {
                 None
             },

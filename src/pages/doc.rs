@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn the_title_is_the_first_heading() {
-        assert_eq!(title("intro\n# 为什么可以相信\n## x", "f"), "为什么可以相信");
+        assert_eq!(
+            title("intro\n# 为什么可以相信\n## x", "f"),
+            "为什么可以相信"
+        );
         assert_eq!(title("no heading", "f"), "f");
     }
 }

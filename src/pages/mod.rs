@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod csv;
+pub mod doc;
 pub mod model;
 pub mod plan_words;
 pub mod render;

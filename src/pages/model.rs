@@ -101,9 +101,12 @@ pub struct ChartData {
 /// The publication deadline: 20 working days after the first result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DeadlineView {
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; empty when it cannot be counted yet (see `unknown`).
     pub due: String,
     pub overdue: bool,
+    /// Why the deadline cannot be counted yet (it falls in a year whose working-day
+    /// calendar is not shipped); empty when it is known.
+    pub unknown: String,
 }
 
 /// A drand round declared as a batch's entropy: its chain and when it will be published.

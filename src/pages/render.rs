@@ -56,6 +56,18 @@ pub fn search(page: &SearchPage, lang: Lang) -> String {
     finish(tpl.render(), lang)
 }
 
+/// A specification or explainer as a page: `body` is `doc::markdown_html` of the Markdown
+/// text served at `source`.
+pub fn doc(path: &str, title: &str, source: &str, body: &str, lang: Lang) -> String {
+    let tpl = DocTemplate {
+        ctx: Ctx::new(lang, path, &[]),
+        title,
+        source,
+        body,
+    };
+    finish(tpl.render(), lang)
+}
+
 /// A small error page: the status, the message and a link home.
 pub fn error(status: u16, message: &str, lang: Lang) -> String {
     let tpl = ErrorTemplate {
@@ -309,6 +321,16 @@ struct SearchTemplate<'a> {
     page: &'a SearchPage,
     empty_query: bool,
     truncated: String,
+}
+
+#[derive(Template)]
+#[template(path = "doc.html")]
+struct DocTemplate<'a> {
+    ctx: Ctx,
+    title: &'a str,
+    source: &'a str,
+    /// Made by `doc::markdown_html`, which shows any raw HTML as text.
+    body: &'a str,
 }
 
 #[derive(Template)]

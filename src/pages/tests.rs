@@ -178,6 +178,7 @@ fn sample_batch() -> BatchPage {
         deadline: Some(DeadlineView {
             due: "2025-07-10".into(),
             overdue: false,
+            unknown: String::new(),
         }),
         site_url: String::new(),
     }
@@ -254,6 +255,7 @@ fn summary(
         deadline: Some(DeadlineView {
             due: due.into(),
             overdue,
+            unknown: String::new(),
         }),
     }
 }
@@ -757,6 +759,24 @@ fn a_drand_batch_says_which_round_and_when() {
         ),
         "{html}"
     );
+}
+
+#[test]
+fn a_deadline_in_a_year_without_a_calendar_is_said_not_known_and_why() {
+    let mut page = sample_batch();
+    let why = "batch 2025-007: no working-day calendar for 2027";
+    page.deadline = Some(DeadlineView {
+        due: String::new(),
+        overdue: false,
+        unknown: why.into(),
+    });
+    let html = render::batch(&page, Lang::Zh);
+    assert!(html.contains("暂无法计算"), "{html}");
+    assert!(html.contains(why), "{html}");
+    let mut home = sample_home();
+    home.drawn[0].deadline = page.deadline.clone();
+    let html = render::home(&home, Lang::En);
+    assert!(html.contains("not yet known"), "{html}");
 }
 
 #[test]

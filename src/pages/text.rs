@@ -49,6 +49,7 @@ pub struct Text {
     pub late: &'static str,
     pub on_time: &'static str,
     pub overdue: &'static str,
+    pub deadline_unknown: &'static str,
     pub none: &'static str,
 
     pub batch_id: &'static str,
@@ -183,6 +184,7 @@ pub static ZH: Text = Text {
     late: "逾期公示",
     on_time: "按期公示",
     overdue: "已逾期",
+    deadline_unknown: "暂无法计算（缺少该年度的工作日历）",
     none: "—",
 
     batch_id: "批次编号",
@@ -315,6 +317,7 @@ pub static EN: Text = Text {
     late: "published late",
     on_time: "on time",
     overdue: "overdue",
+    deadline_unknown: "not yet known (the working-day calendar of that year is missing)",
     none: "—",
 
     batch_id: "Batch ID",

@@ -124,6 +124,9 @@ pub fn router(state: AppState, limits: Limits) -> Router {
     let files = site::FILES.iter().fold(Router::new(), |r, (path, _, _)| {
         r.route(path, get(site::file))
     });
+    let files = site::DOC_PAGES
+        .iter()
+        .fold(files, |r, (path, _)| r.route(path, get(site::doc_page)));
     Router::new()
         .merge(files)
         .route("/", get(site::home))

@@ -72,7 +72,8 @@ pub fn error_page(e: AppError, lang: Lang) -> Response {
 const HTML: &str = "text/html; charset=utf-8";
 
 /// What anyone needs to verify with nothing from us but these files: the standard-library
-/// Python verifier and tlog-tiles client, and the specifications they follow (plain text).
+/// Python verifier and tlog-tiles client, and the specifications they follow (their text;
+/// [`DOC_PAGES`] serves them as pages too).
 pub const FILES: &[(&str, &str, &str)] = &[
     (
         crate::pages::render::VERIFIER_PATH,
@@ -109,6 +110,49 @@ pub async fn file(uri: axum::http::Uri) -> Response {
             AppError::NotFound(format!("no file {}", uri.path())),
             Lang::Zh,
         ),
+    }
+}
+
+/// The documents also served as readable pages: the page's path and the path of its
+/// Markdown text in [`FILES`].
+pub const DOC_PAGES: &[(&str, &str)] = &[
+    ("/docs/DRAW-SPEC", "/docs/DRAW-SPEC.md"),
+    ("/docs/LOG", "/docs/LOG.md"),
+    ("/docs/TRUST", "/docs/TRUST.md"),
+];
+
+/// One of [`DOC_PAGES`]: its Markdown as an HTML page, with a link to the text itself.
+pub async fn doc_page(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let lang = lang_of(&params);
+    let found = DOC_PAGES
+        .iter()
+        .find(|(page, _)| *page == uri.path())
+        .and_then(|(page, source)| {
+            FILES
+                .iter()
+                .find(|(path, _, _)| path == source)
+                .map(|(_, _, text)| (*page, *source, *text))
+        });
+    let Some((page, source, text)) = found else {
+        return error_page(AppError::NotFound(format!("no page {}", uri.path())), lang);
+    };
+    let made = state
+        .cache
+        .get_or_make(&format!("doc:{page}:{lang:?}"), || async {
+            let title = pages::doc::title(text, source);
+            let body = pages::doc::markdown_html(text);
+            Ok(Bytes::from(pages::render::doc(
+                page, title, source, &body, lang,
+            )))
+        })
+        .await;
+    match made {
+        Ok(bytes) => typed(bytes, HTML),
+        Err(e) => error_page(e, lang),
     }
 }
 

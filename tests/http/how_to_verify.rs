@@ -73,18 +73,31 @@ fn the_commands_on_a_batch_page_work_when_followed_literally() {
     );
     assert!(out.status.success(), "{script}\n{said}");
     assert!(said.contains("PASS log") && said.contains("PASS"), "{said}");
-    // The linked specifications are served, as text.
-    for path in [
-        "/docs/DRAW-SPEC.md",
-        "/docs/LOG.md",
-        "/verify/tlog_client.py",
+    // The linked specifications are served, as text and as pages.
+    for (path, content_type) in [
+        ("/docs/DRAW-SPEC.md", "text/plain"),
+        ("/docs/LOG.md", "text/plain"),
+        ("/docs/DRAW-SPEC", "text/html"),
+        ("/docs/LOG", "text/html"),
+        ("/verify/tlog_client.py", "text/x-python"),
     ] {
         let mut r = agent().get(format!("{base}{path}")).call().unwrap();
         assert_eq!(r.status(), 200, "{path}");
         assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type),
+            "{path}"
+        );
+        assert!(
             html.contains(&format!("href=\"{path}\"")),
             "{path} is linked"
         );
-        assert!(r.body_mut().read_to_string().unwrap().len() > 1000);
+        let body = r.body_mut().read_to_string().unwrap();
+        assert!(body.len() > 1000);
+        if content_type == "text/html" {
+            assert!(body.contains("<table>") && body.contains("<h2>"), "{body}");
+        }
     }
 }

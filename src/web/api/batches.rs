@@ -19,14 +19,8 @@ const READERS: &[Role] = &[Role::Corps, Role::Auditor];
 const CORPS: &[Role] = &[Role::Corps];
 
 async fn view(state: &AppState, row: store::batches::BatchRow) -> ApiResult<BatchView> {
-    let deadline = batch::deadline(&state.app, &row, batch::china_today()).await?;
-    Ok(BatchView::new(
-        row,
-        deadline.map(|d| crate::pages::model::DeadlineView {
-            due: d.due.to_string(),
-            overdue: d.overdue,
-        }),
-    ))
+    let deadline = public::deadline_view(&state.app, &row, batch::china_today()).await?;
+    Ok(BatchView::new(row, deadline))
 }
 
 /// Every batch, newest first, with its state and publication deadline.
