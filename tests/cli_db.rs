@@ -108,7 +108,18 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
         c.ok(&["import", kind, &sample(&format!("{kind}.csv")), "--quiet"]);
     }
 
-    let out = c.ok(&["batch", "create", "--plan", &sample("plans/funeral.toml")]);
+    // Results are dated today: the plan's inspection window is moved to start today.
+    let today = shuangsui::app::batch::china_today();
+    let funeral = std::fs::read_to_string(sample("plans/funeral.toml")).unwrap();
+    let dated =
+        shuangsui::plan::window::with_window(&funeral, today, today + chrono::Days::new(45));
+    std::fs::write(c.path("funeral.toml"), dated).unwrap();
+    let out = c.ok(&[
+        "batch",
+        "create",
+        "--plan",
+        c.path("funeral.toml").to_str().unwrap(),
+    ]);
     assert!(out.contains("created batch SH-MZ-2026-BZ-01"), "{out}");
     let hash = c
         .ok(&["batch", "commit", "SH-MZ-2026-BZ-01"])
@@ -133,7 +144,7 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
     let uscc = words[1];
     let team = words[words.iter().position(|w| *w == "team").unwrap() + 1];
     let officer = team.split(',').next().unwrap();
-    let today = shuangsui::app::batch::china_today().to_string();
+    let today = today.to_string();
     let why = c.refused(&[
         "result",
         "record",

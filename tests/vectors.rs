@@ -71,12 +71,39 @@ fn a_version_1_bundle_still_verifies() {
     // Its sources are the files' bytes, not the tables' content hashes: version 2 would
     // give another commitment hash for the same draw.
     let now = mini_bundle();
-    assert_eq!(now.commitment.header.spec_version, "2");
+    assert_eq!(now.commitment.header.spec_version, "3");
     assert_ne!(
         now.commitment.header.sources,
         bundle.commitment.header.sources
     );
     assert_eq!(now.commitment.snapshots, bundle.commitment.snapshots);
+}
+
+/// A bundle made under spec version 2 (`mini-bundle-v2.json`: the same draw before version 3
+/// added the plan's `inspection_end`) still verifies; under version 3 the window's end is
+/// required, and versions 1 and 2 refuse it.
+#[test]
+fn a_version_2_bundle_still_verifies_and_the_window_end_is_version_3s() {
+    let bytes = std::fs::read(vector_path("mini-bundle-v2.json")).unwrap();
+    let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(bundle.commitment.header.spec_version, "2");
+    assert_eq!(bundle.commitment.header.plan.inspection_end, None);
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
+    let now = mini_bundle();
+    assert_eq!(
+        now.commitment.header.plan.inspection_end,
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 29)
+    );
+    assert_eq!(now.commitment.snapshots, bundle.commitment.snapshots);
+    // The field under the wrong version is refused by name.
+    let mut v2_with_end = bundle.commitment.clone();
+    v2_with_end.header.plan.inspection_end = now.commitment.header.plan.inspection_end;
+    let e = v2_with_end.check_file(None).unwrap_err();
+    assert!(e.to_string().contains("inspection_end"), "{e}");
+    let mut v3_without_end = now.commitment.clone();
+    v3_without_end.header.plan.inspection_end = None;
+    let e = v3_without_end.check_file(None).unwrap_err();
+    assert!(e.to_string().contains("inspection_end"), "{e}");
 }
 
 #[test]

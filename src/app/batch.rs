@@ -16,6 +16,8 @@ use crate::store::{self, batches::BatchRow};
 pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<BatchRow> {
     let plan =
         Plan::from_toml(file_name, plan_toml).map_err(|e| AppError::Invalid(e.to_string()))?;
+    plan.window()
+        .map_err(|e| AppError::Invalid(format!("{file_name}: {e}")))?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     if store::batches::get_in(&mut tx, &plan.id).await?.is_some() {
@@ -97,6 +99,7 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
         )));
     }
     let plan = plan(&batch)?;
+    plan.window().map_err(AppError::Invalid)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -211,19 +214,6 @@ pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
     get(app, id).await
 }
 
-/// A batch's publication deadline: 20 working days after its first result was recorded
-/// (企业信息公示暂行条例 Art. 6), or `None` before any result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Deadline {
-    pub due: NaiveDate,
-    pub overdue: bool,
-    /// Working days left (negative when overdue), counted from `today`.
-    pub working_days_left: i64,
-}
-
-/// Working days allowed between a result and its publication.
-pub const PUBLISH_WITHIN_WORKING_DAYS: u32 = 20;
-
 /// The date in China (UTC+8, no daylight saving) of a stored RFC 3339 time: deadlines count
 /// the days of the regulator, not of the server's time zone.
 pub fn china_date(time: &str) -> Option<NaiveDate> {
@@ -242,95 +232,12 @@ pub fn china_today() -> NaiveDate {
     }
 }
 
-/// The publication deadline for results first recorded on `first_result`: the 20th working
-/// day after it (the start day not counted). Overdue when publication (or, before it,
-/// `today`) comes after that day; `working_days_left` counts working days in
-/// (reference, due], negative when past.
-pub fn publication_deadline(
-    calendar: &crate::calendar::Calendar,
-    first_result: NaiveDate,
-    published_on: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<Deadline, crate::calendar::CalendarError> {
-    let due = calendar.add_working_days(first_result, PUBLISH_WITHIN_WORKING_DAYS)?;
-    let reference = published_on.unwrap_or(today);
-    Ok(Deadline {
-        due,
-        overdue: reference > due,
-        working_days_left: calendar.working_days_after(reference, due)?,
-    })
-}
-
-/// The deadline of a batch as of `today` (`None` before its first result); an error if the
-/// calendar lacks a year it needs.
-pub async fn deadline(app: &App, batch: &BatchRow, today: NaiveDate) -> Result<Option<Deadline>> {
-    deadline_or_gap(app, batch, today)
-        .await?
-        .transpose()
-        .map_err(AppError::Invalid)
-}
-
-/// As [`deadline`], but a calendar that lacks a year it needs is told apart from a failure:
-/// `Some(Err(why))`, so that a page or a list can say the deadline is not known yet and
-/// still show everything else.
-pub async fn deadline_or_gap(
-    app: &App,
-    batch: &BatchRow,
-    today: NaiveDate,
-) -> Result<Option<Result<Deadline, String>>> {
-    if !matches!(batch.state.as_str(), "drawn" | "results" | "published") {
-        return Ok(None);
-    }
-    let results = store::results::of_batch(&app.store, &batch.id).await?;
-    let Some(first) = results
-        .iter()
-        .filter_map(|r| china_date(&r.recorded_at))
-        .min()
-    else {
-        return Ok(None);
-    };
-    let published_on = batch.published_at.as_deref().and_then(china_date);
-    Ok(Some(
-        publication_deadline(&app.calendar, first, published_on, today)
-            .map_err(|e| format!("batch {}: {e}", batch.id)),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Calendar;
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn results_are_due_twenty_working_days_later_and_overdue_the_day_after() {
-        let c = Calendar::shipped();
-        // DOMAIN.md's check: 20 working days after 2026-02-10 (Spring Festival between).
-        let open = publication_deadline(&c, d("2026-02-10"), None, d("2026-03-13")).unwrap();
-        assert_eq!(open.due, d("2026-03-16"));
-        assert!(!open.overdue);
-        assert_eq!(open.working_days_left, 1);
-        let late = publication_deadline(&c, d("2026-02-10"), None, d("2026-03-18")).unwrap();
-        assert!(late.overdue);
-        assert_eq!(late.working_days_left, -2);
-        let published =
-            publication_deadline(&c, d("2026-02-10"), Some(d("2026-03-16")), d("2026-06-01"))
-                .unwrap();
-        assert!(!published.overdue, "published on the last day is in time");
-        let after =
-            publication_deadline(&c, d("2026-02-10"), Some(d("2026-03-17")), d("2026-03-17"))
-                .unwrap();
-        assert!(after.overdue);
-    }
-
-    #[test]
-    fn a_deadline_in_a_year_without_calendar_data_is_an_error() {
-        let e = publication_deadline(&Calendar::shipped(), d("2026-12-20"), None, d("2026-12-21"))
-            .unwrap_err();
-        assert!(e.to_string().contains("2027"), "{e}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod crosscheck;
+pub mod deadline;
 pub mod directory;
 pub mod draw;
 pub mod export;
@@ -21,6 +22,7 @@ pub mod witnessing;
 use std::path::Path;
 
 use crate::calendar::Calendar;
+use crate::domain::publication::PublicationRules;
 use crate::domain::result_code::ResultCodes;
 use crate::import::ImportErrors;
 use crate::ledger::{LogKey, VerifierKey};
@@ -60,8 +62,8 @@ impl From<sqlx::Error> for AppError {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// An open store with what writing to it needs: the log's key and origin, the calendars
-/// and the result categories.
+/// An open store with what writing to it needs: the log's key and origin, the calendars,
+/// the result categories and the publication time limits.
 pub struct App {
     pub store: Store,
     key: Option<LogKey>,
@@ -69,6 +71,8 @@ pub struct App {
     pub verifier: VerifierKey,
     pub calendar: Calendar,
     pub codes: ResultCodes,
+    /// Publication time limits per sector.
+    pub publication: PublicationRules,
 }
 
 impl App {
@@ -109,6 +113,7 @@ impl App {
             verifier,
             calendar: Calendar::shipped(),
             codes: ResultCodes::shipped(),
+            publication: PublicationRules::shipped(),
         })
     }
 

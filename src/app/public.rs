@@ -10,12 +10,13 @@ use chrono::NaiveDate;
 
 use super::public_log::{BatchLog, PublicLog};
 use super::results::{self, Standing};
-use super::{App, AppError, Result, batch, export};
+use super::{App, AppError, Result, batch, deadline, export};
 use crate::commitment::Header;
 use crate::domain::result_code::ResultCodes;
 use crate::pages::model::{
-    BatchPage, BatchSummary, CodeView, DeadlineView, DrandView, HomePage, LogEntryView, LogView,
-    MatterView, ResultView, SearchHit, SearchPage, StratumView, TargetView, WitnessView,
+    BatchPage, BatchSummary, CodeView, DeadlineView, DrandView, HomePage, InspectionView,
+    LogEntryView, LogView, MatterView, ResultView, SearchHit, SearchPage, StratumView, TargetView,
+    WitnessView,
 };
 use crate::store::{
     self,
@@ -70,27 +71,41 @@ pub fn target_view(a: Assignment, standing: &Standing<'_>, codes: &ResultCodes) 
     }
 }
 
-/// A batch's publication deadline as shown; one that falls in a year without a working-day
-/// calendar is shown as not known yet, with the reason, rather than failing the page.
-pub async fn deadline_view(
+/// A batch's time limits as shown: the publication deadline (one that falls in a year
+/// without a working-day calendar is shown as not known yet, with the reason, rather than
+/// failing the page) and the inspection window's end.
+pub async fn deadline_views(
     app: &App,
     row: &BatchRow,
     today: NaiveDate,
-) -> Result<Option<DeadlineView>> {
-    Ok(batch::deadline_or_gap(app, row, today)
-        .await?
-        .map(|d| match d {
-            Ok(d) => DeadlineView {
-                due: d.due.to_string(),
-                overdue: d.overdue,
-                unknown: String::new(),
-            },
-            Err(why) => DeadlineView {
-                due: String::new(),
-                overdue: false,
-                unknown: why,
-            },
-        }))
+) -> Result<(Option<DeadlineView>, Option<InspectionView>)> {
+    let limits = deadline::of_batch(app, row, today).await?;
+    let publication = limits.publication.map(|d| match d {
+        Ok(d) => DeadlineView {
+            due: d.due.to_string(),
+            overdue: d.overdue,
+            unknown: String::new(),
+            inspected_on: d.inspected_on.to_string(),
+            working_days: d.limit.working_days,
+            basis_zh: d.limit.basis_zh,
+            basis_en: d.limit.basis_en,
+        },
+        Err(why) => DeadlineView {
+            due: String::new(),
+            overdue: false,
+            unknown: why,
+            inspected_on: String::new(),
+            working_days: 0,
+            basis_zh: String::new(),
+            basis_en: String::new(),
+        },
+    });
+    let inspection = limits.inspection.map(|i| InspectionView {
+        end: i.end.to_string(),
+        uninspected: i.missing as u64,
+        overdue: i.overdue,
+    });
+    Ok((publication, inspection))
 }
 
 /// A batch whose publication the log holds (and the table agrees), by id; `NotFound` for
@@ -197,6 +212,11 @@ pub async fn batch_page(
         title: header.plan.title.clone(),
         state: state.to_string(),
         inspection_date: header.plan.inspection_date.to_string(),
+        inspection_end: header
+            .plan
+            .inspection_end
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         drand: drand_view(&header.plan),
         plan: header.plan,
         matters,
@@ -230,6 +250,7 @@ pub async fn batch_page(
         log_key: app.verifier.to_string(),
         log: log_view(app).await?,
         deadline: None,
+        inspection: None,
         site_url: String::new(),
     };
     if log.first("batch.drawn").is_none() {
@@ -252,7 +273,7 @@ pub async fn batch_page(
         .collect();
     page.entropy = row.entropy_json.clone().unwrap_or_default();
     page.seed = bundle.seed.clone();
-    page.deadline = deadline_view(app, &row, today).await?;
+    (page.deadline, page.inspection) = deadline_views(app, &row, today).await?;
     if !page.is_published() {
         return Ok(page);
     }
@@ -286,9 +307,19 @@ pub async fn home(app: &App, public_log: &PublicLog, today: NaiveDate) -> Result
         };
         let state = log.state();
         let drawn = log.first("batch.drawn").is_some();
+        let (deadline, inspection) = if drawn {
+            deadline_views(app, &row, today).await?
+        } else {
+            (None, None)
+        };
+        let plan = batch::plan(&row)?;
         let summary = BatchSummary {
             state: state.to_string(),
-            inspection_date: batch::plan(&row)?.inspection_date.to_string(),
+            inspection_date: plan.inspection_date.to_string(),
+            inspection_end: plan
+                .inspection_end
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             commitment_hash: committed.commitment_hash.clone().unwrap_or_default(),
             committed_at: committed.time.clone(),
             drawn_at: time_of(log, "batch.drawn"),
@@ -305,11 +336,8 @@ pub async fn home(app: &App, public_log: &PublicLog, today: NaiveDate) -> Result
             } else {
                 0
             },
-            deadline: if drawn {
-                deadline_view(app, &row, today).await?
-            } else {
-                None
-            },
+            deadline,
+            inspection,
             id: row.id,
             title: row.title,
         };
@@ -392,6 +420,7 @@ mod tests {
             title: id.into(),
             state: "published".into(),
             inspection_date: "2026-03-01".into(),
+            inspection_end: String::new(),
             commitment_hash: String::new(),
             committed_at: String::new(),
             drawn_at: String::new(),
@@ -400,6 +429,7 @@ mod tests {
             withdraw_reason: String::new(),
             targets: 1,
             deadline: None,
+            inspection: None,
         }
     }
 

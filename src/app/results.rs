@@ -300,6 +300,15 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
             report.inspected_on
         )));
     }
+    let plan = batch::plan(&row)?;
+    if let Some(end) = plan.inspection_end
+        && !(plan.inspection_date..=end).contains(&report.inspected_on)
+    {
+        return Err(AppError::Invalid(format!(
+            "inspection date {} is outside the plan's inspection window {} to {end}",
+            report.inspected_on, plan.inspection_date
+        )));
+    }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     // Everything below is decided as this transaction sees the database: of two processes

@@ -30,7 +30,7 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
         .map(|o| (o.card_no.as_str(), o))
         .collect();
     let sectors = sectors(c);
-    let day = plan.inspection_date.format("%Y-%m-%d").to_string();
+    let day = plan.cards_valid_through().format("%Y-%m-%d").to_string();
     let mut history: HashMap<&str, Vec<&InspectionRecord>> = HashMap::new();
     for h in &c.snapshots.history {
         history.entry(h.uscc.as_str()).or_default().push(h);

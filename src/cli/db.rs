@@ -300,28 +300,41 @@ fn print_batch(b: &crate::store::batches::BatchRow) {
 
 async fn deadline_text(app: &App, b: &crate::store::batches::BatchRow) -> String {
     let today = crate::app::batch::china_today();
-    match batch::deadline(app, b, today).await {
-        Ok(Some(d)) if b.state == "published" => {
-            format!(
-                "publish by {} ({})",
-                d.due,
-                if d.overdue {
-                    "published late"
-                } else {
-                    "published in time"
-                }
-            )
-        }
-        Ok(Some(d)) if d.overdue => format!(
-            "publish by {}: OVERDUE by {} working day(s)",
+    let limits = match app::deadline::of_batch(app, b, today).await {
+        Ok(l) => l,
+        Err(e) => return format!("deadline unknown: {e}"),
+    };
+    let publication = match limits.publication {
+        Some(Ok(d)) if b.state == "published" => format!(
+            "publish by {} ({})",
+            d.due,
+            if d.overdue {
+                "published late"
+            } else {
+                "published in time"
+            }
+        ),
+        Some(Ok(d)) if d.overdue => format!(
+            "publish by {}: PUBLICATION OVERDUE by {} working day(s)",
             d.due, -d.working_days_left
         ),
-        Ok(Some(d)) => format!(
-            "publish by {} ({} working day(s) left)",
-            d.due, d.working_days_left
+        Some(Ok(d)) => format!(
+            "publish by {} ({} working day(s) left; {} working days from the inspection on {})",
+            d.due, d.working_days_left, d.limit.working_days, d.inspected_on
         ),
-        Ok(None) => "no deadline yet (no result recorded)".into(),
-        Err(e) => format!("deadline unknown: {e}"),
+        Some(Err(e)) => format!("publication deadline unknown: {e}"),
+        None => "no publication deadline yet (no result recorded)".into(),
+    };
+    match limits.inspection {
+        Some(i) if i.overdue => format!(
+            "{publication}; INSPECTION OVERDUE: {} target(s) without a result after the window ended {}",
+            i.missing, i.end
+        ),
+        Some(i) if i.missing > 0 => format!(
+            "{publication}; {} target(s) to inspect by {}",
+            i.missing, i.end
+        ),
+        _ => publication,
     }
 }
 

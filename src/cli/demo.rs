@@ -1,7 +1,7 @@
 //! `shuangsui demo`: a working platform on a fresh machine in one command. A new SQLite
 //! database in the output folder, the shipped Shanghai directories imported, every shipped
-//! plan (one per sector and the joint one) committed and drawn with demonstration ceremony
-//! digits, plausible results recorded, every batch published but one left in progress, three
+//! plan (one per sector and the joint one), its inspection window moved to start today,
+//! committed and drawn with demonstration ceremony digits, plausible results recorded, every batch published but one left in progress, three
 //! demo users (corps, officer, auditor), then the server. Prints the URLs and the tokens.
 
 use std::path::{Path, PathBuf};
@@ -29,6 +29,9 @@ pub struct DemoArgs {
     #[arg(long)]
     pub no_serve: bool,
 }
+
+/// Days from today to the end of the demo batches' inspection window.
+const DEMO_WINDOW_DAYS: u64 = 45;
 
 /// The batch left in progress (results partly recorded, not published).
 const IN_PROGRESS: &str = "joint";
@@ -118,9 +121,17 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         in_progress: None,
         tokens: Vec::new(),
     };
+    let today = app::batch::china_today();
+    let window = (today, today + chrono::Days::new(DEMO_WINDOW_DAYS));
+    println!(
+        "each shipped plan's inspection window is moved to {} to {} (so that results can be dated today): the demo's commitment hashes differ from the shipped bundles', which `shuangsui sample` reproduces",
+        window.0, window.1
+    );
     for path in &plan_files {
         let text = std::fs::read_to_string(path)
             .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
+        // Results are dated inside the inspection window: the demo's window starts today.
+        let text = crate::plan::window::with_window(&text, window.0, window.1);
         let b = app::batch::create(&app, &path.display().to_string(), &text).await?;
         app::batch::commit(&app, &b.id).await?;
         let plan = app::batch::plan(&b)?;

@@ -1,7 +1,9 @@
 //! The second half of `sample`: the same plans through the database (SQLite in the output
-//! folder): init, import the five tables, create, commit and draw each batch, record
-//! results for the first and publish it, export it with the log's evidence, verify the
-//! export offline and the whole log. Prints the command a clerk would type at each step.
+//! folder): init, import the five tables, create, commit and draw each batch (the same
+//! commitments as the offline half), export the first for auditors with the log's
+//! evidence, verify the export offline and the whole log. Prints the command a clerk would
+//! type at each step. Results are not recorded here: they are dated inside each plan's
+//! inspection window, which the shipped plans set on fixed days (the demo moves it).
 
 use std::path::{Path, PathBuf};
 
@@ -99,20 +101,18 @@ async fn stored(
         first.get_or_insert(b.id.clone());
     }
     if let Some(id) = first {
-        let targets = crate::store::batches::assignments(&app.store, &id).await?;
-        let today = crate::app::batch::china_today();
-        super::demo::record_results(&app, &id, &targets, usize::MAX).await?;
+        let plan = app::batch::plan(&app::batch::get(&app, &id).await?)?;
+        let (start, end) = plan.window().map_err(AppError::Invalid)?;
         println!(
-            "== 8. results recorded (shuangsui result record {id} USCC --officer CARD --codes 1 --date {today} {db}); publish: shuangsui batch publish {id} {db}"
+            "== 8. results are recorded by the inspecting team, each dated inside the inspection window {start} to {end}: shuangsui result record {id} USCC --officer CARD --codes 1 --date YYYY-MM-DD {db}; then shuangsui batch publish {id} {db} (the demo, `shuangsui demo`, shows both)"
         );
-        app::batch::publish(&app, &id).await?;
         let export_path = out.join(format!("{id}.export.json"));
         let _ = std::fs::remove_file(&export_path);
-        let bytes = app::export::export(&app, &id, Audience::Public).await?;
+        let bytes = app::export::export(&app, &id, Audience::Auditor).await?;
         files::write_new(&export_path, |w| std::io::Write::write_all(w, &bytes))
             .map_err(AppError::Setup)?;
         println!(
-            "== 9. export: shuangsui batch export {id} --public --out {} {db}",
+            "== 9. export for auditors (before publication): shuangsui batch export {id} --auditor --out {} {db}",
             export_path.display()
         );
         println!(

@@ -25,14 +25,26 @@ pub use records::{
 };
 
 /// The header `format` new commitments are made under.
-pub const FORMAT: &str = "shuangsui-commitment/2";
+pub const FORMAT: &str = "shuangsui-commitment/3";
 /// The version of docs/DRAW-SPEC.md new commitments are made under; part of the seed.
-pub const SPEC_VERSION: &str = "2";
-/// Every (`format`, `spec_version`) this code verifies, newest first. Version 1 differs from
-/// 2 only in what a source's `sha256` is over (the file's bytes, not the table's canonical
-/// CSV), which no verifier can recompute from a bundle: a version 1 commitment is checked
-/// as it always was.
-pub const VERSIONS: [(&str, &str); 2] = [(FORMAT, SPEC_VERSION), ("shuangsui-commitment/1", "1")];
+pub const SPEC_VERSION: &str = "3";
+/// Every (`format`, `spec_version`) this code verifies, newest first. Version 2 differs from
+/// 3 only in the plan's inspection window: version 3's plan names its last day
+/// (`inspection_end`, through which officer cards must be valid), version 2's has the one
+/// `inspection_date`. Version 1 differs from 2 only in what a source's `sha256` is over
+/// (the file's bytes, not the table's canonical CSV), which no verifier can recompute from
+/// a bundle: a version 1 commitment is checked as it always was.
+pub const VERSIONS: [(&str, &str); 3] = [
+    (FORMAT, SPEC_VERSION),
+    ("shuangsui-commitment/2", "2"),
+    ("shuangsui-commitment/1", "1"),
+];
+
+/// Whether a plan under `spec_version` must name its inspection window's end (version 3
+/// on) or must not (versions 1 and 2, which had no such field).
+pub fn names_window_end(spec_version: &str) -> bool {
+    !matches!(spec_version, "1" | "2")
+}
 
 /// Count and SHA-256 of one snapshot's records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,8 +299,15 @@ impl Commitment {
         if !problems.is_empty() {
             return Err(CommitError(problems));
         }
+        // A plan without its window's end is one committed under version 2 being rebuilt
+        // (new commitments check `Plan::window` first): it keeps the version it had.
+        let (format, spec_version) = if plan.inspection_end.is_some() {
+            VERSIONS[0]
+        } else {
+            VERSIONS[1]
+        };
         let header = Header {
-            format: FORMAT.to_string(),
+            format: format.to_string(),
             matters,
             plan,
             snapshots: placeholder_digests(&snapshots),
@@ -300,7 +319,7 @@ impl Commitment {
                     sha256: s.sha256.clone(),
                 })
                 .collect(),
-            spec_version: SPEC_VERSION.to_string(),
+            spec_version: spec_version.to_string(),
         };
         Ok(Unhashed(Commitment {
             hash: PLACEHOLDER.to_string(),
@@ -373,6 +392,16 @@ impl Commitment {
             &spec_version.to_string(),
             &h.spec_version,
         )?;
+        if h.plan.inspection_end.is_some() != names_window_end(&h.spec_version) {
+            return Err(Discrepancy::new(
+                "/commitment/header/plan/inspection_end",
+                if names_window_end(&h.spec_version) {
+                    "is missing: a version 3 plan names its inspection window's last day"
+                } else {
+                    "is not a field of a version 1 or 2 plan"
+                },
+            ));
+        }
         match h.plan.clone().normalized() {
             Ok(normal) if normal == h.plan => {}
             Ok(_) => {

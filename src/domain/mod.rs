@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod directory;
+pub mod publication;
 pub mod result_code;
 pub mod text;
 pub mod uscc;

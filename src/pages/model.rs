@@ -98,7 +98,8 @@ pub struct ChartData {
     pub by_grade: Vec<ChartBar>,
 }
 
-/// The publication deadline: 20 working days after the first result.
+/// The publication deadline: the earliest of the results', each the limit of its target's
+/// sector (working days) after its inspection date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DeadlineView {
     /// `YYYY-MM-DD`; empty when it cannot be counted yet (see `unknown`).
@@ -107,6 +108,23 @@ pub struct DeadlineView {
     /// Why the deadline cannot be counted yet (it falls in a year whose working-day
     /// calendar is not shipped); empty when it is known.
     pub unknown: String,
+    /// The inspection date the deadline counts from (`YYYY-MM-DD`); empty when unknown.
+    pub inspected_on: String,
+    /// The limit in working days, and the rule it follows; 0 and empty when unknown.
+    pub working_days: u32,
+    pub basis_zh: String,
+    pub basis_en: String,
+}
+
+/// The inspection window's end, and the staffed targets still without a result: overdue
+/// once the window has ended with some missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InspectionView {
+    /// The window's last day, `YYYY-MM-DD`.
+    pub end: String,
+    /// Staffed targets without a result.
+    pub uninspected: u64,
+    pub overdue: bool,
 }
 
 /// A drand round declared as a batch's entropy: its chain and when it will be published.
@@ -166,6 +184,8 @@ pub struct BatchPage {
     pub state: String,
     /// The plan's inspection day, `YYYY-MM-DD`.
     pub inspection_date: String,
+    /// The inspection window's last day; empty for a plan of DRAW-SPEC version 1 or 2.
+    pub inspection_end: String,
     /// The plan as committed (the commitment header's `plan`, DRAW-SPEC §3).
     #[schema(value_type = Object)]
     pub plan: crate::plan::Plan,
@@ -202,6 +222,8 @@ pub struct BatchPage {
     pub log_key: String,
     pub log: LogView,
     pub deadline: Option<DeadlineView>,
+    /// After the draw, for a plan with an inspection window's end.
+    pub inspection: Option<InspectionView>,
     /// The site's public address (`https://…`, no trailing slash) for the "how to verify"
     /// command; empty when the server was not told it (the command then shows a path).
     pub site_url: String,
@@ -240,6 +262,8 @@ pub struct BatchSummary {
     /// As on `BatchPage`.
     pub state: String,
     pub inspection_date: String,
+    /// The inspection window's last day; empty for a plan of DRAW-SPEC version 1 or 2.
+    pub inspection_end: String,
     pub commitment_hash: String,
     /// RFC 3339, as on `BatchPage` (empty when not so).
     pub committed_at: String,
@@ -250,6 +274,8 @@ pub struct BatchSummary {
     /// Targets drawn (0 before the draw).
     pub targets: u64,
     pub deadline: Option<DeadlineView>,
+    /// As on `BatchPage`.
+    pub inspection: Option<InspectionView>,
 }
 
 /// The home page: every batch from its commitment on, by where it stands. Withdrawn ones

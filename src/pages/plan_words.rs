@@ -39,9 +39,24 @@ pub fn plan_lines(page: &BatchPage, lang: Lang) -> Vec<PlanLine> {
             label: pick(lang, "抽查范围", "Population"),
             text: population(plan, lang),
         },
-        PlanLine {
-            label: pick(lang, "检查日期", "Inspection date"),
-            text: plan.inspection_date.to_string(),
+        match plan.inspection_end {
+            Some(end) => PlanLine {
+                label: pick(lang, "检查时限", "Inspection window"),
+                text: match lang {
+                    Lang::Zh => format!(
+                        "{} 至 {end}（执法证须在整个时限内有效）",
+                        plan.inspection_date
+                    ),
+                    Lang::En => format!(
+                        "{} to {end} (enforcement cards valid throughout)",
+                        plan.inspection_date
+                    ),
+                },
+            },
+            None => PlanLine {
+                label: pick(lang, "检查日期", "Inspection date"),
+                text: plan.inspection_date.to_string(),
+            },
         },
     ];
     for s in &plan.strata {

@@ -44,6 +44,7 @@ fn sample_batch() -> BatchPage {
         title: "2025年养老机构双随机抽查".into(),
         state: "published".into(),
         inspection_date: "2025-06-10".into(),
+        inspection_end: "2025-07-09".into(),
         plan: shipped_plan(),
         drand: None,
         matters: vec![MatterView {
@@ -179,6 +180,15 @@ fn sample_batch() -> BatchPage {
             due: "2025-07-10".into(),
             overdue: false,
             unknown: String::new(),
+            inspected_on: "2025-06-11".into(),
+            working_days: 20,
+            basis_zh: "《企业信息公示暂行条例》第六条".into(),
+            basis_en: "Interim Regulations on Enterprise Information Publicity, Art. 6".into(),
+        }),
+        inspection: Some(InspectionView {
+            end: "2025-07-09".into(),
+            uninspected: 0,
+            overdue: false,
         }),
         site_url: String::new(),
     }
@@ -233,6 +243,7 @@ fn summary(
         title: title.into(),
         state: state.into(),
         inspection_date: "2025-03-10".into(),
+        inspection_end: String::new(),
         commitment_hash: "c0ffee".repeat(10),
         committed_at: "2025-02-01T02:00:00Z".into(),
         drawn_at: time.into(),
@@ -256,7 +267,12 @@ fn summary(
             due: due.into(),
             overdue,
             unknown: String::new(),
+            inspected_on: String::new(),
+            working_days: 20,
+            basis_zh: String::new(),
+            basis_en: String::new(),
         }),
+        inspection: None,
     }
 }
 
@@ -769,6 +785,10 @@ fn a_deadline_in_a_year_without_a_calendar_is_said_not_known_and_why() {
         due: String::new(),
         overdue: false,
         unknown: why.into(),
+        inspected_on: String::new(),
+        working_days: 0,
+        basis_zh: String::new(),
+        basis_en: String::new(),
     });
     let html = render::batch(&page, Lang::Zh);
     assert!(html.contains("暂无法计算"), "{html}");

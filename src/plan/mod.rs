@@ -5,6 +5,7 @@
 pub mod id;
 pub mod ratio;
 mod validate;
+pub mod window;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,10 +21,19 @@ pub struct Plan {
     /// Batch identifier, e.g. `SH-MZ-2026-YL-01`; the rule is `id::BatchId`'s.
     pub id: String,
     pub title: String,
-    /// The day the inspections take place: officer cards must be valid then, and the
-    /// look-back windows of the constraints end then.
+    /// The first day of the inspection window (检查时限): the look-back windows of the
+    /// constraints end then, and a result is dated no earlier.
     #[serde(with = "date")]
     pub inspection_date: NaiveDate,
+    /// The last day of the inspection window: a result is dated no later, officer cards
+    /// must be valid through it, and a target without a result after it is "inspection
+    /// overdue". Spec version 3 on (required there); versions 1 and 2 had no such field.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_date"
+    )]
+    pub inspection_end: Option<NaiveDate>,
     /// Codes of the matters inspected (from the matter list).
     pub matters: Vec<String>,
     #[serde(default)]
@@ -168,6 +178,23 @@ mod date {
     }
 }
 
+/// An optional date in the one form of `date`.
+mod optional_date {
+    use chrono::NaiveDate;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        super::date::deserialize(d).map(Some)
+    }
+}
+
 impl Plan {
     /// Parses and validates a plan from TOML text; `file` names it in errors.
     pub fn from_toml(file: &str, text: &str) -> Result<Plan, PlanError> {
@@ -181,6 +208,25 @@ impl Plan {
             problems,
         })?;
         Ok(plan)
+    }
+
+    /// The last day officer cards must be valid: the window's end (version 3), or the one
+    /// inspection day of versions 1 and 2.
+    pub fn cards_valid_through(&self) -> NaiveDate {
+        self.inspection_end.unwrap_or(self.inspection_date)
+    }
+
+    /// The inspection window (first and last day), if the plan names its end: a plan made
+    /// for a new commitment must (DRAW-SPEC version 3).
+    pub fn window(&self) -> Result<(NaiveDate, NaiveDate), String> {
+        match self.inspection_end {
+            Some(end) => Ok((self.inspection_date, end)),
+            None => Err(format!(
+                "plan {} has no inspection_end: a plan names its inspection window, \
+                 inspection_date (first day) to inspection_end (last day)",
+                self.id
+            )),
+        }
     }
 
     /// True when some stratum names the grade.

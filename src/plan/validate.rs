@@ -10,6 +10,9 @@ use super::{BatchId, EntropyDeclaration, Plan};
 
 /// Most officers a team may have.
 pub const MAX_TEAM_SIZE: u32 = 10;
+/// The longest inspection window, in days after its first day: a batch is inspected within
+/// a year of its start.
+pub const MAX_INSPECTION_WINDOW_DAYS: i64 = 366;
 /// Largest integer a committed plan may hold: RFC 8785 writes integers exactly only up to
 /// 2^53 − 1 (DRAW-SPEC conventions).
 pub const MAX_INTEGER: u64 = (1 << 53) - 1;
@@ -61,6 +64,15 @@ impl Plan {
             Err(e) => p.0.push(format!("id {e}")),
         }
         p.text("title", &mut self.title);
+        if let Some(end) = self.inspection_end {
+            let days = (end - self.inspection_date).num_days();
+            p.check((0..=MAX_INSPECTION_WINDOW_DAYS).contains(&days), || {
+                format!(
+                    "inspection_end {end} must be on or after inspection_date {} and at most {MAX_INSPECTION_WINDOW_DAYS} days after it",
+                    self.inspection_date
+                )
+            });
+        }
         p.check(!self.matters.is_empty(), || {
             "matters is empty: name at least one matter code".into()
         });

@@ -185,6 +185,7 @@ pub fn plan(g: &mut Gen) -> Plan {
         id: "P-TEST".into(),
         title: "测试".into(),
         inspection_date: date("2026-12-15"),
+        inspection_end: Some(date("2027-01-29")),
         matters: vec!["M-YL".into(), "M-SZ".into()],
         population: Population::default(),
         strata,

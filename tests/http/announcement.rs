@@ -7,11 +7,10 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use shuangsui::app::App;
 
-use super::{IN_PROGRESS, PUBLISHED, call, demo, root, router};
+use super::{IN_PROGRESS, PUBLISHED, call, demo, router};
 
 fn plan(id: &str) -> Vec<u8> {
-    std::fs::read_to_string(root().join("registries/shanghai/plans/elderly-care.toml"))
-        .unwrap()
+    super::elderly_care_plan()
         .replace(PUBLISHED, id)
         .into_bytes()
 }

@@ -137,9 +137,7 @@ async fn an_officer_records_only_for_their_own_targets() {
 async fn the_corps_runs_a_batch_and_the_public_verifies_it() {
     let demo = demo();
     let router = router(&demo, 1_000).await;
-    let plan = std::fs::read_to_string(root().join("registries/shanghai/plans/elderly-care.toml"))
-        .unwrap()
-        .replace("SH-MZ-2026-YL-01", "SH-MZ-2026-YL-API");
+    let plan = super::elderly_care_plan().replace("SH-MZ-2026-YL-01", "SH-MZ-2026-YL-API");
     let created = call(
         &router,
         Method::POST,

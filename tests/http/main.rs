@@ -40,6 +40,15 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shipped elderly-care plan with its inspection window moved to start today, as the
+/// demo does: results are dated today, inside it.
+pub fn elderly_care_plan() -> String {
+    let text = std::fs::read_to_string(root().join("registries/shanghai/plans/elderly-care.toml"))
+        .unwrap();
+    let today = shuangsui::app::batch::china_today();
+    shuangsui::plan::window::with_window(&text, today, today + chrono::Days::new(45))
+}
+
 /// Runs `shuangsui demo --no-serve` into a fresh folder and reads the tokens it prints.
 pub fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();

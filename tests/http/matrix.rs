@@ -338,8 +338,7 @@ async fn an_officer_learns_nothing_about_batches_and_targets_not_theirs() {
         .unwrap()
         .to_string();
     // A draft, a committed and a withdrawn batch, made by the corps.
-    let plan = std::fs::read_to_string(root().join("registries/shanghai/plans/elderly-care.toml"))
-        .unwrap();
+    let plan = super::elderly_care_plan();
     for (id, step) in [
         ("SH-T-DRAFT", None),
         ("SH-T-COMMITTED", Some("commit")),

@@ -25,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 VECTORS = os.path.join(ROOT, "tests", "vectors")
 MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
 MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
+MINI_BUNDLE_V2 = os.path.join(VECTORS, "mini-bundle-v2.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
 sys.path.insert(0, HERE)
@@ -185,7 +186,7 @@ class MiniBundleTest(unittest.TestCase):
         status, out = run_cli(MINI_BUNDLE_V1)
         self.assertEqual(status, 0, out)
         self.assertEqual(load_json(MINI_BUNDLE_V1)["commitment"]["header"]["spec_version"], "1")
-        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "2")
+        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "3")
         for name, (fmt, version) in (
             ("v1-format-v2-spec", ("shuangsui-commitment/1", "2")),
             ("v2-format-v1-spec", ("shuangsui-commitment/2", "1")),
@@ -196,6 +197,31 @@ class MiniBundleTest(unittest.TestCase):
             with self.assertRaises(vb.Discrepancy, msg=name) as caught:
                 vb.check_formats(bundle)
             self.assertEqual(caught.exception.path, "/commitment/header/spec_version")
+
+    def test_a_version_2_bundle_still_verifies_and_the_window_end_belongs_to_version_3(self):
+        """A version 2 bundle (no inspection_end) keeps verifying; version 3 requires the
+        field and versions 1 and 2 refuse it."""
+        status, out = run_cli(MINI_BUNDLE_V2)
+        self.assertEqual(status, 0, out)
+        v2 = load_json(MINI_BUNDLE_V2)["commitment"]["header"]
+        self.assertEqual(v2["spec_version"], "2")
+        self.assertNotIn("inspection_end", v2["plan"])
+        v3 = load_mini()["commitment"]["header"]["plan"]
+        self.assertEqual(v3["inspection_end"], "2027-01-29")
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_plan_shape(v2["plan"], "/p", "3")
+        self.assertEqual(caught.exception.path, "/p/inspection_end")
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_plan_shape(v3, "/p", "2")
+        self.assertEqual(caught.exception.path, "/p/inspection_end")
+        for end, ok in (("2026-12-15", True), ("2026-12-14", False), ("2027-12-16", True), ("2027-12-17", False)):
+            plan = dict(v3, inspection_end=end)
+            if ok:
+                vb.check_plan_shape(plan, "/p", "3")
+            else:
+                with self.assertRaises(vb.Discrepancy, msg=end) as caught:
+                    vb.check_plan_shape(plan, "/p", "3")
+                self.assertEqual(caught.exception.path, "/p/inspection_end")
 
     def test_cli_expect_commitment(self):
         good = load_mini()["commitment"]["hash"]

@@ -45,12 +45,27 @@ import struct
 import sys
 import unicodedata
 
-SPEC_VERSION = "2"  # new commitments are made under this version
+SPEC_VERSION = "3"  # new commitments are made under this version
 BUNDLE_FORMAT = "shuangsui-bundle/1"
-# Versions: each header `format` with its `spec_version`. Version 1 differs from 2 only in
+# Versions: each header `format` with its `spec_version`. Version 3 adds the plan's
+# `inspection_end` (officer cards valid through it, §6.1); version 1 differs from 2 only in
 # what a source's `sha256` is over (the file's bytes, not its table's canonical CSV, §2.5),
-# which a bundle alone cannot show: both are verified by the same rules here.
-COMMITMENT_VERSIONS = {"shuangsui-commitment/1": "1", "shuangsui-commitment/2": "2"}
+# which a bundle alone cannot show.
+COMMITMENT_VERSIONS = {
+    "shuangsui-commitment/1": "1",
+    "shuangsui-commitment/2": "2",
+    "shuangsui-commitment/3": "3",
+}
+
+
+def names_window_end(spec_version):
+    """Conventions: a version 3 plan names its inspection window's last day; 1 and 2 do not."""
+    return spec_version not in ("1", "2")
+
+
+def cards_valid_through(plan):
+    """§6.1: the last day officer cards must be valid (the window's end from version 3 on)."""
+    return plan.get("inspection_end", plan["inspection_date"])
 
 ENTITY_STATUSES = ("正常", "停业", "清算", "注销", "吊销", "撤销")  # §2.1
 OFFICER_STATUSES = ("在岗", "暂停", "离岗")  # §2.1
@@ -584,15 +599,28 @@ def check_formats(bundle):
         )
 
 
-def check_plan_shape(plan, path):
+def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
     """§3: the fields of the plan object and their JSON types. In the header every field is
-    present (§3: unset optional values null, empty lists [], the `statuses` default applied)."""
-    expect_object(
-        plan, path, ("constraints", "entropy", "id", "inspection_date", "matters", "population", "strata", "team", "title")
-    )
+    present (§3: unset optional values null, empty lists [], the `statuses` default applied;
+    `inspection_end` from version 3 on, never before)."""
+    keys = ("constraints", "entropy", "id", "inspection_date", "matters", "population", "strata", "team", "title")
+    if names_window_end(spec_version):
+        keys += ("inspection_end",)
+    expect_object(plan, path, keys)
     expect_str(plan["id"], ptr(path, "id"))
     expect_str(plan["title"], ptr(path, "title"))
     expect_date(plan["inspection_date"], ptr(path, "inspection_date"))
+    if "inspection_end" in plan:
+        expect_date(plan["inspection_end"], ptr(path, "inspection_end"))
+        days = (
+            datetime.date.fromisoformat(plan["inspection_end"])
+            - datetime.date.fromisoformat(plan["inspection_date"])
+        ).days
+        if not 0 <= days <= 366:
+            raise Discrepancy(
+                ptr(path, "inspection_end"),
+                f"is {days} days after inspection_date, expected 0 to 366 (§3.1)",
+            )
     expect_str_list(plan["matters"], ptr(path, "matters"))
 
     pop_path = ptr(path, "population")
@@ -1108,9 +1136,9 @@ def select_targets(plan, header, snapshots, seed):
 
 
 def qualified_officers(plan, officers, sector):
-    """§6.1: status 在岗, valid_until ≥ inspection_date, sector in sectors, department in
-    team.pool when the pool is not empty; canonical order."""
-    date = plan["inspection_date"]
+    """§6.1: status 在岗, valid_until ≥ inspection_end (versions 1 and 2: inspection_date),
+    sector in sectors, department in team.pool when the pool is not empty; canonical order."""
+    date = cards_valid_through(plan)
     pool = plan["team"]["pool"]
     return [
         o for o in officers
@@ -1203,6 +1231,7 @@ class _Facts:
     def __init__(self, plan, header, snapshots):
         self.plan = plan
         self.date = plan["inspection_date"]
+        self.cards_through = cards_valid_through(plan)
         self.constraints = plan["constraints"]
         self.team = plan["team"]
         self.history = snapshots["history"]
@@ -1271,7 +1300,7 @@ def recheck_member(facts, entity, team, k, load, path):
         raise Discrepancy(path, f"{name} is already on this team")
     if officer["status"] != ON_DUTY or entity["sector"] not in officer["sectors"]:
         raise Discrepancy(path, f"{name} is not qualified for {describe(entity['sector'])} (§6.1)")
-    if officer["valid_until"] < facts.date:
+    if officer["valid_until"] < facts.cards_through:
         raise Discrepancy(path, f"{name}'s card expires before the inspection date (§6.1)")
     if facts.team["pool"] and officer["department"] not in facts.team["pool"]:
         raise Discrepancy(path, f"{name} is not of a department in team.pool (§6.1)")
@@ -1728,7 +1757,7 @@ def verify(bundle, expect_commitment=None, raw=None):
     plan = header["plan"]
 
     # Step 2: plan rules, canonical order and digests of every snapshot, header hash.
-    check_plan_shape(plan, "/commitment/header/plan")
+    check_plan_shape(plan, "/commitment/header/plan", header["spec_version"])
     check_matter_shapes(header["matters"], "/commitment/header/matters")
     check_sources_shape(header["sources"], "/commitment/header/sources")
     check_plan_rules(plan, "/commitment/header/plan")

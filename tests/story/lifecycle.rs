@@ -33,7 +33,7 @@ async fn a_batch_goes_from_plan_to_publication_and_its_exports_verify() {
 
         let published = app::batch::publish(&app, &plan.id).await.unwrap();
         assert_eq!(published.state, "published");
-        let deadline = app::batch::deadline(&app, &published, today())
+        let deadline = app::deadline::publication(&app, &published, today())
             .await
             .unwrap()
             .unwrap();

@@ -12,7 +12,7 @@ use crate::draw::select::days_before;
 /// The fixed facts team assignment looks up for every target. Districts and departments
 /// are interned as numbers so the per-officer test is a few integer comparisons.
 pub(crate) struct Rules<'a> {
-    /// Qualified officers (active, card valid on the inspection day) per sector, in
+    /// Qualified officers (active, card valid through the inspection window) per sector, in
     /// canonical order.
     pub(super) by_sector: HashMap<&'a str, Vec<u32>>,
     /// Officers an entity may not get: recusals and pairings within the no-repeat window.
@@ -49,7 +49,7 @@ impl<'a> Rules<'a> {
 
     fn build(c: &'a Commitment, wanted: Option<HashSet<&str>>) -> Rules<'a> {
         let plan = &c.header.plan;
-        let day = plan.inspection_date.format("%Y-%m-%d").to_string();
+        let day = plan.cards_valid_through().format("%Y-%m-%d").to_string();
         let officers = &c.snapshots.officers;
         let mut by_sector: HashMap<&str, Vec<u32>> = HashMap::new();
         let mut district_ids = HashMap::new();

@@ -19,8 +19,8 @@ const READERS: &[Role] = &[Role::Corps, Role::Auditor];
 const CORPS: &[Role] = &[Role::Corps];
 
 async fn view(state: &AppState, row: store::batches::BatchRow) -> ApiResult<BatchView> {
-    let deadline = public::deadline_view(&state.app, &row, batch::china_today()).await?;
-    Ok(BatchView::new(row, deadline))
+    let limits = public::deadline_views(&state.app, &row, batch::china_today()).await?;
+    Ok(BatchView::new(row, limits))
 }
 
 /// Every batch, newest first, with its state and publication deadline.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::pages::model::{DeadlineView, ResultView, TargetView};
+use crate::pages::model::{DeadlineView, InspectionView, ResultView, TargetView};
 use crate::store::{batches::BatchRow, snapshots::Snapshot};
 
 /// A batch as the corps and auditors see it, in any state.
@@ -22,11 +22,17 @@ pub struct BatchView {
     pub published_at: Option<String>,
     pub withdrawn_at: Option<String>,
     pub withdraw_reason: Option<String>,
+    /// The publication deadline: the earliest of the results' (none before a result).
     pub deadline: Option<DeadlineView>,
+    /// The inspection window's end and the staffed targets still without a result.
+    pub inspection: Option<InspectionView>,
 }
 
 impl BatchView {
-    pub fn new(row: BatchRow, deadline: Option<DeadlineView>) -> BatchView {
+    pub fn new(
+        row: BatchRow,
+        (deadline, inspection): (Option<DeadlineView>, Option<InspectionView>),
+    ) -> BatchView {
         BatchView {
             id: row.id,
             title: row.title,
@@ -41,6 +47,7 @@ impl BatchView {
             withdrawn_at: row.withdrawn_at,
             withdraw_reason: row.withdraw_reason,
             deadline,
+            inspection,
         }
     }
 }

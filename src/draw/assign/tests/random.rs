@@ -232,6 +232,7 @@ pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
         id: "P-TEST".into(),
         title: "测试".into(),
         inspection_date: date("2026-12-15"),
+        inspection_end: Some(date("2027-01-29")),
         matters: (0..matters).map(|i| format!("M{i}")).collect(),
         population: Population::default(),
         strata: vec![Stratum {
