@@ -525,3 +525,61 @@ fn a_reader_that_goes_away_ends_a_printing_command_quietly() {
         );
     }
 }
+
+/// A folder in GBK (entities) and `.xlsx` (officers, their dates as date cells) is the same
+/// directory as the UTF-8 CSV folder: `registries check` reads it, and the offline `commit`
+/// gives the same commitment hash. An old `.xls`, under any name, is refused in Chinese.
+#[test]
+fn gbk_and_xlsx_folders_check_and_commit_to_the_same_hash() {
+    let run = Run::new();
+    let plan = common::fixture("mini/plan.toml");
+    let utf8 = run.commit(&plan);
+    assert_eq!(utf8.status.code(), Some(0), "{}", text(&utf8.stderr));
+    std::fs::remove_file(run.file("c.json")).unwrap();
+
+    let dir = run.file("excel");
+    mini_with_entities(&dir, |e| e);
+    let entities = std::fs::read_to_string(dir.join("entities.csv")).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&entities);
+    assert!(!unmappable);
+    std::fs::write(dir.join("entities.csv"), gbk).unwrap();
+    let officers = std::fs::read_to_string(dir.join("officers.csv")).unwrap();
+    let workbook = common::xlsx_from_csv(&officers, "officers", &["card_valid_until"]);
+    std::fs::write(dir.join("officers.xlsx"), workbook).unwrap();
+    std::fs::remove_file(dir.join("officers.csv")).unwrap();
+    let check = shuangsui(&["registries", "check", path(&dir)]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert!(text(&check.stdout).contains("40 entities, 10 officers"));
+    let excel = run.commit_from(&dir, &plan);
+    assert_eq!(excel.status.code(), Some(0), "{}", text(&excel.stderr));
+    assert_eq!(
+        text(&excel.stdout),
+        text(&utf8.stdout),
+        "one commitment hash"
+    );
+
+    let xls = [b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".as_slice(), &[0; 512]].concat();
+    std::fs::write(dir.join("officers.xlsx"), &xls).unwrap();
+    for args in [
+        vec!["registries", "check", path(&dir)],
+        vec![
+            "commit",
+            "--registries",
+            path(&dir),
+            "--plan",
+            path(&plan),
+            "--out",
+            path(&run.file("x.json")),
+        ],
+    ] {
+        let out = shuangsui(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("officers.xlsx: 是旧版 Excel 工作簿（.xls）"),
+            "{err}"
+        );
+        assert!(err.contains("请另存为 .xlsx 或 CSV UTF-8"), "{err}");
+    }
+    assert!(!run.file("x.json").exists(), "nothing written");
+}

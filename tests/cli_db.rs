@@ -104,6 +104,20 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
         why.contains("bad.csv:2: column 'card_valid_until'") && why.contains("nothing imported"),
         "{why}"
     );
+    // An old .xls workbook: the advice to save it again, in Chinese, naming the file.
+    let xls = [b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".as_slice(), &[0; 512]].concat();
+    std::fs::write(c.path("officers.xls"), xls).unwrap();
+    let why = c.refused(&[
+        "import",
+        "officers",
+        c.path("officers.xls").to_str().unwrap(),
+    ]);
+    assert!(
+        why.contains("officers.xls: 是旧版 Excel 工作簿（.xls）")
+            && why.contains("请另存为 .xlsx 或 CSV UTF-8")
+            && why.contains("nothing imported"),
+        "{why}"
+    );
     for kind in ["officers", "matters", "recusals", "history"] {
         c.ok(&["import", kind, &sample(&format!("{kind}.csv")), "--quiet"]);
     }

@@ -3,10 +3,12 @@
 //! content however it was written.
 
 use shuangsui::import::{
-    Encoding, Format, ImportErrors, Kind, Known, Parsed, Rows, canonical_csv, check_references,
-    content_hash, parse,
+    Encoding, Format, ImportErrors, Kind, Known, Parsed, ReadAs, Rows, canonical_csv,
+    check_references, content_hash, parse,
 };
 use shuangsui::registry::generate::{self, GenerateSpec};
+
+mod common;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
@@ -44,37 +46,37 @@ fn utf8_bom_crlf_and_gbk_give_the_same_rows() {
     let text = csv_text();
     let plain = entities("e.csv", text.as_bytes()).unwrap();
     assert_eq!(plain.lines, [2, 3, 4, 5]);
-    assert_eq!(plain.encoding_used, Encoding::Utf8);
+    assert_eq!(plain.read_as, ReadAs::Utf8);
     assert_eq!(plain.format_used, Format::Csv);
-    let variants: Vec<(&str, Vec<u8>, Encoding, Encoding)> = vec![
+    let variants: Vec<(&str, Vec<u8>, Encoding, ReadAs)> = vec![
         (
             "bom",
             [b"\xEF\xBB\xBF", text.as_bytes()].concat(),
             Encoding::Auto,
-            Encoding::Utf8,
+            ReadAs::Utf8,
         ),
         (
             "bom forced",
             [b"\xEF\xBB\xBF", text.as_bytes()].concat(),
             Encoding::Utf8,
-            Encoding::Utf8,
+            ReadAs::Utf8,
         ),
         (
             "crlf",
             crlf(&text).into_bytes(),
             Encoding::Auto,
-            Encoding::Utf8,
+            ReadAs::Utf8,
         ),
-        ("gbk detected", gbk(&text), Encoding::Auto, Encoding::Gbk),
-        ("gbk forced", gbk(&text), Encoding::Gbk, Encoding::Gbk),
-        ("gbk crlf", gbk(&crlf(&text)), Encoding::Auto, Encoding::Gbk),
+        ("gbk detected", gbk(&text), Encoding::Auto, ReadAs::Gbk),
+        ("gbk forced", gbk(&text), Encoding::Gbk, ReadAs::Gbk),
+        ("gbk crlf", gbk(&crlf(&text)), Encoding::Auto, ReadAs::Gbk),
     ];
     for (what, bytes, asked, used) in variants {
         let p = parse(Kind::Entities, "e.csv", &bytes, Format::Auto, asked)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(p.rows, plain.rows, "{what}");
         assert_eq!(p.lines, plain.lines, "{what}");
-        assert_eq!(p.encoding_used, used, "{what}");
+        assert_eq!(p.read_as, used, "{what}");
     }
 }
 
@@ -323,6 +325,11 @@ fn the_same_content_has_the_same_hash_however_it_is_written() {
             reordered(text.as_bytes()),
         ),
         ("canonical", "e.csv", canonical.clone()),
+        (
+            "xlsx",
+            "e.xlsx",
+            common::xlsx_from_csv(&text, "Sheet1", &[]),
+        ),
     ];
     for (what, name, bytes) in variants {
         let p = entities(name, &bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -463,4 +470,74 @@ fn references_of_a_recusals_file_are_checked_against_the_snapshots() {
             "r.csv:4: column 'uscc': entity '523101010000100008' is not in the current entities",
         ]
     );
+}
+
+/// The shipped officers as a workbook, their card dates typed as Excel dates: the same rows,
+/// the same content hash as the CSV (one snapshot).
+#[test]
+fn an_xlsx_import_is_the_csv_import() {
+    let path = format!(
+        "{}/registries/shanghai/officers.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let csv = parse(
+        Kind::Officers,
+        "officers.csv",
+        text.as_bytes(),
+        Format::Auto,
+        Encoding::Auto,
+    )
+    .unwrap();
+    let workbook = common::xlsx_from_csv(&text, "名录", &["card_valid_until"]);
+    // Whatever the file is called or the encoding asked for: the content says workbook.
+    for (name, encoding) in [("officers.xlsx", Encoding::Auto), ("o.csv", Encoding::Gbk)] {
+        let xlsx = parse(Kind::Officers, name, &workbook, Format::Auto, encoding)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(xlsx.read_as, ReadAs::Xlsx);
+        assert_eq!(xlsx.label, format!("{name}[名录]"));
+        assert_eq!(xlsx.lines, csv.lines, "sheet rows are CSV lines");
+        assert_eq!(xlsx.rows, csv.rows);
+        assert_eq!(content_hash(&xlsx.rows), content_hash(&csv.rows));
+    }
+    let e = parse(
+        Kind::Officers,
+        "o.xlsx",
+        &workbook,
+        Format::JsonLines,
+        Encoding::Auto,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not JSON Lines"), "{e}");
+}
+
+#[test]
+fn a_bad_cell_of_a_workbook_is_named_by_sheet_row_and_column() {
+    let text = csv_text().replace(",B,正常,", ",Z,正常,");
+    let workbook = common::xlsx_from_csv(&text, "名录", &[]);
+    let e = entities("e.xlsx", &workbook).unwrap_err();
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with("e.xlsx[名录]:3: column 'credit_grade': "),
+        "{shown}"
+    );
+    assert_eq!(places(&e), [(3, Some("credit_grade"))]);
+}
+
+#[test]
+fn an_xls_or_other_binary_is_refused_in_chinese_naming_the_file() {
+    let xls = [b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".as_slice(), &[0; 512]].concat();
+    let noise = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8);
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+        .iter()
+        .copied()
+        .chain(noise)
+        .collect();
+    for (name, bytes) in [("old.xls", xls), ("photo.csv", png)] {
+        let e = entities(name, &bytes).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        let shown = e.to_string();
+        assert!(shown.starts_with(&format!("{name}: ")), "{shown}");
+        assert!(shown.contains("请另存为 .xlsx 或 CSV UTF-8"), "{shown}");
+    }
 }

@@ -1,7 +1,10 @@
 //! Reading directory folders: large files (parsed in two pieces) report bad rows at their
-//! true line numbers, a UTF-8 BOM is accepted, and nothing is returned when any row is bad.
+//! true line numbers, a UTF-8 BOM is accepted, GBK files and `.xlsx` workbooks are the same
+//! directory as UTF-8 CSV, and nothing is returned when any row is bad.
 
 use shuangsui::registry::{self, generate};
+
+mod common;
 
 fn write_sample(entities: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -67,38 +70,76 @@ fn a_bom_and_crlf_line_ends_are_read() {
     assert_eq!(loaded.directory.officers.len(), 50);
 }
 
-#[test]
-fn a_gbk_file_is_one_clear_error_not_one_per_row() {
-    let dir = write_sample(300);
-    let path = dir.path().join("entities.csv");
-    let text = std::fs::read_to_string(&path).unwrap();
-    // GBK bytes for the text: a header in ASCII, then rows with Chinese names.
-    let gbk = gbk_like(&text);
-    std::fs::write(&path, gbk).unwrap();
-    let errors = registry::load(dir.path()).unwrap_err().0;
-    let in_entities: Vec<_> = errors.iter().filter(|e| e.file == "entities.csv").collect();
-    assert_eq!(in_entities.len(), 1, "{errors:?}");
-    assert_eq!(
-        in_entities[0].line, 2,
-        "the header is ASCII; the first row is not UTF-8"
-    );
-    assert!(in_entities[0].reason.contains("not UTF-8"));
+/// The folder's content hashes (what a commitment's `sources` hold).
+fn hashes(dir: &std::path::Path) -> Vec<(String, String, usize)> {
+    let loaded = registry::load(dir).unwrap_or_else(|e| panic!("{e}"));
+    loaded
+        .sources
+        .into_iter()
+        .map(|s| (s.file, s.sha256, s.rows))
+        .collect()
 }
 
-/// GBK-like bytes for the test: each non-ASCII character becomes two bytes of GBK's lead and
-/// trail ranges, as Excel's "CSV" writes Chinese, which is not valid UTF-8.
-fn gbk_like(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c as u8);
-        } else {
-            let v = c as u32;
-            out.push(0x81 + (v % 0x7e) as u8);
-            out.push(0x40 + (v % 0x3f) as u8);
-        }
-    }
-    out
+#[test]
+fn gbk_files_and_workbooks_are_the_same_directory_as_utf8_csv() {
+    let dir = write_sample(300);
+    let utf8 = hashes(dir.path());
+    let entities = std::fs::read_to_string(dir.path().join("entities.csv")).unwrap();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&entities);
+    assert!(!unmappable);
+    std::fs::write(dir.path().join("entities.csv"), &gbk).unwrap();
+    let officers = dir.path().join("officers.csv");
+    let text = std::fs::read_to_string(&officers).unwrap();
+    let workbook = common::xlsx_from_csv(&text, "officers", &["card_valid_until"]);
+    std::fs::write(dir.path().join("officers.xlsx"), workbook).unwrap();
+    // Both files of one table: which one is meant is not guessed.
+    let errors = registry::load(dir.path()).unwrap_err().0;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0].to_string(),
+        "officers.csv: officers.xlsx is in the folder too: keep one of the two"
+    );
+    std::fs::remove_file(&officers).unwrap();
+    // The sources name the tables' CSV files, whatever the folder holds.
+    assert_eq!(hashes(dir.path()), utf8);
+}
+
+#[test]
+fn a_bad_workbook_cell_and_bytes_of_no_encoding_are_named() {
+    let dir = write_sample(50);
+    let matters = dir.path().join("matters.csv");
+    let text = std::fs::read_to_string(&matters).unwrap();
+    let bad = text.replacen(",书面检查", ",书面检查;传真", 1);
+    let workbook = common::xlsx_from_csv(&bad, "Sheet1", &[]);
+    std::fs::write(dir.path().join("matters.xlsx"), workbook).unwrap();
+    std::fs::remove_file(&matters).unwrap();
+    let entities = dir.path().join("entities.csv");
+    let mut bytes = std::fs::read(&entities).unwrap();
+    let second_line_end = memchr_nth(&bytes, 1);
+    bytes.insert(second_line_end + 1, 0xFF);
+    std::fs::write(&entities, bytes).unwrap();
+    let errors = registry::load(dir.path()).unwrap_err().0;
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(
+        shown[0].starts_with("entities.csv:3: is neither UTF-8"),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].starts_with("matters.xlsx[Sheet1]:2: column 'method': "),
+        "{shown:?}"
+    );
+}
+
+/// Where the `n`th (0-based) line feed of `bytes` is.
+fn memchr_nth(bytes: &[u8], n: usize) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(n)
+        .unwrap()
+        .0
 }
 
 #[test]

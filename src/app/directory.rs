@@ -59,7 +59,7 @@ pub async fn import(
 ) -> Result<Imported> {
     let mut parsed =
         import::parse(kind, file_name, bytes, format, encoding).map_err(AppError::Import)?;
-    let problems = import::check_references(&parsed, file_name, &known(app, kind).await?);
+    let problems = import::check_references(&parsed, &parsed.label, &known(app, kind).await?);
     if !problems.is_empty() {
         return Err(AppError::Import(import::ImportErrors(problems)));
     }
@@ -69,7 +69,7 @@ pub async fn import(
     let source_sha256 = crate::canonical::sha256_hex(bytes);
     let count = parsed.rows.len();
     let rows = std::sync::Arc::new(parsed.rows);
-    let encoding_used = format!("{:?}", parsed.encoding_used).to_lowercase();
+    let encoding_used = parsed.read_as.word();
 
     let key = app.key()?;
     let mut tx = app.store.write().await?;
@@ -164,7 +164,7 @@ pub async fn import(
             row_count: count as i64,
             source_name: file_name,
             source_sha256: &source_sha256,
-            encoding: &encoding_used,
+            encoding: encoding_used,
             imported_at: &logged.time,
             log_seq: logged.seq as i64,
         },

@@ -256,10 +256,10 @@ pub fn import(
                 s.row_count,
                 s.content_sha256,
                 s.log_seq,
-                if s.encoding == "gbk" {
-                    "; the file was read as GBK"
-                } else {
-                    ""
+                match s.encoding.as_str() {
+                    "gbk" => "; the file was read as GBK",
+                    "xlsx" => "; read from the .xlsx workbook",
+                    _ => "",
                 }
             ),
         }

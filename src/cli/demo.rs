@@ -92,7 +92,9 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
     println!("log key: {verifier}");
     let app = App::open(url, Some(key)).await?;
     for kind in Kind::ALL {
-        let path = args.registries.join(kind.file_name());
+        let name = crate::registry::table_file(&args.registries, kind.file_name())
+            .map_err(|e| AppError::Setup(e.to_string()))?;
+        let path = args.registries.join(name);
         let bytes = std::fs::read(&path)
             .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
         app::directory::import(

@@ -85,7 +85,8 @@ enum Command {
         #[arg(long, default_value = "shuangsui.local/log")]
         origin: String,
     },
-    /// Import one directory table (CSV in UTF-8 or GBK, or JSON Lines) as a new snapshot.
+    /// Import one directory table (CSV in UTF-8 or GBK, an .xlsx workbook, or JSON Lines) as a
+    /// new snapshot.
     Import {
         /// entities, officers, matters, recusals or history.
         #[arg(value_parser = parse_kind)]

@@ -50,7 +50,9 @@ async fn stored(
     println!("   log key (published): {verifier}");
     let app = App::open(url, Some(key)).await?;
     for kind in Kind::ALL {
-        let path = registries_dir.join(kind.file_name());
+        let name = crate::registry::table_file(registries_dir, kind.file_name())
+            .map_err(|e| AppError::Setup(e.to_string()))?;
+        let path = registries_dir.join(name);
         println!(
             "== 6. import: shuangsui import {} {} {db}",
             kind.word(),

@@ -1,14 +1,15 @@
-//! Import files (CSV in UTF-8 or GBK, JSON Lines) into validated directory rows.
+//! Import files (CSV in UTF-8 or GBK, an `.xlsx` workbook, JSON Lines) into validated
+//! directory rows.
 //!
 //! One file holds one table (`Kind`). `parse` turns its bytes into domain rows with the
-//! folder format's rules (`registries/README.md`), reusing `registry::table` and
-//! `registry::parse` so that no rule is written twice, or returns every problem found.
+//! folder format's rules (`registries/README.md`), through the folder's own decoding
+//! (`registry::decode`), `registry::table` and `registry::parse`, so that no rule is written
+//! twice, or returns every problem found.
 //! `content_hash` recognises the same content imported again; `check_references` checks
 //! a recusals or history file against the keys of the other tables' current snapshots.
 //! Pure: no file, clock or database is touched here.
 
 mod canonical;
-mod decode;
 mod error;
 mod json_value;
 mod jsonl;
@@ -17,10 +18,10 @@ mod references;
 
 use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
 use crate::registry::table::{self, Row, Table};
-use crate::registry::{RowError, parse as row, validate};
+use crate::registry::{RowError, decode, parse as row, validate};
 
+pub use crate::registry::decode::{Encoding, ReadAs};
 pub use canonical::{canonical_csv, content_hash, is_canonical_order, sort, write_canonical};
-pub use decode::Encoding;
 pub use error::{ImportErrors, SHOWN};
 pub use kind::Kind;
 pub use references::{Known, check_references};
@@ -28,7 +29,8 @@ pub use references::{Known, check_references};
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
-    /// From the file name: `.jsonl` or `.ndjson` (any case) is JSON Lines, anything else CSV.
+    /// From the file name: `.jsonl` or `.ndjson` (any case) is JSON Lines, anything else CSV
+    /// (an `.xlsx` workbook is recognised by its content and read as CSV rows).
     #[default]
     Auto,
     /// CSV with a header line, as in a directory folder.
@@ -115,15 +117,19 @@ pub struct Parsed {
     pub rows: Rows,
     /// The 1-based file line of each row.
     pub lines: Vec<u64>,
-    /// `Utf8` or `Gbk`: how the bytes were read (`Gbk` when `Auto` found GBK).
-    pub encoding_used: Encoding,
+    /// How the bytes were read: UTF-8, GBK (when `Auto` found GBK) or as a workbook.
+    pub read_as: ReadAs,
+    /// What messages call the source: the file's name, or `file[sheet]` for a workbook
+    /// (whose `lines` are then the sheet's row numbers).
+    pub label: String,
     /// `Csv` or `JsonLines`.
     pub format_used: Format,
 }
 
 /// Reads `bytes`, the content of `file_name` (used in messages and, for `Format::Auto`, for
 /// its extension), as the table `kind`: every row validated, keys unique within the file.
-/// Either every row is good, or every problem is returned, in line order.
+/// Either every row is good, or every problem is returned, in line order. A workbook
+/// (`registry::decode`) is read as CSV rows; asking for JSON Lines then is an error.
 pub fn parse(
     kind: Kind,
     file_name: &str,
@@ -131,9 +137,21 @@ pub fn parse(
     format: Format,
     encoding: Encoding,
 ) -> Result<Parsed, ImportErrors> {
-    let format_used = format.resolve(file_name);
-    let (text, encoding_used) =
-        decode::decode(file_name, bytes, encoding).map_err(|e| ImportErrors(vec![e]))?;
+    let decoded = decode::decode(file_name, bytes, encoding, kind.word()).map_err(ImportErrors)?;
+    let (text, read_as, label) = (decoded.text, decoded.read_as, decoded.label);
+    let file_name = label.as_str();
+    let format_used = match (read_as, format) {
+        (ReadAs::Xlsx, Format::JsonLines) => {
+            return Err(ImportErrors(vec![RowError {
+                file: file_name.to_string(),
+                line: 0,
+                column: None,
+                reason: "is an .xlsx workbook, not JSON Lines (leave out --format)".into(),
+            }]));
+        }
+        (ReadAs::Xlsx, _) => Format::Csv,
+        _ => format.resolve(file_name),
+    };
     if text.trim().is_empty() {
         let what = match format_used {
             Format::JsonLines => "no rows",
@@ -187,7 +205,8 @@ pub fn parse(
     Ok(Parsed {
         rows,
         lines,
-        encoding_used,
+        read_as,
+        label,
         format_used,
     })
 }

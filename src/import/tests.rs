@@ -16,10 +16,7 @@ fn entities(bytes: &[u8], name: &str) -> Result<Parsed, ImportErrors> {
 fn reads_csv_rows_with_their_lines() {
     let p = entities(ENTITIES.as_bytes(), "e.csv").unwrap();
     assert_eq!(p.lines, [2, 3]);
-    assert_eq!(
-        (p.encoding_used, p.format_used),
-        (Encoding::Utf8, Format::Csv)
-    );
+    assert_eq!((p.read_as, p.format_used), (ReadAs::Utf8, Format::Csv));
     let Rows::Entities(rows) = &p.rows else {
         panic!("not entities")
     };

@@ -3,7 +3,7 @@
 //! spreadsheet would take for a formula are neutralised with a leading `'` (OWASP, CSV
 //! injection), since names and notes are data the bureau does not control.
 
-use super::model::BatchPage;
+use super::model::{BatchPage, TargetView};
 
 /// The UTF-8 byte order mark, which tells Excel the file is UTF-8.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -41,34 +41,42 @@ fn write_rows(page: &BatchPage, out: &mut Vec<u8>) -> csv::Result<()> {
         .from_writer(out);
     w.write_record(HEADER.iter().map(|h| neutralise(h).into_owned()))?;
     for t in &page.targets {
-        let (codes, labels, inspected_on, note, corrects) = match &t.result {
-            Some(r) => (
-                join(r.codes.iter().map(|c| c.code.as_str())),
-                join(r.codes.iter().map(|c| c.zh.as_str())),
-                r.inspected_on.clone(),
-                r.note.clone(),
-                r.corrects.map(|id| id.to_string()).unwrap_or_default(),
-            ),
-            None => Default::default(),
-        };
-        let row = [
-            t.position.to_string(),
-            t.stratum.clone(),
-            t.uscc.clone(),
-            t.name.clone(),
-            t.district.clone(),
-            t.grade.clone(),
-            join(t.team.iter().map(String::as_str)),
-            codes,
-            labels,
-            inspected_on,
-            note,
-            corrects,
-        ];
-        w.write_record(row.iter().map(|cell| neutralise(cell).into_owned()))?;
+        w.write_record(
+            target_row(t)
+                .iter()
+                .map(|cell| neutralise(cell).into_owned()),
+        )?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// The cells of one target's row, under `HEADER` (the CSV's and the `.xlsx`'s).
+pub fn target_row(t: &TargetView) -> [String; 12] {
+    let (codes, labels, inspected_on, note, corrects) = match &t.result {
+        Some(r) => (
+            join(r.codes.iter().map(|c| c.code.as_str())),
+            join(r.codes.iter().map(|c| c.zh.as_str())),
+            r.inspected_on.clone(),
+            r.note.clone(),
+            r.corrects.map(|id| id.to_string()).unwrap_or_default(),
+        ),
+        None => Default::default(),
+    };
+    [
+        t.position.to_string(),
+        t.stratum.clone(),
+        t.uscc.clone(),
+        t.name.clone(),
+        t.district.clone(),
+        t.grade.clone(),
+        join(t.team.iter().map(String::as_str)),
+        codes,
+        labels,
+        inspected_on,
+        note,
+        corrects,
+    ]
 }
 
 fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {

@@ -1,4 +1,4 @@
-//! The public pages, pure: plain data (`model`) in, HTML, CSV and SVG out. No I/O, no
+//! The public pages, pure: plain data (`model`) in, HTML, CSV, `.xlsx` and SVG out. No I/O, no
 //! clock, no database; the web adapter (`web::public`) fills the model and serves the text.
 
 pub mod chart;
@@ -8,6 +8,7 @@ pub mod model;
 pub mod plan_words;
 pub mod render;
 pub mod text;
+pub mod xlsx;
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 //! JavaScript, no external resources: one inline style sheet, the chart as inline SVG.
 //!
 //! Links use the routes the web adapter serves: `/`, `/batches/{id}`,
-//! `/batches/{id}/results.csv`, `/batches/{id}/bundle.json`, `/search?q=…`, `/api/v1/docs`;
+//! `/batches/{id}/results.csv` (and `.xlsx`), `/batches/{id}/bundle.json`, `/search?q=…`, `/api/v1/docs`;
 //! in English every internal link carries `lang=en`.
 
 use askama::Template;
@@ -217,6 +217,10 @@ impl Ctx {
 
     pub fn csv_href(&self, id: &str) -> String {
         self.href(&format!("{}/results.csv", batch_path(id)))
+    }
+
+    pub fn xlsx_href(&self, id: &str) -> String {
+        self.href(&format!("{}/results.xlsx", batch_path(id)))
     }
 
     pub fn bundle_href(&self, id: &str) -> String {

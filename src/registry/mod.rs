@@ -1,8 +1,10 @@
-//! The directory folder format: five UTF-8 CSV files (documented in `registries/README.md`),
-//! read with every bad row reported by file, line and column. This is the file adapter in
-//! front of `domain`; it holds no draw logic.
+//! The directory folder format: five tables, each a CSV file (UTF-8 or GBK) or an `.xlsx`
+//! workbook (documented in `registries/README.md`), read through the one decoding path
+//! (`decode`) with every bad row reported by file, line and column. This is the file
+//! adapter in front of `domain`; it holds no draw logic.
 
 pub mod canonical;
+pub mod decode;
 pub mod error;
 pub mod generate;
 pub mod parse;
@@ -11,6 +13,7 @@ pub mod split;
 pub mod table;
 pub mod validate;
 pub mod write;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -19,22 +22,49 @@ use crate::mapped::Mapped;
 use canonical::TableRow;
 pub use error::{DirectoryErrors, RowError};
 
-/// The file names inside a directory folder.
-pub struct FileNames {
-    pub entities: &'static str,
-    pub officers: &'static str,
-    pub matters: &'static str,
-    pub recusals: &'static str,
-    pub history: &'static str,
+/// The file names inside a directory folder (or, in messages, what a folder's tables were
+/// read from).
+pub struct FileNames<'a> {
+    pub entities: &'a str,
+    pub officers: &'a str,
+    pub matters: &'a str,
+    pub recusals: &'a str,
+    pub history: &'a str,
 }
 
-pub const FILES: FileNames = FileNames {
+impl<'a> FileNames<'a> {
+    /// The five, in table order.
+    pub fn all(&self) -> [&'a str; 5] {
+        [
+            self.entities,
+            self.officers,
+            self.matters,
+            self.recusals,
+            self.history,
+        ]
+    }
+}
+
+/// The tables' CSV file names: the names a commitment's `sources` give (DRAW-SPEC §2.4),
+/// whatever the folder holds.
+pub const FILES: FileNames<'static> = FileNames {
     entities: "entities.csv",
     officers: "officers.csv",
     matters: "matters.csv",
     recusals: "recusals.csv",
     history: "history.csv",
 };
+
+/// The workbook a folder may hold instead of a table's CSV file: `entities.xlsx` for
+/// `entities.csv`, and so on.
+pub fn workbook_name(csv_name: &str) -> String {
+    format!("{}.xlsx", table_word(csv_name))
+}
+
+/// The table's word (`entities` for `entities.csv`), which also names its workbook sheet.
+fn table_word(csv_name: &str) -> &str {
+    csv_name.strip_suffix(".csv").unwrap_or(csv_name)
+}
 
 /// One table as read: its file name, its content hash (the SHA-256 of its canonical CSV,
 /// `canonical`, DRAW-SPEC §2.5) and its number of rows.
@@ -52,29 +82,34 @@ pub struct Loaded<E = Entity> {
     pub sources: Vec<SourceFile>,
 }
 
-/// Reads a directory file. A file that is not UTF-8 is one error naming the first bad line
-/// (not one per row): it is most often GBK, which Excel in China writes as "CSV".
-fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Mapped> {
-    match crate::mapped::read(&dir.join(name)) {
-        Ok(bytes) => match utf8_valid_up_to(&bytes) {
-            None => Some(bytes),
-            Some(valid_up_to) => {
-                let valid = &bytes[..valid_up_to];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-                errors.push(RowError {
-                    file: name.to_string(),
-                    line,
-                    column: None,
-                    reason:
-                        "the file is not UTF-8 from this line on (GBK? save it as \"CSV UTF-8\")"
-                            .into(),
-                });
-                None
-            }
-        },
+/// Which file of the folder `dir` holds the table whose CSV file is `csv_name`: that file,
+/// or instead its workbook (never both: an error naming them). An old `{table}.xls` in
+/// place of both is named too, to be refused by its content with the advice to save it
+/// again (`decode`); with none of them, `csv_name` (which then cannot be read).
+pub fn table_file(dir: &Path, csv_name: &str) -> Result<String, RowError> {
+    let workbook = workbook_name(csv_name);
+    let old = format!("{}.xls", table_word(csv_name));
+    match (dir.join(csv_name).exists(), dir.join(&workbook).exists()) {
+        (true, true) => Err(RowError {
+            file: csv_name.to_string(),
+            line: 0,
+            column: None,
+            reason: format!("{workbook} is in the folder too: keep one of the two"),
+        }),
+        (false, true) => Ok(workbook),
+        (false, false) if dir.join(&old).exists() => Ok(old),
+        _ => Ok(csv_name.to_string()),
+    }
+}
+
+/// The bytes of one table's file (`table_file`), with its name; a problem is one error.
+fn read_file(dir: &Path, csv_name: &str, errors: &mut Vec<RowError>) -> Option<(String, Mapped)> {
+    let name = table_file(dir, csv_name).map_err(|e| errors.push(e)).ok()?;
+    match crate::mapped::read(&dir.join(&name)) {
+        Ok(bytes) => Some((name, bytes)),
         Err(e) => {
             errors.push(RowError {
-                file: name.to_string(),
+                file: name,
                 line: 0,
                 column: None,
                 reason: format!("cannot read: {e}"),
@@ -82,29 +117,6 @@ fn read_file(dir: &Path, name: &str, errors: &mut Vec<RowError>) -> Option<Mappe
             None
         }
     }
-}
-
-/// Where `bytes` stop being UTF-8, or `None` if they are UTF-8 throughout. `simdutf8`
-/// checks several times faster than the standard library on Chinese text; a large file is
-/// checked in two halves on two threads, split before a byte that starts a character, so
-/// the answer is the one for the whole file.
-fn utf8_valid_up_to(bytes: &[u8]) -> Option<usize> {
-    let check = |b: &[u8]| {
-        simdutf8::compat::from_utf8(b)
-            .err()
-            .map(|e| e.valid_up_to())
-    };
-    let middle = bytes.len() / 2;
-    let cut = match bytes[middle..].iter().position(|&b| b & 0xC0 != 0x80) {
-        Some(i) if bytes.len() >= split::MIN_SPLIT => middle + i,
-        _ => return check(bytes),
-    };
-    let (first, second) = bytes.split_at(cut);
-    let (a, b) = std::thread::scope(|s| {
-        let b = s.spawn(|| check(second));
-        (check(first), b.join().expect("UTF-8 checking thread"))
-    });
-    a.or(b.map(|i| cut + i))
 }
 
 /// Reads and validates every file of the folder `dir`. Either the whole directory is valid,
@@ -123,14 +135,42 @@ pub fn load_with<E: TableRow<10> + Send>(
     entity: fn(&mut table::Row) -> Option<E>,
 ) -> Result<Loaded<E>, DirectoryErrors> {
     let mut errors = Vec::new();
-    let f = &FILES;
-    let bytes: Vec<Option<Mapped>> = [f.entities, f.officers, f.matters, f.recusals, f.history]
+    let files: Vec<Option<(String, Mapped)>> = FILES
+        .all()
         .iter()
         .map(|name| read_file(dir, name, &mut errors))
         .collect();
+    // Each file as CSV text, through the one decoding path: UTF-8 stays the mapped bytes
+    // (parsed on two threads when large); GBK and workbooks are converted first.
+    let decoded: Vec<Option<decode::Decoded>> = files
+        .iter()
+        .zip(FILES.all())
+        .map(|(file, csv_name)| {
+            let (name, bytes) = file.as_ref()?;
+            let encoding = decode::Encoding::Auto;
+            decode::decode(name, bytes, encoding, table_word(csv_name))
+                .map_err(|e| errors.extend(e))
+                .ok()
+        })
+        .collect();
+    // What messages call each table: the file (and sheet) it was read from.
+    let labels: Vec<&str> = (0..5)
+        .map(|i| match (&decoded[i], &files[i]) {
+            (Some(d), _) => d.label.as_str(),
+            (None, Some((name, _))) => name.as_str(),
+            (None, None) => FILES.all()[i],
+        })
+        .collect();
+    let f = &FileNames {
+        entities: labels[0],
+        officers: labels[1],
+        matters: labels[2],
+        recusals: labels[3],
+        history: labels[4],
+    };
     // An unreadable file was reported once, above: it is not parsed, and references into it
     // are not reported again.
-    let data = |i: usize| bytes[i].as_deref();
+    let data = |i: usize| decoded[i].as_ref().map(|d| d.text.as_bytes());
     let entities = table::read_some(
         f.entities,
         data(0),
@@ -206,9 +246,8 @@ pub fn load_with<E: TableRow<10> + Send>(
 
     if !errors.is_empty() {
         let order = |e: &RowError| {
-            let file = [f.entities, f.officers, f.matters, f.recusals, f.history]
-                .iter()
-                .position(|n| *n == e.file);
+            // A workbook's cells are reported under `file[sheet]`.
+            let file = f.all().iter().position(|n| e.file.starts_with(n));
             (file, e.line)
         };
         errors.sort_by_key(order);
@@ -233,7 +272,8 @@ pub fn load_with<E: TableRow<10> + Send>(
         recusals.rows.len(),
         history.rows.len(),
     ];
-    let sources = [f.entities, f.officers, f.matters, f.recusals, f.history]
+    let sources = FILES
+        .all()
         .iter()
         .zip(hashes)
         .zip(rows)
@@ -253,37 +293,4 @@ pub fn load_with<E: TableRow<10> + Send>(
         },
         sources,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utf8_valid_up_to;
-
-    #[test]
-    fn split_utf8_check_finds_what_a_whole_check_finds() {
-        let text = "统一社会信用代码,养老机构\n".repeat(300_000);
-        let bytes = text.as_bytes();
-        assert!(bytes.len() >= super::split::MIN_SPLIT);
-        assert_eq!(utf8_valid_up_to(bytes), None);
-        // A bad byte in either half, at a character boundary and inside a character.
-        for at in [
-            10,
-            bytes.len() / 2 - 1,
-            bytes.len() / 2,
-            bytes.len() / 2 + 1,
-            bytes.len() - 2,
-        ] {
-            let mut bad = bytes.to_vec();
-            bad[at] = 0xFF;
-            let expected = std::str::from_utf8(&bad).unwrap_err().valid_up_to();
-            assert_eq!(utf8_valid_up_to(&bad), Some(expected), "bad byte at {at}");
-        }
-        // A character cut short just before the middle.
-        let mut cut = bytes.to_vec();
-        let middle = cut.len() / 2;
-        let start = (0..middle).rev().find(|&i| cut[i] & 0xC0 == 0xC0).unwrap();
-        cut[start + 1] = b'a';
-        let expected = std::str::from_utf8(&cut).unwrap_err().valid_up_to();
-        assert_eq!(utf8_valid_up_to(&cut), Some(expected));
-    }
 }

@@ -156,10 +156,10 @@ pub fn read<T: Send>(
         .has_headers(true)
         .flexible(true)
         .from_reader(input);
-    let header_error = |errors: &mut Vec<RowError>, column: Option<&str>, reason: String| {
+    let header_error = |errors: &mut Vec<RowError>, line, column: Option<&str>, reason| {
         errors.push(RowError {
             file: file.to_string(),
-            line: 1,
+            line,
             column: column.map(str::to_string),
             reason,
         })
@@ -167,12 +167,21 @@ pub fn read<T: Send>(
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            header_error(errors, None, format!("cannot read the header: {e}"));
+            header_error(errors, 1, None, format!("cannot read the header: {e}"));
             return empty();
         }
     };
+    // Blank lines before the header (a workbook's empty top rows) are skipped.
+    let line = headers.position().map_or(1, |p| {
+        split::count(&input[..p.byte() as usize], b'\n') as u64 + 1
+    });
     if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-        header_error(errors, None, "the file is empty (no header line)".into());
+        header_error(
+            errors,
+            line,
+            None,
+            "the file is empty (no header line)".into(),
+        );
         return empty();
     }
     let mut index = ColumnIndex::default();
@@ -181,13 +190,14 @@ pub fn read<T: Send>(
         let name = String::from_utf8_lossy(raw).trim().to_string();
         match columns.iter().find(|c| **c == name) {
             Some(c) if index.contains_key(c) => {
-                header_error(errors, Some(&name), "column appears twice".into())
+                header_error(errors, line, Some(&name), "column appears twice".into())
             }
             Some(c) => {
                 index.insert(*c, i);
             }
             None => header_error(
                 errors,
+                line,
                 Some(&name),
                 format!("unknown column (expected: {})", columns.join(", ")),
             ),
@@ -195,7 +205,7 @@ pub fn read<T: Send>(
     }
     for c in columns {
         if !index.contains_key(c) {
-            header_error(errors, Some(c), "required column is missing".into());
+            header_error(errors, line, Some(c), "required column is missing".into());
         }
     }
     if errors.len() > before {

@@ -133,6 +133,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/search", get(site::search))
         .route("/batches/{id}", get(site::batch_page))
         .route("/batches/{id}/results.csv", get(site::results_csv))
+        .route("/batches/{id}/results.xlsx", get(site::results_xlsx))
         .route("/batches/{id}/bundle.json", get(site::bundle))
         .route("/log/checkpoint", get(public_log::checkpoint))
         .route("/log/witnesses", get(public_log::witnesses))

@@ -222,6 +222,33 @@ pub async fn results_csv(State(state): State<AppState>, Path(id): Path<String>) 
     }
 }
 
+/// `/batches/{id}/results.xlsx`: the results CSV's columns as an `.xlsx` workbook, every cell
+/// text (`pages::xlsx`).
+pub async fn results_xlsx(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let today = batch::china_today();
+    let key = format!("xlsx:{id}:{today}");
+    let made = state
+        .cache
+        .get_or_make(&key, || async {
+            let page = state.batch_page(&id, today).await?;
+            if !page.is_published() {
+                return Err(AppError::NotFound(format!("no published batch '{id}'")));
+            }
+            let bytes = pages::xlsx::results(&page)
+                .map_err(|e| AppError::Setup(format!("the results workbook of {id}: {e}")))?;
+            Ok(Bytes::from(bytes))
+        })
+        .await;
+    match made {
+        Ok(bytes) => download(
+            bytes,
+            pages::xlsx::CONTENT_TYPE,
+            &format!("{id}-results.xlsx"),
+        ),
+        Err(e) => error_page(e, Lang::Zh),
+    }
+}
+
 /// The public export of a published batch (bundle + log evidence), made once per log size.
 pub async fn public_export(state: &AppState, id: &str) -> Result<Bytes, AppError> {
     state

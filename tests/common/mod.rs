@@ -245,3 +245,33 @@ pub fn random_bundle(seed: u64, entities: u64, officers: u64, digits: (&str, &st
     let commitment = Commitment::build(&loaded(directory), plan).unwrap();
     Bundle::make(commitment, entropy(digits.0, digits.1)).unwrap()
 }
+
+/// An `.xlsx` workbook holding the rows of CSV `text` in one sheet named `sheet`, every cell
+/// as text except the columns named in `dates`, written as date cells (as a person typing
+/// `2026-12-15` into Excel makes them).
+pub fn xlsx_from_csv(text: &str, sheet: &str, dates: &[&str]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let s = workbook.add_worksheet().set_name(sheet).unwrap();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut date_columns = Vec::new();
+    for (r, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        for (c, cell) in record.iter().enumerate() {
+            let (row, col) = (r as u32, c as u16);
+            if r == 0 && dates.contains(&cell) {
+                date_columns.push(c);
+            }
+            if r > 0 && date_columns.contains(&c) && !cell.is_empty() {
+                let day = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell).unwrap();
+                s.write_datetime_with_format(row, col, &day, &date_format)
+                    .unwrap();
+            } else if !cell.is_empty() {
+                s.write_string(row, col, cell).unwrap();
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}

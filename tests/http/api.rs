@@ -627,6 +627,7 @@ async fn the_openapi_document_describes_every_api_route() {
         "/api/v1/batches/{id}/withdraw",
         "/api/v1/batches/{id}/publish",
         "/api/v1/batches/{id}/bundle",
+        "/api/v1/batches/{id}/dispatch.xlsx",
         "/api/v1/batches/{id}/results",
         "/api/v1/directories",
         "/api/v1/directories/{kind}",

@@ -5,6 +5,7 @@ mod announcement;
 mod api;
 mod connections;
 mod control_chars;
+mod excel;
 mod hardening;
 mod how_to_verify;
 mod matrix;

@@ -72,6 +72,12 @@ async fn every_route_for_every_role() {
         ),
         case(
             Method::GET,
+            &format!("/batches/{p}/results.xlsx"),
+            None,
+            public,
+        ),
+        case(
+            Method::GET,
             &format!("/batches/{p}/bundle.json"),
             None,
             public,
@@ -80,6 +86,12 @@ async fn every_route_for_every_role() {
         case(
             Method::GET,
             &format!("/batches/{j}/results.csv"),
+            None,
+            hidden,
+        ),
+        case(
+            Method::GET,
+            &format!("/batches/{j}/results.xlsx"),
             None,
             hidden,
         ),
@@ -210,6 +222,12 @@ async fn every_route_for_every_role() {
         case(
             Method::GET,
             &format!("/api/v1/batches/{j}/bundle"),
+            None,
+            [401, 200, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            &format!("/api/v1/batches/{j}/dispatch.xlsx"),
             None,
             [401, 200, 403, 200, 401],
         ),

@@ -4,15 +4,18 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::IntoResponse;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 use super::views::{BatchDetail, BatchView, DrawRequest, WithdrawRequest};
 use super::{ApiJson, json_bytes};
 use crate::app::users::Role;
 use crate::app::{batch, draw, export, public, results};
+use crate::pages;
 use crate::store;
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
+use crate::web::site;
 use crate::web::state::AppState;
 
 const READERS: &[Role] = &[Role::Corps, Role::Auditor];
@@ -74,6 +77,45 @@ pub async fn get(
         targets,
         results,
     }))
+}
+
+/// The dispatch list of a drawn batch as an `.xlsx` workbook: each target with its team
+/// (the targets of `GET /api/v1/batches/{id}`, same roles), every cell text.
+#[utoipa::path(get, path = "/api/v1/batches/{id}/dispatch.xlsx", tag = "batches",
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the workbook"), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn dispatch_xlsx(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    caller.require(READERS)?;
+    batch::get(&state.app, &id).await?;
+    let assignments = store::batches::assignments(&state.app.store, &id)
+        .await
+        .map_err(crate::app::AppError::from)?;
+    if assignments.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "refused",
+            format!("batch '{id}' has no targets: it is not drawn"),
+        ));
+    }
+    let no_results = results::standing(&[]);
+    let targets: Vec<_> = assignments
+        .into_iter()
+        .map(|a| public::target_view(a, &no_results, &state.app.codes))
+        .collect();
+    let bytes = pages::xlsx::dispatch(&targets).map_err(|e| ApiError::internal(&e))?;
+    let mut r = site::download(
+        Bytes::from(bytes),
+        pages::xlsx::CONTENT_TYPE,
+        &format!("{id}-dispatch.xlsx"),
+    );
+    // Not the public pages' minute in shared caches: this is for the caller only.
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
 }
 
 /// Creates a draft batch from a plan (TOML text as the body); its id is the plan's `id`.

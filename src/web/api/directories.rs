@@ -75,8 +75,9 @@ pub struct UploadParams {
     pub name: Option<String>,
 }
 
-/// Imports one table from the request body (CSV in UTF-8 or GBK, or JSON Lines). Any bad
-/// row: every one is listed (file, line, column) and nothing is imported.
+/// Imports one table from the request body (CSV in UTF-8 or GBK, an `.xlsx` workbook, or
+/// JSON Lines). Any bad row: every one is listed (file, line, column; for a workbook its
+/// sheet and row) and nothing is imported. An old `.xls` or another binary is refused.
 #[utoipa::path(post, path = "/api/v1/directories/{kind}", tag = "directories",
     security(("token" = [])), params(("kind" = String, Path), UploadParams),
     request_body(content = Vec<u8>, content_type = "text/csv", description = "the import file"),

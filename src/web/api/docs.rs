@@ -44,7 +44,7 @@ impl utoipa::Modify for Security {
         officers::me, officers::assignments, officers::record,
         directories::current, directories::versions, directories::upload,
         batches::list, batches::get, batches::create, batches::commit, batches::draw,
-        batches::withdraw, batches::publish, batches::auditor_bundle,
+        batches::withdraw, batches::publish, batches::auditor_bundle, batches::dispatch_xlsx,
     ),
     components(schemas(
         error::ErrorBody, error::ErrorDetail,

@@ -62,5 +62,6 @@ pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
         .route("/batches/{id}/withdraw", post(batches::withdraw))
         .route("/batches/{id}/publish", post(batches::publish))
         .route("/batches/{id}/bundle", get(batches::auditor_bundle))
+        .route("/batches/{id}/dispatch.xlsx", get(batches::dispatch_xlsx))
         .route("/batches/{id}/results", post(officers::record))
 }
