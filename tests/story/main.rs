@@ -133,6 +133,7 @@ pub async fn record_all(app: &App, batch: &str) -> usize {
     n
 }
 
+mod deadlines;
 mod draw_once;
 mod imports;
 mod lifecycle;
