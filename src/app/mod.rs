@@ -6,6 +6,7 @@
 //! checkpoint of the new head: either all of it lands or none of it.
 
 pub mod batch;
+pub mod codes;
 pub mod crosscheck;
 pub mod directory;
 pub mod draw;
@@ -21,7 +22,7 @@ pub mod witnessing;
 use std::path::Path;
 
 use crate::calendar::Calendar;
-use crate::domain::result_code::ResultCodes;
+use crate::domain::result_code::CodeBook;
 use crate::import::ImportErrors;
 use crate::ledger::{LogKey, VerifierKey};
 use crate::store::{Store, StoreError};
@@ -68,7 +69,7 @@ pub struct App {
     pub origin: String,
     pub verifier: VerifierKey,
     pub calendar: Calendar,
-    pub codes: ResultCodes,
+    pub codes: CodeBook,
 }
 
 impl App {
@@ -108,7 +109,7 @@ impl App {
             origin,
             verifier,
             calendar: Calendar::shipped(),
-            codes: ResultCodes::shipped(),
+            codes: CodeBook::shipped(),
         })
     }
 
