@@ -41,13 +41,12 @@ const CHUNK: usize = 20_000;
 
 /// A plausible result for the `i`-th target (as the demo records them).
 fn plausible(i: usize) -> (Vec<String>, &'static str) {
+    // Valid under every shipped result list: A 待后续处理, 2 违规, D 其他.
     match i % 10 {
-        3 => (
-            vec!["A".into(), "E".into()],
-            "消防设施检查记录不全，已责令整改并完成",
+        3 | 6 => (
+            vec!["A".into(), "2".into(), "D".into()],
+            "消防设施检查记录不全，已责令限期整改",
         ),
-        6 => (vec!["B".into()], "未按规定公示年度工作报告，已告知限期公示"),
-        8 => (vec!["6".into()], "登记住所无法联系，已列入经营异常核查"),
         _ => (vec!["1".into()], "现场检查未发现问题"),
     }
 }
@@ -110,7 +109,7 @@ async fn results(
             let (codes, note) = plausible(done + i);
             let codes = app
                 .codes
-                .check_selection(&codes)
+                .check(&t.sector, &codes)
                 .map_err(AppError::Invalid)?;
             let row = ResultRow {
                 id: next,

@@ -180,14 +180,14 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
         "--officer",
         officer,
         "--codes",
-        "A,B",
+        "A,2,BZ05",
         "--date",
         &today,
         "--note",
         "台账缺失",
     ]);
     assert!(
-        out.contains("recorded result #1") && out.contains("A,B"),
+        out.contains("recorded result #1") && out.contains("2,BZ05,A"),
         "{out}"
     );
     let why = c.refused(&["batch", "publish", "SH-MZ-2026-BZ-01"]);

@@ -258,6 +258,7 @@ fn assignments(bundle: &Bundle) -> Vec<Assignment> {
                 grade: record
                     .map(|r| r.grade.as_str().to_string())
                     .unwrap_or_default(),
+                sector: record.map(|r| r.sector.to_string()).unwrap_or_default(),
                 team: t.team.clone(),
             });
         }

@@ -6,6 +6,7 @@
 //! checkpoint of the new head: either all of it lands or none of it.
 
 pub mod batch;
+pub mod codes;
 pub mod crosscheck;
 pub mod deadline;
 pub mod directory;
@@ -23,7 +24,7 @@ use std::path::Path;
 
 use crate::calendar::Calendar;
 use crate::domain::publication::PublicationRules;
-use crate::domain::result_code::ResultCodes;
+use crate::domain::result_code::CodeBook;
 use crate::import::ImportErrors;
 use crate::ledger::{LogKey, VerifierKey};
 use crate::store::{Store, StoreError};
@@ -70,7 +71,7 @@ pub struct App {
     pub origin: String,
     pub verifier: VerifierKey,
     pub calendar: Calendar,
-    pub codes: ResultCodes,
+    pub codes: CodeBook,
     /// Publication time limits per sector.
     pub publication: PublicationRules,
 }
@@ -112,7 +113,7 @@ impl App {
             origin,
             verifier,
             calendar: Calendar::shipped(),
-            codes: ResultCodes::shipped(),
+            codes: CodeBook::shipped(),
             publication: PublicationRules::shipped(),
         })
     }

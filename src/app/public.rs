@@ -12,7 +12,7 @@ use super::public_log::{BatchLog, PublicLog};
 use super::results::{self, Standing};
 use super::{App, AppError, Result, batch, deadline, export};
 use crate::commitment::Header;
-use crate::domain::result_code::ResultCodes;
+use crate::domain::result_code::{CodeBook, ResultCategory};
 use crate::pages::model::{
     BatchPage, BatchSummary, CodeView, DeadlineView, DrandView, HomePage, InspectionView,
     LogEntryView, LogView, MatterView, ResultView, SearchHit, SearchPage, StratumView, TargetView,
@@ -27,28 +27,13 @@ use crate::store::{
 /// Search hits shown at most.
 pub const SEARCH_LIMIT: usize = 50;
 
-/// A stored result as shown, with its category labels.
-pub fn result_view(codes: &ResultCodes, r: &ResultRow) -> ResultView {
+/// A stored result as shown, with its category labels from the list of the target's
+/// `sector` (`CodeBook::label`: a code recorded before the lists were per sector is labelled
+/// by the fallback list; a code no list knows is shown as itself).
+pub fn result_view(book: &CodeBook, sector: &str, r: &ResultRow) -> ResultView {
     ResultView {
         id: r.id,
-        codes: r
-            .codes
-            .iter()
-            .map(|c| match codes.get(c) {
-                Some(cat) => CodeView {
-                    code: cat.code.clone(),
-                    zh: cat.zh.clone(),
-                    en: cat.en.clone(),
-                    finding: cat.finding.as_str().to_string(),
-                },
-                None => CodeView {
-                    code: c.clone(),
-                    zh: c.clone(),
-                    en: c.clone(),
-                    finding: String::new(),
-                },
-            })
-            .collect(),
+        codes: code_views(book, sector, &r.codes),
         note: r.note.clone(),
         inspected_on: r.inspected_on.clone(),
         recorded_at: r.recorded_at.clone(),
@@ -56,11 +41,51 @@ pub fn result_view(codes: &ResultCodes, r: &ResultRow) -> ResultView {
     }
 }
 
+/// Stored codes as shown: each with its labels, its parent, the labels of its path from the
+/// top (`发现问题待后续处理 › 违反工商行政管理相关规定 › 通过登记的住所（经营场所）无法联系`) and
+/// whether it is a leaf of the selection (no code below it is selected).
+pub fn code_views(book: &CodeBook, sector: &str, codes: &[String]) -> Vec<CodeView> {
+    const SEP: &str = " › ";
+    codes
+        .iter()
+        .map(|c| match book.label(sector, c) {
+            Some((list, cat)) => {
+                let path = list.path(&cat.code);
+                let join = |label: fn(&ResultCategory) -> &str| {
+                    path.iter().map(|p| label(p)).collect::<Vec<_>>().join(SEP)
+                };
+                CodeView {
+                    code: cat.code.clone(),
+                    zh: cat.zh.clone(),
+                    en: cat.en.clone(),
+                    kind: cat.kind.as_str().to_string(),
+                    parent: cat.parent.clone().unwrap_or_default(),
+                    path_zh: join(|p| &p.zh),
+                    path_en: join(|p| &p.en),
+                    leaf: !codes.iter().any(|o| list.is_below(o, &cat.code)),
+                }
+            }
+            None => CodeView {
+                code: c.clone(),
+                zh: c.clone(),
+                en: c.clone(),
+                kind: String::new(),
+                parent: String::new(),
+                path_zh: c.clone(),
+                path_en: c.clone(),
+                leaf: true,
+            },
+        })
+        .collect()
+}
+
 /// A drawn target as shown, with its standing result (`results::standing`). Positions are
 /// shown from 1 (stored from 0, in draw order).
-pub fn target_view(a: Assignment, standing: &Standing<'_>, codes: &ResultCodes) -> TargetView {
+pub fn target_view(a: Assignment, standing: &Standing<'_>, book: &CodeBook) -> TargetView {
     TargetView {
-        result: standing.get(&a.uscc).map(|r| result_view(codes, r)),
+        result: standing
+            .get(&a.uscc)
+            .map(|r| result_view(book, &a.sector, r)),
         position: a.position + 1,
         stratum: a.stratum,
         uscc: a.uscc,
@@ -399,7 +424,7 @@ pub async fn search(app: &App, public_log: &PublicLog, query: &str) -> Result<Se
         page.hits.push(SearchHit {
             result: standing
                 .get(&hit.target.uscc)
-                .map(|r| result_view(&app.codes, r)),
+                .map(|r| result_view(&app.codes, &hit.target.sector, r)),
             batch_id: hit.batch_id,
             batch_title: hit.batch_title,
             uscc: hit.target.uscc,
@@ -444,5 +469,42 @@ mod tests {
         newest_first(&mut list, |b| &b.published_at);
         let ids: Vec<&str> = list.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["B", "C", "D", "A"]);
+    }
+
+    #[test]
+    fn codes_are_shown_nested_by_the_list_of_the_sector() {
+        let book = CodeBook::shipped();
+        let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = code_views(&book, "婚姻介绍", &codes(&["A", "2", "6"]));
+        let leaves: Vec<(&str, &str)> = shown
+            .iter()
+            .filter(|c| c.leaf)
+            .map(|c| (c.code.as_str(), c.path_zh.as_str()))
+            .collect();
+        assert_eq!(
+            leaves,
+            [(
+                "6",
+                "发现问题待后续处理 › 违反工商行政管理相关规定 › 通过登记的住所（经营场所）无法联系"
+            )]
+        );
+        assert_eq!(
+            (shown[2].kind.as_str(), shown[2].parent.as_str()),
+            ("finding", "2")
+        );
+        let shown = code_views(&book, "社会组织", &codes(&["2", "6", "A"]));
+        assert_eq!(
+            shown[1].path_en,
+            "Violation of the rules on the registration and management of social organisations › Cannot be contacted at the registered domicile"
+        );
+        assert!(!shown[0].leaf && shown[1].leaf && shown[2].leaf);
+        // Recorded before the lists were per sector: the general list labels it; unknown
+        // codes are shown as themselves.
+        let old = code_views(&book, "社会组织", &codes(&["3", "ZZ"]));
+        assert_eq!(
+            old[0].path_zh,
+            "发现问题待后续处理 › 违反食品药品管理相关规定"
+        );
+        assert_eq!((old[1].zh.as_str(), old[1].leaf), ("ZZ", true));
     }
 }

@@ -229,10 +229,6 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     let request = report.request.map(request_id).transpose()?;
     let uscc = crate::domain::Uscc::parse(report.uscc)
         .map_err(|e| AppError::Invalid(format!("uscc '{}': {e}", report.uscc)))?;
-    let codes = app
-        .codes
-        .check_selection(report.codes)
-        .map_err(AppError::Invalid)?;
     let note = crate::domain::text::optional(report.note)
         .map_err(|e| AppError::Invalid(format!("note: {e}")))?;
     if report.inspected_on > today {
@@ -244,6 +240,10 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     if officer_asks && !in_team(app, id, uscc.as_str(), report.officer).await? {
         return Err(AppError::NotFound(NOT_YOURS.into()));
     }
+    // Checked against the list of the target's sector (an officer's target only: nothing
+    // about another's is told).
+    let sector = super::codes::sector_of(app, id, uscc.as_str()).await?;
+    let codes = super::codes::check(app, sector.as_deref(), report.codes)?;
     let content = Content {
         uscc: uscc.as_str().to_string(),
         codes: codes.clone(),

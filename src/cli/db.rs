@@ -97,7 +97,7 @@ pub enum ResultCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// List the result categories.
+    /// List the result lists (one per sector, and the fallback), nested, with their rules.
     Codes,
 }
 
@@ -448,11 +448,51 @@ pub fn batch(db: &Db, command: BatchCommand) -> i32 {
     })
 }
 
+/// The result lists as `shuangsui result codes` prints them: each list with its sectors and
+/// source, its categories indented under their parents, then its rules.
+fn codes_text(book: &crate::domain::result_code::CodeBook) -> String {
+    let mut out = String::new();
+    for l in book.lists() {
+        let sectors = if l.fallback {
+            "every other sector".to_string()
+        } else {
+            l.sectors.join("、")
+        };
+        out += &format!("== {} {} ({}): {sectors}\n", l.id, l.zh, l.en);
+        out += &format!("   source: {}\n", l.source);
+        for c in l.iter() {
+            let indent = "  ".repeat(l.path(&c.code).len());
+            let mut marks = vec![c.kind.as_str()];
+            if c.alone {
+                marks.push("alone");
+            }
+            if c.needs_child {
+                marks.push("needs a child");
+            }
+            out += &format!(
+                "{indent}{:<5} {}  ({}) [{}]\n",
+                c.code,
+                c.zh,
+                c.en,
+                marks.join(", ")
+            );
+        }
+        for r in l.excludes() {
+            out += &format!("   exclude: {}\n", r.zh);
+        }
+        for r in l.requires() {
+            out += &format!("   require: {}\n", r.zh);
+        }
+    }
+    out
+}
+
 pub fn result(db: &Db, command: ResultCommand) -> i32 {
     if let ResultCommand::Codes = command {
-        for c in crate::domain::result_code::ResultCodes::shipped().iter() {
-            println!("{:<3} {}  ({})", c.code, c.zh, c.en);
-        }
+        print!(
+            "{}",
+            codes_text(&crate::domain::result_code::CodeBook::shipped())
+        );
         return EXIT_OK;
     }
     with_app(db, async |app| {

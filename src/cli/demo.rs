@@ -43,17 +43,42 @@ struct Made {
     tokens: Vec<(Role, String, String)>,
 }
 
-/// A plausible result for the `i`-th staffed target: mostly nothing found, some problems
-/// (corrected on the spot or to follow up), an unreachable entity now and then.
-fn plausible(i: usize) -> (Vec<String>, &'static str) {
-    match i % 10 {
-        3 => (
-            vec!["A".into(), "E".into()],
+/// A plausible result for the `i`-th staffed target, valid under its sector's result list
+/// (`registries/result-codes/`): mostly nothing found, some problems (corrected after an
+/// order, or to follow up), an unreachable entity now and then.
+fn plausible(sector: &str, i: usize) -> (Vec<String>, &'static str) {
+    let codes = |c: &[&str]| c.iter().map(|s| s.to_string()).collect();
+    match (sector, i % 10) {
+        ("社会组织", 3) => (
+            codes(&["2", "SZ01", "E"]),
+            "未按时报送年度工作报告，经责令已补报",
+        ),
+        ("社会组织", 6) => (
+            codes(&["2", "B", "A"]),
+            "未按规定公开年度工作报告，已告知限期公开",
+        ),
+        ("社会组织", 8) => (
+            codes(&["2", "6", "A"]),
+            "登记住所无法联系，拟列入活动异常名录",
+        ),
+        ("养老服务", 3) => (
+            codes(&["2", "YL05", "E"]),
             "消防设施检查记录不全，已责令整改并完成",
         ),
-        6 => (vec!["B".into()], "未按规定公示年度工作报告，已告知限期公示"),
-        8 => (vec!["6".into()], "登记住所无法联系，已列入经营异常核查"),
-        _ => (vec!["1".into()], "现场检查未发现问题"),
+        ("养老服务", 6) => (
+            codes(&["2", "YL03", "A"]),
+            "收费项目和标准未公示，已告知限期改正",
+        ),
+        ("殡葬服务", 3 | 6) => (
+            codes(&["2", "BZ01", "E"]),
+            "服务项目和收费标准未在醒目位置公示，已当场责令改正",
+        ),
+        (_, 3) => (codes(&["E"]), "发现问题，已责令改正并完成"),
+        (_, 6) => (
+            codes(&["A", "2", "B"]),
+            "未按规定公示应当公示的信息，已告知限期公示",
+        ),
+        _ => (codes(&["1"]), "现场检查未发现问题"),
     }
 }
 
@@ -70,7 +95,7 @@ pub(super) async fn record_results(
         .take(upto)
         .enumerate()
     {
-        let (codes, note) = plausible(i);
+        let (codes, note) = plausible(&t.sector, i);
         let report = app::results::Report {
             batch: id,
             uscc: &t.uscc,

@@ -25,7 +25,8 @@ pub const HEADER: [&str; 12] = [
 ];
 
 /// One row per target, in draw order: position, stratum, USCC, name, district, grade, team
-/// (card numbers joined with `;`), result codes and their Chinese labels (joined with `;`),
+/// (card numbers joined with `;`), result codes (joined with `;`) and the Chinese labels of
+/// the result's leaves, each with its path from the top of its list (joined with `;`),
 /// inspected date, note, and the id of the result a correction replaces.
 pub fn results_csv(page: &BatchPage) -> Vec<u8> {
     let mut out = BOM.to_vec();
@@ -56,7 +57,12 @@ pub fn target_row(t: &TargetView) -> [String; 12] {
     let (codes, labels, inspected_on, note, corrects) = match &t.result {
         Some(r) => (
             join(r.codes.iter().map(|c| c.code.as_str())),
-            join(r.codes.iter().map(|c| c.zh.as_str())),
+            join(
+                r.codes
+                    .iter()
+                    .filter(|c| c.leaf)
+                    .map(|c| c.path_zh.as_str()),
+            ),
             r.inspected_on.clone(),
             r.note.clone(),
             r.corrects.map(|id| id.to_string()).unwrap_or_default(),

@@ -22,14 +22,23 @@ impl Lang {
     }
 }
 
-/// A result category as shown: its code and both labels.
+/// A result category as shown: its code, both labels, and where it sits in its list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CodeView {
     pub code: String,
     pub zh: String,
     pub en: String,
-    /// `none`, `problem` or `status` (see `registries/result-codes.toml`).
-    pub finding: String,
+    /// `none`, `finding`, `status` or `follow-up` (`registries/README.md`, "Result
+    /// categories"); empty for a code no list knows.
+    pub kind: String,
+    /// The code this one sits under; empty at the top.
+    pub parent: String,
+    /// The labels from the top of the list down to this code, joined with ` › `.
+    pub path_zh: String,
+    pub path_en: String,
+    /// True when no code below this one is selected: the leaves, shown with their paths,
+    /// say the whole result.
+    pub leaf: bool,
 }
 
 /// The standing result of one target (the latest of its chain of corrections).

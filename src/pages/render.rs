@@ -232,24 +232,29 @@ impl Ctx {
         format!("{}#t-{}", self.batch_href(batch_id), encode(uscc))
     }
 
-    /// A result code's label in the page language.
+    /// A result code's label in the page language, with its path from the top of its list
+    /// (`发现问题待后续处理 › 违反… › 通过登记的住所无法联系`).
     pub fn code_label<'a>(&self, code: &'a CodeView) -> &'a str {
         match self.lang {
-            Lang::Zh => &code.zh,
-            Lang::En => &code.en,
+            Lang::Zh => &code.path_zh,
+            Lang::En => &code.path_en,
         }
     }
 
-    /// A result's labels, joined.
+    /// The codes that say a result: its leaves (a parent shows in its children's paths).
+    pub fn result_codes<'a>(&self, result: &'a ResultView) -> Vec<&'a CodeView> {
+        result.codes.iter().filter(|c| c.leaf).collect()
+    }
+
+    /// A result's leaves, each as its code and path, joined.
     pub fn result_labels(&self, result: &ResultView) -> String {
         let sep = match self.lang {
             Lang::Zh => "；",
             Lang::En => "; ",
         };
-        result
-            .codes
-            .iter()
-            .map(|c| self.code_label(c))
+        self.result_codes(result)
+            .into_iter()
+            .map(|c| format!("{} {}", c.code, self.code_label(c)))
             .collect::<Vec<_>>()
             .join(sep)
     }

@@ -13,7 +13,11 @@ fn code(code: &str, zh: &str, en: &str) -> CodeView {
         code: code.into(),
         zh: zh.into(),
         en: en.into(),
-        finding: "none".into(),
+        kind: "none".into(),
+        parent: String::new(),
+        path_zh: zh.into(),
+        path_en: en.into(),
+        leaf: true,
     }
 }
 

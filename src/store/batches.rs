@@ -38,6 +38,8 @@ pub struct Assignment {
     pub entity_name: String,
     pub district: String,
     pub grade: String,
+    /// The entity's sector (行业领域) in the batch's snapshot: which result list applies.
+    pub sector: String,
     pub team: Vec<String>,
 }
 
@@ -296,7 +298,7 @@ where
     for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
-    let team: String = r.try_get(9)?;
+    let team: String = r.try_get(10)?;
     Ok(BatchTarget {
         batch_id: r.try_get(0)?,
         batch_title: r.try_get(1)?,
@@ -308,6 +310,7 @@ where
             entity_name: r.try_get(6)?,
             district: r.try_get(7)?,
             grade: r.try_get(8)?,
+            sector: r.try_get(9)?,
             team: if team.is_empty() {
                 Vec::new()
             } else {
@@ -318,7 +321,8 @@ where
 }
 
 const TARGET_COLUMNS: &str = "a.batch_id, b.title, b.state, a.position, a.stratum, a.uscc, \
-    COALESCE(e.name, ''), COALESCE(e.district, ''), COALESCE(e.credit_grade, ''), a.team";
+    COALESCE(e.name, ''), COALESCE(e.district, ''), COALESCE(e.credit_grade, ''), \
+    COALESCE(e.sector, ''), a.team";
 
 /// Targets with their batch and their row in the batch's committed entities snapshot.
 const TARGETS: &str = "assignments a JOIN batches b ON b.id = a.batch_id \

@@ -78,6 +78,14 @@ async fn an_officer_records_only_for_their_own_targets() {
     assert!(listed.contains(&mine.as_str()), "{own}");
     assert!(!listed.contains(&theirs.uscc.as_str()), "{own}");
     for a in own.as_array().unwrap() {
+        // The joint batch inspects 养老服务: its list is the elderly-care one.
+        if a["batch_id"] == IN_PROGRESS {
+            assert_eq!(
+                (a["sector"].as_str(), a["result_codes"].as_str()),
+                (Some("养老服务"), Some("elderly-care")),
+                "{a}"
+            );
+        }
         assert!(
             a["target"]["team"]
                 .as_array()
@@ -92,6 +100,25 @@ async fn an_officer_records_only_for_their_own_targets() {
         (
             json!({"uscc": mine, "codes": ["1", "A"], "inspected_on": today()}),
             "1",
+        ),
+        // Contradictory selections are refused with the rule of the 养老服务 list that
+        // forbids them, Chinese first.
+        (
+            json!({"uscc": mine, "codes": ["A", "E"], "inspected_on": today()}),
+            "「A 发现问题待后续处理」与「E 发现问题经责令已改正」只能选一",
+        ),
+        (
+            json!({"uscc": mine, "codes": ["8", "9", "E", "F"], "inspected_on": today()}),
+            "「9 已注销」须单独选择",
+        ),
+        (
+            json!({"uscc": mine, "codes": ["YL06", "A"], "inspected_on": today()}),
+            "须同时选择其上级「2 违反养老服务管理规定」",
+        ),
+        // A code of another sector's list (社会组织) is not this target's.
+        (
+            json!({"uscc": mine, "codes": ["2", "SZ01", "A"], "inspected_on": today()}),
+            "'SZ01'",
         ),
         (
             json!({"uscc": mine, "codes": ["1"], "inspected_on": "2026-13-01"}),
@@ -111,7 +138,7 @@ async fn an_officer_records_only_for_their_own_targets() {
         Method::POST,
         &path,
         Some(&demo.officer),
-        body(json!({"uscc": mine, "codes": ["A", "E"], "note": "已整改", "inspected_on": today()})),
+        body(json!({"uscc": mine, "codes": ["2", "YL05", "E"], "note": "已整改", "inspected_on": today()})),
     )
     .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
@@ -352,7 +379,7 @@ async fn a_correction_shows_on_the_cached_page() {
         Method::POST,
         &path,
         Some(&token),
-        body(json!({"uscc": first.uscc, "codes": ["B"], "note": note, "inspected_on": today(), "corrects": first.id})),
+        body(json!({"uscc": first.uscc, "codes": ["2", "YL03", "A"], "note": note, "inspected_on": today(), "corrects": first.id})),
     )
     .await;
     assert_eq!(fixed.status, StatusCode::CREATED, "{}", fixed.text());
@@ -658,6 +685,50 @@ async fn the_openapi_document_describes_every_api_route() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_result_lists_are_public_per_sector_with_sources_and_rules() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let lists = call(&router, Method::GET, "/api/v1/result-codes", None, None).await;
+    assert_eq!(lists.status, StatusCode::OK, "{}", lists.text());
+    let lists = lists.json();
+    let ids: Vec<&str> = lists
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["market", "social-orgs", "elderly-care", "funeral"]);
+    let social = &lists[1];
+    assert_eq!(social["sectors"], json!(["社会组织"]));
+    assert!(
+        social["source"]
+            .as_str()
+            .unwrap()
+            .contains("民政部令第60号"),
+        "{social}"
+    );
+    let six = social["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "6")
+        .unwrap();
+    assert_eq!(
+        (&six["parent"], &six["kind"]),
+        (&json!("2"), &json!("finding"))
+    );
+    assert!(
+        social["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"] == "exclude" && r["codes"] == json!(["A", "E"])),
+        "{social}"
+    );
+    assert_eq!(lists[0]["fallback"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_internal_failure_is_reported_by_incident_only() {
     let demo = demo();
     let router = router(&demo, 1_000).await;
@@ -771,7 +842,7 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         t,
         IN_PROGRESS,
         Some("rec-0001"),
-        result(&["B"], None),
+        result(&["2", "YL03", "A"], None),
     )
     .await;
     assert_eq!(
@@ -799,7 +870,7 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         t,
         IN_PROGRESS,
         Some("rec-0002"),
-        result(&["B"], None),
+        result(&["2", "YL03", "A"], None),
     )
     .await;
     assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text());
@@ -809,7 +880,14 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         "{}",
         second.text()
     );
-    let second = post_result(&router, t, IN_PROGRESS, None, result(&["B"], None)).await;
+    let second = post_result(
+        &router,
+        t,
+        IN_PROGRESS,
+        None,
+        result(&["2", "YL03", "A"], None),
+    )
+    .await;
     assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text());
     // A correction of the standing result is taken; a correction of the superseded one is
     // refused (it would fork the chain), naming the one that stands.
@@ -818,7 +896,7 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         t,
         IN_PROGRESS,
         Some("fix-1"),
-        result(&["B"], Some(id)),
+        result(&["2", "YL03", "A"], Some(id)),
     )
     .await;
     assert_eq!(fix.status, StatusCode::CREATED, "{}", fix.text());
@@ -828,7 +906,7 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         t,
         IN_PROGRESS,
         Some("fix-2"),
-        result(&["6"], Some(id)),
+        result(&["2", "YL05", "A"], Some(id)),
     )
     .await;
     assert_eq!(fork.status, StatusCode::CONFLICT, "{}", fork.text());
@@ -843,7 +921,7 @@ async fn one_result_stands_per_target_and_a_retry_returns_the_first() {
         t,
         IN_PROGRESS,
         Some("fix-1"),
-        result(&["B"], Some(id)),
+        result(&["2", "YL03", "A"], Some(id)),
     )
     .await;
     assert_eq!(again.text(), fix.text());

@@ -34,7 +34,11 @@ async fn deadlines_follow_the_sector_rule_and_the_inspection_window() {
                 .await
                 .unwrap_err(),
         );
-        assert!(why.contains("before the draw") || why.contains("window"), "{}: {why}", db.name);
+        assert!(
+            why.contains("before the draw") || why.contains("window"),
+            "{}: {why}",
+            db.name
+        );
         // After the window (as if recorded later): refused, naming the window.
         let late = end + chrono::Days::new(1);
         let why = refused(

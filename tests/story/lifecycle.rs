@@ -68,7 +68,7 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
             .iter()
             .flat_map(|x| x.team.clone())
             .find(|c| !t.team.contains(c));
-        let codes = vec!["A".to_string(), "b".to_string()];
+        let codes: Vec<String> = ["a", "bz01", "2"].map(String::from).to_vec();
         let mut report = app::results::Report {
             batch: &plan.id,
             uscc: &t.uscc,
@@ -113,8 +113,8 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
             .await
             .unwrap()
             .row;
-        assert_eq!(first.codes, vec!["A", "B"]);
-        let fixed = vec!["E".to_string()];
+        assert_eq!(first.codes, vec!["2", "BZ01", "A"]);
+        let fixed: Vec<String> = ["2", "BZ01", "E"].map(String::from).to_vec();
         report.codes = &fixed;
         report.corrects = Some(first.id);
         let second = app::results::record(&app, &report, today())
@@ -128,7 +128,7 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
         assert_eq!(all.len(), 2, "the corrected result stays");
         let standing = app::results::standing(&all);
         assert_eq!(standing.len(), 1);
-        assert_eq!(standing.get(&t.uscc).unwrap().codes, vec!["E"]);
+        assert_eq!(standing.get(&t.uscc).unwrap().codes, vec!["2", "BZ01", "E"]);
         // The draw cannot be withdrawn after the fact.
         let why = refused(
             app::batch::withdraw(&app, &plan.id, "改期")

@@ -39,7 +39,7 @@ async fn a_second_result_is_refused_and_a_correction_corrects_the_standing_one()
     for (app, db) in each_backend().await {
         let (batch, uscc, officer) = a_target(&app, "funeral").await;
         let one = vec!["1".to_string()];
-        let b = vec!["B".to_string()];
+        let b: Vec<String> = ["2", "BZ01", "A"].map(String::from).to_vec();
         let report = app::results::Report {
             batch: &batch,
             uscc: &uscc,
@@ -199,7 +199,7 @@ async fn a_retried_result_record_with_its_request_id_adds_nothing() {
             db.name,
             said(&retry)
         );
-        let other = record("B", "clerk-7f3a");
+        let other = record("2,BZ01,A", "clerk-7f3a");
         assert_eq!(
             other.status.code(),
             Some(1),
@@ -225,5 +225,53 @@ async fn a_retried_result_record_with_its_request_id_adds_nothing() {
         );
         app::log::verify(&app, None).await.unwrap();
         app.store.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_are_checked_against_the_list_of_the_targets_sector() {
+    for (app, db) in each_backend().await {
+        let (batch, uscc, officer) = a_target(&app, "funeral").await;
+        let record = async |codes: &[&str]| {
+            let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+            let report = app::results::Report {
+                batch: &batch,
+                uscc: &uscc,
+                officer: &officer,
+                codes: &codes,
+                note: "",
+                inspected_on: today(),
+                corrects: None,
+                request: None,
+                asker: app::results::Asker::Corps,
+            };
+            app::results::record(&app, &report, today()).await
+        };
+        // Contradictory selections: refused with the rule of the 殡葬服务 list.
+        for (codes, rule) in [
+            (&["A", "E", "2", "BZ01"][..], "只能选一"),
+            (&["8", "9", "E", "F"], "「9 已注销」须单独选择"),
+            (&["8", "F"], "「8 不配合检查情节严重」不能与"),
+            (&["BZ01", "A"], "须同时选择其上级「2 违反殡葬管理规定」"),
+            (&["2", "A"], "须至少选择一个下级代码"),
+            (&["2", "BZ01"], "须选择其处理"),
+            // Codes of the 社会组织 list and of the market list's departments.
+            (&["2", "SZ01", "A"], "'SZ01'"),
+            (&["A", "3"], "'3'"),
+        ] {
+            let why = refused(record(codes).await.unwrap_err());
+            assert!(why.contains(rule), "{}: {codes:?}: {why}", db.name);
+        }
+        assert!(
+            shuangsui::store::results::of_batch(&app.store, &batch)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}: a refused result is not written",
+            db.name
+        );
+        // A valid nested selection, stored in the list's order.
+        let row = record(&["a", "bz02", "2"]).await.unwrap().row;
+        assert_eq!(row.codes, ["2", "BZ02", "A"], "{}", db.name);
     }
 }

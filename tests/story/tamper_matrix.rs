@@ -34,7 +34,7 @@ async fn populate(app: &App) {
         .await
         .unwrap()[0]
         .clone();
-    let codes = vec!["E".to_string()];
+    let codes: Vec<String> = ["2", "YL03", "E"].map(String::from).to_vec();
     let correction = app::results::Report {
         batch: &published.id,
         uscc: &first.uscc,

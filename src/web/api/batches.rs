@@ -61,15 +61,23 @@ pub async fn get(
         .await
         .map_err(crate::app::AppError::from)?;
     let standing = results::standing(&stored);
-    let targets = store::batches::assignments(&state.app.store, &id)
+    let assigned = store::batches::assignments(&state.app.store, &id)
         .await
-        .map_err(crate::app::AppError::from)?
+        .map_err(crate::app::AppError::from)?;
+    let sectors: std::collections::HashMap<String, String> = assigned
+        .iter()
+        .map(|a| (a.uscc.clone(), a.sector.clone()))
+        .collect();
+    let targets = assigned
         .into_iter()
         .map(|a| public::target_view(a, &standing, &state.app.codes))
         .collect();
     let results = stored
         .iter()
-        .map(|r| public::result_view(&state.app.codes, r))
+        .map(|r| {
+            let sector = sectors.get(&r.uscc).map_or("", String::as_str);
+            public::result_view(&state.app.codes, sector, r)
+        })
         .collect();
     Ok(Json(BatchDetail {
         batch: view(&state, row).await?,

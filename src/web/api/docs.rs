@@ -54,7 +54,7 @@ impl utoipa::Modify for Security {
         views::BatchView, views::BatchDetail, views::SnapshotView, views::ImportView,
         views::DrawRequest, views::WithdrawRequest, views::ResultRequest, views::MeView,
         views::AssignmentView, views::CheckpointView, views::LogKeyView, crate::app::log::Proof,
-        views::CategoryView,
+        views::CategoryView, views::CodeListView, views::RuleView,
     )),
     tags(
         (name = "public", description = "No token: published batches, search, result categories"),

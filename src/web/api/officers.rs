@@ -57,6 +57,8 @@ pub async fn assignments(
             batch_id: hit.batch_id,
             batch_title: hit.batch_title,
             batch_state: hit.batch_state,
+            sector: hit.target.sector.clone(),
+            result_codes: state.app.codes.for_sector(&hit.target.sector).id.clone(),
             target: public::target_view(hit.target, &standing, &state.app.codes),
         });
     }
@@ -129,9 +131,16 @@ pub async fn record(
     };
     let recorded = results::record(&state.app, &report, batch::china_today()).await?;
     state.refresh().await;
+    let sector = crate::app::codes::sector_of(&state.app, &id, &recorded.row.uscc)
+        .await?
+        .unwrap_or_default();
     let mut response = (
         StatusCode::CREATED,
-        Json(public::result_view(&state.app.codes, &recorded.row)),
+        Json(public::result_view(
+            &state.app.codes,
+            &sector,
+            &recorded.row,
+        )),
     )
         .into_response();
     if recorded.replayed {

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::json_bytes;
-use super::views::CategoryView;
+use super::views::{CategoryView, CodeListView, RuleView};
 use crate::app::{AppError, batch, public};
 use crate::pages::model::{BatchPage, HomePage, SearchPage};
 use crate::web::error::{ApiError, ApiResult};
@@ -86,21 +86,53 @@ pub async fn search(
     ))
 }
 
-/// The result categories (`registries/result-codes.toml`).
+/// The result lists (`registries/result-codes/*.toml`), one per sector and a fallback, with
+/// their categories and rules.
 #[utoipa::path(get, path = "/api/v1/result-codes", tag = "public",
-    responses((status = 200, body = Vec<CategoryView>)))]
-pub async fn result_codes(State(state): State<AppState>) -> Json<Vec<CategoryView>> {
+    responses((status = 200, body = Vec<CodeListView>)))]
+pub async fn result_codes(State(state): State<AppState>) -> Json<Vec<CodeListView>> {
+    let rule = |rule: &str, codes: &[String], with: &[String], zh: &str, en: &str| RuleView {
+        rule: rule.to_string(),
+        codes: codes.to_vec(),
+        with: with.to_vec(),
+        zh: zh.to_string(),
+        en: en.to_string(),
+    };
     Json(
         state
             .app
             .codes
+            .lists()
             .iter()
-            .map(|c| CategoryView {
-                code: c.code.clone(),
-                zh: c.zh.clone(),
-                en: c.en.clone(),
-                finding: c.finding.as_str().to_string(),
-                exclusive: c.exclusive,
+            .map(|l| CodeListView {
+                id: l.id.clone(),
+                zh: l.zh.clone(),
+                en: l.en.clone(),
+                sectors: l.sectors.clone(),
+                fallback: l.fallback,
+                source: l.source.clone(),
+                categories: l
+                    .iter()
+                    .map(|c| CategoryView {
+                        code: c.code.clone(),
+                        parent: c.parent.clone().unwrap_or_default(),
+                        zh: c.zh.clone(),
+                        en: c.en.clone(),
+                        kind: c.kind.as_str().to_string(),
+                        alone: c.alone,
+                        needs_child: c.needs_child,
+                    })
+                    .collect(),
+                rules: l
+                    .excludes()
+                    .iter()
+                    .map(|r| rule("exclude", &r.codes, &r.with, &r.zh, &r.en))
+                    .chain(
+                        l.requires()
+                            .iter()
+                            .map(|r| rule("require", &r.codes, &r.any, &r.zh, &r.en)),
+                    )
+                    .collect(),
             })
             .collect(),
     )

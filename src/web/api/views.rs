@@ -124,7 +124,9 @@ pub struct WithdrawRequest {
 #[serde(deny_unknown_fields)]
 pub struct ResultRequest {
     pub uscc: String,
-    /// Category codes (`GET /api/v1/result-codes`); "1" stands alone.
+    /// Category codes of the list of the target's sector (`GET /api/v1/result-codes`, the
+    /// assignment's `result_codes`); a selection that breaks a rule of the list is refused,
+    /// naming the rule.
     pub codes: Vec<String>,
     #[serde(default)]
     pub note: String,
@@ -149,6 +151,10 @@ pub struct AssignmentView {
     pub batch_id: String,
     pub batch_title: String,
     pub batch_state: String,
+    /// The target's sector (行业领域).
+    pub sector: String,
+    /// The id of the result list for the target's sector (`GET /api/v1/result-codes`).
+    pub result_codes: String,
     pub target: TargetView,
 }
 
@@ -168,12 +174,46 @@ pub struct LogKeyView {
     pub verifier_key: String,
 }
 
+/// One result list (`registries/result-codes/*.toml`): the sectors whose targets use it,
+/// the source it follows, its categories in canonical order and its rules.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodeListView {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    /// The sectors (as spelled in the directory) whose targets use this list.
+    pub sectors: Vec<String>,
+    /// Used for a sector that no list names.
+    pub fallback: bool,
+    pub source: String,
+    pub categories: Vec<CategoryView>,
+    pub rules: Vec<RuleView>,
+}
+
 /// A result category.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryView {
     pub code: String,
+    /// The code it sits under; empty at the top. Selecting it requires its parent.
+    pub parent: String,
     pub zh: String,
     pub en: String,
-    pub finding: String,
-    pub exclusive: bool,
+    /// `none`, `finding`, `status` or `follow-up`.
+    pub kind: String,
+    /// Must be the only code selected.
+    pub alone: bool,
+    /// Needs at least one of its children selected.
+    pub needs_child: bool,
+}
+
+/// A rule of a list: `exclude` (with `with` empty, at most one of `codes`; else none of
+/// `codes` with any of `with`) or `require` (any of `codes` needs one of `with`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleView {
+    /// `exclude` or `require`.
+    pub rule: String,
+    pub codes: Vec<String>,
+    pub with: Vec<String>,
+    pub zh: String,
+    pub en: String,
 }
