@@ -8,8 +8,6 @@
 //!
 //! The CLI's `batch status`, the pages and the API show both from here.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
 use super::{App, AppError, Result, batch, results};
@@ -107,14 +105,13 @@ pub async fn of_batch(app: &App, row: &BatchRow, today: NaiveDate) -> Result<Dea
     }
     let all = store::results::of_batch(&app.store, &row.id).await?;
     let standing = results::standing(&all);
-    let sectors: HashMap<String, String> = store::batches::target_sectors(&app.store, &row.id)
-        .await?
-        .into_iter()
-        .collect();
+    // Each target carries its sector (from the snapshot it was drawn from): a standing
+    // result is due by that sector's limit.
+    let targets = store::batches::assignments(&app.store, &row.id).await?;
     let mut dated = Vec::with_capacity(standing.len());
-    for r in all
+    for (t, r) in targets
         .iter()
-        .filter(|r| standing.get(&r.uscc).is_some_and(|s| s.id == r.id))
+        .filter_map(|t| standing.get(&t.uscc).map(|r| (t, r)))
     {
         let day = NaiveDate::parse_from_str(&r.inspected_on, "%Y-%m-%d").map_err(|e| {
             AppError::Store(store::StoreError::Corrupt(format!(
@@ -122,8 +119,7 @@ pub async fn of_batch(app: &App, row: &BatchRow, today: NaiveDate) -> Result<Dea
                 r.id, r.inspected_on
             )))
         })?;
-        let sector = sectors.get(&r.uscc).map_or("", String::as_str);
-        dated.push((day, app.publication.for_sector(sector)));
+        dated.push((day, app.publication.for_sector(&t.sector)));
     }
     let published_on = row.published_at.as_deref().and_then(batch::china_date);
     let publication = earliest(&app.calendar, &dated, published_on, today)
@@ -132,7 +128,6 @@ pub async fn of_batch(app: &App, row: &BatchRow, today: NaiveDate) -> Result<Dea
     let inspection = match plan.inspection_end {
         None => None,
         Some(end) => {
-            let targets = store::batches::assignments(&app.store, &row.id).await?;
             let missing = targets
                 .iter()
                 .filter(|t| !t.team.is_empty() && standing.get(&t.uscc).is_none())

@@ -106,20 +106,6 @@ pub async fn commitment_header(store: &Store, id: &str) -> Result<Option<Vec<u8>
     )
 }
 
-/// The sector of each target of a drawn batch, from the entity snapshot it was drawn from:
-/// `(uscc, sector)` pairs (a result's publication limit is its sector's).
-pub async fn target_sectors(store: &Store, batch: &str) -> Result<Vec<(String, String)>> {
-    Ok(on_pool!(store, p => sqlx::query_as::<_, (String, String)>(
-        "SELECT a.uscc, e.sector FROM assignments a \
-         JOIN batches b ON b.id = a.batch_id \
-         JOIN entities e ON e.snapshot_id = b.entities_snapshot AND e.uscc = a.uscc \
-         WHERE a.batch_id = $1 ORDER BY a.position",
-    )
-    .bind(batch)
-    .fetch_all(p)
-    .await?))
-}
-
 /// Every batch, newest first.
 pub async fn all(store: &Store) -> Result<Vec<BatchRow>> {
     let sql = format!("SELECT {COLUMNS} FROM batches ORDER BY created_at DESC, id");
