@@ -11,7 +11,9 @@ use shuangsui::bundle::{self, Bundle};
 use shuangsui::commitment::Commitment;
 use shuangsui::domain::OfficerStatus;
 use shuangsui::draw;
-use shuangsui::draw::select::target_size;
+use shuangsui::commitment::EntityRecord;
+use shuangsui::draw::select::{attributes, target_size};
+use shuangsui::plan::{Ratio, Stratum};
 
 fn digits(n: u64) -> String {
     format!("{:04}", n % 10_000)
@@ -31,8 +33,27 @@ fn assert_rules(b: &Bundle) {
     };
     let mut seen = HashSet::new();
     let mut load: HashMap<&str, u32> = HashMap::new();
-    for (stratum, result) in plan.strata.iter().zip(&b.draw.strata) {
-        assert_eq!(result.size, target_size(stratum, result.population));
+    let first = |e: &EntityRecord| plan.strata.iter().position(|s| s.selects(&attributes(e)));
+    let mut drawn_so_far = 0u64;
+    for result in &b.draw.strata {
+        // A part is a stratum, a stratum's part (its name, then the values in brackets), or
+        // the floor, after every stratum's parts.
+        let stratum = plan
+            .strata
+            .iter()
+            .position(|s| result.name == s.name || result.name.starts_with(&format!("{}（", s.name)));
+        match stratum {
+            Some(i) => assert_eq!(result.size, target_size(&plan.strata[i], result.population)),
+            None => {
+                let floor = plan.floor().expect("a part that is no stratum's is the floor's");
+                assert_eq!(result.name, floor.name);
+                assert_eq!(
+                    result.size,
+                    floor.ratio.ceil_of(result.population).saturating_sub(drawn_so_far)
+                );
+            }
+        }
+        drawn_so_far += result.targets.len() as u64;
         assert_eq!(
             result.targets.len() as u64,
             result.size.min(result.eligible),
@@ -42,7 +63,9 @@ fn assert_rules(b: &Bundle) {
         for t in &result.targets {
             assert!(seen.insert(t.uscc.clone()), "target {} drawn twice", t.uscc);
             let e = entity(&t.uscc);
-            assert!(stratum.grades.contains(&e.grade));
+            if stratum.is_some() {
+                assert_eq!(first(e), stratum, "{} drawn in its first selecting stratum", e.uscc);
+            }
             if t.unstaffed.is_some() {
                 assert!(t.team.is_empty());
                 continue;
@@ -119,9 +142,11 @@ fn a_workload_cap_of_one_spreads_teams_and_reports_the_rest_unstaffed() {
     let mut g = common::Gen::new(9);
     let dir = common::directory(&mut g, 60, 6);
     let mut plan = common::plan(&mut g);
-    plan.strata.truncate(1);
-    plan.strata[0].grades = shuangsui::domain::Grade::ALL.to_vec();
-    plan.strata[0].ratio = shuangsui::plan::Ratio::parse("1/1").ok();
+    plan.strata = vec![Stratum {
+        ratio: Ratio::parse("1/1").ok(),
+        ..Stratum::of_grades("全部", shuangsui::domain::Grade::ALL.to_vec())
+    }];
+    plan.floor = None;
     plan.team.size = 2;
     plan.team.departments.clear();
     plan.constraints.max_targets_per_officer = Some(1);
@@ -150,11 +175,11 @@ fn selection_is_uniform_within_a_stratum() {
     }
     dir.history.clear();
     let mut plan = common::plan(&mut g);
-    plan.strata.truncate(1);
-    plan.strata[0].grades = vec![shuangsui::domain::Grade::B];
-    plan.strata[0].ratio = None;
-    plan.strata[0].count = Some(5);
-    plan.strata[0].minimum = None;
+    plan.strata = vec![Stratum {
+        count: Some(5),
+        ..Stratum::of_grades("B", vec![shuangsui::domain::Grade::B])
+    }];
+    plan.floor = None;
     let c = Commitment::build(&common::loaded(dir), plan).unwrap();
     let rounds = 20_000u32;
     let mut first = vec![0u32; 20];

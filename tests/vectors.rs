@@ -42,7 +42,14 @@ fn pretty(v: &Value) -> Vec<u8> {
 }
 
 fn mini_bundle() -> Bundle {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    fixture_bundle("mini")
+}
+
+/// The draw of a fixture folder with its `plan.toml` and the vectors' ceremony digits.
+fn fixture_bundle(name: &str) -> Bundle {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let loaded = registry::load(&dir).unwrap();
     let text = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
     let plan = Plan::from_toml("plan.toml", &text).unwrap();
@@ -59,6 +66,87 @@ fn mini_bundle_matches_the_vector() {
     check_vector("mini-bundle.json", &mini_bundle().to_bytes());
 }
 
+/// The version 4 rules at work (`tests/fixtures/strata`): what each part drew is what the
+/// rules say, checked here by hand beside the vector.
+#[test]
+fn strata_bundle_matches_the_vector() {
+    let bundle = fixture_bundle("strata");
+    check_vector("strata-bundle.json", &bundle.to_bytes());
+    assert_eq!(bundle.commitment.header.spec_version, "4");
+    let parts: Vec<(&str, u64, u64, u64, usize)> = bundle
+        .draw
+        .strata
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.population,
+                s.excluded,
+                s.size,
+                s.targets.len(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = parts.iter().map(|p| p.0).collect();
+    assert_eq!(
+        names,
+        [
+            "D级全覆盖",
+            "市级基金会全覆盖",
+            "市级登记（地市级）",
+            "市级登记（省级）",
+            "区级登记（徐汇）",
+            "区级登记（静安）",
+            "区级登记（黄浦）",
+            "全体不低于20%",
+        ],
+        "parts in order: strata, each split stratum's parts by value (UTF-8 bytes), the floor"
+    );
+    // Full coverage that ignores the exclusions draws every entity it selects.
+    let (_, population, excluded, size, drawn) = parts[0];
+    assert_eq!((excluded, size, drawn as u64), (0, population, population));
+    // The floor tops the strata up to 20% of the whole population.
+    let whole = parts[7].1;
+    let by_strata: usize = parts[..7].iter().map(|p| p.4).sum();
+    assert_eq!(
+        parts[7].3,
+        (whole * 20).div_ceil(100).saturating_sub(by_strata as u64)
+    );
+    assert!(parts[7].4 > 0, "the fixture makes the floor draw");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bundle.to_bytes()).unwrap();
+}
+
+/// The same draw as `mini-bundle.json` made under version 3 (`mini-bundle-v3.json`, before
+/// version 4's strata rules) still verifies, under version 3: a version 3 plan draws as a
+/// version 4 plan with the new fields at their defaults, so the targets are the same.
+#[test]
+fn a_version_3_bundle_still_verifies() {
+    let bytes = std::fs::read(vector_path("mini-bundle-v3.json")).unwrap();
+    let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(bundle.commitment.header.spec_version, "3");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
+    let now = mini_bundle();
+    assert_eq!(now.commitment.header.spec_version, "4");
+    assert_ne!(now.commitment.hash, bundle.commitment.hash);
+    let sizes = |b: &Bundle| -> Vec<(u64, u64, u64)> {
+        b.draw
+            .strata
+            .iter()
+            .map(|s| (s.population, s.excluded, s.size))
+            .collect()
+    };
+    assert_eq!(sizes(&now), sizes(&bundle));
+    // A version 4 field in a version 3 plan, or a version 4 plan without one, is refused.
+    let mut v3_with_floor = bundle.commitment.clone();
+    v3_with_floor.header.plan.floor = Some(None);
+    let e = v3_with_floor.check_file(None).unwrap_err().to_string();
+    assert!(e.contains("has a field of version 4"), "{e}");
+    let mut v4_without = now.commitment.clone();
+    v4_without.header.plan.strata[0].exclusions = None;
+    let e = v4_without.check_file(None).unwrap_err().to_string();
+    assert!(e.contains("lacks a field of a version 4 plan"), "{e}");
+}
+
 /// A bundle made under spec version 1 (`mini-bundle-v1.json`, the same draw before version
 /// 2 defined a source's hash as its table's content hash) still verifies, under version 1.
 #[test]
@@ -71,7 +159,7 @@ fn a_version_1_bundle_still_verifies() {
     // Its sources are the files' bytes, not the tables' content hashes: version 2 would
     // give another commitment hash for the same draw.
     let now = mini_bundle();
-    assert_eq!(now.commitment.header.spec_version, "3");
+    assert_eq!(now.commitment.header.spec_version, "4");
     assert_ne!(
         now.commitment.header.sources,
         bundle.commitment.header.sources

@@ -16,7 +16,7 @@ use crate::store::{self, batches::BatchRow};
 pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<BatchRow> {
     let plan =
         Plan::from_toml(file_name, plan_toml).map_err(|e| AppError::Invalid(e.to_string()))?;
-    plan.window()
+    plan.check_new()
         .map_err(|e| AppError::Invalid(format!("{file_name}: {e}")))?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
@@ -75,7 +75,9 @@ pub async fn commitment(app: &App, batch: &BatchRow) -> Result<Commitment> {
         if batch.commitment_hash.as_deref() == Some(commitment.hash.as_str()) {
             break;
         }
-        commitment = commitment.under_version(*version);
+        commitment = commitment
+            .under_version(*version)
+            .unwrap_or_else(|same| same);
     }
     match &batch.commitment_hash {
         Some(h) if *h == commitment.hash => Ok(commitment),
@@ -99,7 +101,7 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
         )));
     }
     let plan = plan(&batch)?;
-    plan.window().map_err(AppError::Invalid)?;
+    plan.check_new().map_err(AppError::Invalid)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -2,13 +2,15 @@
 //! comparisons, linear scans) rather than by re-using the draw's code, so that a bug in one
 //! is unlikely to hide in the other.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Datelike;
 
 use crate::commitment::{Commitment, EntityRecord, InspectionRecord, OfficerRecord};
 use crate::discrepancy::Discrepancy;
 use crate::domain::OfficerStatus;
 use crate::draw::DrawResult;
-use crate::draw::select::{days_before, in_population, sectors, target_size};
+use crate::draw::select::{attributes, days_before, in_population, sectors, target_size};
 
 fn fail<T>(path: String, message: String) -> Result<T, Discrepancy> {
     Err(Discrepancy::new(path, message))
@@ -56,33 +58,89 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
     let exclusion = plan.constraints.exclude_inspected_within_days;
     let pairing = plan.constraints.no_repeat_pairing_within_days;
 
-    let mut seen = HashSet::new();
-    let mut load: HashMap<&str, u32> = HashMap::new();
-    if draw.strata.len() != plan.strata.len() {
+    let year = format!("{:04}", plan.inspection_date.year());
+    let excluded = |uscc: &str| {
+        inspected_after(exclusion, uscc, &batch_matter, None)
+            || (plan.constraints.exclude_inspected_in_year == Some(true)
+                && history
+                    .get(uscc)
+                    .into_iter()
+                    .flatten()
+                    .any(|h| batch_matter(&h.matter) && h.date.starts_with(&year)))
+    };
+
+    // Every entity of the population in its part: the first stratum that selects it, and
+    // its values of the attributes that stratum splits by.
+    let population: Vec<&EntityRecord> = c
+        .snapshots
+        .entities
+        .iter()
+        .filter(|e| in_population(plan, &sectors, e))
+        .collect();
+    let mut parts: BTreeMap<(usize, Vec<&str>), Vec<&EntityRecord>> = BTreeMap::new();
+    for e in &population {
+        let a = attributes(e);
+        if let Some(s) = plan.strata.iter().position(|s| s.selects(&a)) {
+            let key = plan.strata[s].split().iter().map(|&x| a.value(x)).collect();
+            parts.entry((s, key)).or_default().push(e);
+        }
+    }
+    for (s, stratum) in plan.strata.iter().enumerate() {
+        if stratum.split().is_empty() {
+            parts.entry((s, Vec::new())).or_default();
+        }
+    }
+    let expected = parts.len() + usize::from(plan.floor().is_some());
+    if draw.strata.len() != expected {
         return fail(
             "/draw/strata".into(),
             format!(
-                "has {} strata, the plan {}",
-                draw.strata.len(),
-                plan.strata.len()
+                "has {} parts, the plan and the directory give {expected}",
+                draw.strata.len()
             ),
         );
     }
-    for (s, (stratum, result)) in plan.strata.iter().zip(&draw.strata).enumerate() {
-        let at = format!("/draw/strata/{s}");
-        let members: Vec<&EntityRecord> = c
-            .snapshots
-            .entities
+
+    let mut seen = HashSet::new();
+    let mut load: HashMap<&str, u32> = HashMap::new();
+    let floor = plan
+        .floor()
+        .map(|f| (None, f.name.clone(), population.clone()));
+    let parts = parts.into_iter().map(|((s, key), members)| {
+        let name = if key.is_empty() {
+            plan.strata[s].name.clone()
+        } else {
+            format!("{}（{}）", plan.strata[s].name, key.join("、"))
+        };
+        (Some(&plan.strata[s]), name, members)
+    });
+    for (p, ((stratum, name, members), result)) in parts.chain(floor).zip(&draw.strata).enumerate()
+    {
+        let at = format!("/draw/strata/{p}");
+        let applies = stratum.is_none_or(|s| s.applies_exclusions());
+        let candidates = members
             .iter()
-            .filter(|e| stratum.grades.contains(&e.grade) && in_population(plan, &sectors, e))
-            .collect();
-        let eligible = members
-            .iter()
-            .filter(|e| !inspected_after(exclusion, &e.uscc, &batch_matter, None))
+            .filter(|e| stratum.is_some() || !seen.contains(e.uscc.as_str()));
+        let eligible = candidates
+            .filter(|e| !(applies && excluded(&e.uscc)))
             .count() as u64;
         let population = members.len() as u64;
-        let size = target_size(stratum, population);
+        let size = match (stratum, plan.floor()) {
+            (Some(stratum), _) => target_size(stratum, population),
+            (None, Some(floor)) => floor
+                .ratio
+                .ceil_of(population)
+                .saturating_sub(seen.len() as u64),
+            (None, None) => unreachable!("the floor's part is there only with a floor"),
+        };
         let drawn = result.targets.len() as u64;
+        let members: HashSet<&str> = members.iter().map(|e| e.uscc.as_str()).collect();
+        if result.name != name {
+            return fail(
+                at,
+                format!("is named {:?}, the part is {name:?}", result.name),
+            );
+        }
         if result.population != population || result.eligible != eligible || result.size != size {
             return fail(
                 at,
@@ -105,20 +163,17 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
             let Some(e) = entities.get(target.uscc.as_str()) else {
                 return fail(at, format!("{} is not in the entity snapshot", target.uscc));
             };
+            if !members.contains(e.uscc.as_str()) {
+                return fail(at, format!("{} is not in this part's population", e.uscc));
+            }
             if !seen.insert(target.uscc.as_str()) {
                 return fail(at, format!("{} is drawn twice", target.uscc));
             }
-            if !stratum.grades.contains(&e.grade) || !in_population(plan, &sectors, e) {
-                return fail(
-                    at,
-                    format!("{} is not in this stratum's population", e.uscc),
-                );
-            }
-            if inspected_after(exclusion, &e.uscc, &batch_matter, None) {
+            if applies && excluded(&e.uscc) {
                 return fail(
                     at,
                     format!(
-                        "{} was inspected for this matter within the exclusion window",
+                        "{} was inspected for this matter within the exclusion window or year",
                         e.uscc
                     ),
                 );

@@ -24,7 +24,7 @@ pub fn make(registries: &Path, plan_path: &Path) -> Result<Unhashed, Failure> {
     let plan = Plan::from_toml(&plan_path.display().to_string(), &text)
         .map_err(|e| (e.to_string(), EXIT_INVALID))?;
     drand_round_is_future(&plan)
-        .and_then(|()| plan.window().map(|_| ()))
+        .and_then(|()| plan.check_new())
         .map_err(|e| (format!("{}: {e}", plan_path.display()), EXIT_INVALID))?;
     // Only the snapshot fields of each entity, and those the content hash adds, are kept
     // (every field is still validated).

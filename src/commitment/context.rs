@@ -1,16 +1,18 @@
 //! Rules that tie a plan to the directory it draws from (DRAW-SPEC §3.2): its matters exist,
-//! its population's sectors are covered by its matters, every filter value names something
-//! in the directory (a typo would otherwise empty the population without a word), and its
+//! its population's sectors are covered by its matters, every filter value (of the
+//! population and of each stratum) names something in the directory (a typo would otherwise empty the population without a word), and its
 //! departments have officers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use crate::domain::Level;
 use crate::plan::Plan;
 
 use super::records::{EntityRecord, MatterRecord, OfficerRecord};
 
-/// A population filter: its field name, what it names, its values, and the entity's value.
-type Filter<'a> = (&'a str, &'a str, &'a [String], fn(&EntityRecord) -> &str);
+/// A population or stratum filter: its field name, what it names, its values, and the
+/// entity's value.
+type Filter = (String, &'static str, Vec<String>, fn(&EntityRecord) -> &str);
 
 /// Every problem found, as text naming the plan field.
 pub fn problems(
@@ -40,16 +42,61 @@ pub fn problems(
         }
     }
     let p = &plan.population;
-    let filters: [Filter; 3] = [
-        ("sectors", "sector", &p.sectors, |e| &e.sector),
-        ("entity_types", "type", &p.entity_types, |e| &e.entity_type),
-        ("districts", "district", &p.districts, |e| &e.district),
+    let mut filters: Vec<Filter> = vec![
+        (
+            "population.sectors".into(),
+            "sector",
+            p.sectors.clone(),
+            |e| &e.sector,
+        ),
+        (
+            "population.entity_types".into(),
+            "type",
+            p.entity_types.clone(),
+            |e| &e.entity_type,
+        ),
+        (
+            "population.districts".into(),
+            "district",
+            p.districts.clone(),
+            |e| &e.district,
+        ),
     ];
-    for (field, what, values, of) in filters {
+    for (i, s) in plan.strata.iter().enumerate() {
+        let texts = |list: &Option<Vec<String>>| list.clone().unwrap_or_default();
+        filters.push((
+            format!("strata[{i}].districts"),
+            "district",
+            texts(&s.districts),
+            |e| &e.district,
+        ));
+        filters.push((
+            format!("strata[{i}].entity_types"),
+            "type",
+            texts(&s.entity_types),
+            |e| &e.entity_type,
+        ));
+        let levels = s
+            .levels
+            .iter()
+            .flatten()
+            .map(|l| l.as_str().to_string())
+            .collect();
+        filters.push((
+            format!("strata[{i}].levels"),
+            "registration level",
+            levels,
+            |e| Level::of_uscc(&e.uscc).as_str(),
+        ));
+    }
+    let mut present: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (field, what, values, of) in &filters {
         if values.is_empty() {
             continue;
         }
-        let present: HashSet<&str> = entities.iter().map(of).collect();
+        let present = present
+            .entry(what)
+            .or_insert_with(|| entities.iter().map(of).collect());
         for v in values {
             if !present.contains(v.as_str()) {
                 let mut known: Vec<&str> = present.iter().copied().collect();
@@ -59,9 +106,7 @@ pub fn problems(
                 } else {
                     String::new()
                 };
-                problems.push(format!(
-                    "population.{field}: '{v}' is the {what} of no entity{hint}"
-                ));
+                problems.push(format!("{field}: '{v}' is the {what} of no entity{hint}"));
             }
         }
     }

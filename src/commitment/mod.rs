@@ -25,26 +25,23 @@ pub use records::{
 };
 
 /// The header `format` new commitments are made under.
-pub const FORMAT: &str = "shuangsui-commitment/3";
+pub const FORMAT: &str = "shuangsui-commitment/4";
 /// The version of docs/DRAW-SPEC.md new commitments are made under; part of the seed.
-pub const SPEC_VERSION: &str = "3";
-/// Every (`format`, `spec_version`) this code verifies, newest first. Version 2 differs from
-/// 3 only in the plan's inspection window: version 3's plan names its last day
-/// (`inspection_end`, through which officer cards must be valid), version 2's has the one
-/// `inspection_date`. Version 1 differs from 2 only in what a source's `sha256` is over
-/// (the file's bytes, not the table's canonical CSV), which no verifier can recompute from
-/// a bundle: a version 1 commitment is checked as it always was.
-pub const VERSIONS: [(&str, &str); 3] = [
+pub const SPEC_VERSION: &str = crate::plan::version::NEWEST;
+/// Every (`format`, `spec_version`) this code verifies, newest first. The versions differ
+/// only in the plan's shape (`plan::version`): version 4 added the strata's selectors,
+/// splits and exclusions choice, the floor and the calendar-year exclusion (a plan of an
+/// earlier version draws as a version 4 plan with those at their defaults); version 3 the
+/// inspection window's last day (`inspection_end`, through which officer cards must be
+/// valid; version 2 has the one `inspection_date`). Version 1 differs from 2 only in what a
+/// source's `sha256` is over (the file's bytes, not the table's canonical CSV), which no
+/// verifier can recompute from a bundle: a version 1 commitment is checked as it always was.
+pub const VERSIONS: [(&str, &str); 4] = [
     (FORMAT, SPEC_VERSION),
+    ("shuangsui-commitment/3", "3"),
     ("shuangsui-commitment/2", "2"),
     ("shuangsui-commitment/1", "1"),
 ];
-
-/// Whether a plan under `spec_version` must name its inspection window's end (version 3
-/// on) or must not (versions 1 and 2, which had no such field).
-pub fn names_window_end(spec_version: &str) -> bool {
-    !matches!(spec_version, "1" | "2")
-}
 
 /// Count and SHA-256 of one snapshot's records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,11 +297,11 @@ impl Commitment {
             return Err(CommitError(problems));
         }
         // A plan without its window's end is one committed under version 2 being rebuilt
-        // (new commitments check `Plan::window` first): it keeps the version it had.
-        let (format, spec_version) = if plan.inspection_end.is_some() {
-            VERSIONS[0]
-        } else {
-            VERSIONS[1]
+        // (new commitments check `Plan::check_new` first): it keeps the version it had.
+        // Any other plan is made under the newest version, whose shape it then takes.
+        let ((format, spec_version), plan) = match plan.clone().in_shape_of(SPEC_VERSION) {
+            Some(newest) => (VERSIONS[0], newest),
+            None => (VERSIONS[2], plan),
         };
         let header = Header {
             format: format.to_string(),
@@ -328,13 +325,22 @@ impl Commitment {
         }))
     }
 
-    /// The same commitment under another (`format`, `spec_version`) of `VERSIONS`, hashed
-    /// again: how a batch committed under an older version is rebuilt from its snapshots.
-    pub fn under_version(mut self, (format, spec_version): (&str, &str)) -> Commitment {
+    /// The same commitment under another (`format`, `spec_version`) of `VERSIONS`, its plan
+    /// in that version's shape, hashed again: how a batch committed under an older version
+    /// is rebuilt from its snapshots. `Err` gives it back unchanged if its plan cannot be
+    /// written in that version.
+    pub fn under_version(
+        mut self,
+        (format, spec_version): (&str, &str),
+    ) -> Result<Commitment, Commitment> {
+        let Some(plan) = self.header.plan.clone().in_shape_of(spec_version) else {
+            return Err(self);
+        };
+        self.header.plan = plan;
         self.header.format = format.to_string();
         self.header.spec_version = spec_version.to_string();
         self.hash = self.header.hash();
-        self
+        Ok(self)
     }
 
     /// The bytes of the commitment up to its snapshots: `{"hash":…,"header":…,"snapshots":`.
@@ -392,17 +398,15 @@ impl Commitment {
             &spec_version.to_string(),
             &h.spec_version,
         )?;
-        if h.plan.inspection_end.is_some() != names_window_end(&h.spec_version) {
-            return Err(Discrepancy::new(
-                "/commitment/header/plan/inspection_end",
-                if names_window_end(&h.spec_version) {
-                    "is missing: a version 3 plan names its inspection window's last day"
-                } else {
-                    "is not a field of a version 1 or 2 plan"
-                },
-            ));
+        if let Some((field, problem)) = h.plan.shape_problem(&h.spec_version) {
+            let path = if field.is_empty() {
+                "/commitment/header/plan".to_string()
+            } else {
+                format!("/commitment/header/plan/{field}")
+            };
+            return Err(Discrepancy::new(&path, problem));
         }
-        match h.plan.clone().normalized() {
+        match h.plan.clone().normalized_as(h.spec_version == SPEC_VERSION) {
             Ok(normal) if normal == h.plan => {}
             Ok(_) => {
                 return Err(Discrepancy::new(

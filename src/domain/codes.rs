@@ -1,4 +1,5 @@
-//! Closed vocabularies: credit/risk grade, entity status, officer status, inspection method.
+//! Closed vocabularies: credit/risk grade, entity status, officer status, registration level,
+//! inspection method.
 //! Each value has one canonical spelling (Chinese, as in the registers); English aliases are
 //! accepted on input.
 
@@ -64,6 +65,17 @@ vocabulary! {
         Active => "在岗" | "active",
         Suspended => "暂停" | "suspended",
         Left => "离岗" | "left",
+    }
+}
+
+vocabulary! {
+    /// Level of the authority that registered an entity (登记管理机关层级), read from its USCC
+    /// by `Level::of_uscc` (DRAW-SPEC §5.2).
+    Level {
+        Ministry => "部级" | "ministry",
+        Province => "省级" | "province",
+        Prefecture => "地市级" | "prefecture",
+        County => "县级" | "county",
     }
 }
 

@@ -4,10 +4,11 @@
 pub mod codes;
 pub mod directory;
 pub mod publication;
+pub mod registration;
 pub mod result_code;
 pub mod text;
 pub mod uscc;
 
-pub use codes::{EntityStatus, Grade, Method, OfficerStatus};
+pub use codes::{EntityStatus, Grade, Level, Method, OfficerStatus};
 pub use directory::{Directory, Entity, Inspection, Matter, Officer, Recusal};
 pub use uscc::{Uscc, UsccError};

@@ -22,7 +22,8 @@ pub struct Target {
     pub uscc: String,
 }
 
-/// One stratum's outcome. `size` is the rule's sample size; `shortfall` is how many of them
+/// One part's outcome (a stratum, a stratum's part by the values it splits by, or the
+/// floor: DRAW-SPEC §5). `size` is the rule's sample size; `shortfall` is how many of them
 /// could not be drawn because fewer entities were eligible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,16 +63,12 @@ pub fn run(commitment: &Commitment, seed: &Key) -> DrawResult {
     let mut staffing = assign::assign(commitment, seed, &order).into_iter();
     let entities = &commitment.snapshots.entities;
     let officers = &commitment.snapshots.officers;
-    let strata = commitment
-        .header
-        .plan
-        .strata
-        .iter()
-        .zip(selections)
-        .map(|(stratum, sel)| StratumResult {
+    let strata = selections
+        .into_iter()
+        .map(|sel| StratumResult {
             eligible: sel.eligible,
             excluded: sel.excluded,
-            name: stratum.name.clone(),
+            name: sel.name,
             population: sel.population,
             shortfall: sel.size - sel.drawn.len() as u64,
             size: sel.size,

@@ -1,18 +1,22 @@
-//! Target selection (DRAW-SPEC §5): filter the population, split it into strata, drop the
-//! recently inspected, size each stratum exactly, and draw by partial Fisher–Yates.
+//! Target selection (DRAW-SPEC §5): filter the population, give each entity the first
+//! stratum that selects it, split strata into parts, drop the excluded where the stratum
+//! applies exclusions, size each part exactly, draw by partial Fisher–Yates, and top up to
+//! the plan's floor.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::commitment::{Commitment, EntityRecord};
-use crate::plan::{Plan, Stratum};
+use crate::domain::Level;
+use crate::domain::registration::authority;
+use crate::plan::{Attributes, Plan, Stratum};
 
 use super::seed::{Key, stream_key};
 use super::stream::{Stream, choose_prefix};
 
-/// Sample size of a stratum of `population` entities before capping at the eligible count:
-/// max(⌈population × ratio⌉, count, minimum), and 0 for an empty stratum.
+/// Sample size of a part of `population` entities before capping at the eligible count:
+/// max(⌈population × ratio⌉, count, minimum), and 0 for an empty part.
 pub fn target_size(stratum: &Stratum, population: u64) -> u64 {
     if population == 0 {
         return 0;
@@ -55,24 +59,112 @@ pub fn in_population(plan: &Plan, sectors: &HashSet<&str>, e: &EntityRecord) -> 
         && p.statuses.contains(&e.status)
 }
 
-/// USCCs inspected for one of the batch's matters on a date after the exclusion cutoff.
+/// The attributes strata select and split by (§5.2).
+pub fn attributes(e: &EntityRecord) -> Attributes<'_> {
+    Attributes {
+        grade: e.grade,
+        district: &e.district,
+        entity_type: &e.entity_type,
+        authority: authority(&e.uscc),
+        level: Level::of_uscc(&e.uscc),
+    }
+}
+
+/// USCCs the exclusion rules leave out (§5.4): inspected for one of the batch's matters on
+/// a date after the rolling cutoff, or in the calendar year of the inspection date.
 pub fn recently_inspected(commitment: &Commitment) -> HashSet<&str> {
     let plan = &commitment.header.plan;
-    let Some(days) = plan.constraints.exclude_inspected_within_days else {
+    let cutoff = plan
+        .constraints
+        .exclude_inspected_within_days
+        .map(|days| days_before(plan.inspection_date, days));
+    let year = (plan.constraints.exclude_inspected_in_year == Some(true))
+        .then(|| format!("{:04}", plan.inspection_date.year()));
+    if cutoff.is_none() && year.is_none() {
         return HashSet::new();
-    };
-    let cutoff = days_before(plan.inspection_date, days);
+    }
     commitment
         .snapshots
         .history
         .iter()
-        .filter(|h| plan.matters.contains(&h.matter) && h.date > cutoff)
+        .filter(|h| plan.matters.contains(&h.matter))
+        .filter(|h| {
+            cutoff.as_ref().is_some_and(|c| h.date > *c)
+                || year.as_ref().is_some_and(|y| h.date.get(..4) == Some(y))
+        })
         .map(|h| h.uscc.as_str())
         .collect()
 }
 
-/// One stratum's selection: entity indices (into the entity snapshot) in draw order.
+/// One part of a stratum (§5.3): its name, its stream label and its entities (indices into
+/// the entity snapshot, in canonical order).
+pub struct Part {
+    pub stratum: usize,
+    pub name: String,
+    pub label: String,
+    pub members: Vec<u32>,
+}
+
+/// The strata's parts, in draw order (§5.2, §5.3), and the size of the whole population.
+pub fn parts(commitment: &Commitment) -> (Vec<Part>, u64) {
+    let plan = &commitment.header.plan;
+    let sectors = sectors(commitment);
+    let mut whole: Vec<Vec<u32>> = vec![Vec::new(); plan.strata.len()];
+    let mut split: Vec<BTreeMap<Vec<&str>, Vec<u32>>> = vec![BTreeMap::new(); plan.strata.len()];
+    let mut population = 0;
+    for (i, e) in commitment.snapshots.entities.iter().enumerate() {
+        if !in_population(plan, &sectors, e) {
+            continue;
+        }
+        population += 1;
+        let a = attributes(e);
+        let Some(s) = plan.stratum_of(&a) else {
+            continue;
+        };
+        let by = plan.strata[s].split();
+        if by.is_empty() {
+            whole[s].push(i as u32);
+        } else {
+            let key: Vec<&str> = by.iter().map(|&attribute| a.value(attribute)).collect();
+            split[s].entry(key).or_default().push(i as u32);
+        }
+    }
+    let mut parts = Vec::new();
+    for (s, (stratum, (members, groups))) in plan
+        .strata
+        .iter()
+        .zip(whole.into_iter().zip(split))
+        .enumerate()
+    {
+        if stratum.split().is_empty() {
+            parts.push(Part {
+                stratum: s,
+                name: stratum.name.clone(),
+                label: format!("stratum/{s}"),
+                members,
+            });
+            continue;
+        }
+        for (j, (key, members)) in groups.into_iter().enumerate() {
+            parts.push(Part {
+                stratum: s,
+                name: part_name(&stratum.name, &key),
+                label: format!("stratum/{s}/{j}"),
+                members,
+            });
+        }
+    }
+    (parts, population)
+}
+
+/// A part's name: the stratum's, then its values in full-width brackets (§5.3).
+pub fn part_name(stratum: &str, values: &[&str]) -> String {
+    format!("{stratum}（{}）", values.join("、"))
+}
+
+/// One part's selection: entity indices (into the entity snapshot) in draw order.
 pub struct Selection {
+    pub name: String,
     pub population: u64,
     pub excluded: u64,
     pub eligible: u64,
@@ -80,42 +172,67 @@ pub struct Selection {
     pub drawn: Vec<u32>,
 }
 
-/// Selects the targets of every stratum, in plan order.
+fn choose(seed: &Key, label: &str, mut pool: Vec<u32>, k: u64) -> Vec<u32> {
+    let k = k.min(pool.len() as u64) as usize;
+    let mut stream = Stream::new(&stream_key(seed, label));
+    choose_prefix(&mut stream, &mut pool, k);
+    pool.truncate(k);
+    pool
+}
+
+/// Selects the targets of every part, in draw order, then the floor's (§5.6, §5.7).
 pub fn select(commitment: &Commitment, seed: &Key) -> Vec<Selection> {
     let plan = &commitment.header.plan;
-    let sectors = sectors(commitment);
+    let entities = &commitment.snapshots.entities;
     let recent = recently_inspected(commitment);
-    let mut population = vec![0u64; plan.strata.len()];
-    let mut eligible: Vec<Vec<u32>> = vec![Vec::new(); plan.strata.len()];
-    for (i, e) in commitment.snapshots.entities.iter().enumerate() {
-        if !in_population(plan, &sectors, e) {
-            continue;
-        }
-        if let Some(s) = plan.stratum_of(e.grade) {
-            population[s] += 1;
-            if !recent.contains(e.uscc.as_str()) {
-                eligible[s].push(i as u32);
-            }
-        }
-    }
-    plan.strata
-        .iter()
-        .enumerate()
-        .zip(eligible)
-        .map(|((s, stratum), mut pool)| {
-            let size = target_size(stratum, population[s]);
-            let k = size.min(pool.len() as u64) as usize;
-            let mut stream = Stream::new(&stream_key(seed, &format!("stratum/{s}")));
-            choose_prefix(&mut stream, &mut pool, k);
+    let excluded = |i: &u32| recent.contains(entities[*i as usize].uscc.as_str());
+    let (parts, population) = parts(commitment);
+    let mut selections: Vec<Selection> = parts
+        .into_iter()
+        .map(|part| {
+            let stratum = &plan.strata[part.stratum];
+            let p = part.members.len() as u64;
+            let pool: Vec<u32> = if stratum.applies_exclusions() {
+                part.members.into_iter().filter(|i| !excluded(i)).collect()
+            } else {
+                part.members
+            };
             let eligible = pool.len() as u64;
-            pool.truncate(k);
+            let size = target_size(stratum, p);
             Selection {
-                population: population[s],
-                excluded: population[s] - eligible,
+                name: part.name,
+                population: p,
+                excluded: p - eligible,
                 eligible,
                 size,
-                drawn: pool,
+                drawn: choose(seed, &part.label, pool, size),
             }
         })
-        .collect()
+        .collect();
+    if let Some(floor) = plan.floor() {
+        let mut drawn = vec![false; entities.len()];
+        for i in selections.iter().flat_map(|s| &s.drawn) {
+            drawn[*i as usize] = true;
+        }
+        let so_far = selections.iter().map(|s| s.drawn.len() as u64).sum::<u64>();
+        let size = floor.ratio.ceil_of(population).saturating_sub(so_far);
+        let sectors = sectors(commitment);
+        let pool: Vec<u32> = (0..entities.len() as u32)
+            .filter(|&i| {
+                !drawn[i as usize]
+                    && in_population(plan, &sectors, &entities[i as usize])
+                    && !excluded(&i)
+            })
+            .collect();
+        let eligible = pool.len() as u64;
+        selections.push(Selection {
+            name: floor.name.clone(),
+            population,
+            excluded: population - so_far - eligible,
+            eligible,
+            size,
+            drawn: choose(seed, "floor", pool, size),
+        });
+    }
+    selections
 }

@@ -10,10 +10,11 @@ use super::model::{ChartBar, ChartData, Lang};
 use super::text;
 use crate::bundle::Bundle;
 use crate::domain::Grade;
-use crate::draw::select::{in_population, sectors};
+use crate::draw::select::{attributes, in_population, sectors};
 
 /// Population (the entities of the snapshot that are in the plan's population and in one of
-/// its strata, as the draw counts them: the bars add up to the strata's populations) and
+/// its strata, or all of them when the plan has a floor, which draws from them all: as the
+/// draw counts them) and
 /// sample (the drawn targets), by district (largest population first, then by name) and by credit
 /// grade (A, B, C, D, all four shown).
 pub fn chart_data(bundle: &Bundle) -> ChartData {
@@ -24,7 +25,10 @@ pub fn chart_data(bundle: &Bundle) -> ChartData {
         .snapshots
         .entities
         .iter()
-        .filter(|e| in_population(plan, &sectors, e) && plan.stratum_of(e.grade).is_some())
+        .filter(|e| {
+            in_population(plan, &sectors, e)
+                && (plan.floor().is_some() || plan.stratum_of(&attributes(e)).is_some())
+        })
         .collect();
     let by_uscc: HashMap<&str, _> = population.iter().map(|e| (e.uscc.as_str(), *e)).collect();
 

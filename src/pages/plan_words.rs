@@ -6,7 +6,7 @@
 
 use super::model::{BatchPage, Lang};
 use super::render::china_time;
-use crate::plan::{EntropyDeclaration, Plan, Stratum};
+use crate::plan::{Attribute, EntropyDeclaration, Plan, Ratio, Stratum};
 
 /// One line of the plan: what it is about, and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,23 @@ pub fn plan_lines(page: &BatchPage, lang: Lang) -> Vec<PlanLine> {
     for s in &plan.strata {
         lines.push(PlanLine {
             label: pick(lang, "分层抽取", "Stratum"),
-            text: stratum(s, lang),
+            text: stratum(plan, s, lang),
+        });
+    }
+    if let Some(f) = plan.floor() {
+        let r = ratio(&f.ratio);
+        lines.push(PlanLine {
+            label: pick(lang, "全体最低比例", "Floor"),
+            text: match lang {
+                Lang::Zh => format!(
+                    "{}：全部抽查对象中至少抽取 {r}（向上取整）；各分层合计不足时，从其余未抽中、未被排除的单位中随机补足",
+                    f.name
+                ),
+                Lang::En => format!(
+                    "{}: at least {r} of the whole population (rounded up); where the strata draw fewer, the rest are drawn at random from the entities not yet drawn or excluded",
+                    f.name
+                ),
+            },
         });
     }
     lines.push(PlanLine {
@@ -103,14 +119,66 @@ fn population(plan: &Plan, lang: Lang) -> String {
     }
 }
 
-fn stratum(s: &Stratum, lang: Lang) -> String {
+fn ratio(r: &Ratio) -> String {
+    if r.denominator == 100 {
+        format!("{}%", r.numerator)
+    } else {
+        r.to_string()
+    }
+}
+
+/// What a stratum selects: each selector list that is not empty, or "any".
+fn selector(s: &Stratum, lang: Lang) -> String {
+    let levels: Vec<&str> = s.levels.iter().flatten().map(|l| l.as_str()).collect();
+    let mut parts = Vec::new();
+    let mut add = |zh: &str, en: &str, items: String, empty: bool| {
+        if !empty {
+            parts.push(format!("{} {items}", pick_owned(lang, zh, en)));
+        }
+    };
+    add(
+        "信用风险分类",
+        "credit grades",
+        list(lang, &s.grades),
+        s.grades.is_empty(),
+    );
+    let districts = s.districts.as_deref().unwrap_or(&[]);
+    add(
+        "区",
+        "districts",
+        list(lang, districts),
+        districts.is_empty(),
+    );
+    let types = s.entity_types.as_deref().unwrap_or(&[]);
+    add(
+        "主体类型",
+        "entity types",
+        list(lang, types),
+        types.is_empty(),
+    );
+    add(
+        "登记层级",
+        "registration levels",
+        list(lang, &levels),
+        levels.is_empty(),
+    );
+    if parts.is_empty() {
+        return pick(lang, "其余全部单位", "every other entity").to_string();
+    }
+    parts.join(pick(lang, "，", ", "))
+}
+
+fn pick_owned(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+fn stratum(plan: &Plan, s: &Stratum, lang: Lang) -> String {
     let mut rules = Vec::new();
     if let Some(r) = &s.ratio {
-        let r = if r.denominator == 100 {
-            format!("{}%", r.numerator)
-        } else {
-            r.to_string()
-        };
+        let r = ratio(r);
         rules.push(match lang {
             Lang::Zh => format!("按比例 {r} 抽取（向上取整）"),
             Lang::En => format!("a ratio of {r} (rounded up)"),
@@ -128,24 +196,58 @@ fn stratum(s: &Stratum, lang: Lang) -> String {
             Lang::En => format!("at least {m}"),
         });
     }
-    let grades = list(lang, &s.grades);
+    let selected = selector(s, lang);
     let largest = if rules.len() > 1 {
         pick(lang, "，取其中最大者", ", the largest of these")
     } else {
         ""
     };
-    match lang {
+    let mut out = match lang {
         Lang::Zh => format!(
-            "{}：信用风险分类 {grades}；{}{largest}（不超过可抽取的单位数）",
+            "{}：{selected}；{}{largest}（不超过可抽取的单位数）",
             s.name,
             rules.join("，")
         ),
         Lang::En => format!(
-            "{}: credit grades {grades}; {}{largest} (at most the entities eligible)",
+            "{}: {selected}; {}{largest} (at most the entities eligible)",
             s.name,
             rules.join(", ")
         ),
+    };
+    let split: Vec<&str> = s
+        .split()
+        .iter()
+        .map(|a| match (lang, a) {
+            (Lang::Zh, Attribute::Grade) => "信用风险分类",
+            (Lang::Zh, Attribute::District) => "区",
+            (Lang::Zh, Attribute::EntityType) => "主体类型",
+            (Lang::Zh, Attribute::Level) => "登记层级",
+            (Lang::Zh, Attribute::Authority) => "登记机关",
+            (Lang::En, a) => a.as_str(),
+        })
+        .collect();
+    if !split.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!("；按{}分别抽取", split.join("、")),
+            Lang::En => format!("; drawn separately for each {}", split.join(", ")),
+        });
     }
+    if plan.excludes() {
+        out.push_str(match (s.applies_exclusions(), s.full_coverage()) {
+            (false, _) => pick(
+                lang,
+                "；排除规则对本层不适用（全覆盖优先）",
+                "; the exclusion rules do not apply to it (full coverage wins)",
+            ),
+            (true, true) => pick(
+                lang,
+                "；排除规则优先：近期已检查的单位不抽取，少抽的家数公示",
+                "; the exclusion rules win: recently inspected entities are left out, and how many is shown",
+            ),
+            (true, false) => "",
+        });
+    }
+    out
 }
 
 fn team(plan: &Plan, lang: Lang) -> String {
@@ -195,6 +297,16 @@ fn constraints(plan: &Plan, lang: Lang) -> String {
                 "entities inspected for these matters within {n} days before the inspection date are not drawn"
             ),
         });
+    }
+    if c.exclude_inspected_in_year == Some(true) {
+        rules.push(
+            pick(
+                lang,
+                "检查日期所在自然年度内已就本批事项检查过的单位不再抽取（每年至多一次）",
+                "entities inspected for these matters in the calendar year of the inspection date are not drawn (at most once a year)",
+            )
+            .to_string(),
+        );
     }
     if let Some(n) = c.no_repeat_pairing_within_days {
         rules.push(match lang {

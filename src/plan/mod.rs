@@ -4,15 +4,18 @@
 
 pub mod id;
 pub mod ratio;
+pub mod stratum;
 mod validate;
+pub mod version;
 pub mod window;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EntityStatus, Grade};
+use crate::domain::EntityStatus;
 pub use id::BatchId;
 pub use ratio::Ratio;
+pub use stratum::{Attribute, Attributes, Exclusions, Floor, Stratum};
 pub use validate::PlanError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +42,14 @@ pub struct Plan {
     #[serde(default)]
     pub population: Population,
     pub strata: Vec<Stratum>,
+    /// At least this share of the whole population is drawn (§5.7). Version 4 on: `None`
+    /// in a plan of versions 1 to 3 (and a plan file without it), `Some(None)` unset.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "stratum::nullable"
+    )]
+    pub floor: Option<Option<Floor>>,
     pub team: Team,
     #[serde(default)]
     pub constraints: Constraints,
@@ -74,20 +85,6 @@ impl Default for Population {
     }
 }
 
-/// A stratum by credit/risk grade, with its sample size rule (DRAW-SPEC §5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Stratum {
-    pub name: String,
-    pub grades: Vec<Grade>,
-    #[serde(default)]
-    pub ratio: Option<Ratio>,
-    #[serde(default)]
-    pub count: Option<u64>,
-    #[serde(default)]
-    pub minimum: Option<u64>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
@@ -111,6 +108,10 @@ pub struct Constraints {
     /// Skip entities inspected for one of the batch's matters within this many days.
     #[serde(default)]
     pub exclude_inspected_within_days: Option<u32>,
+    /// Skip entities inspected for one of the batch's matters in the calendar year of the
+    /// inspection date (at most once a year). Version 4 on (`None` before, read as false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_inspected_in_year: Option<bool>,
     /// Never pair an officer with an entity they inspected within this many days.
     #[serde(default)]
     pub no_repeat_pairing_within_days: Option<u32>,
@@ -229,8 +230,19 @@ impl Plan {
         }
     }
 
-    /// True when some stratum names the grade.
-    pub fn stratum_of(&self, grade: Grade) -> Option<usize> {
-        self.strata.iter().position(|s| s.grades.contains(&grade))
+    /// The stratum an entity belongs to: the first that selects it (DRAW-SPEC §5.2).
+    pub fn stratum_of(&self, e: &Attributes<'_>) -> Option<usize> {
+        self.strata.iter().position(|s| s.selects(e))
+    }
+
+    /// The floor on the whole population, if set.
+    pub fn floor(&self) -> Option<&Floor> {
+        self.floor.as_ref().and_then(Option::as_ref)
+    }
+
+    /// Whether an exclusion rule is set (within N days, or in the calendar year).
+    pub fn excludes(&self) -> bool {
+        self.constraints.exclude_inspected_within_days.is_some()
+            || self.constraints.exclude_inspected_in_year == Some(true)
     }
 }

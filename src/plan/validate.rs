@@ -47,6 +47,15 @@ impl Problems {
         }
     }
 
+    fn distinct<T: std::fmt::Display + Eq + std::hash::Hash>(&mut self, field: &str, values: &[T]) {
+        let mut seen = HashSet::new();
+        for v in values {
+            if !seen.insert(v) {
+                self.0.push(format!("{field} lists '{v}' twice"));
+            }
+        }
+    }
+
     fn check(&mut self, ok: bool, message: impl FnOnce() -> String) {
         if !ok {
             self.0.push(message());
@@ -55,9 +64,16 @@ impl Problems {
 }
 
 impl Plan {
-    /// Trims and NFC-normalises every text and checks every self-contained rule.
-    /// Returns every problem found, each naming its field.
-    pub fn normalized(mut self) -> Result<Plan, Vec<String>> {
+    /// Trims and NFC-normalises every text and checks every self-contained rule, those of
+    /// version 4 (a plan file's, or one made for a new commitment). Returns every problem
+    /// found, each naming its field.
+    pub fn normalized(self) -> Result<Plan, Vec<String>> {
+        self.normalized_as(true)
+    }
+
+    /// As `normalized`, under the rules of version 4 or, when `version_4` is false, of
+    /// versions 1 to 3 (every stratum names its grades, each grade in one stratum only).
+    pub fn normalized_as(mut self, version_4: bool) -> Result<Plan, Vec<String>> {
         let mut p = Problems(Vec::new());
         match text::required(&self.id).and_then(|id| BatchId::parse(&id)) {
             Ok(id) => self.id = id.to_string(),
@@ -110,11 +126,34 @@ impl Plan {
             p.check(names.insert(s.name.clone()), || {
                 format!("{at}.name '{}' is used twice", s.name)
             });
-            p.check(!s.grades.is_empty(), || format!("{at}.grades is empty"));
-            for g in &s.grades {
-                p.check(graded.insert(*g), || {
-                    format!("{at}.grades: grade {g} is already in another stratum or listed twice")
-                });
+            if version_4 {
+                p.distinct(&format!("{at}.grades"), &s.grades);
+                for (field, list) in [
+                    ("districts", &mut s.districts),
+                    ("entity_types", &mut s.entity_types),
+                ] {
+                    if let Some(list) = list {
+                        p.texts(&format!("{at}.{field}"), list);
+                    }
+                }
+                p.distinct(&format!("{at}.levels"), s.levels.as_deref().unwrap_or(&[]));
+                p.distinct(
+                    &format!("{at}.split_by"),
+                    &s.split_by
+                        .iter()
+                        .flatten()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>(),
+                );
+            } else {
+                p.check(!s.grades.is_empty(), || format!("{at}.grades is empty"));
+                for g in &s.grades {
+                    p.check(graded.insert(*g), || {
+                        format!(
+                            "{at}.grades: grade {g} is already in another stratum or listed twice"
+                        )
+                    });
+                }
             }
             p.check(s.ratio.is_some() || s.count.is_some(), || {
                 format!("{at} needs a ratio, a count, or both")
@@ -127,6 +166,24 @@ impl Plan {
                     format!("{at}.{field} must be at most {MAX_INTEGER}")
                 });
             }
+        }
+        if version_4 {
+            for (j, later) in self.strata.iter().enumerate() {
+                if let Some(i) = self.strata[..j].iter().position(|s| s.shadows(later)) {
+                    p.0.push(format!(
+                        "strata[{j}] '{}' can never draw: strata[{i}] '{}' comes first and selects \
+                         every entity it selects (an entity belongs to the first stratum that \
+                         selects it); put the narrower stratum first",
+                        later.name, self.strata[i].name
+                    ));
+                }
+            }
+        }
+        if let Some(Some(floor)) = &mut self.floor {
+            p.text("floor.name", &mut floor.name);
+            p.check(!names.contains(&floor.name), || {
+                format!("floor.name '{}' is also the name of a stratum", floor.name)
+            });
         }
 
         let t = &mut self.team;
@@ -197,3 +254,6 @@ impl Plan {
         if p.0.is_empty() { Ok(self) } else { Err(p.0) }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,7 +8,10 @@ use shuangsui::bundle::Bundle;
 use shuangsui::commitment::Commitment;
 use shuangsui::domain::*;
 use shuangsui::entropy::{Entropy, ceremony::Contribution};
-use shuangsui::plan::{Constraints, EntropyDeclaration, Plan, Population, Ratio, Stratum, Team};
+use shuangsui::plan::{
+    Attribute, Constraints, EntropyDeclaration, Exclusions, Floor, Plan, Population, Ratio,
+    Stratum, Team,
+};
 use shuangsui::registry::Loaded;
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -154,31 +157,43 @@ pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
 
 /// A random plan over `directory` with every constraint possibly on.
 pub fn plan(g: &mut Gen) -> Plan {
-    let strata = if g.chance(50) {
-        vec![Stratum {
-            name: "全部".into(),
-            grades: Grade::ALL.to_vec(),
-            ratio: Some(Ratio::parse(&format!("{}%", 1 + g.below(60))).unwrap()),
-            count: None,
+    let ratio = |text: &str| Some(Ratio::parse(text).unwrap());
+    let strata = match g.below(3) {
+        0 => vec![Stratum {
+            ratio: ratio(&format!("{}%", 1 + g.below(60))),
             minimum: Some(g.below(3)),
-        }]
-    } else {
-        vec![
+            split_by: g.chance(50).then(|| vec![Attribute::District]),
+            ..Stratum::of_grades("全部", Grade::ALL.to_vec())
+        }],
+        1 => vec![
             Stratum {
-                name: "高".into(),
-                grades: vec![Grade::C, Grade::D],
-                ratio: Some(Ratio::parse("1/2").unwrap()),
-                count: None,
-                minimum: None,
+                ratio: ratio("1/2"),
+                ..Stratum::of_grades("高", vec![Grade::C, Grade::D])
             },
             Stratum {
-                name: "低".into(),
-                grades: vec![Grade::A, Grade::B],
-                ratio: None,
                 count: Some(1 + g.below(6)),
-                minimum: None,
+                ..Stratum::of_grades("低", vec![Grade::A, Grade::B])
             },
-        ]
+        ],
+        // Version 4: overlapping grades (the first stratum wins), full coverage that
+        // ignores or applies the exclusions, parts by level and by district.
+        _ => vec![
+            Stratum {
+                ratio: ratio("100%"),
+                exclusions: Some(if g.chance(50) {
+                    Exclusions::Ignore
+                } else {
+                    Exclusions::Apply
+                }),
+                ..Stratum::of_grades("D", vec![Grade::D])
+            },
+            Stratum {
+                ratio: ratio(&format!("{}%", 1 + g.below(30))),
+                split_by: Some(vec![Attribute::Level, Attribute::District]),
+                minimum: Some(1),
+                ..Stratum::of_grades("其余", Vec::new())
+            },
+        ],
     };
     let size = 2 + g.below(2) as u32;
     let mut plan = Plan {
@@ -189,6 +204,12 @@ pub fn plan(g: &mut Gen) -> Plan {
         matters: vec!["M-YL".into(), "M-SZ".into()],
         population: Population::default(),
         strata,
+        floor: g.chance(30).then(|| {
+            Some(Floor {
+                name: "全体".into(),
+                ratio: Ratio::parse(&format!("{}%", 5 + g.below(40))).unwrap(),
+            })
+        }),
         team: Team {
             size,
             departments: if g.chance(30) {
@@ -201,6 +222,7 @@ pub fn plan(g: &mut Gen) -> Plan {
         constraints: Constraints {
             cross_district: g.chance(50),
             exclude_inspected_within_days: g.chance(50).then_some(365),
+            exclude_inspected_in_year: g.chance(30).then_some(true),
             no_repeat_pairing_within_days: g.chance(50).then_some(365),
             max_targets_per_officer: g.chance(50).then(|| 1 + g.below(4) as u32),
         },

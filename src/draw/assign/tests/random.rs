@@ -236,18 +236,17 @@ pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
         matters: (0..matters).map(|i| format!("M{i}")).collect(),
         population: Population::default(),
         strata: vec![Stratum {
-            name: "全部".into(),
-            grades: Grade::ALL.to_vec(),
             ratio: Some(Ratio::parse("100%").unwrap()),
-            count: None,
-            minimum: None,
+            ..Stratum::of_grades("全部", Grade::ALL.to_vec())
         }],
+        floor: None,
         team: Team {
             size: s.size,
             departments: departments(s, g),
             pool: Vec::new(),
         },
         constraints: Constraints {
+            exclude_inspected_in_year: None,
             cross_district: s.cross_district,
             exclude_inspected_within_days: None,
             no_repeat_pairing_within_days: s.no_repeat_days,
