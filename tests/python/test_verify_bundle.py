@@ -483,7 +483,7 @@ class TamperTest(unittest.TestCase):
         header["plan"]["title"] += "（改）"
         bundle["commitment"]["hash"] = vb.commitment_hash(header)
         encoding, _ = vb.check_entropy(bundle["entropy"], header["plan"]["entropy"])
-        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding)
+        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding, header["spec_version"])
         bundle["seed"] = seed.hex()
         bundle["draw"] = vb.recompute_draw(header["plan"], header, bundle["commitment"]["snapshots"], seed)
         vb.verify(bundle)  # passes on its own
@@ -694,7 +694,7 @@ class DrandPathTest(unittest.TestCase):
         encoding = vb.drand_encoding(chain_hash, 1000, bytes.fromhex(signature))
         self.assertEqual(encoding[:9], b"\x00\x00\x00\x05drand")
         self.assertEqual(len(encoding), 9 + 36 + 8 + 4 + 48)
-        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding)
+        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding, header["spec_version"])
         bundle["seed"] = seed.hex()
         bundle["draw"] = vb.recompute_draw(header["plan"], header, bundle["commitment"]["snapshots"], seed)
         with tempfile.TemporaryDirectory() as tmp:
