@@ -27,6 +27,7 @@ MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
 MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
 MINI_BUNDLE_V2 = os.path.join(VECTORS, "mini-bundle-v2.json")
 MINI_BUNDLE_V3 = os.path.join(VECTORS, "mini-bundle-v3.json")
+STRATA_BUNDLE = os.path.join(VECTORS, "strata-bundle.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
 sys.path.insert(0, HERE)
@@ -187,7 +188,7 @@ class MiniBundleTest(unittest.TestCase):
         status, out = run_cli(MINI_BUNDLE_V1)
         self.assertEqual(status, 0, out)
         self.assertEqual(load_json(MINI_BUNDLE_V1)["commitment"]["header"]["spec_version"], "1")
-        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "3")
+        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "4")
         for name, (fmt, version) in (
             ("v1-format-v2-spec", ("shuangsui-commitment/1", "2")),
             ("v2-format-v1-spec", ("shuangsui-commitment/2", "1")),
@@ -207,8 +208,9 @@ class MiniBundleTest(unittest.TestCase):
         v2 = load_json(MINI_BUNDLE_V2)["commitment"]["header"]
         self.assertEqual(v2["spec_version"], "2")
         self.assertNotIn("inspection_end", v2["plan"])
-        v3 = load_mini()["commitment"]["header"]["plan"]
+        v3 = load_v3()["commitment"]["header"]["plan"]
         self.assertEqual(v3["inspection_end"], "2027-01-29")
+        self.assertEqual(load_mini()["commitment"]["header"]["plan"]["inspection_end"], "2027-01-29")  # version 4 too
         with self.assertRaises(vb.Discrepancy) as caught:
             vb.check_plan_shape(v2["plan"], "/p", "3")
         self.assertEqual(caught.exception.path, "/p/inspection_end")
@@ -1059,8 +1061,8 @@ EXCLUDED_BY_WINDOW = {"52310106000011850A", "533101060000107409"}  # mini histor
 
 
 def load_v3():
-    """The mini draw under version 3 (mini-bundle-v3.json once the version 4 vectors exist)."""
-    bundle = load_json(MINI_BUNDLE_V3) if os.path.exists(MINI_BUNDLE_V3) else load_mini()
+    """The mini draw under version 3 (mini-bundle-v3.json)."""
+    bundle = load_json(MINI_BUNDLE_V3)
     assert bundle["commitment"]["header"]["spec_version"] == "3"
     return bundle
 
@@ -1157,6 +1159,9 @@ class Version4Test(unittest.TestCase):
         self.assertNotEqual(v4["seed"], v3["seed"])
         strip = lambda b: [{k: v for k, v in s.items() if k != "targets"} for s in b["draw"]["strata"]]
         self.assertEqual(strip(v4), strip(v3))
+        # and the version 4 mini vector (made by the Rust side) is exactly that: the version 3
+        # plan with every version 4 field at its default, drawn by this verifier's §5 and §6
+        self.assertEqual(v4, load_mini())
 
     def test_version_3_plan_with_a_version_4_field_is_refused(self):
         """§3: a plan of an earlier version has none of the version 4 fields (and a version 4
@@ -1529,6 +1534,77 @@ class Version4Test(unittest.TestCase):
             except vb.Discrepancy:
                 pass
         self.assertEqual(undetected, [])
+
+
+class Version4VectorsTest(unittest.TestCase):
+    """The vectors of the Rust side (§8): mini-bundle.json (version 4), mini-bundle-v3.json and
+    strata-bundle.json (version 4, every rule of §5)."""
+
+    def test_vectors_pass(self):
+        for path, version in ((MINI_BUNDLE, "4"), (MINI_BUNDLE_V3, "3"), (STRATA_BUNDLE, "4")):
+            with self.subTest(os.path.basename(path)):
+                self.assertEqual(load_json(path)["commitment"]["header"]["spec_version"], version)
+                status, out = run_cli(path)
+                self.assertEqual(status, 0, out)
+                self.assertTrue(out.splitlines()[-1].startswith("PASS "), out)
+
+    def test_strata_bundle_uses_every_rule_of_section_5(self):
+        bundle = load_json(STRATA_BUNDLE)
+        plan = at(bundle, PLAN)
+        strata = plan["strata"]
+        self.assertTrue(any(s["levels"] and s["districts"] for s in strata), "a stratum by level and district")
+        # §8 says "one split by district and level"; the vector splits one stratum by level and
+        # another by district (no stratum by both), which is how that sentence is read here.
+        self.assertEqual({a for s in strata for a in s["split_by"]}, {"district", "level"}, "splits by district and by level")
+        full = [s for s in strata if s["ratio"] and len(set(s["ratio"].split("/"))) == 1]
+        self.assertEqual({s["exclusions"] for s in full}, {"apply", "ignore"}, "100 % strata that ignore and apply the exclusions")
+        self.assertTrue(plan["constraints"]["exclude_inspected_in_year"])
+        self.assertIsNotNone(plan["floor"])
+        self.assertEqual(bundle["draw"]["strata"][-1]["name"], plan["floor"]["name"])
+        self.assertTrue(bundle["draw"]["strata"][-1]["targets"], "the floor draws")
+        self.assertTrue(any("（" in s["name"] for s in bundle["draw"]["strata"]))
+
+    def test_strata_bundle_changes_are_caught(self):
+        original = load_json(STRATA_BUNDLE)
+        vb.verify(original)
+        entities = [e["uscc"] for e in at(original, SNAP)["entities"]]
+        for i, part in enumerate(original["draw"]["strata"]):
+            for what in ("uscc", "size"):
+                if what == "uscc" and not part["targets"]:
+                    continue
+                with self.subTest(part=part["name"], what=what):
+                    bundle = copy.deepcopy(original)
+                    target_part = bundle["draw"]["strata"][i]
+                    if what == "uscc":
+                        uscc = target_part["targets"][0]["uscc"]
+                        target_part["targets"][0]["uscc"] = entities[(entities.index(uscc) + 1) % len(entities)]
+                        path = f"/draw/strata/{i}/targets/0/uscc"
+                    else:
+                        target_part["size"] += 1
+                        path = f"/draw/strata/{i}/size"
+                    with self.assertRaises(vb.Discrepancy) as caught:
+                        vb.verify(bundle)
+                    self.assertEqual(caught.exception.path, path, caught.exception.message)
+                    if what == "size":  # the re-check of §7.1 step 6 alone catches a size too
+                        header = bundle["commitment"]["header"]
+                        with self.assertRaises(vb.Discrepancy) as caught:
+                            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+                        self.assertEqual(caught.exception.path, path, caught.exception.message)
+
+    def test_strata_bundle_target_of_another_part_fails_the_recheck(self):
+        """§7.1 step 6 alone (without the recomputation): a target replaced by the first target of
+        the next part is drawn twice, or outside its part."""
+        original = load_json(STRATA_BUNDLE)
+        parts = original["draw"]["strata"]
+        with_targets = [i for i, p in enumerate(parts) if p["targets"]]
+        for i, k in zip(with_targets, with_targets[1:]):
+            with self.subTest(part=parts[i]["name"]):
+                bundle = copy.deepcopy(original)
+                bundle["draw"]["strata"][i]["targets"][0]["uscc"] = parts[k]["targets"][0]["uscc"]
+                header = bundle["commitment"]["header"]
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+                self.assertIn(caught.exception.path, (f"/draw/strata/{i}/targets/0/uscc", f"/draw/strata/{k}/targets/0/uscc"))
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
