@@ -26,6 +26,8 @@ VECTORS = os.path.join(ROOT, "tests", "vectors")
 MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
 MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
 MINI_BUNDLE_V2 = os.path.join(VECTORS, "mini-bundle-v2.json")
+MINI_BUNDLE_V3 = os.path.join(VECTORS, "mini-bundle-v3.json")
+STRATA_BUNDLE = os.path.join(VECTORS, "strata-bundle.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
 sys.path.insert(0, HERE)
@@ -186,7 +188,7 @@ class MiniBundleTest(unittest.TestCase):
         status, out = run_cli(MINI_BUNDLE_V1)
         self.assertEqual(status, 0, out)
         self.assertEqual(load_json(MINI_BUNDLE_V1)["commitment"]["header"]["spec_version"], "1")
-        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "3")
+        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "4")
         for name, (fmt, version) in (
             ("v1-format-v2-spec", ("shuangsui-commitment/1", "2")),
             ("v2-format-v1-spec", ("shuangsui-commitment/2", "1")),
@@ -206,8 +208,9 @@ class MiniBundleTest(unittest.TestCase):
         v2 = load_json(MINI_BUNDLE_V2)["commitment"]["header"]
         self.assertEqual(v2["spec_version"], "2")
         self.assertNotIn("inspection_end", v2["plan"])
-        v3 = load_mini()["commitment"]["header"]["plan"]
+        v3 = load_v3()["commitment"]["header"]["plan"]
         self.assertEqual(v3["inspection_end"], "2027-01-29")
+        self.assertEqual(load_mini()["commitment"]["header"]["plan"]["inspection_end"], "2027-01-29")  # version 4 too
         with self.assertRaises(vb.Discrepancy) as caught:
             vb.check_plan_shape(v2["plan"], "/p", "3")
         self.assertEqual(caught.exception.path, "/p/inspection_end")
@@ -483,7 +486,7 @@ class TamperTest(unittest.TestCase):
         header["plan"]["title"] += "（改）"
         bundle["commitment"]["hash"] = vb.commitment_hash(header)
         encoding, _ = vb.check_entropy(bundle["entropy"], header["plan"]["entropy"])
-        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding)
+        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding, header["spec_version"])
         bundle["seed"] = seed.hex()
         bundle["draw"] = vb.recompute_draw(header["plan"], header, bundle["commitment"]["snapshots"], seed)
         vb.verify(bundle)  # passes on its own
@@ -533,8 +536,8 @@ def reseal(bundle):
     bundle["seed"] = seed.hex()
     try:
         bundle["draw"] = vb.recompute_draw(plan, header, snapshots, seed)
-    except vb.Discrepancy:
-        pass  # a plan the draw cannot even be computed from (a malformed ratio): the old draw stays
+    except (vb.Discrepancy, KeyError, TypeError, AttributeError):
+        pass  # a plan the draw cannot even be computed from (a malformed ratio or floor): the old draw stays
     return bundle
 
 
@@ -694,7 +697,7 @@ class DrandPathTest(unittest.TestCase):
         encoding = vb.drand_encoding(chain_hash, 1000, bytes.fromhex(signature))
         self.assertEqual(encoding[:9], b"\x00\x00\x00\x05drand")
         self.assertEqual(len(encoding), 9 + 36 + 8 + 4 + 48)
-        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding)
+        seed = vb.derive_seed(bundle["commitment"]["hash"], encoding, header["spec_version"])
         bundle["seed"] = seed.hex()
         bundle["draw"] = vb.recompute_draw(header["plan"], header, bundle["commitment"]["snapshots"], seed)
         with tempfile.TemporaryDirectory() as tmp:
@@ -1047,6 +1050,561 @@ class RecheckTest(unittest.TestCase):
             self.recheck(bundle)
         self.assertIn(f"more than {cap} teams", caught.exception.message)
         self.assertEqual(caught.exception.path, places[cap][0], caught.exception.message)
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# Version 4: stratum selectors, parts, per-stratum exclusions, calendar year, floor
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+V4_STRATUM_DEFAULTS = {"districts": [], "entity_types": [], "levels": [], "split_by": [], "exclusions": "apply"}
+EXCLUDED_BY_WINDOW = {"52310106000011850A", "533101060000107409"}  # mini history, 365 days before 2026-12-15
+
+
+def load_v3():
+    """The mini draw under version 3 (mini-bundle-v3.json)."""
+    bundle = load_json(MINI_BUNDLE_V3)
+    assert bundle["commitment"]["header"]["spec_version"] == "3"
+    return bundle
+
+
+def as_version_4(bundle):
+    """The bundle's commitment under version 4: format and spec_version, and every version 4
+    field at the value that keeps the version 3 meaning (§3, Conventions). Not resealed."""
+    header = bundle["commitment"]["header"]
+    header["format"], header["spec_version"] = "shuangsui-commitment/4", "4"
+    plan = header["plan"]
+    plan.setdefault("floor", None)
+    plan["constraints"].setdefault("exclude_inspected_in_year", False)
+    for s in plan["strata"]:
+        for key, value in V4_STRATUM_DEFAULTS.items():
+            s.setdefault(key, copy.deepcopy(value))
+    return bundle
+
+
+def v4_stratum(name, grades=(), ratio=None, count=None, minimum=None, **fields):
+    s = {"name": name, "grades": list(grades), "ratio": ratio, "count": count, "minimum": minimum}
+    s.update(copy.deepcopy(V4_STRATUM_DEFAULTS))
+    s.update({k: list(v) if isinstance(v, (list, tuple)) else v for k, v in fields.items()})
+    return s
+
+
+def uscc_with_check(first17):
+    """A USCC: 17 characters and their GB 32100 check character (computed here, §2.1)."""
+    total = sum(vb.USCC_ALPHABET.index(ch) * w for ch, w in zip(first17, vb.USCC_WEIGHTS))
+    return first17 + vb.USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def add_entities(bundle, authorities, grade="C", district="徐汇", sector="社会组织", type_="社会团体"):
+    """One entity per authority code (registered by that authority: characters 3 to 8 of its
+    USCC), kept in canonical order. Returns their USCCs."""
+    entities = bundle["commitment"]["snapshots"]["entities"]
+    added = []
+    for n, authority in enumerate(authorities):
+        uscc = uscc_with_check(f"51{authority}99990{n:04d}")
+        entities.append({"district": district, "grade": grade, "name": f"测试{n}", "sector": sector, "status": "正常", "type": type_, "uscc": uscc})
+        added.append(uscc)
+    entities.sort(key=lambda e: e["uscc"])
+    return added
+
+
+def v4_mini(strata=None, floor=None, **constraints):
+    """The mini commitment under version 4 with the given strata, floor and constraints, resealed."""
+    bundle = as_version_4(load_v3())
+    plan = at(bundle, PLAN)
+    if strata is not None:
+        plan["strata"] = strata
+    plan["floor"] = floor
+    plan["constraints"].update(constraints)
+    return reseal(bundle)
+
+
+def population_of(bundle):
+    """§5.2 population of a mini-like plan, worked out here: sector in the plan's sectors (they
+    are set in the mini plan), status in statuses (the other filters are empty)."""
+    plan = at(bundle, PLAN)
+    assert not plan["population"]["districts"] and not plan["population"]["entity_types"]
+    return [
+        e for e in at(bundle, SNAP)["entities"]
+        if e["sector"] in plan["population"]["sectors"] and e["status"] in plan["population"]["statuses"]
+    ]
+
+
+def ceil_div(a, b):
+    return -(-a // b)
+
+
+class Version4Test(unittest.TestCase):
+    def verify(self, bundle):
+        return vb.verify(bundle)
+
+    def expect_fail(self, bundle, path, words):
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(bundle)
+        self.assertEqual(caught.exception.path, path, caught.exception.message)
+        self.assertIn(words, caught.exception.message)
+        return caught.exception
+
+    def parts(self, bundle):
+        return {s["name"]: s for s in bundle["draw"]["strata"]}
+
+    # ── versions ─────────────────────────────────────────────────────────────────────────────
+
+    def test_mini_under_version_4_with_defaults_draws_as_version_3(self):
+        """Every version 4 field at its default: the same parts, sizes and pools as the version 3
+        draw (the seed differs, since the version enters it, §4.2)."""
+        v3 = load_v3()
+        v4 = v4_mini()
+        self.verify(v4)
+        self.assertEqual(at(v4, ("commitment", "header", "format")), "shuangsui-commitment/4")
+        self.assertNotEqual(v4["seed"], v3["seed"])
+        strip = lambda b: [{k: v for k, v in s.items() if k != "targets"} for s in b["draw"]["strata"]]
+        self.assertEqual(strip(v4), strip(v3))
+        # and the version 4 mini vector (made by the Rust side) is exactly that: the version 3
+        # plan with every version 4 field at its default, drawn by this verifier's §5 and §6
+        self.assertEqual(v4, load_mini())
+
+    def test_version_3_plan_with_a_version_4_field_is_refused(self):
+        """§3: a plan of an earlier version has none of the version 4 fields (and a version 4
+        plan has all of them)."""
+        changes = {
+            "strata/0/split_by": lambda p: p["strata"][0].update(split_by=[]),
+            "strata/0/exclusions": lambda p: p["strata"][0].update(exclusions="apply"),
+            "strata/0/levels": lambda p: p["strata"][0].update(levels=[]),
+            "floor": lambda p: p.update(floor=None),
+            "constraints/exclude_inspected_in_year": lambda p: p["constraints"].update(exclude_inspected_in_year=False),
+        }
+        for where, change in changes.items():
+            with self.subTest(where):
+                bundle = load_v3()
+                change(at(bundle, PLAN))
+                self.expect_fail(reseal(bundle), f"/commitment/header/plan/{where}", "not a field of this object")
+        # the same fields missing from a version 4 plan
+        for where, remove in (
+            ("floor", lambda p: p.pop("floor")),
+            ("strata/1/districts", lambda p: p["strata"][1].pop("districts")),
+            ("constraints/exclude_inspected_in_year", lambda p: p["constraints"].pop("exclude_inspected_in_year")),
+        ):
+            with self.subTest(f"v4 without {where}"):
+                bundle = v4_mini()
+                remove(at(bundle, PLAN))
+                self.expect_fail(reseal(bundle), f"/commitment/header/plan/{where}", "is missing")
+        # format "shuangsui-commitment/4" goes with spec_version "4" only
+        bundle = v4_mini()
+        at(bundle, ("commitment", "header"))["spec_version"] = "3"
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_formats(bundle)
+        self.assertEqual(caught.exception.path, "/commitment/header/spec_version")
+
+    def test_version_3_keeps_its_grade_rules(self):
+        """Versions 1 to 3: every stratum has a grade and no grade is in two strata; version 4
+        allows both."""
+        bundle = load_v3()
+        at(bundle, PLAN)["strata"][1]["grades"] = ["B", "C"]
+        self.expect_fail(reseal(bundle), "/commitment/header/plan/strata/1/grades/1", "also in stratum 0")
+        bundle = load_v3()
+        at(bundle, PLAN)["strata"][1]["grades"] = []
+        self.expect_fail(reseal(bundle), "/commitment/header/plan/strata/1/grades", "at least one grade")
+        self.verify(v4_mini([v4_stratum("徐汇", ["C", "D"], count=2, districts=["徐汇"]), v4_stratum("高", ["C", "D"], ratio="1/2"), v4_stratum("其余", ratio="1/5")]))
+
+    # ── §5.2: levels and first-match membership ──────────────────────────────────────────────
+
+    def test_registration_level_rule(self):
+        for authority, level in (("100000", "部级"), ("310000", "省级"), ("310100", "地市级"), ("310104", "县级"),
+                                 ("440000", "省级"), ("440300", "地市级"), ("000000", "省级"), ("310001", "县级")):
+            self.assertEqual(vb.registration_level(authority), level, authority)
+        attributes = vb.entity_attributes(at(load_v3(), SNAP)["entities"][-1])
+        self.assertEqual(attributes["authority"], "310106")  # 53310106000024060 8: characters 3 to 8
+        self.assertEqual(attributes["level"], "县级")
+
+    def test_strata_by_level_draw_the_entities_of_that_level(self):
+        """Entities registered by a ministry (100000), a province (310000), a city (310100) and
+        a district (310104): a stratum per level, 100 % each, draws exactly its level's entities."""
+        bundle = as_version_4(load_v3())
+        ministry, province, city = add_entities(bundle, ["100000", "310000", "310100"])
+        county = add_entities(bundle, ["310104"], grade="A")[0]
+        at(bundle, PLAN)["strata"] = [
+            v4_stratum("部级", ratio="1/1", levels=["部级"]),
+            v4_stratum("省市级", ratio="1/1", levels=["省级", "地市级"], split_by=["level"]),
+            v4_stratum("区县", ["A"], count=1, levels=["县级"], districts=["徐汇"]),
+        ]
+        at(bundle, PLAN)["constraints"]["exclude_inspected_within_days"] = None
+        bundle = reseal(bundle)
+        self.verify(bundle)
+        parts = self.parts(bundle)
+        self.assertEqual(list(parts), ["部级", "省市级（地市级）", "省市级（省级）", "区县"])  # 地 U+5730 < 省 U+7701
+        self.assertEqual([t["uscc"] for t in parts["部级"]["targets"]], [ministry])
+        self.assertEqual([t["uscc"] for t in parts["省市级（省级）"]["targets"]], [province])
+        self.assertEqual([t["uscc"] for t in parts["省市级（地市级）"]["targets"]], [city])
+        xuhui_a = [e for e in population_of(bundle) if e["grade"] == "A" and e["district"] == "徐汇"]
+        self.assertIn(county, [e["uscc"] for e in xuhui_a])
+        self.assertEqual(parts["区县"]["population"], len(xuhui_a))
+        # §3.2: a stratum level that no entity has is refused, as are districts and types
+        for field, value in (("levels", "部级"), ("districts", "浦东"), ("entity_types", "养老院")):
+            with self.subTest(field):
+                bundle = v4_mini([v4_stratum("x", ratio="1/2", **{field: [value]})])
+                self.expect_fail(bundle, f"/commitment/header/plan/strata/0/{field}/0", "of no entity of the snapshot")
+
+    def test_first_matching_stratum_wins(self):
+        """§5.2: an entity belongs to the first stratum, in plan order, that selects it."""
+        bundle = v4_mini([
+            v4_stratum("徐汇高", ["C", "D"], ratio="1/3", districts=["徐汇"]),
+            v4_stratum("高", ["C", "D"], ratio="1/2"),
+            v4_stratum("基金会", ratio="1/1", entity_types=["基金会"]),
+        ])
+        self.verify(bundle)
+        population = population_of(bundle)
+        first = [e for e in population if e["grade"] in "CD" and e["district"] == "徐汇"]
+        second = [e for e in population if e["grade"] in "CD" and e["district"] != "徐汇"]
+        third = [e for e in population if e["grade"] in "AB" and e["type"] == "基金会"]
+        parts = bundle["draw"]["strata"]
+        self.assertEqual([p["population"] for p in parts], [len(first), len(second), len(third)])
+        self.assertEqual(len(parts[0]["targets"]), ceil_div(len(first), 3))
+        self.assertTrue({t["uscc"] for t in parts[0]["targets"]} <= {e["uscc"] for e in first})
+        self.assertEqual({t["uscc"] for t in parts[2]["targets"]}, {e["uscc"] for e in third} - EXCLUDED_BY_WINDOW)
+        # a C/D entity of 徐汇 (not drawn) put among the second stratum's targets is refused by the re-check
+        drawn = {t["uscc"] for p in parts for t in p["targets"]}
+        self.assertTrue(parts[1]["targets"])
+        parts[1]["targets"][0]["uscc"] = next(e["uscc"] for e in first if e["uscc"] not in drawn)
+        header = bundle["commitment"]["header"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+        self.assertEqual(caught.exception.path, "/draw/strata/1/targets/0/uscc")
+        self.assertIn("not in this stratum's population", caught.exception.message)
+
+    # ── §5.3: parts ──────────────────────────────────────────────────────────────────────────
+
+    def test_split_parts_order_names_and_streams(self):
+        bundle = v4_mini([
+            v4_stratum("高风险", ["C", "D"], ratio="1/2", minimum=1, split_by=["district", "entity_type"]),
+            v4_stratum("其余", ratio="1/5"),
+        ])
+        self.verify(bundle)
+        population = population_of(bundle)
+        high = [e for e in population if e["grade"] in "CD"]
+        keys = sorted({(e["district"], e["type"]) for e in high}, key=lambda k: (k[0].encode(), k[1].encode()))
+        names = [f"高风险（{d}、{t}）" for d, t in keys] + ["其余"]
+        self.assertEqual([s["name"] for s in bundle["draw"]["strata"]], names)
+        self.assertEqual(keys[0][0], "徐汇")  # 徐 E5 BE 90 < 静 E9 9D 99 < 黄 E9 BB 84
+        seed = bytes.fromhex(bundle["seed"])
+        for j, key in enumerate(keys):
+            with self.subTest(part=names[j]):
+                part = bundle["draw"]["strata"][j]
+                members = [e for e in high if (e["district"], e["type"]) == key]
+                pool = [e["uscc"] for e in members if e["uscc"] not in EXCLUDED_BY_WINDOW]
+                size = max(ceil_div(len(members), 2), 1)
+                self.assertEqual((part["population"], part["eligible"], part["size"]), (len(members), len(pool), size))
+                expected = vb.choose(vb.Stream(vb.stream_key(seed, f"stratum/0/{j}")), pool, min(size, len(pool)))
+                self.assertEqual([t["uscc"] for t in part["targets"]], expected)
+        rest = bundle["draw"]["strata"][-1]
+        pool = [e["uscc"] for e in population if e["grade"] in "AB" and e["uscc"] not in EXCLUDED_BY_WINDOW]
+        self.assertEqual([t["uscc"] for t in rest["targets"]], vb.choose(vb.Stream(vb.stream_key(seed, "stratum/1")), pool, rest["size"]))
+
+    def test_split_part_target_of_another_part_is_refused(self):
+        bundle = v4_mini([v4_stratum("全部", ratio="1/3", split_by=["district"])])
+        self.verify(bundle)
+        parts = bundle["draw"]["strata"]
+        self.assertEqual([p["name"] for p in parts], ["全部（徐汇）", "全部（静安）", "全部（黄浦）"])
+        drawn = {t["uscc"] for p in parts for t in p["targets"]}
+        other = next(e for e in population_of(bundle) if e["district"] == "静安" and e["uscc"] not in drawn | EXCLUDED_BY_WINDOW)
+        parts[0]["targets"][0]["uscc"] = other["uscc"]
+        header = bundle["commitment"]["header"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+        self.assertEqual(caught.exception.path, "/draw/strata/0/targets/0/uscc")
+        self.assertIn("not in this part", caught.exception.message)
+
+    def test_split_by_authority_and_grade(self):
+        bundle = as_version_4(load_v3())
+        add_entities(bundle, ["310100", "100000"], grade="D")
+        at(bundle, PLAN)["strata"] = [v4_stratum("高", ["D"], count=1, split_by=["authority", "grade"])]
+        bundle = reseal(bundle)
+        self.verify(bundle)
+        self.assertEqual(
+            [s["name"] for s in bundle["draw"]["strata"]],
+            ["高（100000、D）", "高（310100、D）", "高（310101、D）", "高（310104、D）", "高（310106、D）"],
+        )
+
+    def test_empty_parts(self):
+        """An unsplit stratum that selects nothing still has its part (size 0); a split one has
+        no part at all (a value no entity has makes no part)."""
+        # 黄浦 and 基金会 each name entities (§3.2), but no 基金会 is in 黄浦
+        bundle = v4_mini([
+            v4_stratum("空", ["A"], count=3, split_by=["district"], districts=["黄浦"], entity_types=["基金会"]),
+            v4_stratum("空2", ["B"], count=3, districts=["黄浦"], entity_types=["基金会"]),
+            v4_stratum("其余", ratio="1/5"),
+        ])
+        self.verify(bundle)
+        self.assertEqual([(s["name"], s["population"], s["size"]) for s in bundle["draw"]["strata"]][:2], [("空2", 0, 0), ("其余", 36, 8)])
+
+    # ── §5.4: exclusions per stratum, calendar year ──────────────────────────────────────────
+
+    def test_exclusions_ignore_and_apply_on_a_100_percent_stratum(self):
+        population = population_of(load_v3())
+        for exclusions in ("ignore", "apply"):
+            with self.subTest(exclusions):
+                bundle = v4_mini([v4_stratum("全查", ["B", "C"], ratio="100/100", exclusions=exclusions), v4_stratum("其余", ratio="1/5")])
+                self.verify(bundle)
+                part = bundle["draw"]["strata"][0]
+                members = {e["uscc"] for e in population if e["grade"] in "BC"}
+                self.assertTrue(EXCLUDED_BY_WINDOW <= members)
+                expected = members if exclusions == "ignore" else members - EXCLUDED_BY_WINDOW
+                self.assertEqual({t["uscc"] for t in part["targets"]}, expected)
+                self.assertEqual(part["excluded"], len(members) - len(expected))
+                self.assertEqual((part["size"], part["shortfall"]), (len(members), len(members) - len(expected)))
+        # the re-check: an excluded entity is a valid target of an "ignore" stratum only
+        bundle = v4_mini([v4_stratum("全查", ["B", "C"], ratio="100/100", exclusions="ignore"), v4_stratum("其余", ratio="1/5")])
+        at(bundle, PLAN)["strata"][0]["exclusions"] = "apply"  # the draw is left as drawn under "ignore"
+        header = bundle["commitment"]["header"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+        self.assertIn("exclusion window", caught.exception.message)
+
+    def test_calendar_year_exclusion(self):
+        """§5.4: a record of a plan matter dated in the calendar year of inspection_date excludes
+        (later in that year too); a record of the year before does not, however recent; a record
+        of another matter never does."""
+        bundle = as_version_4(load_v3())
+        history = at(bundle, SNAP)["history"]
+        late = "51310104000022580H"  # C, 徐汇
+        other_matter = "51310104000018140A"  # C, 徐汇
+        last_year = "52310101000021100W"  # C, 黄浦
+        history += [
+            {"date": "2026-12-31", "matter": "T-SZ-01", "officers": ["T-001"], "uscc": late},
+            {"date": "2026-01-01", "matter": "X-OTHER", "officers": ["T-001"], "uscc": other_matter},
+            {"date": "2025-12-31", "matter": "T-YL-01", "officers": ["T-001"], "uscc": last_year},
+        ]
+        history.sort(key=lambda h: (h["uscc"], h["date"], h["matter"], h["officers"]))
+        plan = at(bundle, PLAN)
+        plan["constraints"].update(exclude_inspected_within_days=None, exclude_inspected_in_year=True)
+        self.assertEqual(plan["inspection_date"], "2026-12-15")
+        self.assertEqual(vb.excluded_entities(plan, history), {"52310106000011850A", "533101060000107409", late})
+        plan["strata"] = [v4_stratum("全查", ["C", "D"], ratio="1/1"), v4_stratum("其余", ratio="1/5")]
+        bundle = reseal(bundle)
+        self.verify(bundle)
+        drawn = {t["uscc"] for t in bundle["draw"]["strata"][0]["targets"]}
+        self.assertNotIn(late, drawn)
+        self.assertNotIn("533101060000107409", drawn)
+        self.assertIn(other_matter, drawn)
+        self.assertIn(last_year, drawn)
+        # with the rolling window as well (either rule excludes): 2025-12-31 is within 365 days
+        plan = at(bundle, PLAN)
+        plan["constraints"]["exclude_inspected_within_days"] = 365
+        self.assertEqual(vb.excluded_entities(plan, history), {"52310106000011850A", "533101060000107409", late, last_year})
+        # the re-check names the calendar-year rule
+        plan["constraints"]["exclude_inspected_within_days"] = None
+        bundle["draw"]["strata"][0]["targets"][0]["uscc"] = late
+        header = bundle["commitment"]["header"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+        self.assertEqual(caught.exception.path, "/draw/strata/0/targets/0/uscc")
+        self.assertIn("calendar year", caught.exception.message)
+
+    # ── §5.7: the floor ──────────────────────────────────────────────────────────────────────
+
+    def test_floor_draws_need_minus_drawn_from_the_undrawn_not_excluded(self):
+        strata = [v4_stratum("高", ["C"], count=2, exclusions="ignore"), v4_stratum("低", ["A"], count=1)]
+        bundle = v4_mini(strata, floor={"name": "兜底", "ratio": "1/2"})
+        self.verify(bundle)
+        population = population_of(bundle)
+        parts = bundle["draw"]["strata"]
+        self.assertEqual([p["name"] for p in parts], ["高", "低", "兜底"])
+        floor = parts[-1]
+        drawn = [t["uscc"] for p in parts[:-1] for t in p["targets"]]
+        self.assertEqual(len(drawn), 3)
+        need = ceil_div(len(population), 2)
+        pool = [e["uscc"] for e in population if e["uscc"] not in drawn and e["uscc"] not in EXCLUDED_BY_WINDOW]
+        self.assertEqual(
+            (floor["population"], floor["size"], floor["eligible"], floor["excluded"], floor["shortfall"]),
+            (len(population), need - 3, len(pool), len(population) - 3 - len(pool), 0),
+        )
+        seed = bytes.fromhex(bundle["seed"])
+        self.assertEqual([t["uscc"] for t in floor["targets"]], vb.choose(vb.Stream(vb.stream_key(seed, "floor")), pool, need - 3))
+        # entities of no stratum (B, D) are in the floor's population and pool
+        floor_targets = {t["uscc"] for t in floor["targets"]}
+        self.assertTrue(any(e["grade"] in "BD" for e in population if e["uscc"] in floor_targets))
+        # re-check: a floor target that was drawn, excluded, or outside the population
+        header = bundle["commitment"]["header"]
+        closed = next(e["uscc"] for e in at(bundle, SNAP)["entities"] if e["status"] == "注销")
+        excluded_b = "52310106000011850A"  # grade B: in no stratum, so never drawn before the floor
+        for replacement, words in ((drawn[0], "already drawn"), (excluded_b, "exclusion window"), (closed, "not in the population")):
+            with self.subTest(words):
+                tampered = copy.deepcopy(bundle)
+                tampered["draw"]["strata"][-1]["targets"][0]["uscc"] = replacement
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.recheck_result(header["plan"], header, at(tampered, SNAP), tampered["draw"])
+                self.assertEqual(caught.exception.path, "/draw/strata/2/targets/0/uscc")
+                self.assertIn(words, caught.exception.message)
+        tampered = copy.deepcopy(bundle)
+        tampered["draw"]["strata"][-1]["size"] += 1
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, at(tampered, SNAP), tampered["draw"])
+        self.assertEqual(caught.exception.path, "/draw/strata/2/size")
+
+    def test_floor_excludes_whatever_the_stratum_says(self):
+        """An excluded entity an "ignore" stratum did not draw is not in the floor's pool."""
+        bundle = v4_mini([v4_stratum("高", ["C"], count=1, exclusions="ignore")], floor={"name": "兜底", "ratio": "1/1"})
+        self.verify(bundle)
+        floor = bundle["draw"]["strata"][-1]
+        drawn = {t["uscc"] for t in bundle["draw"]["strata"][0]["targets"]}
+        population = population_of(bundle)
+        undrawn_excluded = EXCLUDED_BY_WINDOW - drawn
+        self.assertEqual(floor["excluded"], len(undrawn_excluded))
+        self.assertEqual(floor["size"], len(population) - 1)
+        self.assertEqual(floor["shortfall"], len(undrawn_excluded))
+        self.assertEqual({t["uscc"] for t in floor["targets"]}, {e["uscc"] for e in population} - drawn - EXCLUDED_BY_WINDOW)
+
+    def test_floor_already_met(self):
+        bundle = v4_mini([v4_stratum("全部", ratio="1/2")], floor={"name": "兜底", "ratio": "1/10"})
+        self.verify(bundle)
+        floor = bundle["draw"]["strata"][-1]
+        self.assertEqual((floor["size"], floor["shortfall"], floor["targets"]), (0, 0, []))
+
+    # ── §3.1: rules of version 4 ─────────────────────────────────────────────────────────────
+
+    def test_shadowed_stratum_is_refused(self):
+        shadowed = (
+            [v4_stratum("高", ["C", "D"], ratio="1/2"), v4_stratum("徐汇D", ["D"], ratio="1/1", districts=["徐汇"])],
+            [v4_stratum("全部", ratio="1/2"), v4_stratum("任何", ["A"], ratio="1/1")],
+            [v4_stratum("县级", levels=["县级"], ratio="1/2"), v4_stratum("县级徐汇", levels=["县级"], districts=["徐汇"], ratio="1/1")],
+            [v4_stratum("x", ["A"], ratio="1/2"), v4_stratum("y", ["A", "B"], ratio="1/2", split_by=["district"]), v4_stratum("z", ["B"], ratio="1/2", districts=["徐汇", "黄浦"], exclusions="ignore")],
+        )
+        for strata in shadowed:
+            with self.subTest([s["name"] for s in strata]):
+                self.expect_fail(v4_mini(strata), f"/commitment/header/plan/strata/{len(strata) - 1}", "shadowed")
+        allowed = (
+            [v4_stratum("徐汇D", ["D"], ratio="1/1", districts=["徐汇"]), v4_stratum("高", ["C", "D"], ratio="1/2")],
+            [v4_stratum("徐汇C", ["C"], ratio="1/1", districts=["徐汇"]), v4_stratum("徐汇黄浦", ratio="1/2", districts=["徐汇", "黄浦"])],
+        )
+        for strata in allowed:
+            with self.subTest([s["name"] for s in strata]):
+                self.verify(v4_mini(strata))
+
+    def test_version_4_plan_rules(self):
+        P = "/commitment/header/plan"
+        ok = lambda grades=("C", "D"), **f: [v4_stratum("高", grades, ratio="1/2", **f), v4_stratum("低", ["A", "B"], ratio="1/5")]
+        cases = (
+            (ok(levels=["区级"]), None, f"{P}/strata/0/levels/0", "not a registration level"),
+            (ok(levels=["县级", "县级"]), None, f"{P}/strata/0/levels/1", "named twice"),
+            (ok(districts=["徐汇", "徐汇"]), None, f"{P}/strata/0/districts/1", "named twice"),
+            (ok(districts=[" 徐汇"]), None, f"{P}/strata/0/districts/0", "not trimmed"),
+            (ok(entity_types=[""]), None, f"{P}/strata/0/entity_types/0", "is empty"),
+            (ok(split_by=["sector"]), None, f"{P}/strata/0/split_by/0", "not an attribute"),
+            (ok(split_by=["level", "level"]), None, f"{P}/strata/0/split_by/1", "named twice"),
+            (ok(exclusions="skip"), None, f"{P}/strata/0/exclusions", "\"apply\" or \"ignore\""),
+            (ok(), {"name": "高", "ratio": "1/2"}, f"{P}/floor/name", "name of a stratum"),
+            (ok(), {"name": "兜底 ", "ratio": "1/2"}, f"{P}/floor/name", "not trimmed"),
+            (ok(), {"name": "兜底", "ratio": "0/2"}, f"{P}/floor/ratio", "ratio"),
+            (ok(), {"name": "兜底", "ratio": "3/2"}, f"{P}/floor/ratio", "0 < n <= d"),
+            (ok(), {"name": "兜底", "ratio": "50%"}, f"{P}/floor/ratio", "not a ratio"),
+            (ok(), {"name": "兜底"}, f"{P}/floor/ratio", "is missing"),
+            (ok(), "兜底", f"{P}/floor", "expected an object"),
+            (ok(grades=["C", "C"]), None, f"{P}/strata/0/grades/1", "listed twice"),
+        )
+        for strata, floor, path, words in cases:
+            with self.subTest(path=path, words=words):
+                self.expect_fail(v4_mini(strata, floor=floor), path, words)
+        bundle = v4_mini()
+        at(bundle, PLAN)["constraints"]["exclude_inspected_in_year"] = None
+        self.expect_fail(reseal(bundle), f"{P}/constraints/exclude_inspected_in_year", "true or false")
+
+    def test_every_draw_leaf_of_a_version_4_bundle_changed_fails(self):
+        """A version 4 bundle with split parts, an "ignore" stratum, the calendar year and a
+        floor that draws: changing any one value of its draw, or of its version 4 plan fields,
+        is detected."""
+        bundle = v4_mini(
+            [
+                v4_stratum("徐汇县级", ["C", "D"], ratio="1/2", levels=["县级"], districts=["徐汇"], exclusions="ignore"),
+                v4_stratum("分区", ["C", "D"], count=1, split_by=["district", "level"]),
+                v4_stratum("其余", ratio="1/10"),
+            ],
+            floor={"name": "兜底", "ratio": "1/2"},
+            exclude_inspected_in_year=True,
+        )
+        vb.verify(bundle)
+        self.assertTrue(bundle["draw"]["strata"][-1]["targets"], "the floor draws")
+        undetected = []
+        for path, value in leaves(bundle):
+            if path[0] != "draw" and not (path[:4] == PLAN + ("strata",) or path[:4] == PLAN + ("floor",)):
+                continue
+            tampered = copy.deepcopy(bundle)
+            set_at(tampered, path, mutate(value))
+            try:
+                vb.verify(tampered)
+                undetected.append(pointer(path))
+            except vb.Discrepancy:
+                pass
+        self.assertEqual(undetected, [])
+
+
+class Version4VectorsTest(unittest.TestCase):
+    """The vectors of the Rust side (§8): mini-bundle.json (version 4), mini-bundle-v3.json and
+    strata-bundle.json (version 4, every rule of §5)."""
+
+    def test_vectors_pass(self):
+        for path, version in ((MINI_BUNDLE, "4"), (MINI_BUNDLE_V3, "3"), (STRATA_BUNDLE, "4")):
+            with self.subTest(os.path.basename(path)):
+                self.assertEqual(load_json(path)["commitment"]["header"]["spec_version"], version)
+                status, out = run_cli(path)
+                self.assertEqual(status, 0, out)
+                self.assertTrue(out.splitlines()[-1].startswith("PASS "), out)
+
+    def test_strata_bundle_uses_every_rule_of_section_5(self):
+        bundle = load_json(STRATA_BUNDLE)
+        plan = at(bundle, PLAN)
+        strata = plan["strata"]
+        self.assertTrue(any(s["levels"] and s["districts"] for s in strata), "a stratum by level and district")
+        # §8 says "one split by district and level"; the vector splits one stratum by level and
+        # another by district (no stratum by both), which is how that sentence is read here.
+        self.assertEqual({a for s in strata for a in s["split_by"]}, {"district", "level"}, "splits by district and by level")
+        full = [s for s in strata if s["ratio"] and len(set(s["ratio"].split("/"))) == 1]
+        self.assertEqual({s["exclusions"] for s in full}, {"apply", "ignore"}, "100 % strata that ignore and apply the exclusions")
+        self.assertTrue(plan["constraints"]["exclude_inspected_in_year"])
+        self.assertIsNotNone(plan["floor"])
+        self.assertEqual(bundle["draw"]["strata"][-1]["name"], plan["floor"]["name"])
+        self.assertTrue(bundle["draw"]["strata"][-1]["targets"], "the floor draws")
+        self.assertTrue(any("（" in s["name"] for s in bundle["draw"]["strata"]))
+
+    def test_strata_bundle_changes_are_caught(self):
+        original = load_json(STRATA_BUNDLE)
+        vb.verify(original)
+        entities = [e["uscc"] for e in at(original, SNAP)["entities"]]
+        for i, part in enumerate(original["draw"]["strata"]):
+            for what in ("uscc", "size"):
+                if what == "uscc" and not part["targets"]:
+                    continue
+                with self.subTest(part=part["name"], what=what):
+                    bundle = copy.deepcopy(original)
+                    target_part = bundle["draw"]["strata"][i]
+                    if what == "uscc":
+                        uscc = target_part["targets"][0]["uscc"]
+                        target_part["targets"][0]["uscc"] = entities[(entities.index(uscc) + 1) % len(entities)]
+                        path = f"/draw/strata/{i}/targets/0/uscc"
+                    else:
+                        target_part["size"] += 1
+                        path = f"/draw/strata/{i}/size"
+                    with self.assertRaises(vb.Discrepancy) as caught:
+                        vb.verify(bundle)
+                    self.assertEqual(caught.exception.path, path, caught.exception.message)
+                    if what == "size":  # the re-check of §7.1 step 6 alone catches a size too
+                        header = bundle["commitment"]["header"]
+                        with self.assertRaises(vb.Discrepancy) as caught:
+                            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+                        self.assertEqual(caught.exception.path, path, caught.exception.message)
+
+    def test_strata_bundle_target_of_another_part_fails_the_recheck(self):
+        """§7.1 step 6 alone (without the recomputation): a target replaced by the first target of
+        the next part is drawn twice, or outside its part."""
+        original = load_json(STRATA_BUNDLE)
+        parts = original["draw"]["strata"]
+        with_targets = [i for i, p in enumerate(parts) if p["targets"]]
+        for i, k in zip(with_targets, with_targets[1:]):
+            with self.subTest(part=parts[i]["name"]):
+                bundle = copy.deepcopy(original)
+                bundle["draw"]["strata"][i]["targets"][0]["uscc"] = parts[k]["targets"][0]["uscc"]
+                header = bundle["commitment"]["header"]
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+                self.assertIn(caught.exception.path, (f"/draw/strata/{i}/targets/0/uscc", f"/draw/strata/{k}/targets/0/uscc"))
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────

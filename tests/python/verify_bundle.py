@@ -45,9 +45,11 @@ import struct
 import sys
 import unicodedata
 
-SPEC_VERSION = "3"  # new commitments are made under this version
+SPEC_VERSION = "4"  # new commitments are made under this version
 BUNDLE_FORMAT = "shuangsui-bundle/1"
-# Versions: each header `format` with its `spec_version`. Version 3 adds the plan's
+# Versions: each header `format` with its `spec_version`. Version 4 adds the stratum selectors
+# (districts, entity types, registration levels), split_by parts, per-stratum exclusions, the
+# calendar-year exclusion and the plan's floor (§3, §5); version 3 adds the plan's
 # `inspection_end` (officer cards valid through it, §6.1); version 1 differs from 2 only in
 # what a source's `sha256` is over (the file's bytes, not its table's canonical CSV, §2.5),
 # which a bundle alone cannot show.
@@ -55,12 +57,20 @@ COMMITMENT_VERSIONS = {
     "shuangsui-commitment/1": "1",
     "shuangsui-commitment/2": "2",
     "shuangsui-commitment/3": "3",
+    "shuangsui-commitment/4": "4",
 }
 
 
 def names_window_end(spec_version):
-    """Conventions: a version 3 plan names its inspection window's last day; 1 and 2 do not."""
+    """Conventions: a plan of version 3 on names its inspection window's last day; 1 and 2 do not."""
     return spec_version not in ("1", "2")
+
+
+def has_selectors(spec_version):
+    """Conventions: from version 4 on a plan has the stratum fields districts, entity_types,
+    levels, split_by and exclusions, the plan's floor and exclude_inspected_in_year (§3); a
+    plan of versions 1 to 3 has none of them."""
+    return spec_version not in ("1", "2", "3")
 
 
 def cards_valid_through(plan):
@@ -86,6 +96,15 @@ MAX_IDENTIFIER_CHARS = 64  # §Conventions: an identifier is at most 64
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ON_DUTY = "在岗"  # §6.1: only officers with this status are qualified
+LEVELS = ("部级", "省级", "地市级", "县级")  # §3.1, §5.2: registration levels
+SPLIT_ATTRIBUTES = ("grade", "district", "entity_type", "level", "authority")  # §3, §5.2
+EXCLUSIONS = ("apply", "ignore")  # §3: whether §5.4's exclusion rules apply in a stratum
+# §3, §5.2: a stratum's selector lists, each with the entity attribute it selects on.
+SELECTORS = (("grades", "grade"), ("districts", "district"), ("entity_types", "entity_type"), ("levels", "level"))
+# Conventions, §3, §5.2–§5.4: the version 4 stratum fields a plan of versions 1 to 3 does not
+# have, at the value their absence means (an absent selector list selects any value, and the
+# exclusion rules apply).
+STRATUM_DEFAULTS = {"districts": (), "entity_types": (), "levels": (), "split_by": (), "exclusions": "apply"}
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -400,7 +419,8 @@ def stream_key(seed, label):
 
 
 def stream_for(seed, label):
-    """§4.3: the stream of a label; labels are "stratum/<i>" and "teams"."""
+    """§4.3: the stream of a label: "stratum/<i>", "stratum/<i>/<j>" (part j of a split
+    stratum), "floor" and "teams"."""
     return Stream(stream_key(seed, label))
 
 
@@ -602,10 +622,15 @@ def check_formats(bundle):
 def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
     """§3: the fields of the plan object and their JSON types. In the header every field is
     present (§3: unset optional values null, empty lists [], the `statuses` default applied;
-    `inspection_end` from version 3 on, never before)."""
+    `inspection_end` from version 3 on, never before; `floor`, `exclude_inspected_in_year` and
+    the stratum fields districts, entity_types, levels, split_by, exclusions from version 4 on,
+    never before)."""
+    selectors = has_selectors(spec_version)
     keys = ("constraints", "entropy", "id", "inspection_date", "matters", "population", "strata", "team", "title")
     if names_window_end(spec_version):
         keys += ("inspection_end",)
+    if selectors:
+        keys += ("floor",)
     expect_object(plan, path, keys)
     expect_str(plan["id"], ptr(path, "id"))
     expect_str(plan["title"], ptr(path, "title"))
@@ -631,13 +656,26 @@ def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
     strata_path = ptr(path, "strata")
     for i, stratum in enumerate(expect_list(plan["strata"], strata_path)):
         s_path = ptr(strata_path, i)
-        expect_object(stratum, s_path, ("count", "grades", "minimum", "name", "ratio"))
+        stratum_keys = ("count", "grades", "minimum", "name", "ratio")
+        if selectors:
+            stratum_keys += ("districts", "entity_types", "exclusions", "levels", "split_by")
+        expect_object(stratum, s_path, stratum_keys)
         expect_str(stratum["name"], ptr(s_path, "name"))
         expect_str_list(stratum["grades"], ptr(s_path, "grades"))
+        if selectors:
+            for key in ("districts", "entity_types", "levels", "split_by"):
+                expect_str_list(stratum[key], ptr(s_path, key))
+            expect_str(stratum["exclusions"], ptr(s_path, "exclusions"))
         if stratum["ratio"] is not None:
             expect_str(stratum["ratio"], ptr(s_path, "ratio"))
         expect_optional_int(stratum["count"], ptr(s_path, "count"))
         expect_optional_int(stratum["minimum"], ptr(s_path, "minimum"))
+
+    if selectors and plan["floor"] is not None:
+        f_path = ptr(path, "floor")
+        expect_object(plan["floor"], f_path, ("name", "ratio"))
+        expect_str(plan["floor"]["name"], ptr(f_path, "name"))
+        expect_str(plan["floor"]["ratio"], ptr(f_path, "ratio"))
 
     team_path = ptr(path, "team")
     team = expect_object(plan["team"], team_path, ("departments", "pool", "size"))
@@ -646,12 +684,14 @@ def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
     expect_str_list(team["pool"], ptr(team_path, "pool"))
 
     c_path = ptr(path, "constraints")
-    constraints = expect_object(
-        plan["constraints"],
-        c_path,
-        ("cross_district", "exclude_inspected_within_days", "max_targets_per_officer", "no_repeat_pairing_within_days"),
-    )
+    constraint_keys = ("cross_district", "exclude_inspected_within_days", "max_targets_per_officer", "no_repeat_pairing_within_days")
+    if selectors:
+        constraint_keys += ("exclude_inspected_in_year",)
+    constraints = expect_object(plan["constraints"], c_path, constraint_keys)
     expect_bool(constraints["cross_district"], ptr(c_path, "cross_district"))
+    if selectors:
+        # §3, §3.1: exclude_inspected_in_year is a boolean.
+        expect_bool(constraints["exclude_inspected_in_year"], ptr(c_path, "exclude_inspected_in_year"))
     for key in ("exclude_inspected_within_days", "max_targets_per_officer", "no_repeat_pairing_within_days"):
         expect_optional_int(constraints[key], ptr(c_path, key))
 
@@ -726,8 +766,10 @@ def parse_ratio(text, path):
     return n, d
 
 
-def check_plan_rules(plan, path):
-    """§3.1: the rules on the plan alone, in the order the section lists them."""
+def check_plan_rules(plan, path, spec_version=SPEC_VERSION):
+    """§3.1: the rules on the plan alone, in the order the section lists them (the version 4
+    stratum rules, the shadowing rule and the floor where the section adds them)."""
+    selectors = has_selectors(spec_version)
     if not BATCH_ID.fullmatch(plan["id"]):
         raise Discrepancy(
             ptr(path, "id"),
@@ -756,19 +798,22 @@ def check_plan_rules(plan, path):
         if stratum["name"] in names:
             raise Discrepancy(ptr(s_path, "name"), f"{describe(stratum['name'])} is the name of an earlier stratum (§3.1)")
         names.add(stratum["name"])
-        if not stratum["grades"]:
-            raise Discrepancy(ptr(s_path, "grades"), "is empty; every stratum has at least one grade (§3.1)")
+        if not selectors and not stratum["grades"]:
+            raise Discrepancy(ptr(s_path, "grades"), "is empty; in versions 1 to 3 every stratum has at least one grade (§3.1)")
         for j, grade in enumerate(stratum["grades"]):
             g_path = ptr(ptr(s_path, "grades"), j)
             if grade not in GRADES:
                 raise Discrepancy(g_path, f"{describe(grade)} is not a credit grade: one of {', '.join(GRADES)} (§3.1)")
             if grade in stratum["grades"][:j]:
                 raise Discrepancy(g_path, f"grade {describe(grade)} is listed twice in this stratum (§3.1)")
-            if grade_owner.get(grade, i) != i:
+            if not selectors and grade_owner.get(grade, i) != i:
                 raise Discrepancy(
-                    ptr(ptr(s_path, "grades"), j), f"grade {describe(grade)} is also in stratum {grade_owner[grade]} (§3.1)"
+                    ptr(ptr(s_path, "grades"), j),
+                    f"grade {describe(grade)} is also in stratum {grade_owner[grade]}; in versions 1 to 3 no grade is in two strata (§3.1)",
                 )
             grade_owner[grade] = i
+        if selectors:
+            check_stratum_selectors(strata, i, s_path)
         if stratum["ratio"] is None and stratum["count"] is None:
             raise Discrepancy(s_path, "has neither a ratio nor a count (§3.1)")
         if stratum["ratio"] is not None:
@@ -777,6 +822,15 @@ def check_plan_rules(plan, path):
             expect_int(stratum["count"], ptr(s_path, "count"), 1, MAX_SAFE_INTEGER)
         if stratum["minimum"] is not None:
             expect_int(stratum["minimum"], ptr(s_path, "minimum"), 0, MAX_SAFE_INTEGER)
+
+    floor = plan["floor"] if selectors else None
+    if floor is not None:
+        # §3.1: the floor's name is a text and not the name of a stratum; 0 < n <= d <= 1,000,000.
+        f_path = ptr(path, "floor")
+        expect_text(floor["name"], ptr(f_path, "name"))
+        if floor["name"] in names:
+            raise Discrepancy(ptr(f_path, "name"), f"{describe(floor['name'])} is the name of a stratum; the floor's name is not (§3.1)")
+        parse_ratio(floor["ratio"], ptr(f_path, "ratio"))
 
     team_path = ptr(path, "team")
     size = expect_int(plan["team"]["size"], ptr(team_path, "size"), 2, 10)
@@ -812,6 +866,47 @@ def check_plan_rules(plan, path):
         expect_hex(entropy["chain_hash"], ptr(e_path, "chain_hash"), 32)
 
 
+def check_stratum_selectors(strata, i, s_path):
+    """§3.1, version 4, for stratum i (its grades were checked with the other versions' rules):
+    districts and entity_types are texts, levels registration levels, and none of the four
+    selector lists names a value twice (each may be empty); split_by names attributes of §5.2
+    without repeats (and may be empty); exclusions is "apply" or "ignore"; and no earlier
+    stratum shadows this one."""
+    stratum = strata[i]
+    for key in ("districts", "entity_types"):
+        expect_texts(stratum[key], ptr(s_path, key), f"a stratum's {key}", may_be_empty=True)
+    for j, level in enumerate(stratum["levels"]):
+        if level not in LEVELS:
+            raise Discrepancy(
+                ptr(ptr(s_path, "levels"), j), f"{describe(level)} is not a registration level: one of {', '.join(LEVELS)} (§3.1, §5.2)"
+            )
+    expect_distinct(stratum["levels"], ptr(s_path, "levels"), "a stratum's levels", may_be_empty=True)
+    for j, attribute in enumerate(stratum["split_by"]):
+        if attribute not in SPLIT_ATTRIBUTES:
+            raise Discrepancy(
+                ptr(ptr(s_path, "split_by"), j), f"{describe(attribute)} is not an attribute of §5.2: one of {', '.join(SPLIT_ATTRIBUTES)} (§3.1)"
+            )
+    expect_distinct(stratum["split_by"], ptr(s_path, "split_by"), "a stratum's split_by", may_be_empty=True)
+    if stratum["exclusions"] not in EXCLUSIONS:
+        raise Discrepancy(ptr(s_path, "exclusions"), f"is {describe(stratum['exclusions'])}, expected \"apply\" or \"ignore\" (§3.1)")
+    for k in range(i):
+        if shadows(strata[k], stratum):
+            raise Discrepancy(
+                s_path,
+                f"is shadowed by the earlier stratum {k} ({describe(strata[k]['name'])}): for each of grades, districts, "
+                "entity_types and levels, that stratum's list is empty or this one's is non-empty and inside it, so it "
+                "selects every entity this one selects and this one could never draw any (§3.1)",
+            )
+
+
+def shadows(earlier, later):
+    """§3.1: stratum `later` is shadowed by `earlier` when, for each of the four selector lists,
+    earlier's list is empty, or later's list is non-empty and every value of it is in earlier's."""
+    return all(
+        not earlier[key] or (later[key] and set(later[key]) <= set(earlier[key])) for key, _ in SELECTORS
+    )
+
+
 def check_directory_rules(plan, header, snapshots):
     """§3.2: the plan against the directory, as far as the bundle contains it.
 
@@ -844,6 +939,21 @@ def check_directory_rules(plan, header, snapshots):
         for i, value in enumerate(values):
             if value not in present:
                 raise Discrepancy(ptr(path, i), f"{describe(value)} is the {key} of no entity of the snapshot (§3.2)")
+
+    # Version 4: every value of a stratum's districts, entity_types and levels is the district,
+    # type or registration level (§5.2) of at least one entity of the snapshot, of any status.
+    # (A plan of versions 1 to 3 has none of these lists.)
+    present = {
+        attribute: {entity_attributes(e)[attribute] for e in snapshots["entities"]}
+        for attribute in ("district", "entity_type", "level")
+    }
+    for i, stratum in enumerate(plan["strata"]):
+        for field, attribute in SELECTORS[1:]:
+            s_path = f"/commitment/header/plan/strata/{i}/{field}"
+            for j, value in enumerate(stratum.get(field, ())):
+                if value not in present[attribute]:
+                    name = {"entity_type": "type", "level": "registration level"}.get(attribute, attribute)
+                    raise Discrepancy(ptr(s_path, j), f"{describe(value)} is the {name} of no entity of the snapshot (§3.2)")
 
     # "At least one officer (of any status)": whatever his status, card validity or sectors.
     departments_with_officers = {o["department"] for o in snapshots["officers"]}
@@ -1083,18 +1193,71 @@ def in_population(entity, plan, sectors):
     )
 
 
-def recently_inspected(plan, history):
-    """§5.3: USCCs with a history record of a plan matter dated after inspection_date − N days."""
-    days = plan["constraints"]["exclude_inspected_within_days"]
-    if days is None:
-        return set()
-    cutoff = days_before(plan["inspection_date"], days)
+def registration_level(authority):
+    """§5.2: the registration level read from the form of the authority code: 部级 for 100000,
+    otherwise 省级 if it ends in 0000, otherwise 地市级 if it ends in 00, otherwise 县级."""
+    if authority == "100000":
+        return "部级"
+    if authority.endswith("0000"):
+        return "省级"
+    if authority.endswith("00"):
+        return "地市级"
+    return "县级"
+
+
+def entity_attributes(entity):
+    """§5.2: the attributes of an entity record: grade, district, entity_type (its `type`),
+    authority (characters 3 to 8 of its uscc) and level (read from authority)."""
+    authority = entity["uscc"][2:8]
+    return {
+        "grade": entity["grade"],
+        "district": entity["district"],
+        "entity_type": entity["type"],
+        "authority": authority,
+        "level": registration_level(authority),
+    }
+
+
+def stratum_field(stratum, key):
+    """A version 4 stratum field, or (versions 1 to 3, where it is absent) what its absence means."""
+    return stratum.get(key, STRATUM_DEFAULTS[key])
+
+
+def selects(stratum, attributes):
+    """§5.2: the entity's grade is in the stratum's grades, its district in districts, its
+    entity_type in entity_types and its level in levels; an empty (or, versions 1 to 3,
+    absent) list selects any value."""
+    for key, attribute in SELECTORS:
+        values = stratum["grades"] if key == "grades" else stratum_field(stratum, key)
+        if values and attributes[attribute] not in values:
+            return False
+    return True
+
+
+def first_stratum(plan, attributes):
+    """§5.2: the index of the first stratum, in plan order, that selects the entity, or None."""
+    return next((i for i, stratum in enumerate(plan["strata"]) if selects(stratum, attributes)), None)
+
+
+def excluded_entities(plan, history):
+    """§5.4: USCCs with a history record of a plan matter dated after inspection_date − N days
+    (when exclude_inspected_within_days = N is set) or in the calendar year of inspection_date
+    (when exclude_inspected_in_year is true, version 4; absent in versions 1 to 3)."""
+    constraints = plan["constraints"]
+    days = constraints["exclude_inspected_within_days"]
+    in_year = constraints.get("exclude_inspected_in_year", False)
+    cutoff = days_before(plan["inspection_date"], days) if days is not None else None
+    year = plan["inspection_date"][:4]
     matters = set(plan["matters"])
-    return {h["uscc"] for h in history if h["matter"] in matters and h["date"] > cutoff}
+    return {
+        h["uscc"]
+        for h in history
+        if h["matter"] in matters and ((cutoff is not None and h["date"] > cutoff) or (in_year and h["date"][:4] == year))
+    }
 
 
 def stratum_size(population_count, stratum):
-    """§5.4: 0 for an empty stratum, else the max of ⌈P·n/d⌉, count and minimum (those given)."""
+    """§5.5: 0 for an empty part, else the max of ⌈P·n/d⌉, count and minimum (those given)."""
     if population_count == 0:
         return 0
     candidates = []
@@ -1108,25 +1271,98 @@ def stratum_size(population_count, stratum):
     return max(candidates)
 
 
-def select_targets(plan, header, snapshots, seed):
-    """§5: per stratum (plan order) the population count, size, eligible pool and the targets
-    chosen with stream "stratum/<i>". Returns a list of dicts without teams yet."""
+def floor_size(population_count, drawn_count, ratio):
+    """§5.7: need = ⌈P·n/d⌉ (0 if P = 0); size = need − D if need > D, else 0."""
+    n, d = parse_ratio(ratio, "")
+    need = -(-population_count * n // d) if population_count else 0
+    return max(need - drawn_count, 0)
+
+
+def part_name(stratum_name, values):
+    """§5.3: the stratum's name, （, the part's values joined by 、, and ）."""
+    return stratum_name + "\uff08" + "\u3001".join(values) + "\uff09"
+
+
+def draw_parts(plan, header, entities):
+    """§5.2 and §5.3: (population, parts). population: the entities of the population, in
+    canonical order. parts: in draw order (strata in plan order, each stratum's parts in the
+    order of their values), each {"stratum": index, "values": the split_by values (None when
+    the stratum is not split), "name", "label" (its stream), "entities" (canonical order)}."""
     sectors = draw_sectors(plan, header)
-    excluded_usccs = recently_inspected(plan, snapshots["history"])
-    results = []
+    population = [e for e in entities if in_population(e, plan, sectors)]
+    members = [[] for _ in plan["strata"]]
+    for entity in population:
+        attributes = entity_attributes(entity)
+        i = first_stratum(plan, attributes)
+        if i is not None:
+            members[i].append((entity, attributes))
+    parts = []
     for i, stratum in enumerate(plan["strata"]):
-        grades = set(stratum["grades"])
-        members = [e for e in snapshots["entities"] if in_population(e, plan, sectors) and e["grade"] in grades]
-        pool = [e for e in members if e["uscc"] not in excluded_usccs]  # canonical (USCC) order
+        split_by = stratum_field(stratum, "split_by")
+        if not split_by:
+            parts.append(
+                {"stratum": i, "values": None, "name": stratum["name"], "label": f"stratum/{i}", "entities": [e for e, _ in members[i]]}
+            )
+            continue
+        groups = {}
+        for entity, attributes in members[i]:
+            groups.setdefault(tuple(attributes[a] for a in split_by), []).append(entity)
+        # Python compares str by code point, which is the UTF-8 byte order (§Conventions), and
+        # tuples element by element; all tuples of one stratum have len(split_by) elements.
+        for j, values in enumerate(sorted(groups)):
+            parts.append(
+                {
+                    "stratum": i,
+                    "values": values,
+                    "name": part_name(stratum["name"], values),
+                    "label": f"stratum/{i}/{j}",
+                    "entities": groups[values],
+                }
+            )
+    return population, parts
+
+
+def select_targets(plan, header, snapshots, seed):
+    """§5: per part (§5.3; strata in plan order, then the floor of §5.7) the population count,
+    size, eligible pool and the targets chosen with the part's stream. Returns a list of dicts
+    without teams yet."""
+    population, parts = draw_parts(plan, header, snapshots["entities"])
+    excluded = excluded_entities(plan, snapshots["history"])
+    results = []
+    drawn = set()
+    for part in parts:
+        stratum = plan["strata"][part["stratum"]]
+        applies = stratum_field(stratum, "exclusions") == "apply"  # §5.4
+        members = part["entities"]
+        pool = [e for e in members if not (applies and e["uscc"] in excluded)]  # canonical (USCC) order
         size = stratum_size(len(members), stratum)
         k = min(size, len(pool))
-        targets = choose(stream_for(seed, f"stratum/{i}"), pool, k)
+        targets = choose(stream_for(seed, part["label"]), pool, k)
+        drawn.update(e["uscc"] for e in targets)
         results.append(
             {
-                "name": stratum["name"],
+                "name": part["name"],
                 "population": len(members),
                 "eligible": len(pool),
                 "excluded": len(members) - len(pool),
+                "size": size,
+                "shortfall": size - k,
+                "targets": targets,
+            }
+        )
+    floor = plan.get("floor")
+    if floor is not None:
+        # §5.7: the exclusion rules apply to every entity here, whatever its stratum's `exclusions`.
+        size = floor_size(len(population), len(drawn), floor["ratio"])
+        pool = [e for e in population if e["uscc"] not in drawn and e["uscc"] not in excluded]
+        k = min(size, len(pool))
+        targets = choose(stream_for(seed, "floor"), pool, k)
+        results.append(
+            {
+                "name": floor["name"],
+                "population": len(population),
+                "eligible": len(pool),
+                "excluded": len(population) - len(drawn) - len(pool),
                 "size": size,
                 "shortfall": size - k,
                 "targets": targets,
@@ -1194,7 +1430,7 @@ def recompute_draw(plan, header, snapshots, seed):
     teams_stream = stream_for(seed, "teams")
     load = {}
     draw = {"strata": []}
-    for stratum in strata:  # global draw order: stratum 0's targets in draw order, then 1, …
+    for stratum in strata:  # §6.2 global draw order: the first part's targets in draw order, then the second's, …
         targets = []
         for entity in stratum["targets"]:
             team, unstaffed = staff_target(plan, snapshots, entity, load, teams_stream)
@@ -1241,36 +1477,85 @@ class _Facts:
         self.sectors = draw_sectors(plan, header)
 
 
-def recheck_stratum_counts(rule, stratum, path):
-    """Step 6, "sizes": name, size rule (§5.4) and the counts of §5.5 agree with each other."""
-    if stratum["name"] != rule["name"]:
-        raise Discrepancy(ptr(path, "name"), "is not the name of the plan's stratum at this index")
+def recheck_part_counts(part, expected, rule, stratum, path):
+    """Step 6, "sizes" (per part): name and population of the part (§5.3), size rule (§5.5) and
+    the counts of §5.6 agree with each other."""
+    if stratum["name"] != expected["name"]:
+        raise Discrepancy(ptr(path, "name"), f"is {describe(stratum['name'])}, the part at this index is {describe(expected['name'])} (§5.3, §7)")
+    if stratum["population"] != len(part):
+        raise Discrepancy(ptr(path, "population"), f"is {stratum['population']}, the part has {len(part)} entities (§5.3, §5.5)")
     if stratum["size"] != stratum_size(stratum["population"], rule):
-        raise Discrepancy(ptr(path, "size"), "does not follow from population and the stratum's rule (§5.4)")
+        raise Discrepancy(ptr(path, "size"), "does not follow from population and the stratum's rule (§5.5)")
     if stratum["population"] - stratum["excluded"] != stratum["eligible"]:
-        raise Discrepancy(ptr(path, "eligible"), "is not population − excluded (§5.5)")
+        raise Discrepancy(ptr(path, "eligible"), "is not population − excluded (§5.6)")
+    recheck_target_count(stratum, path, "§5.6")
+
+
+def recheck_floor_counts(plan, population, drawn_count, stratum, path):
+    """Step 6, "sizes" for the floor (§5.7): its name, P the whole population, size = need − D
+    (or 0), eligible + excluded = P − D, and the number of targets."""
+    floor = plan["floor"]
+    if stratum["name"] != floor["name"]:
+        raise Discrepancy(ptr(path, "name"), f"is {describe(stratum['name'])}, the floor is named {describe(floor['name'])} (§5.7)")
+    if stratum["population"] != len(population):
+        raise Discrepancy(ptr(path, "population"), f"is {stratum['population']}, the population has {len(population)} entities (§5.7)")
+    size = floor_size(stratum["population"], drawn_count, floor["ratio"])
+    if stratum["size"] != size:
+        raise Discrepancy(
+            ptr(path, "size"), f"is {stratum['size']}, but ⌈P × {floor['ratio']}⌉ − D with D = {drawn_count} targets of the strata gives {size} (§5.7)"
+        )
+    if stratum["population"] - drawn_count - stratum["excluded"] != stratum["eligible"]:
+        raise Discrepancy(ptr(path, "eligible"), "is not population − D − excluded (§5.7)")
+    recheck_target_count(stratum, path, "§5.7")
+
+
+def recheck_target_count(stratum, path, section):
     n = len(stratum["targets"])
     if n + stratum["shortfall"] != stratum["size"] or n != min(stratum["size"], stratum["eligible"]):
-        raise Discrepancy(ptr(path, "targets"), "the number of targets is not min(size, eligible) with the shortfall the rest (§5.5)")
+        raise Discrepancy(ptr(path, "targets"), f"the number of targets is not min(size, eligible) with the shortfall the rest ({section})")
 
 
-def recheck_target_entity(facts, rule, uscc, drawn, path):
-    """Step 6, "distinct targets of the right strata": a known entity, not drawn before, in the
-    stratum's population (§5.2) and not recently inspected (§5.3). Returns the entity."""
+def recheck_target_entity(facts, uscc, drawn, path):
+    """Step 6, "distinct targets": a known entity, not drawn before. Returns the entity."""
     entity = facts.entities.get(uscc)
     if entity is None:
         raise Discrepancy(path, "is not an entity of the snapshot")
     if uscc in drawn:
         raise Discrepancy(path, "was already drawn")
     drawn.add(uscc)
-    if entity["grade"] not in rule["grades"] or not in_population(entity, facts.plan, facts.sectors):
-        raise Discrepancy(path, "is not in this stratum's population (§5.2)")
-    days = facts.constraints["exclude_inspected_within_days"]
-    if days is not None:
-        cutoff = days_before(facts.date, days)
-        if any(h["uscc"] == uscc and h["matter"] in facts.plan["matters"] and h["date"] > cutoff for h in facts.history):
-            raise Discrepancy(path, "was inspected within the exclusion window (§5.3)")
     return entity
+
+
+def recheck_in_part(facts, part, entity, path):
+    """Step 6, "of the right strata": the target is in the population, the first stratum that
+    selects it is the part's (§5.2), its split_by values are the part's (§5.3), and it is not
+    excluded if its stratum applies the exclusion rules (§5.4)."""
+    i = part["stratum"]
+    rule = facts.plan["strata"][i]
+    attributes = entity_attributes(entity)
+    if not in_population(entity, facts.plan, facts.sectors) or first_stratum(facts.plan, attributes) != i:
+        raise Discrepancy(path, f"is not in this stratum's population: stratum {i} is not the first stratum that selects it (§5.2)")
+    if part["values"] is not None:
+        values = tuple(attributes[a] for a in stratum_field(rule, "split_by"))
+        if values != part["values"]:
+            raise Discrepancy(path, f"is not in this part: its values of split_by are {'、'.join(values)} (§5.3)")
+    if stratum_field(rule, "exclusions") == "apply":
+        recheck_not_excluded(facts, entity, path)
+
+
+def recheck_not_excluded(facts, entity, path):
+    """§5.4, written out again from the history: no record of a plan matter for the entity in the
+    rolling window or (version 4) in the calendar year of the inspection date."""
+    days = facts.constraints["exclude_inspected_within_days"]
+    cutoff = days_before(facts.date, days) if days is not None else None
+    in_year = facts.constraints.get("exclude_inspected_in_year", False)
+    for h in facts.history:
+        if h["uscc"] != entity["uscc"] or h["matter"] not in facts.plan["matters"]:
+            continue
+        if cutoff is not None and h["date"] > cutoff:
+            raise Discrepancy(path, f"was inspected within the exclusion window, on {h['date']} (§5.4)")
+        if in_year and h["date"][:4] == facts.date[:4]:
+            raise Discrepancy(path, f"was inspected in the calendar year of the inspection date, on {h['date']} (§5.4)")
 
 
 def recheck_unstaffed(facts, target, path):
@@ -1323,19 +1608,39 @@ def recheck_member(facts, entity, team, k, load, path):
 
 
 def recheck_result(plan, header, snapshots, draw):
-    """§7.1 step 6: distinct targets of the right strata, sizes, team size, distinct members,
+    """§7.1 step 6: distinct targets of the right parts, sizes, team size, distinct members,
     qualification, card validity, recusal, cross-district, no-repeat window, departments and
-    workload cap, checked on the bundle's draw directly (not through the recomputation)."""
+    workload cap, checked on the bundle's draw directly (not through the recomputation). The
+    parts (§5.3) are derived from the plan and the snapshot, without the streams; the floor's
+    targets (§5.7) are population entities not drawn in a stratum and not excluded."""
     facts = _Facts(plan, header, snapshots)
-    if len(draw["strata"]) != len(plan["strata"]):
-        raise Discrepancy("/draw/strata", f"has {len(draw['strata'])} strata, the plan {len(plan['strata'])}")
+    population, parts = draw_parts(plan, header, snapshots["entities"])
+    floor = plan.get("floor")
+    expected = len(parts) + (floor is not None)
+    if len(draw["strata"]) != expected:
+        raise Discrepancy(
+            "/draw/strata",
+            f"has {len(draw['strata'])} parts, the plan and the snapshot give {len(parts)} parts of strata"
+            f"{' and the floor' if floor is not None else ''} (§5.3, §5.7, §7)",
+        )
     drawn, load = set(), {}
-    for i, (rule, stratum) in enumerate(zip(plan["strata"], draw["strata"])):
+    for i, stratum in enumerate(draw["strata"]):
         s_path = ptr("/draw/strata", i)
-        recheck_stratum_counts(rule, stratum, s_path)
+        is_floor = i == len(parts)
+        if is_floor:
+            recheck_floor_counts(plan, population, len(drawn), stratum, s_path)
+        else:
+            recheck_part_counts(parts[i]["entities"], parts[i], plan["strata"][parts[i]["stratum"]], stratum, s_path)
         for j, target in enumerate(stratum["targets"]):
             t_path = ptr(ptr(s_path, "targets"), j)
-            entity = recheck_target_entity(facts, rule, target["uscc"], drawn, ptr(t_path, "uscc"))
+            u_path = ptr(t_path, "uscc")
+            entity = recheck_target_entity(facts, target["uscc"], drawn, u_path)
+            if is_floor:
+                if not in_population(entity, plan, facts.sectors):
+                    raise Discrepancy(u_path, "is not in the population; the floor draws from the population (§5.7)")
+                recheck_not_excluded(facts, entity, u_path)  # every entity here, whatever its stratum (§5.7)
+            else:
+                recheck_in_part(facts, parts[i], entity, u_path)
             if target["unstaffed"] is not None:
                 recheck_unstaffed(facts, target, t_path)
                 continue
@@ -1760,7 +2065,7 @@ def verify(bundle, expect_commitment=None, raw=None):
     check_plan_shape(plan, "/commitment/header/plan", header["spec_version"])
     check_matter_shapes(header["matters"], "/commitment/header/matters")
     check_sources_shape(header["sources"], "/commitment/header/sources")
-    check_plan_rules(plan, "/commitment/header/plan")
+    check_plan_rules(plan, "/commitment/header/plan", header["spec_version"])
     snapshots = check_snapshots(commitment)
     check_directory_rules(plan, header, snapshots)
     check_header_hash(commitment, expect_commitment)
@@ -1795,7 +2100,7 @@ def verify(bundle, expect_commitment=None, raw=None):
     summary = (
         f"plan {plan['id']}: commitment {commitment['hash']}"
         f"{' (matches --expect-commitment)' if expect_commitment else ''}, seed {bundle['seed']}, {source}; "
-        f"{len(expected_draw['strata'])} strata, {len(targets)} targets ({unstaffed} unstaffed, shortfall {shortfall}); "
+        f"{len(expected_draw['strata'])} parts, {len(targets)} targets ({unstaffed} unstaffed, shortfall {shortfall}); "
         "draw recomputed and every rule re-checked"
     )
     return Report(summary, notes)
@@ -1813,7 +2118,7 @@ def check_canonical_bytes(raw, canonical):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 2, and version 1 commitments) and docs/LOG.md.")
+    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 4, and commitments of versions 1 to 3) and docs/LOG.md.")
     parser.add_argument("bundle", help="the bundle or export JSON file")
     parser.add_argument("--expect-commitment", metavar="HEX", help="the commitment hash published before the draw")
     parser.add_argument("--log-key", metavar="KEY", help="for an export: the log's published verifier key")
