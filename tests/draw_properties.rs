@@ -9,9 +9,9 @@ use std::collections::{HashMap, HashSet};
 use proptest::prelude::*;
 use shuangsui::bundle::{self, Bundle};
 use shuangsui::commitment::Commitment;
+use shuangsui::commitment::EntityRecord;
 use shuangsui::domain::OfficerStatus;
 use shuangsui::draw;
-use shuangsui::commitment::EntityRecord;
 use shuangsui::draw::select::{attributes, target_size};
 use shuangsui::plan::{Ratio, Stratum};
 
@@ -38,18 +38,22 @@ fn assert_rules(b: &Bundle) {
     for result in &b.draw.strata {
         // A part is a stratum, a stratum's part (its name, then the values in brackets), or
         // the floor, after every stratum's parts.
-        let stratum = plan
-            .strata
-            .iter()
-            .position(|s| result.name == s.name || result.name.starts_with(&format!("{}（", s.name)));
+        let stratum = plan.strata.iter().position(|s| {
+            result.name == s.name || result.name.starts_with(&format!("{}（", s.name))
+        });
         match stratum {
             Some(i) => assert_eq!(result.size, target_size(&plan.strata[i], result.population)),
             None => {
-                let floor = plan.floor().expect("a part that is no stratum's is the floor's");
+                let floor = plan
+                    .floor()
+                    .expect("a part that is no stratum's is the floor's");
                 assert_eq!(result.name, floor.name);
                 assert_eq!(
                     result.size,
-                    floor.ratio.ceil_of(result.population).saturating_sub(drawn_so_far)
+                    floor
+                        .ratio
+                        .ceil_of(result.population)
+                        .saturating_sub(drawn_so_far)
                 );
             }
         }
@@ -64,7 +68,12 @@ fn assert_rules(b: &Bundle) {
             assert!(seen.insert(t.uscc.clone()), "target {} drawn twice", t.uscc);
             let e = entity(&t.uscc);
             if stratum.is_some() {
-                assert_eq!(first(e), stratum, "{} drawn in its first selecting stratum", e.uscc);
+                assert_eq!(
+                    first(e),
+                    stratum,
+                    "{} drawn in its first selecting stratum",
+                    e.uscc
+                );
             }
             if t.unstaffed.is_some() {
                 assert!(t.team.is_empty());

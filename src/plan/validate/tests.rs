@@ -51,16 +51,24 @@ fn repeated_values_unknown_levels_and_attributes_and_a_clashing_floor_are_refuse
     let e = problems(&PLAN.replace("split_by = [\"district\"]", "split_by = [\"street\"]"));
     assert!(e.contains("street"), "{e}");
     let e = problems(&PLAN.replace("name = \"全体不低于20%\"", "name = \"市级登记\""));
-    assert!(e.contains("floor.name '市级登记' is also the name of a stratum"), "{e}");
+    assert!(
+        e.contains("floor.name '市级登记' is also the name of a stratum"),
+        "{e}"
+    );
     let e = problems(&PLAN.replace("ratio = \"20%\"", "ratio = \"0%\""));
     assert!(e.contains("more than 0"), "{e}");
 }
 
 #[test]
 fn versions_1_to_3_keep_their_grade_rules() {
-    let mut plan = Plan::from_toml("p.toml", include_str!("../../../tests/fixtures/mini/plan.toml")).unwrap();
+    let mut plan = Plan::from_toml(
+        "p.toml",
+        include_str!("../../../tests/fixtures/mini/plan.toml"),
+    )
+    .unwrap();
     plan.strata[1].grades.push(crate::domain::Grade::D);
     let e = plan.clone().normalized_as(false).unwrap_err().join("; ");
     assert!(e.contains("grade D is already in another stratum"), "{e}");
-    plan.normalized_as(true).expect("version 4: the first stratum that selects wins");
+    plan.normalized_as(true)
+        .expect("version 4: the first stratum that selects wins");
 }
