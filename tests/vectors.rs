@@ -138,11 +138,11 @@ fn a_version_3_bundle_still_verifies() {
     assert_eq!(sizes(&now), sizes(&bundle));
     // A batch committed under version 3 is rebuilt from its stored plan and snapshots, which
     // now give version 4, by putting the plan back in version 3's shape.
-    let rebuilt = now
-        .commitment
-        .clone()
-        .under_version(shuangsui::commitment::VERSIONS[1])
-        .expect("a plan without version 4 rules has a version 3 shape");
+    let mut rebuilt = now.commitment.clone();
+    assert!(
+        rebuilt.put_under_version(shuangsui::commitment::VERSIONS[1]),
+        "a plan without version 4 rules has a version 3 shape"
+    );
     assert_eq!(rebuilt.hash, bundle.commitment.hash);
     assert_eq!(rebuilt.header, bundle.commitment.header);
     // A version 4 field in a version 3 plan, or a version 4 plan without one, is refused.

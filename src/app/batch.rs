@@ -70,14 +70,13 @@ pub async fn commitment(app: &App, batch: &BatchRow) -> Result<Commitment> {
     let rebuilt = commitment.hash.clone();
     // A batch committed before an upgrade is drawn under the version it was committed under
     // (through the database, a source's hash has always been its table's content hash, so
-    // the versions differ only in the header's `format` and `spec_version`).
+    // the versions differ only in the header's `format` and `spec_version` and the plan's
+    // shape).
     for version in &crate::commitment::VERSIONS[1..] {
         if batch.commitment_hash.as_deref() == Some(commitment.hash.as_str()) {
             break;
         }
-        commitment = commitment
-            .under_version(*version)
-            .unwrap_or_else(|same| same);
+        commitment.put_under_version(*version);
     }
     match &batch.commitment_hash {
         Some(h) if *h == commitment.hash => Ok(commitment),

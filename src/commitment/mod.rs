@@ -325,22 +325,19 @@ impl Commitment {
         }))
     }
 
-    /// The same commitment under another (`format`, `spec_version`) of `VERSIONS`, its plan
-    /// in that version's shape, hashed again: how a batch committed under an older version
-    /// is rebuilt from its snapshots. `Err` gives it back unchanged if its plan cannot be
-    /// written in that version.
-    pub fn under_version(
-        mut self,
-        (format, spec_version): (&str, &str),
-    ) -> Result<Commitment, Commitment> {
+    /// Puts the commitment under another (`format`, `spec_version`) of `VERSIONS`, its plan
+    /// in that version's shape, and hashes it again: how a batch committed under an older
+    /// version is rebuilt from its snapshots. False, and nothing changed, if the plan cannot
+    /// be written in that version.
+    pub fn put_under_version(&mut self, (format, spec_version): (&str, &str)) -> bool {
         let Some(plan) = self.header.plan.clone().in_shape_of(spec_version) else {
-            return Err(self);
+            return false;
         };
         self.header.plan = plan;
         self.header.format = format.to_string();
         self.header.spec_version = spec_version.to_string();
         self.hash = self.header.hash();
-        Ok(self)
+        true
     }
 
     /// The bytes of the commitment up to its snapshots: `{"hash":…,"header":…,"snapshots":`.
