@@ -71,7 +71,7 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Entity>, Vec<Meta>) {
         let (registrar, area) = if municipal {
             (Registrar::Municipal, MUNICIPAL)
         } else {
-            (Registrar::District(district), district.code)
+            (Registrar::District(d), district.code)
         };
 
         let mut first17 = [0u8; 17];

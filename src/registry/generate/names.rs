@@ -3,10 +3,8 @@
 //! follow the usual patterns of each entity type ("上海市徐汇区康乐养老院") with made-up
 //! brands, not the names of real institutions.
 
-use std::collections::HashMap;
-
 use super::random::Random;
-use super::shanghai::District;
+use super::shanghai::{DISTRICTS, District};
 
 #[rustfmt::skip]
 const SURNAMES: &[&str] = &[
@@ -92,7 +90,7 @@ pub fn address(rng: &mut Random, district: &District) -> String {
 /// the district's full name and `#` a word of the pool. The first matching rule applies.
 /// Every pattern of an entity registered by a district bureau names its district.
 #[rustfmt::skip]
-const RULES: &[(&str, &str, &[&str], &[&str])] = &[
+const RULES: &[Rule] = &[
     ("养老机构", "12", CARE, &["上海市@#敬老院", "上海市@#社会福利院", "上海市@#老年护理院"]),
     ("养老机构", "91", CARE, &["上海#养老服务有限公司", "上海#颐养院有限公司", "上海@#老年公寓有限公司"]),
     ("养老机构", "*", CARE, &["上海市@#养老院", "上海@#敬老院", "@#长者照护之家", "上海市@#养老服务中心", "上海@#老年公寓"]),
@@ -117,7 +115,7 @@ const RULES: &[(&str, &str, &[&str], &[&str])] = &[
 /// Name patterns of entities registered by the municipal bureau (上海市民政局): no district.
 /// Foundations are only registered there (基金会管理条例 Art. 6).
 #[rustfmt::skip]
-const MUNICIPAL_RULES: &[(&str, &str, &[&str], &[&str])] = &[
+const MUNICIPAL_RULES: &[Rule] = &[
     ("社会团体", "*", TOPICS, &["上海市#协会", "上海市#联合会", "上海市#促进会", "上海市#研究会", "上海市#学会"]),
     ("基金会", "*", CIVIC, &["上海市#公益基金会", "上海市#慈善基金会", "上海市#教育发展基金会", "上海市#青少年发展基金会"]),
     // 民办非企业单位 and anything else.
@@ -130,33 +128,60 @@ const TRIES: usize = 4;
 
 /// Who registered an entity, as far as its name is concerned.
 #[derive(Debug, Clone, Copy)]
-pub enum Registrar<'a> {
-    /// The bureau of this district: the name carries the district.
-    District(&'a District),
+pub enum Registrar {
+    /// The bureau of this district (an index into `DISTRICTS`): the name carries the district.
+    District(usize),
     /// The municipal bureau: the name carries no district.
     Municipal,
 }
 
+type Rule = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 /// Issues organisation names, never the same one twice.
 ///
-/// A name is a *base* (a pattern filled with words: 上海市徐汇区康乐养老院) drawn up to `TRIES`
-/// times until one is unused; when every draw was used already, the least used of them gets
-/// an ordinal after its brand, or after its district when it has no brand
-/// (上海市徐汇区康乐第二养老院, 上海市徐汇区第三殡仪馆). No base contains 第 and no pattern
-/// text after the ordinal's place starts with a numeral character, so a name tells its base
-/// and ordinal apart, and each (base, ordinal) is issued once: names are unique in the whole
-/// directory. Memory: one counter per base used, bounded by the vocabulary, not by the number
-/// of entities.
+/// A name is a *base* (a pattern filled with a word of its pool and the district:
+/// 上海市徐汇区康乐养老院) drawn up to `TRIES` times until one is unused; when every draw was
+/// used already, the least used of them gets an ordinal after its word, or after its district
+/// when it has no word (上海市徐汇区康乐第二养老院, 上海市徐汇区第三殡仪馆). No two (rule,
+/// pattern, word, registrar) give the same base (a pattern without the district has one
+/// counter for all districts), no base contains 第 and no pattern text after
+/// the ordinal's place starts with a numeral character (tests check all three), so a name
+/// tells its base and ordinal apart, and each (base, ordinal) is issued once: names are unique
+/// in the whole directory. Memory: one counter per possible base (about 20,000), whatever the
+/// number of entities.
 pub struct Namer {
-    used: HashMap<String, u32, foldhash::fast::RandomState>,
-    base: String,
+    /// Times each base was issued, at `offset + (pattern × pool + word) × registrars +
+    /// registrar`, where `offset` is the rule's (`offsets`).
+    used: Vec<u32>,
+    /// Each rule's first counter: `RULES` (16 registrars each), then `MUNICIPAL_RULES` (one).
+    offsets: Vec<usize>,
+}
+
+impl Default for Namer {
+    fn default() -> Namer {
+        Namer::new()
+    }
 }
 
 impl Namer {
     pub fn new() -> Namer {
+        let mut offsets = Vec::with_capacity(RULES.len() + MUNICIPAL_RULES.len());
+        let mut total = 0;
+        let sets = [(RULES, DISTRICTS.len()), (MUNICIPAL_RULES, 1)];
+        for (rules, registrars) in sets {
+            for (_, _, pool, patterns) in rules {
+                offsets.push(total);
+                total += patterns.len() * pool.len() * registrars;
+            }
+        }
         Namer {
-            used: HashMap::default(),
-            base: String::with_capacity(64),
+            used: vec![0; total],
+            offsets,
         }
     }
 
@@ -168,51 +193,47 @@ impl Namer {
         category: &str,
         registrar: Registrar,
     ) -> String {
-        let any = |rule: &str, value: &str| rule == "*" || rule == value;
-        let (rules, district) = match registrar {
-            Registrar::District(d) => (RULES, d.full),
-            Registrar::Municipal => (MUNICIPAL_RULES, ""),
+        let any = |rule: &Rule| {
+            (rule.0 == "*" || rule.0 == entity_type) && (rule.1 == "*" || rule.1 == category)
         };
-        let (_, _, pool, patterns) = rules
-            .iter()
-            .find(|r| any(r.0, entity_type) && any(r.1, category))
-            .expect("the last rule matches everything");
-        // The least used base drawn so far: (base, ordinal's place, times used).
-        let mut least: Option<(String, usize, u32)> = None;
+        let (rules, first, registrars, r, district) = match registrar {
+            Registrar::District(d) => (RULES, 0, DISTRICTS.len(), d, DISTRICTS[d].full),
+            Registrar::Municipal => (MUNICIPAL_RULES, RULES.len(), 1, 0, ""),
+        };
+        let k = rules.iter().position(any).expect("the last rule matches");
+        let (_, _, pool, patterns) = rules[k];
+        let offset = self.offsets[first + k];
+        // The least used base drawn so far: (counter, pattern, word, times used).
+        let mut least: Option<(usize, usize, usize, u32)> = None;
         for _ in 0..TRIES {
-            let at = fill(&mut self.base, rng.word(patterns), pool, district, rng);
-            match self.used.get(self.base.as_str()) {
-                None => {
-                    self.used.insert(self.base.clone(), 1);
-                    return self.base.clone();
-                }
-                Some(&n) if least.as_ref().is_none_or(|l| n < l.2) => {
-                    least = Some((self.base.clone(), at, n));
-                }
-                Some(_) => {}
+            let p = rng.index(patterns.len());
+            let w = if patterns[p].contains('#') {
+                rng.index(pool.len())
+            } else {
+                0
+            };
+            // A pattern without the district gives the same base in every district.
+            let r = if patterns[p].contains('@') { r } else { 0 };
+            let counter = offset + (p * pool.len() + w) * registrars + r;
+            let n = self.used[counter];
+            if n == 0 {
+                self.used[counter] = 1;
+                return fill(patterns[p], pool[w], district, None);
+            }
+            if least.is_none_or(|l| n < l.3) {
+                least = Some((counter, p, w, n));
             }
         }
-        let (base, at, n) = least.expect("TRIES > 0");
-        self.used.insert(base.clone(), n + 1);
-        let mut name = String::with_capacity(base.len() + 12);
-        name.push_str(&base[..at]);
-        name.push('第');
-        push_numeral(&mut name, n + 1);
-        name.push_str(&base[at..]);
-        name
+        let (counter, p, w, n) = least.expect("TRIES > 0");
+        self.used[counter] = n + 1;
+        fill(patterns[p], pool[w], district, Some(n + 1))
     }
 }
 
-/// Writes `pattern` filled into `out`; returns the byte offset where an ordinal goes: after
-/// the pool's word, or after the district in a pattern without one.
-fn fill(
-    out: &mut String,
-    pattern: &str,
-    pool: &[&'static str],
-    district: &str,
-    rng: &mut Random,
-) -> usize {
-    out.clear();
+/// `pattern` filled with `word` and `district`, with the ordinal 第`ordinal` after the word,
+/// or after the district in a pattern without a word.
+fn fill(pattern: &str, word: &str, district: &str, ordinal: Option<u32>) -> String {
+    let mut out = String::with_capacity(pattern.len() + word.len() + district.len() + 12);
     let mut at = None;
     for c in pattern.chars() {
         match c {
@@ -221,13 +242,19 @@ fn fill(
                 at = at.or(Some(out.len()));
             }
             '#' => {
-                out.push_str(rng.word(pool));
+                out.push_str(word);
                 at = Some(out.len());
             }
             _ => out.push(c),
         }
     }
-    at.unwrap_or(out.len())
+    if let Some(n) = ordinal {
+        let mut mark = String::with_capacity(12);
+        mark.push('第');
+        push_numeral(&mut mark, n);
+        out.insert_str(at.unwrap_or(out.len()), &mark);
+    }
+    out
 }
 
 const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -326,35 +353,53 @@ mod tests {
     }
 
     /// What makes an ordinal name tell its base and ordinal apart: no 第 anywhere in a base,
-    /// and no numeral character right after the ordinal's place.
+    /// no numeral character right after the ordinal's place, and no base from two counters.
     #[test]
     fn ordinals_cannot_make_two_names_equal() {
-        let district = "浦东新区";
-        for (_, _, pool, patterns) in RULES.iter().chain(MUNICIPAL_RULES) {
-            assert!(pool.iter().all(|w| !w.contains('第')));
-            for pattern in *patterns {
-                assert!(!pattern.contains('第'), "{pattern}");
-                assert!(pattern.contains('#') || pattern.contains('@'), "{pattern}");
-                let mut rng = Random::new(1, "test");
-                let mut base = String::new();
-                let at = fill(&mut base, pattern, pool, district, &mut rng);
-                let next = base[at..].chars().next();
-                assert!(next.is_none_or(|c| !NUMERAL_CHARS.contains(c)), "{pattern}");
+        let mut bases = HashSet::new();
+        let registrars = DISTRICTS
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (RULES, i, d.full))
+            .chain([(MUNICIPAL_RULES, 0, "")]);
+        for (rules, index, district) in registrars {
+            for (_, _, pool, patterns) in rules {
+                assert!(pool.iter().all(|w| !w.contains('第')));
+                for pattern in *patterns {
+                    assert!(!pattern.contains('第'), "{pattern}");
+                    assert!(pattern.contains('#') || pattern.contains('@'), "{pattern}");
+                    if district.is_empty() {
+                        assert!(!pattern.contains('@'), "{pattern}");
+                    } else if index > 0 && !pattern.contains('@') {
+                        continue; // one counter for every district (`Namer::entity`)
+                    }
+                    let words = if pattern.contains('#') {
+                        &pool[..]
+                    } else {
+                        &pool[..1]
+                    };
+                    for word in words {
+                        let base = fill(pattern, word, district, None);
+                        let with = fill(pattern, word, district, Some(2));
+                        let at = with.find('第').expect("an ordinal");
+                        assert_eq!(base[..at], with[..at]);
+                        let next = base[at..].chars().next();
+                        assert!(next.is_none_or(|c| !NUMERAL_CHARS.contains(c)), "{with}");
+                        assert!(bases.insert(base), "{pattern} {word} {district}");
+                    }
+                }
             }
         }
-        for (_, _, _, patterns) in MUNICIPAL_RULES {
-            assert!(patterns.iter().all(|p| !p.contains('@')));
-        }
+        assert!(bases.len() > 10_000 && bases.len() <= Namer::new().used.len());
     }
 
     #[test]
     fn a_used_base_gets_the_next_ordinal() {
         let mut namer = Namer::new();
         let mut rng = Random::new(3, "test");
-        let district = &crate::registry::generate::shanghai::DISTRICTS[0];
         // 殡仪馆 of category 12 has a pattern without a brand: 上海市黄浦区殡仪馆.
         let names: Vec<String> = (0..200)
-            .map(|_| namer.entity(&mut rng, "殡仪馆", "12", Registrar::District(district)))
+            .map(|_| namer.entity(&mut rng, "殡仪馆", "12", Registrar::District(0)))
             .collect();
         let unique: HashSet<&String> = names.iter().collect();
         assert_eq!(unique.len(), names.len());
