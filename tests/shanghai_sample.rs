@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::Days;
-use shuangsui::domain::{Directory, OfficerStatus};
+use shuangsui::domain::{Directory, Entity, OfficerStatus};
 use shuangsui::plan::Plan;
 use shuangsui::registry::generate::shanghai::{CORPS, DISTRICTS, FIRE, MARKET, bureau};
 use shuangsui::registry::generate::{SHANGHAI_SAMPLE, generate};
@@ -66,6 +66,55 @@ fn sample_loads_and_has_the_promised_composition() {
         assert!(d.officers.iter().any(|o| o.department == department));
     }
     assert!(!d.recusals.is_empty() && !d.history.is_empty());
+}
+
+/// Issue 11 item 9: no two entities share a name; every 基金会 is registered by the municipal
+/// bureau, a provincial-level authority (基金会管理条例 Art. 6: USCC positions 3–8 `310000`);
+/// social associations and private non-enterprise units are registered by either the
+/// municipal bureau or their district's, and their names say which.
+#[test]
+fn sample_names_are_unique_and_registering_authorities_are_plausible() {
+    let d = sample();
+    let mut names = HashSet::new();
+    for e in &d.entities {
+        assert!(names.insert(e.name.as_str()), "{} twice", e.name);
+    }
+    let area = |e: &Entity| e.uscc.as_str()[2..8].to_string();
+    let of_type =
+        |t: &str| -> Vec<&Entity> { d.entities.iter().filter(|e| e.entity_type == t).collect() };
+    let foundations = of_type("基金会");
+    assert!(foundations.len() >= 20, "{}", foundations.len());
+    for e in &foundations {
+        assert_eq!(area(e), "310000", "{e:?}");
+    }
+    for t in ["社会团体", "民办非企业单位"] {
+        let all = of_type(t);
+        let (mut municipal, mut local) = (0, 0);
+        for e in &all {
+            let district = DISTRICTS.iter().find(|x| x.name == e.district).unwrap();
+            if area(e) == "310000" {
+                municipal += 1;
+                assert!(e.name.starts_with("上海市"), "{e:?}");
+                assert!(DISTRICTS.iter().all(|x| !e.name.contains(x.full)), "{e:?}");
+            } else {
+                local += 1;
+                assert_eq!(area(e), district.code, "{e:?}");
+                assert!(e.name.contains(district.full), "{e:?}");
+            }
+        }
+        // About 15–25% registered by the municipal bureau.
+        assert!(
+            municipal * 100 >= all.len() * 10,
+            "{t}: {municipal} of {}",
+            all.len()
+        );
+        assert!(
+            municipal * 100 <= all.len() * 30,
+            "{t}: {municipal} of {}",
+            all.len()
+        );
+        assert!(local > 0, "{t}");
+    }
 }
 
 fn plans() -> Vec<(String, Plan)> {

@@ -42,10 +42,13 @@ pub const SHANGHAI_SAMPLE: GenerateSpec = GenerateSpec {
 /// Generates the directory described by `spec`.
 ///
 /// Entities get sectors 养老服务 ~35%, 殡葬服务 ~8%, 社会组织 ~52%, the rest 婚姻介绍,
-/// 假肢矫形器 and 儿童福利; grades A 55% B 30% C 10% D 5%; 97% are 正常. About 25% of the
-/// officers are in the corps, about 5% (at least 4 from 100 officers) in the fire and market
-/// departments, the rest in the district bureaus (at least 2 each from 50 officers). Recusals
-/// number about 3 per 100 officers; history covers about 8% of the entities.
+/// 假肢矫形器 and 儿童福利; grades A 55% B 30% C 10% D 5%; 97% are 正常. Every 基金会, about
+/// 25% of the 社会团体 and 15% of the 民办非企业单位 are registered by the municipal bureau
+/// (USCC area code 310000), the rest by their district's. No two entities share a name.
+/// About 25% of the officers are in the corps, about 5% (at least 4 from 100 officers) in the
+/// fire and market departments, the rest in the district bureaus (at least 2 each from 50
+/// officers). Recusals number about 3 per 100 officers; history covers about 8% of the
+/// entities.
 ///
 /// # Panics
 /// When `spec.entities` exceeds `MAX_ENTITIES` (887,503,681): the organisation codes that

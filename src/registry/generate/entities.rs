@@ -4,9 +4,9 @@
 
 use crate::domain::{Entity, EntityStatus, Grade, Uscc};
 
-use super::names;
+use super::names::{self, Namer, Registrar};
 use super::random::{Random, organisation_code, permute};
-use super::shanghai::{DISTRICTS, SECTORS};
+use super::shanghai::{DISTRICTS, MUNICIPAL, SECTORS};
 
 /// What the later parts need to know about an entity without reading its strings.
 #[derive(Debug, Clone, Copy)]
@@ -47,9 +47,12 @@ fn code_prefix(category: &str) -> [u8; 2] {
 }
 
 /// `count` entities. Entity `i` gets organisation code `permute(i, seed)`, so no two share a
-/// USCC whatever the count (up to `MAX_ENTITIES`).
+/// USCC whatever the count (up to `MAX_ENTITIES`), and a name no other entity has (`Namer`).
+/// USCC positions 3–8 are the registering authority's area code: the district's, or
+/// `MUNICIPAL` for the share of its type the municipal bureau registers (every 基金会).
 pub fn generate(count: usize, seed: u64) -> (Vec<Entity>, Vec<Meta>) {
     let mut rng = Random::new(seed, "entities");
+    let mut namer = Namer::new();
     let mut entities = Vec::with_capacity(count);
     let mut meta = Vec::with_capacity(count);
     for i in 0..count {
@@ -60,10 +63,20 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Entity>, Vec<Meta>) {
         let category = kind.categories[rng.weighted(kind.categories, |c| c.1)].0;
         let d = rng.weighted(&DISTRICTS, |d| d.weight);
         let district = &DISTRICTS[d];
+        let municipal = match kind.municipal {
+            0 => false,
+            1000.. => true,
+            share => rng.per_mille(u64::from(share)),
+        };
+        let (registrar, area) = if municipal {
+            (Registrar::Municipal, MUNICIPAL)
+        } else {
+            (Registrar::District(d), district.code)
+        };
 
         let mut first17 = [0u8; 17];
         first17[..2].copy_from_slice(category.as_bytes());
-        first17[2..8].copy_from_slice(district.code.as_bytes());
+        first17[2..8].copy_from_slice(area.as_bytes());
         first17[8..].copy_from_slice(&organisation_code(
             code_prefix(category),
             permute(i as u64, seed),
@@ -71,7 +84,7 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Entity>, Vec<Meta>) {
         let first17 = std::str::from_utf8(&first17).expect("ASCII symbols");
         let uscc = Uscc::complete(first17).expect("every symbol is in the USCC alphabet");
 
-        let name = names::entity(&mut rng, kind.name, category, district);
+        let name = namer.entity(&mut rng, kind.name, category, registrar);
         let address = names::address(&mut rng, district);
         let grade = GRADES[rng.weighted(&GRADES, |g| g.1)].0;
         let status = if rng.per_mille(970) {

@@ -69,6 +69,11 @@ pub struct EntityType {
     /// (category, weight): 51 社会团体, 52 民办非企业单位, 53 基金会 (registered by 民政),
     /// 12 事业单位 (机构编制), 91 企业 (市场监管).
     pub categories: &'static [(&'static str, u32)],
+    /// Share registered by the municipal bureau (上海市民政局, a provincial-level registering
+    /// authority), in per mille; the others are registered by their district's bureau. A
+    /// municipal registration carries the area code `MUNICIPAL` in USCC positions 3–8 and a
+    /// name without a district; the `district` column stays where the entity is located.
+    pub municipal: u32,
 }
 
 /// A civil-affairs sector (行业领域) and its entity types.
@@ -82,9 +87,16 @@ pub struct Sector {
 
 macro_rules! kind {
     ($name:literal, $weight:literal, [$(($cat:literal, $w:literal)),+]) => {
-        EntityType { name: $name, weight: $weight, categories: &[$(($cat, $w)),+] }
+        kind!($name, $weight, [$(($cat, $w)),+], municipal 0)
+    };
+    ($name:literal, $weight:literal, [$(($cat:literal, $w:literal)),+], municipal $m:literal) => {
+        EntityType { name: $name, weight: $weight, categories: &[$(($cat, $w)),+], municipal: $m }
     };
 }
+
+/// The GB/T 2260 code of Shanghai as a whole (USCC positions 3–8 of what the municipal bureau
+/// registers): the municipality is a provincial-level division.
+pub const MUNICIPAL: &str = "310000";
 
 pub const ELDERLY_CARE: usize = 0;
 pub const FUNERAL: usize = 1;
@@ -113,9 +125,10 @@ pub const SECTORS: [Sector; 6] = [
         name: "社会组织",
         weight: 520,
         types: &[
-            kind!("社会团体", 420, [("51", 1)]),
-            kind!("民办非企业单位", 530, [("52", 1)]),
-            kind!("基金会", 50, [("53", 1)]),
+            // 基金会管理条例 Art. 6: only 民政部 and provincial 民政 register foundations.
+            kind!("社会团体", 420, [("51", 1)], municipal 250),
+            kind!("民办非企业单位", 530, [("52", 1)], municipal 150),
+            kind!("基金会", 50, [("53", 1)], municipal 1000),
         ],
     },
     Sector {

@@ -7,7 +7,9 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use proptest::prelude::*;
 
 use super::random::{MAX_ENTITIES, gb11714_check, permute};
-use super::shanghai::{CORPS, DISTRICTS, FIRE, MARKET, SECTORS, bureau, categories};
+use super::shanghai::{
+    CORPS, DISTRICTS, District, FIRE, MARKET, MUNICIPAL, SECTORS, bureau, categories,
+};
 use super::{GenerateSpec, generate};
 use crate::domain::{Directory, EntityStatus, Grade};
 use crate::registry;
@@ -63,10 +65,13 @@ proptest! {
     }
 }
 
+/// USCC positions 3–8 are the registering authority's area code: the district's, or
+/// `MUNICIPAL` for foundations (基金会管理条例 Art. 6) and the social associations and private
+/// non-enterprise units the municipal bureau registers, whose names carry no district.
 #[test]
-fn uscc_category_matches_the_type_and_area_code_the_district() {
+fn uscc_category_matches_the_type_and_area_code_the_registering_authority() {
     let directory = generate(&spec(5_000, 10, 11));
-    let codes: HashMap<&str, &str> = DISTRICTS.iter().map(|d| (d.name, d.code)).collect();
+    let districts: HashMap<&str, &District> = DISTRICTS.iter().map(|d| (d.name, d)).collect();
     for e in &directory.entities {
         let allowed = categories(&e.entity_type).expect("a generated type");
         assert!(allowed.contains(&e.uscc.category()), "{e:?}");
@@ -76,7 +81,23 @@ fn uscc_category_matches_the_type_and_area_code_the_district() {
             _ => '9',
         };
         assert_eq!(e.uscc.authority(), expected_authority);
-        assert_eq!(&e.uscc.as_str()[2..8], codes[e.district.as_str()], "{e:?}");
+        let district = districts[e.district.as_str()];
+        let area = &e.uscc.as_str()[2..8];
+        match e.entity_type.as_str() {
+            "基金会" => assert_eq!(area, MUNICIPAL, "{e:?}"),
+            "社会团体" | "民办非企业单位" => {
+                assert!(area == MUNICIPAL || area == district.code, "{e:?}")
+            }
+            _ => assert_eq!(area, district.code, "{e:?}"),
+        }
+        if e.sector == "社会组织" {
+            if area == MUNICIPAL {
+                assert!(e.name.starts_with("上海市"), "{e:?}");
+                assert!(DISTRICTS.iter().all(|d| !e.name.contains(d.full)), "{e:?}");
+            } else {
+                assert!(e.name.contains(district.full), "{e:?}");
+            }
+        }
         let org = &e.uscc.as_str().as_bytes()[8..17];
         assert_eq!(gb11714_check(&org[..8]), org[8], "{e:?}");
     }
@@ -135,6 +156,13 @@ fn shares_are_as_documented() {
         assert!(near(count(&|e| e.grade == grade), n, share, 15), "{grade}");
     }
     assert!(near(count(&|e| e.status != EntityStatus::Active), n, 30, 8));
+    for (entity_type, share) in [("社会团体", 250), ("民办非企业单位", 150), ("基金会", 1000)]
+    {
+        let of_type = count(&|e| e.entity_type == entity_type);
+        let municipal =
+            count(&|e| e.entity_type == entity_type && &e.uscc.as_str()[2..8] == MUNICIPAL);
+        assert!(near(municipal, of_type, share, 20), "{entity_type}");
+    }
     assert!(near(d.history.len(), n, 80, 10));
 
     let officers = &d.officers;
@@ -237,4 +265,15 @@ fn every_sector_has_matters_and_history_uses_the_applicable_ones() {
         };
         assert!(!wrong, "{h:?} for {e:?}");
     }
+}
+
+#[test]
+fn names_are_unique_at_any_size() {
+    let d = generate(&spec(200_000, 0, 13));
+    let mut seen = HashSet::with_capacity(d.entities.len());
+    for e in &d.entities {
+        assert!(seen.insert(e.name.as_str()), "{} twice", e.name);
+    }
+    // Foundations share one small vocabulary: ordinals had to be used.
+    assert!(d.entities.iter().any(|e| e.name.contains('第')));
 }
