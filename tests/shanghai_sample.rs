@@ -254,3 +254,58 @@ fn every_plan_parses_and_fits_the_sample() {
         Some(vec![CORPS.to_string(), FIRE.to_string()])
     );
 }
+
+fn shipped_bundle(stem: &str) -> shuangsui::bundle::Bundle {
+    let path = sample_dir().join(format!("bundles/{stem}.bundle.json"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// 民发〔2017〕45号 Art. 5: each registering authority inspects at least 5% (provincial), 4%
+/// (prefecture) or 3% (county) of the social organisations it registered. The shipped
+/// social-organisation draw meets every authority's floor on its own.
+#[test]
+fn the_social_organisation_draw_meets_every_registering_authoritys_floor() {
+    use shuangsui::domain::Level;
+    use shuangsui::domain::registration::authority;
+    let bundle = shipped_bundle("social-orgs");
+    let c = &bundle.commitment;
+    let sectors = shuangsui::draw::select::sectors(c);
+    let drawn: HashSet<&str> = bundle.draw.targets().map(|t| t.uscc.as_str()).collect();
+    let mut by_authority: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for e in &c.snapshots.entities {
+        if shuangsui::draw::select::in_population(&c.header.plan, &sectors, e) {
+            let n = by_authority.entry(authority(&e.uscc)).or_default();
+            n.0 += 1;
+            n.1 += u64::from(drawn.contains(e.uscc.as_str()));
+        }
+    }
+    assert_eq!(
+        by_authority.len(),
+        17,
+        "the municipal bureau and 16 district bureaus"
+    );
+    for (code, (registered, inspected)) in by_authority {
+        let floor = match Level::of_authority(code) {
+            Level::Province => 5,
+            Level::Prefecture => 4,
+            Level::County => 3,
+            Level::Ministry => 10,
+        };
+        assert!(
+            inspected * 100 >= registered * floor,
+            "{code}: {inspected} of {registered} is below {floor}%"
+        );
+    }
+}
+
+/// The funeral plan's 100% stratum says that full coverage wins over the look-back rule:
+/// every entity it selects is drawn, the recently inspected included.
+#[test]
+fn the_funeral_full_coverage_stratum_draws_every_entity() {
+    let bundle = shipped_bundle("funeral");
+    let full = &bundle.draw.strata[0];
+    assert_eq!(full.name, "C、D级（全覆盖）");
+    assert_eq!(full.excluded, 0);
+    assert_eq!(full.targets.len() as u64, full.population);
+    assert!(full.population > 0);
+}
