@@ -236,3 +236,43 @@ fn invalid_matter_records_are_named_even_when_the_hash_is_recomputed() {
         assert!(d.to_string().contains(reason), "{field}: {d}");
     }
 }
+
+/// DRAW-SPEC §2.4: the header's sources name the five tables in order, each with a
+/// lowercase hex content hash; a commitment made by hand otherwise is refused by name even
+/// with its hash recomputed (the Python verifier refused it already).
+#[test]
+fn malformed_sources_are_named_even_when_the_hash_is_recomputed() {
+    type SourcesChange = fn(&mut Vec<shuangsui::commitment::SourceFile>);
+    let cases: [(SourcesChange, &str, &str); 4] = [
+        (
+            |s| s[0].sha256 = s[0].sha256.to_uppercase(),
+            "/commitment/header/sources/0/sha256",
+            "lowercase",
+        ),
+        (
+            |s| s[1].file = "officers.xlsx".into(),
+            "/commitment/header/sources/1/file",
+            "officers.csv",
+        ),
+        (
+            |s| s.swap(2, 3),
+            "/commitment/header/sources/2/file",
+            "matters.csv",
+        ),
+        (
+            |s| {
+                s.pop();
+            },
+            "/commitment/header/sources/4",
+            "history.csv",
+        ),
+    ];
+    for (change, path, reason) in cases {
+        let mut b: Bundle = serde_json::from_value(mini()).unwrap();
+        change(&mut b.commitment.header.sources);
+        b.commitment.hash = b.commitment.header.hash();
+        let d = bundle::verify(&b).unwrap_err();
+        assert_eq!(d.path, path, "{d}");
+        assert!(d.message.contains(reason), "{d}");
+    }
+}

@@ -9,7 +9,7 @@ use crate::discrepancy::Discrepancy;
 use crate::domain::{Uscc, text};
 use crate::registry::parse::identifier;
 
-use super::{MatterRecord, Snapshots};
+use super::{MatterRecord, Snapshots, SourceFile};
 
 fn at(list: &str, i: usize, field: &str, reason: String) -> Discrepancy {
     Discrepancy::new(format!("/commitment/snapshots/{list}/{i}/{field}"), reason)
@@ -102,6 +102,46 @@ pub fn matters(matters: &[MatterRecord]) -> Result<(), Discrepancy> {
             text::check_required(value).map_err(|r| fail(field, r))?;
         }
         list(&m.methods, |_| Ok(())).map_err(|r| fail("methods", r))?;
+    }
+    Ok(())
+}
+
+/// The header's sources (DRAW-SPEC §2.4): the directory's five tables in the order entities,
+/// officers, matters, recusals, history, each by its file name, with a content hash in
+/// lowercase hex. (The hashes themselves need the directory, which a bundle does not hold.)
+pub fn sources(sources: &[SourceFile]) -> Result<(), Discrepancy> {
+    let f = crate::registry::FILES;
+    let names = [f.entities, f.officers, f.matters, f.recusals, f.history];
+    for (i, name) in names.iter().enumerate() {
+        let Some(s) = sources.get(i) else {
+            return Err(Discrepancy::new(
+                format!("/commitment/header/sources/{i}"),
+                format!("is missing: no source for the table {name}"),
+            ));
+        };
+        if s.file != *name {
+            return Err(Discrepancy::new(
+                format!("/commitment/header/sources/{i}/file"),
+                format!("is {:?}; source {i} is the table {name}", s.file),
+            ));
+        }
+        if s.sha256.len() != 64
+            || !s
+                .sha256
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return Err(Discrepancy::new(
+                format!("/commitment/header/sources/{i}/sha256"),
+                "is not 64 lowercase hexadecimal digits",
+            ));
+        }
+    }
+    if sources.len() > names.len() {
+        return Err(Discrepancy::new(
+            format!("/commitment/header/sources/{}", names.len()),
+            "is a sixth source: a commitment names the directory's five tables",
+        ));
     }
     Ok(())
 }

@@ -419,6 +419,7 @@ impl Commitment {
             }
         }
         check::matters(&h.matters)?;
+        check::sources(&h.sources)?;
         let problems = context::problems(
             &h.plan,
             &h.matters,

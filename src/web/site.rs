@@ -200,51 +200,46 @@ pub async fn batch_page(
 /// `/batches/{id}/results.csv`: targets and results, for Excel (UTF-8 with BOM, formulas
 /// neutralised).
 pub async fn results_csv(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let today = batch::china_today();
-    let key = format!("csv:{id}:{today}");
-    let made = state
-        .cache
-        .get_or_make(&key, || async {
-            let page = state.batch_page(&id, today).await?;
-            if !page.is_published() {
-                return Err(AppError::NotFound(format!("no published batch '{id}'")));
-            }
-            Ok(Bytes::from(pages::csv::results_csv(&page)))
-        })
-        .await;
-    match made {
-        Ok(bytes) => download(
-            bytes,
-            "text/csv; charset=utf-8",
-            &format!("{id}-results.csv"),
-        ),
-        Err(e) => error_page(e, Lang::Zh),
-    }
+    results_download(&state, &id, "csv", "text/csv; charset=utf-8", |page| {
+        Ok(pages::csv::results_csv(page))
+    })
+    .await
 }
 
 /// `/batches/{id}/results.xlsx`: the results CSV's columns as an `.xlsx` workbook, every cell
 /// text (`pages::xlsx`).
 pub async fn results_xlsx(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    results_download(&state, &id, "xlsx", pages::xlsx::CONTENT_TYPE, |page| {
+        pages::xlsx::results(page)
+            .map_err(|e| AppError::Setup(format!("the results workbook of {}: {e}", page.id)))
+    })
+    .await
+}
+
+/// A published batch's results as the download `{id}-results.{extension}`, made by `make`
+/// once a day (the deadlines shown change with the day) and kept in the public cache; a
+/// batch not published is not found.
+async fn results_download(
+    state: &AppState,
+    id: &str,
+    extension: &str,
+    content_type: &'static str,
+    make: fn(&pages::model::BatchPage) -> Result<Vec<u8>, AppError>,
+) -> Response {
     let today = batch::china_today();
-    let key = format!("xlsx:{id}:{today}");
+    let key = format!("{extension}:{id}:{today}");
     let made = state
         .cache
         .get_or_make(&key, || async {
-            let page = state.batch_page(&id, today).await?;
+            let page = state.batch_page(id, today).await?;
             if !page.is_published() {
                 return Err(AppError::NotFound(format!("no published batch '{id}'")));
             }
-            let bytes = pages::xlsx::results(&page)
-                .map_err(|e| AppError::Setup(format!("the results workbook of {id}: {e}")))?;
-            Ok(Bytes::from(bytes))
+            make(&page).map(Bytes::from)
         })
         .await;
     match made {
-        Ok(bytes) => download(
-            bytes,
-            pages::xlsx::CONTENT_TYPE,
-            &format!("{id}-results.xlsx"),
-        ),
+        Ok(bytes) => download(bytes, content_type, &format!("{id}-results.{extension}")),
         Err(e) => error_page(e, Lang::Zh),
     }
 }
