@@ -310,12 +310,25 @@ fn common_big_commitment() -> Commitment {
         officers: 300,
         seed: 5,
     };
-    let loaded = registry::Loaded {
-        directory: registry::generate::generate(&spec),
-        sources: vec![],
-    };
+    let loaded = registry::Loaded::in_memory(registry::generate::generate(&spec));
     let dir =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("registries/shanghai/plans/elderly-care.toml");
     let plan = Plan::from_toml("p", &std::fs::read_to_string(dir).unwrap()).unwrap();
     Commitment::build(&loaded, plan).unwrap()
+}
+
+/// A plan without its window's end is one of version 2, which cannot hold a version 4 rule:
+/// building it is refused with the reason, not made into a commitment `verify` refuses.
+#[test]
+fn a_version_2_plan_with_a_version_4_rule_is_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    let loaded = registry::load(&dir).unwrap();
+    let text = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    let mut plan = Plan::from_toml("plan.toml", &text).unwrap();
+    plan.inspection_end = None;
+    let version_2 = Commitment::build(&loaded, plan.clone()).unwrap();
+    assert_eq!(version_2.header.spec_version, "2");
+    plan.strata[0].exclusions = Some(shuangsui::plan::Exclusions::Ignore);
+    let e = Commitment::build(&loaded, plan).unwrap_err();
+    assert!(format!("{e:?}").contains("cannot use the rules"), "{e:?}");
 }

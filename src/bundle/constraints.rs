@@ -10,10 +10,50 @@ use crate::commitment::{Commitment, EntityRecord, InspectionRecord, OfficerRecor
 use crate::discrepancy::Discrepancy;
 use crate::domain::OfficerStatus;
 use crate::draw::DrawResult;
-use crate::draw::select::{attributes, days_before, in_population, sectors, target_size};
+use crate::draw::select::{days_before, in_population, sectors, target_size};
+use crate::plan::{Attribute, Stratum};
 
 fn fail<T>(path: String, message: String) -> Result<T, Discrepancy> {
     Err(Discrepancy::new(path, message))
+}
+
+// DRAW-SPEC §5.2 written out again here, not taken from the draw: an entity's registration
+// level from the form of its authority's area code, its attributes, and which strata select it.
+
+fn authority(e: &EntityRecord) -> &str {
+    e.uscc.get(2..8).unwrap_or("")
+}
+
+fn level(e: &EntityRecord) -> &'static str {
+    match authority(e) {
+        "100000" => "部级",
+        code if code.ends_with("0000") => "省级",
+        code if code.ends_with("00") => "地市级",
+        _ => "县级",
+    }
+}
+
+fn value(e: &EntityRecord, attribute: Attribute) -> &str {
+    match attribute {
+        Attribute::Grade => e.grade.as_str(),
+        Attribute::District => &e.district,
+        Attribute::EntityType => &e.entity_type,
+        Attribute::Level => level(e),
+        Attribute::Authority => authority(e),
+    }
+}
+
+fn selects(s: &Stratum, e: &EntityRecord) -> bool {
+    let texts = |list: &Option<Vec<String>>, v: &str| {
+        list.as_ref()
+            .is_none_or(|l| l.is_empty() || l.iter().any(|x| x == v))
+    };
+    (s.grades.is_empty() || s.grades.contains(&e.grade))
+        && texts(&s.districts, &e.district)
+        && texts(&s.entity_types, &e.entity_type)
+        && s.levels
+            .as_ref()
+            .is_none_or(|l| l.is_empty() || l.iter().any(|x| x.as_str() == level(e)))
 }
 
 /// Checks every rule the plan states for `draw`.
@@ -43,24 +83,26 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
         .iter()
         .map(|r| (r.card_no.as_str(), r.uscc.as_str()))
         .collect();
-    let inspected_after =
-        |days: Option<u32>, uscc: &str, matter_ok: &dyn Fn(&str) -> bool, card: Option<&str>| {
-            days.is_some_and(|d| {
-                let cutoff = days_before(plan.inspection_date, d);
-                history.get(uscc).into_iter().flatten().any(|h| {
-                    h.date > cutoff
-                        && matter_ok(&h.matter)
-                        && card.is_none_or(|k| h.officers.iter().any(|o| o == k))
-                })
+    let inspected_after = |cutoff: &Option<String>,
+                           uscc: &str,
+                           matter_ok: &dyn Fn(&str) -> bool,
+                           card: Option<&str>| {
+        cutoff.as_ref().is_some_and(|cutoff| {
+            history.get(uscc).into_iter().flatten().any(|h| {
+                h.date > *cutoff
+                    && matter_ok(&h.matter)
+                    && card.is_none_or(|k| h.officers.iter().any(|o| o == k))
             })
-        };
+        })
+    };
     let batch_matter = |m: &str| plan.matters.iter().any(|x| x == m);
-    let exclusion = plan.constraints.exclude_inspected_within_days;
-    let pairing = plan.constraints.no_repeat_pairing_within_days;
+    let cutoff = |days: Option<u32>| days.map(|d| days_before(plan.inspection_date, d));
+    let exclusion = cutoff(plan.constraints.exclude_inspected_within_days);
+    let pairing = cutoff(plan.constraints.no_repeat_pairing_within_days);
 
     let year = format!("{:04}", plan.inspection_date.year());
     let excluded = |uscc: &str| {
-        inspected_after(exclusion, uscc, &batch_matter, None)
+        inspected_after(&exclusion, uscc, &batch_matter, None)
             || (plan.constraints.exclude_inspected_in_year == Some(true)
                 && history
                     .get(uscc)
@@ -79,9 +121,9 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
         .collect();
     let mut parts: BTreeMap<(usize, Vec<&str>), Vec<&EntityRecord>> = BTreeMap::new();
     for e in &population {
-        let a = attributes(e);
-        if let Some(s) = plan.strata.iter().position(|s| s.selects(&a)) {
-            let key = plan.strata[s].split().iter().map(|&x| a.value(x)).collect();
+        if let Some(s) = plan.strata.iter().position(|s| selects(s, e)) {
+            let split = plan.strata[s].split_by.iter().flatten();
+            let key = split.map(|&x| value(e, x)).collect();
             parts.entry((s, key)).or_default().push(e);
         }
     }
@@ -223,7 +265,7 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
                 if plan.constraints.cross_district && o.district == e.district {
                     return fail(at, format!("{card} is of the entity's own district"));
                 }
-                if inspected_after(pairing, &e.uscc, &|_| true, Some(card)) {
+                if inspected_after(&pairing, &e.uscc, &|_| true, Some(card)) {
                     return fail(
                         at,
                         format!("{card} inspected {} within the no-repeat window", e.uscc),

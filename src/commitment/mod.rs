@@ -301,7 +301,18 @@ impl Commitment {
         // Any other plan is made under the newest version, whose shape it then takes.
         let ((format, spec_version), plan) = match plan.clone().in_shape_of(SPEC_VERSION) {
             Some(newest) => (VERSIONS[0], newest),
-            None => (VERSIONS[2], plan),
+            None => match plan.in_shape_of(VERSIONS[2].1) {
+                Some(version_2) => (VERSIONS[2], version_2),
+                None => {
+                    return Err(CommitError(vec![
+                        "a plan without inspection_end cannot use the rules DRAW-SPEC version 4 \
+                         added (strata by district, type or level, split_by, exclusions = \
+                         \"ignore\", a floor, exclude_inspected_in_year): name the inspection \
+                         window's last day"
+                            .into(),
+                    ]));
+                }
+            },
         };
         let header = Header {
             format: format.to_string(),

@@ -59,10 +59,10 @@ pub fn plan_lines(page: &BatchPage, lang: Lang) -> Vec<PlanLine> {
             },
         },
     ];
-    for s in &plan.strata {
+    for i in 0..plan.strata.len() {
         lines.push(PlanLine {
             label: pick(lang, "分层抽取", "Stratum"),
-            text: stratum(plan, s, lang),
+            text: stratum(plan, i, lang),
         });
     }
     if let Some(f) = plan.floor() {
@@ -127,8 +127,9 @@ fn ratio(r: &Ratio) -> String {
     }
 }
 
-/// What a stratum selects: each selector list that is not empty, or "any".
-fn selector(s: &Stratum, lang: Lang) -> String {
+/// What a stratum selects: each selector list that is not empty, or "any"; after the first
+/// stratum, less those an earlier one took (an entity is in the first that selects it).
+fn selector(s: &Stratum, first: bool, lang: Lang) -> String {
     let levels: Vec<&str> = s.levels.iter().flatten().map(|l| l.as_str()).collect();
     let mut parts = Vec::new();
     let mut add = |zh: &str, en: &str, items: String, empty: bool| {
@@ -163,9 +164,23 @@ fn selector(s: &Stratum, lang: Lang) -> String {
         levels.is_empty(),
     );
     if parts.is_empty() {
-        return pick(lang, "其余全部单位", "every other entity").to_string();
+        return if first {
+            pick(lang, "全部单位", "every entity")
+        } else {
+            pick(lang, "其余全部单位", "every other entity")
+        }
+        .to_string();
     }
-    parts.join(pick(lang, "，", ", "))
+    let except = if first {
+        ""
+    } else {
+        pick(
+            lang,
+            "（已归入前面分层的除外）",
+            " (except those in an earlier stratum)",
+        )
+    };
+    parts.join(pick(lang, "，", ", ")) + except
 }
 
 fn pick_owned(lang: Lang, zh: &str, en: &str) -> String {
@@ -175,7 +190,8 @@ fn pick_owned(lang: Lang, zh: &str, en: &str) -> String {
     }
 }
 
-fn stratum(plan: &Plan, s: &Stratum, lang: Lang) -> String {
+fn stratum(plan: &Plan, index: usize, lang: Lang) -> String {
+    let s = &plan.strata[index];
     let mut rules = Vec::new();
     if let Some(r) = &s.ratio {
         let r = ratio(r);
@@ -196,7 +212,7 @@ fn stratum(plan: &Plan, s: &Stratum, lang: Lang) -> String {
             Lang::En => format!("at least {m}"),
         });
     }
-    let selected = selector(s, lang);
+    let selected = selector(s, index == 0, lang);
     let largest = if rules.len() > 1 {
         pick(lang, "，取其中最大者", ", the largest of these")
     } else {
@@ -234,10 +250,15 @@ fn stratum(plan: &Plan, s: &Stratum, lang: Lang) -> String {
     }
     if plan.excludes() {
         out.push_str(match (s.applies_exclusions(), s.full_coverage()) {
-            (false, _) => pick(
+            (false, true) => pick(
                 lang,
                 "；排除规则对本层不适用（全覆盖优先）",
                 "; the exclusion rules do not apply to it (full coverage wins)",
+            ),
+            (false, false) => pick(
+                lang,
+                "；排除规则对本层不适用",
+                "; the exclusion rules do not apply to it",
             ),
             (true, true) => pick(
                 lang,

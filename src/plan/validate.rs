@@ -173,7 +173,8 @@ impl Plan {
                     p.0.push(format!(
                         "strata[{j}] '{}' can never draw: strata[{i}] '{}' comes first and selects \
                          every entity it selects (an entity belongs to the first stratum that \
-                         selects it); put the narrower stratum first",
+                         selects it); put the narrower stratum first, or merge the two if \
+                         they select the same entities",
                         later.name, self.strata[i].name
                     ));
                 }

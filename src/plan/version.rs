@@ -52,13 +52,18 @@ impl Plan {
         }
         Err(format!(
             "{} 抽取比例为 100%（全覆盖），但排除规则（constraints.exclude_inspected_within_days 或 \
-             exclude_inspected_in_year）会把近期已检查的对象排除在外：请在该分层写明 \
+             exclude_inspected_in_year）会把近期已检查的对象排除在外：请在{}写明 \
              exclusions = \"ignore\"（全覆盖优先，全部检查）或 exclusions = \"apply\"（排除规则优先，\
              少抽的家数会公示）。 / {} {} a ratio of 100% (full coverage) but an exclusion rule \
              would leave recently inspected entities out: state exclusions = \"ignore\" (full \
              coverage wins) or exclusions = \"apply\" (the exclusion wins; how many it left out \
              is shown).",
             unstated.join("、"),
+            if unstated.len() == 1 {
+                "该分层"
+            } else {
+                "每个这样的分层"
+            },
             unstated.join(", "),
             if unstated.len() == 1 { "has" } else { "have" },
         ))

@@ -82,6 +82,31 @@ pub struct Loaded<E = Entity> {
     pub sources: Vec<SourceFile>,
 }
 
+impl Loaded {
+    /// A directory held in memory (tests, benchmarks) with the sources a folder of it gives:
+    /// each table's file name, content hash (DRAW-SPEC §2.5) and number of rows.
+    pub fn in_memory(directory: Directory) -> Loaded {
+        use crate::import::{Rows, content_hash};
+        let d = &directory;
+        let tables = [
+            (FILES.entities, Rows::Entities(d.entities.clone())),
+            (FILES.officers, Rows::Officers(d.officers.clone())),
+            (FILES.matters, Rows::Matters(d.matters.clone())),
+            (FILES.recusals, Rows::Recusals(d.recusals.clone())),
+            (FILES.history, Rows::History(d.history.clone())),
+        ];
+        let sources = tables
+            .into_iter()
+            .map(|(file, rows)| SourceFile {
+                file: file.to_string(),
+                sha256: content_hash(&rows),
+                rows: rows.len(),
+            })
+            .collect();
+        Loaded { directory, sources }
+    }
+}
+
 /// Which file of the folder `dir` holds the table whose CSV file is `csv_name`: that file,
 /// or instead its workbook (never both: an error naming them). An old `{table}.xls` in
 /// place of both is named too, to be refused by its content with the advice to save it

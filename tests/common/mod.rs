@@ -238,10 +238,7 @@ pub fn plan(g: &mut Gen) -> Plan {
 }
 
 pub fn loaded(directory: Directory) -> Loaded {
-    Loaded {
-        directory,
-        sources: Vec::new(),
-    }
+    Loaded::in_memory(directory)
 }
 
 pub fn entropy(a: &str, b: &str) -> Entropy {

@@ -261,10 +261,7 @@ pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
 
 /// The commitment of a directory and plan.
 pub fn commit(directory: Directory, plan: Plan) -> Commitment {
-    let loaded = Loaded {
-        directory,
-        sources: Vec::new(),
-    };
+    let loaded = Loaded::in_memory(directory);
     Commitment::build(&loaded, plan.normalized().unwrap()).unwrap()
 }
 
