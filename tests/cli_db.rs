@@ -192,6 +192,56 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
     );
     let why = c.refused(&["batch", "publish", "SH-MZ-2026-BZ-01"]);
     assert!(why.contains("no result yet"), "{why}");
+    // Review (审核): a reviewer returns result #1 with a reason; it is not approved until
+    // corrected; the corps reviews nothing.
+    c.ok(&["user", "add", "审核一", "--role", "reviewer"]);
+    c.ok(&["user", "add", "总队一", "--role", "corps"]);
+    let awaiting = c.ok(&["result", "awaiting", "SH-MZ-2026-BZ-01"]);
+    assert!(
+        awaiting.starts_with("#1 ") && awaiting.contains(uscc),
+        "{awaiting}"
+    );
+    let why = c.refused(&[
+        "result",
+        "approve",
+        "SH-MZ-2026-BZ-01",
+        "1",
+        "--reviewer",
+        "总队一",
+    ]);
+    assert!(why.contains("only a reviewer"), "{why}");
+    let out = c.ok(&[
+        "result",
+        "return",
+        "SH-MZ-2026-BZ-01",
+        "1",
+        "--reviewer",
+        "审核一",
+        "--reason",
+        "台账缺失的具体项目未写明",
+    ]);
+    assert!(
+        out.contains("result #1 of batch SH-MZ-2026-BZ-01 returned"),
+        "{out}"
+    );
+    let why = c.refused(&[
+        "result",
+        "approve",
+        "SH-MZ-2026-BZ-01",
+        "1",
+        "--reviewer",
+        "审核一",
+    ]);
+    assert!(
+        why.contains("已退回") && why.contains("correction"),
+        "{why}"
+    );
+    let status = c.ok(&["batch", "status", "SH-MZ-2026-BZ-01"]);
+    assert!(
+        status.contains("1 recorded, 0 awaiting review, 1 returned, 0 approved")
+            && status.contains("(returned)"),
+        "{status}"
+    );
     let list = c.ok(&["batch", "status"]);
     assert!(
         list.contains("SH-MZ-2026-BZ-01") && list.contains("results"),

@@ -173,7 +173,8 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     get(app, id).await
 }
 
-/// Publishes a drawn batch's sampling and results. Every staffed target must have a result.
+/// Publishes a drawn batch's sampling and results. Every staffed target must have a
+/// standing result, approved by a reviewer (`app::reviews`).
 pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
     let batch = get(app, id).await?;
     if !matches!(batch.state.as_str(), "drawn" | "results") {
@@ -182,22 +183,20 @@ pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
             batch.state
         )));
     }
-    let targets = store::batches::assignments(&app.store, id).await?;
-    let results = store::results::of_batch(&app.store, id).await?;
-    let missing: Vec<&str> = targets
-        .iter()
-        .filter(|t| !t.team.is_empty() && !results.iter().any(|r| r.uscc == t.uscc))
-        .map(|t| t.uscc.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(AppError::Invalid(format!(
-            "batch {id}: {} target(s) have no result yet: {}",
-            missing.len(),
-            missing.join(", ")
-        )));
+    let super::reviews::Reviewing {
+        targets,
+        results,
+        progress,
+        ..
+    } = super::reviews::reviewing(app, id).await?;
+    if !progress.complete() {
+        return Err(super::reviews::not_ready(id, &progress, &targets, &results));
     }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    // Decided again as this transaction sees the database: a correction recorded meanwhile
+    // is unreviewed.
+    super::reviews::ready_to_publish(&mut tx, id, &targets).await?;
     let entries = journal::signed_entries(&mut tx, &app.verifier).await?;
     let reveals = ledger::seal::reveals(ledger::seal::openings_of(&entries, id));
     let event = json!({

@@ -27,6 +27,8 @@ const PUBLIC_KINDS: &[&str] = &[
     "batch.drawn",
     "result.recorded",
     "result.corrected",
+    "result.approved",
+    "result.returned",
     "batch.published",
 ];
 

@@ -17,6 +17,7 @@ pub mod log;
 pub mod public;
 pub mod public_log;
 pub mod results;
+pub mod reviews;
 pub mod users;
 pub mod witnessing;
 

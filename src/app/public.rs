@@ -268,6 +268,8 @@ pub async fn batch_page(
             })
             .collect(),
         results_logged: log.results.len() as u64,
+        approvals_logged: log.approvals.len() as u64,
+        returns_logged: log.returns.len() as u64,
         entropy: String::new(),
         seed: String::new(),
         bundle_sha256: String::new(),

@@ -151,6 +151,8 @@ const BATCH_KINDS: &[&str] = &[
     "batch.drawn",
     "result.recorded",
     "result.corrected",
+    "result.approved",
+    "result.returned",
     "batch.withdrawn",
     "batch.published",
 ];
@@ -176,6 +178,9 @@ struct Index {
 pub struct BatchLog {
     pub entries: Vec<BatchEntry>,
     pub results: Vec<u64>,
+    /// The batch's `result.approved` and `result.returned` entries (审核), in log order.
+    pub approvals: Vec<u64>,
+    pub returns: Vec<u64>,
 }
 
 /// One public entry of a batch's history.
@@ -230,6 +235,14 @@ impl Index {
             return Ok(());
         };
         let log = self.batches.entry(batch.to_string()).or_default();
+        if *kind == "result.approved" {
+            log.approvals.push(entry.seq);
+            return Ok(());
+        }
+        if *kind == "result.returned" {
+            log.returns.push(entry.seq);
+            return Ok(());
+        }
         if kind.starts_with("result.") {
             log.results.push(entry.seq);
             return Ok(());

@@ -137,7 +137,7 @@ pub fn event_of(r: &ResultRow) -> serde_json::Value {
 }
 
 /// Checks a stored result against its signed log entry, inside the write transaction.
-async fn signed(tx: &mut store::Tx, r: &ResultRow) -> Result<()> {
+pub(super) async fn signed(tx: &mut store::Tx, r: &ResultRow) -> Result<()> {
     let corrupt = |why: String| {
         AppError::Store(store::StoreError::Corrupt(format!(
             "result #{} of batch {}: {why}; run `shuangsui log verify`",

@@ -38,27 +38,32 @@ pub enum Role {
     Officer,
     /// An auditor: reads everything, the log included, changes nothing.
     Auditor,
+    /// A reviewer (审核人员): reads the results of drawn batches and approves or returns
+    /// each (`app::reviews`); records, imports, creates, commits, draws and publishes
+    /// nothing. Review is this role's alone: the corps publishes, officers record.
+    Reviewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Corps, Role::Officer, Role::Auditor];
+    pub const ALL: [Role; 4] = [Role::Corps, Role::Officer, Role::Auditor, Role::Reviewer];
 
-    /// The word stored and logged: `corps`, `officer` or `auditor`.
+    /// The word stored and logged: `corps`, `officer`, `auditor` or `reviewer`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Corps => "corps",
             Role::Officer => "officer",
             Role::Auditor => "auditor",
+            Role::Reviewer => "reviewer",
         }
     }
 
-    /// One of the three words (surrounding white space ignored).
+    /// One of the four words (surrounding white space ignored).
     pub fn parse(value: &str) -> Result<Role, String> {
         let v = value.trim();
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == v)
-            .ok_or_else(|| format!("role '{v}' is not one of corps, officer, auditor"))
+            .ok_or_else(|| format!("role '{v}' is not one of corps, officer, auditor, reviewer"))
     }
 }
 
@@ -315,14 +320,14 @@ mod tests {
     }
 
     #[test]
-    fn roles_are_the_three_words() {
+    fn roles_are_the_four_words() {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
             assert_eq!(serde_json::to_value(role).ok(), Some(json!(role.as_str())));
         }
         let e = Role::parse("admin").unwrap_err();
         assert!(
-            e.contains("'admin'") && e.contains("corps, officer, auditor"),
+            e.contains("'admin'") && e.contains("corps, officer, auditor, reviewer"),
             "{e}"
         );
     }

@@ -97,6 +97,28 @@ pub enum ResultCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
+    /// Approve the standing result of a target (by a user with the role reviewer).
+    Approve {
+        batch: BatchId,
+        /// The result's id (the one that stands for its target).
+        result: i64,
+        /// The reviewing user's name (role reviewer).
+        #[arg(long)]
+        reviewer: String,
+    },
+    /// Return the standing result of a target to its officer, with the reason (1 to 500
+    /// characters; sealed in the log until publication). The officer records a correction.
+    Return {
+        batch: BatchId,
+        result: i64,
+        /// The reviewing user's name (role reviewer).
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List the standing results of a batch awaiting review.
+    Awaiting { batch: BatchId },
     /// List the result lists (one per sector, and the fallback), nested, with their rules.
     Codes,
 }
@@ -375,9 +397,17 @@ pub fn batch(db: &Db, command: BatchCommand) -> i32 {
                 let b = batch::get(app, &id).await?;
                 print_batch(&b);
                 println!("  deadline    {}", deadline_text(app, &b).await);
-                let targets = crate::store::batches::assignments(&app.store, &id).await?;
-                let results = crate::store::results::of_batch(&app.store, &id).await?;
+                let app::reviews::Reviewing {
+                    targets,
+                    results,
+                    reviews,
+                    progress: p,
+                } = app::reviews::reviewing(app, &id).await?;
                 let standing = app::results::standing(&results);
+                println!(
+                    "  review      {} staffed: {} recorded, {} awaiting review, {} returned, {} approved, {} unrecorded",
+                    p.staffed, p.recorded, p.awaiting_review, p.returned, p.approved, p.unrecorded
+                );
                 for t in &targets {
                     let r = standing.get(&t.uscc);
                     println!(
@@ -391,8 +421,16 @@ pub fn batch(db: &Db, command: BatchCommand) -> i32 {
                         } else {
                             t.team.join(",")
                         },
-                        r.map(|r| format!("#{} {}", r.id, r.codes.join(",")))
-                            .unwrap_or_else(|| "-".into())
+                        r.map(|r| format!(
+                            "#{} {}{}",
+                            r.id,
+                            r.codes.join(","),
+                            match reviews.iter().find(|v| v.result_id == r.id) {
+                                Some(v) => format!(" ({})", v.verdict),
+                                None => " (awaiting review)".into(),
+                            }
+                        ))
+                        .unwrap_or_else(|| "-".into())
                     );
                 }
             }
@@ -496,6 +534,57 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
         return EXIT_OK;
     }
     with_app(db, async |app| {
+        let by_name = async |name: &str| {
+            crate::store::users::all(&app.store)
+                .await
+                .map_err(AppError::from)?
+                .into_iter()
+                .find(|u| u.name == name.trim())
+                .map(|u| u.id)
+                .ok_or_else(|| AppError::NotFound(format!("没有用户 {name}（no user '{name}'）")))
+        };
+        let review = match &command {
+            ResultCommand::Approve {
+                batch,
+                result,
+                reviewer,
+            } => Some((batch, *result, reviewer, app::reviews::Verdict::Approve)),
+            ResultCommand::Return {
+                batch,
+                result,
+                reviewer,
+                reason,
+            } => Some((
+                batch,
+                *result,
+                reviewer,
+                app::reviews::Verdict::Return(reason),
+            )),
+            _ => None,
+        };
+        if let Some((batch, result, reviewer, verdict)) = review {
+            let user = by_name(reviewer).await?;
+            let r = app::reviews::review(app, batch, result, user, verdict).await?;
+            println!(
+                "result #{} of batch {} {} by {reviewer} (log entry {})",
+                r.result_id, r.batch_id, r.verdict, r.log_seq
+            );
+            return Ok(());
+        }
+        if let ResultCommand::Awaiting { batch } = &command {
+            for r in app::reviews::awaiting(app, batch).await? {
+                println!(
+                    "#{} {} {} inspected {} by {}: {}",
+                    r.id,
+                    r.uscc,
+                    r.codes.join(","),
+                    r.inspected_on,
+                    r.recorded_by,
+                    r.note
+                );
+            }
+            return Ok(());
+        }
         if let ResultCommand::Record {
             batch,
             uscc,

@@ -1,8 +1,10 @@
 //! `shuangsui demo`: a working platform on a fresh machine in one command. A new SQLite
 //! database in the output folder, the shipped Shanghai directories imported, every shipped
 //! plan (one per sector and the joint one), its inspection window moved to start today,
-//! committed and drawn with demonstration ceremony digits, plausible results recorded, every batch published but one left in progress, three
-//! demo users (corps, officer, auditor), then the server. Prints the URLs and the tokens.
+//! committed and drawn with demonstration ceremony digits, plausible results recorded and
+//! approved by the demo reviewer, every batch published but one left in progress (half its
+//! results recorded, one approved and one returned), four demo users (corps, officer,
+//! auditor, reviewer), then the server. Prints the URLs and the tokens.
 
 use std::path::{Path, PathBuf};
 
@@ -82,6 +84,14 @@ fn plausible(sector: &str, i: usize) -> (Vec<String>, &'static str) {
     }
 }
 
+/// Approves, as `reviewer` (a user id), every result of batch `id` awaiting review.
+pub(super) async fn approve_results(app: &App, id: &str, reviewer: i64) -> Result<(), AppError> {
+    for r in app::reviews::awaiting(app, id).await? {
+        app::reviews::review(app, id, r.id, reviewer, app::reviews::Verdict::Approve).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn record_results(
     app: &App,
     id: &str,
@@ -148,6 +158,9 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         in_progress: None,
         tokens: Vec::new(),
     };
+    // The reviewer approves the results before publication (审核), so it exists first.
+    let (reviewer, reviewer_token) =
+        app::users::add(&app, "demo-reviewer", Role::Reviewer, None).await?;
     let today = app::batch::china_today();
     let window = (today, today + chrono::Days::new(DEMO_WINDOW_DAYS));
     println!(
@@ -175,16 +188,39 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
             .unwrap_or_default();
         if stem == IN_PROGRESS {
             record_results(&app, &b.id, &targets, staffed / 2).await?;
+            // One result approved, one returned: the reviewer's work in progress.
+            let waiting = app::reviews::awaiting(&app, &b.id).await?;
+            if let Some(r) = waiting.first() {
+                app::reviews::review(
+                    &app,
+                    &b.id,
+                    r.id,
+                    reviewer.id,
+                    app::reviews::Verdict::Approve,
+                )
+                .await?;
+            }
+            if let Some(r) = waiting.get(1) {
+                app::reviews::review(
+                    &app,
+                    &b.id,
+                    r.id,
+                    reviewer.id,
+                    app::reviews::Verdict::Return("检查记录未写明整改期限，请补充后更正"),
+                )
+                .await?;
+            }
             println!(
-                "{}: drawn, {} of {staffed} results recorded, in progress",
+                "{}: drawn, {} of {staffed} results recorded, in review, in progress",
                 b.id,
                 staffed / 2
             );
             made.in_progress = Some(b.id.clone());
         } else {
             record_results(&app, &b.id, &targets, staffed).await?;
+            approve_results(&app, &b.id, reviewer.id).await?;
             app::batch::publish(&app, &b.id).await?;
-            println!("{}: drawn, {staffed} results, published", b.id);
+            println!("{}: drawn, {staffed} results, approved, published", b.id);
             made.published.push(b.id.clone());
         }
     }
@@ -213,6 +249,8 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         let (row, token) = app::users::add(&app, name, role, card.as_deref()).await?;
         made.tokens.push((role, row.name, token));
     }
+    made.tokens
+        .push((Role::Reviewer, reviewer.name, reviewer_token));
     let v = app::log::verify(&app, None).await?;
     println!(
         "log verified: {} entries, {} checkpoints",

@@ -106,7 +106,7 @@ async fn stored(
         let plan = app::batch::plan(&app::batch::get(&app, &id).await?)?;
         let (start, end) = plan.window().map_err(AppError::Invalid)?;
         println!(
-            "== 8. results are recorded by the inspecting team, each dated inside the inspection window {start} to {end}: shuangsui result record {id} USCC --officer CARD --codes 1 --date YYYY-MM-DD {db}; then shuangsui batch publish {id} {db} (the demo, `shuangsui demo`, shows both)"
+            "== 8. results are recorded by the inspecting team, each dated inside the inspection window {start} to {end}: shuangsui result record {id} USCC --officer CARD --codes 1 --date YYYY-MM-DD {db}; a reviewer (shuangsui user add NAME --role reviewer {db}) approves each (shuangsui result approve {id} RESULT --reviewer NAME {db}) or returns it with a reason (shuangsui result return {id} RESULT --reviewer NAME --reason TEXT {db}); then shuangsui batch publish {id} {db} (the demo, `shuangsui demo`, shows all of it)"
         );
         let export_path = out.join(format!("{id}.export.json"));
         let _ = std::fs::remove_file(&export_path);

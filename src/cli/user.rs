@@ -12,7 +12,7 @@ pub enum UserCommand {
     Add {
         /// A unique name (at most 64 characters); names are never reused.
         name: String,
-        /// corps, officer or auditor.
+        /// corps, officer, auditor or reviewer (审核人员: approves or returns results).
         #[arg(long, value_parser = Role::parse)]
         role: Role,
         /// The officer's card number (执法证号) in the current officers snapshot; officers only.

@@ -20,12 +20,15 @@ use sha2::{Digest, Sha256};
 pub const SEALED: &str = "sealed";
 
 /// Per entry kind, the event fields that are sealed. Kinds not listed seal nothing.
-/// `batch.drawn` and `result.*` are revealed when their batch is published; `user.*`
+/// `batch.drawn`, `result.recorded`, `result.corrected` and `result.returned` are revealed when their batch is published; `user.*`
 /// never are (LOG.md, "What is public").
 pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("batch.drawn", &["bundle_sha256", "targets"]),
     ("result.recorded", RESULT_FIELDS),
     ("result.corrected", RESULT_FIELDS),
+    // A return's reason is a working note between reviewer and officer; it may name the
+    // target, so it is sealed with the results. An approval names only ids: all public.
+    ("result.returned", &["reason"]),
     ("user.added", &["card_no", "name", "token_commitment"]),
     ("user.revoked", &["name"]),
 ];
@@ -41,8 +44,12 @@ const RESULT_FIELDS: &[&str] = &[
 ];
 
 /// The kinds whose openings a batch's publication reveals.
-pub const REVEALED_AT_PUBLICATION: &[&str] =
-    &["batch.drawn", "result.recorded", "result.corrected"];
+pub const REVEALED_AT_PUBLICATION: &[&str] = &[
+    "batch.drawn",
+    "result.recorded",
+    "result.corrected",
+    "result.returned",
+];
 
 /// Why an entry's seal does not open.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

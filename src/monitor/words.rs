@@ -79,6 +79,18 @@ pub fn say(kind: &str, e: &Map<String, Value>) -> Result<String, String> {
             number(e, "corrects")?,
             number(e, "result")?
         ),
+        "result.approved" => format!(
+            "批次 {} 检查结果 #{} 经审核人员 #{} 审核通过",
+            text(e, "batch")?,
+            number(e, "result")?,
+            number(e, "reviewer")?
+        ),
+        "result.returned" => format!(
+            "批次 {} 检查结果 #{} 被审核人员 #{} 退回（理由公示前密封）",
+            text(e, "batch")?,
+            number(e, "result")?,
+            number(e, "reviewer")?
+        ),
         "batch.published" => format!(
             "批次 {} 已公示：抽取包 SHA-256 {}，揭示内容 SHA-256 {}",
             text(e, "batch")?,

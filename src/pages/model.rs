@@ -218,6 +218,11 @@ pub struct BatchPage {
     pub log_entries: Vec<LogEntryView>,
     /// Result entries logged for the batch (each sealed until publication).
     pub results_logged: u64,
+    /// Approvals of results logged for the batch (审核通过; public at once).
+    pub approvals_logged: u64,
+    /// Returns of results logged for the batch (审核退回; the reasons sealed until
+    /// publication).
+    pub returns_logged: u64,
     /// The public entropy as logged (canonical JSON: ceremony digits or a drand round);
     /// empty before the draw.
     pub entropy: String,

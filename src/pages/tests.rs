@@ -159,6 +159,8 @@ fn sample_batch() -> BatchPage {
             log_entry(20, "batch.published", "2025-06-20T02:00:00Z", None),
         ],
         results_logged: 3,
+        approvals_logged: 2,
+        returns_logged: 1,
         entropy: r#"{"digits":"31415926535897932384","kind":"ceremony"}"#.into(),
         seed: "5eed".repeat(16),
         bundle_sha256: "b0b0".repeat(16),

@@ -102,6 +102,7 @@ pub struct Text {
     pub col_kind: &'static str,
     pub col_time: &'static str,
     pub results_logged: &'static str,
+    pub reviews_logged: &'static str,
     pub log_entry: &'static str,
     pub verify_after: &'static str,
 
@@ -244,6 +245,7 @@ pub static ZH: Text = Text {
     col_kind: "事件",
     col_time: "时间",
     results_logged: "已记录的检查结果条目（公示前密封）",
+    reviews_logged: "审核：通过 / 退回（退回理由公示前密封）",
     log_entry: "日志条目 #",
     verify_after: "本批次公示后，可在此下载导出文件并离线核验整个抽取。公示前可以核对：承诺哈希与公开日志中该批次的承诺条目一致，且日志检查点由日志公钥签署、由见证人联署。",
 
@@ -384,6 +386,7 @@ pub static EN: Text = Text {
     col_kind: "Event",
     col_time: "Time",
     results_logged: "Result entries logged (sealed until publication)",
+    reviews_logged: "Reviews: approved / returned (return reasons sealed until publication)",
     log_entry: "log entry #",
     verify_after: "Once this batch is published, its export can be downloaded here and the whole draw verified offline. Before that, anyone can check that the commitment hash is the one in the batch's commitment entry of the public log, and that the log's checkpoint is signed by the log's key and cosigned by its witnesses.",
 

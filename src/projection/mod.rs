@@ -192,6 +192,19 @@ pub const TABLES: &[TableSpec] = &[
         key: 1,
     },
     TableSpec {
+        name: "reviews",
+        columns: &[
+            "log_seq",
+            "batch_id",
+            "result_id",
+            "reviewer",
+            "verdict",
+            "reason",
+            "reviewed_at",
+        ],
+        key: 1,
+    },
+    TableSpec {
         name: "users",
         columns: &[
             "id",

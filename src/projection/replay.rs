@@ -3,10 +3,12 @@
 //! draft → committed → drawn → (results) → published, or is withdrawn before its draw; a
 //! batch's draw starts with at most one entropy and is drawn at most once; results are for
 //! the batch's targets, one standing result per target, a correction replaces the one
-//! standing; ids are given in order. A fault names the entry and, where there is one, the
+//! standing; ids are given in order; a review is by a reviewer, of a standing result, once
+//! (a returned result is corrected before anything is approved), and a batch is published
+//! only with every staffed target's standing result approved. A fault names the entry and, where there is one, the
 //! batch.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -59,6 +61,12 @@ struct Batch {
     results: Vec<i64>,
     /// Target USCC → the result that stands for it.
     standing: HashMap<String, i64>,
+    /// Targets with a team (each needs an approved result before publication).
+    staffed: HashSet<String>,
+    /// Result id → its target's USCC.
+    uscc_of: HashMap<i64, String>,
+    /// Result id → its review's entry and verdict (a result is reviewed once).
+    reviewed: HashMap<i64, (u64, &'static str)>,
     last: u64,
 }
 
@@ -70,8 +78,8 @@ struct Replay {
     batches: BTreeMap<String, Batch>,
     /// How many results were recorded (ids are 1, 2, … in log order).
     results: i64,
-    /// User id → (name, whether revoked).
-    users: BTreeMap<i64, (String, bool)>,
+    /// User id → (name, role, whether revoked).
+    users: BTreeMap<i64, (String, String, bool)>,
     /// Batch → the openings its publication reveals so far (seq, opening), in log order.
     openings: HashMap<String, Vec<(u64, String)>>,
 }
@@ -337,6 +345,7 @@ impl Replay {
             }
             "batch.drawn" => self.drawn(seq, time, ev)?,
             "result.recorded" | "result.corrected" => self.result(seq, time, ev)?,
+            "result.approved" | "result.returned" => self.review(seq, time, ev)?,
             "batch.withdrawn" => {
                 let id = ev.str("batch")?;
                 let reason = ev.str("reason")?;
@@ -375,6 +384,24 @@ impl Replay {
                 if bundle != b.bundle_sha256.as_deref() {
                     return Err(format!("batch {id}: published with another bundle hash"));
                 }
+                let mut unapproved: Vec<&str> = b
+                    .staffed
+                    .iter()
+                    .filter(|u| {
+                        b.standing
+                            .get(*u)
+                            .and_then(|r| b.reviewed.get(r))
+                            .is_none_or(|(_, v)| *v != "approved")
+                    })
+                    .map(String::as_str)
+                    .collect();
+                unapproved.sort_unstable();
+                if let Some(first) = unapproved.first() {
+                    return Err(format!(
+                        "batch {id}: published with {} staffed target(s) whose standing result is not approved (first {first})",
+                        unapproved.len()
+                    ));
+                }
                 b.state = "published";
                 b.published_at = Some(time.to_string());
                 b.last = seq;
@@ -385,17 +412,18 @@ impl Replay {
                 if id != self.users.len() as i64 + 1 {
                     return Err(format!("user {id} added out of order"));
                 }
-                if self.users.values().any(|(n, _)| n == name) {
+                if self.users.values().any(|(n, _, _)| n == name) {
                     return Err(format!("user name '{name}' added twice"));
                 }
                 let role = ev.str("role")?;
                 let card = ev.opt_str("card_no")?;
-                if !matches!(role, "corps" | "officer" | "auditor")
+                if !matches!(role, "corps" | "officer" | "auditor" | "reviewer")
                     || (role == "officer") != card.is_some()
                 {
                     return Err(format!("user {id}: role {role} with card {card:?}"));
                 }
-                self.users.insert(id, (name.to_string(), false));
+                self.users
+                    .insert(id, (name.to_string(), role.to_string(), false));
                 self.put(
                     "users",
                     seq,
@@ -414,7 +442,7 @@ impl Replay {
             "user.revoked" => {
                 let id = ev.int("user")?;
                 match self.users.get_mut(&id) {
-                    Some((_, revoked @ false)) => *revoked = true,
+                    Some((_, _, revoked @ false)) => *revoked = true,
                     Some(_) => return Err(format!("user {id} revoked twice")),
                     None => return Err(format!("user {id} was never added")),
                 }
@@ -533,6 +561,9 @@ impl Replay {
             {
                 return Err(format!("batch {id}: target {uscc} drawn twice"));
             }
+            if !team.is_empty() {
+                b.staffed.insert(uscc.to_string());
+            }
             rows.push(vec![
                 Expect::from(id.as_str()),
                 Expect::from(position as i64),
@@ -593,6 +624,7 @@ impl Replay {
             });
         }
         b.standing.insert(uscc.to_string(), result);
+        b.uscc_of.insert(result, uscc.to_string());
         b.results.push(result);
         if b.state == "drawn" {
             b.state = "results";
@@ -618,6 +650,84 @@ impl Replay {
                     None => None,
                     Some(_) => ev.opt_str("request")?,
                 }),
+            ],
+        );
+        Ok(())
+    }
+
+    /// A review (`result.approved`, `result.returned`): by a reviewer not revoked, of the
+    /// standing result of a target of a drawn batch, once; a return has its reason.
+    fn review(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        let id = ev.str("batch")?;
+        let result = ev.int("result")?;
+        let reviewer = ev.int("reviewer")?;
+        let (verdict, reason) = match ev.kind {
+            "result.returned" => {
+                let reason = ev.str("reason")?;
+                if crate::domain::text::required(reason).as_deref() != Ok(reason)
+                    || reason.chars().count() > crate::app::reviews::REASON_MAX
+                {
+                    return Err(format!(
+                        "batch {id}: result {result} returned with a reason that is not 1 to {} trimmed characters",
+                        crate::app::reviews::REASON_MAX
+                    ));
+                }
+                ("returned", Some(reason))
+            }
+            _ => ("approved", None),
+        };
+        let expected = if reason.is_some() { 4 } else { 3 };
+        if ev.event.len() != expected {
+            return Err(format!("batch {id}: {} with other fields", ev.kind));
+        }
+        match self.users.get(&reviewer) {
+            Some((_, role, false)) if role == "reviewer" => {}
+            Some((name, role, revoked)) => {
+                return Err(format!(
+                    "batch {id}: result {result} reviewed by user {reviewer} ({name}), who is {role}{}",
+                    if *revoked { ", revoked" } else { "" }
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "batch {id}: reviewed by user {reviewer}, never added"
+                ));
+            }
+        }
+        let b = self.batch(id)?;
+        if !matches!(b.state, "drawn" | "results" | "published") {
+            return Err(format!(
+                "batch {id}: result {result} reviewed while {}",
+                b.state
+            ));
+        }
+        let uscc = b
+            .uscc_of
+            .get(&result)
+            .ok_or_else(|| format!("batch {id}: review of result {result}, not a result of it"))?;
+        if b.standing.get(uscc) != Some(&result) {
+            return Err(format!(
+                "batch {id}: review of result {result}, which no longer stands for {uscc} (result {:?} does)",
+                b.standing.get(uscc)
+            ));
+        }
+        if let Some((at, earlier)) = b.reviewed.get(&result) {
+            return Err(format!(
+                "batch {id}: result {result} reviewed again ({earlier} at entry {at}): a result is reviewed once"
+            ));
+        }
+        b.reviewed.insert(result, (seq, verdict));
+        self.put(
+            "reviews",
+            seq,
+            vec![
+                Expect::from(seq as i64),
+                Expect::from(id),
+                Expect::from(result),
+                Expect::from(reviewer),
+                Expect::from(verdict),
+                Expect::from(reason),
+                Expect::from(time),
             ],
         );
         Ok(())

@@ -100,6 +100,35 @@ fn result(id: i64, corrects: Option<i64>) -> (&'static str, Value) {
     )
 }
 
+/// User `id`, named `name`, with `role` (no card).
+fn user(id: i64, name: &str, role: &str) -> (&'static str, Value) {
+    (
+        "user.added",
+        json!({ "user": id, "name": name, "role": role, "card_no": null, "token_commitment": "dd" }),
+    )
+}
+
+fn approved(result: i64, reviewer: i64) -> (&'static str, Value) {
+    (
+        "result.approved",
+        json!({ "batch": BATCH, "result": result, "reviewer": reviewer }),
+    )
+}
+
+fn returned(result: i64, reviewer: i64, reason: &str) -> (&'static str, Value) {
+    (
+        "result.returned",
+        json!({ "batch": BATCH, "result": result, "reviewer": reviewer, "reason": reason }),
+    )
+}
+
+fn published() -> (&'static str, Value) {
+    (
+        "batch.published",
+        json!({ "batch": BATCH, "reveals_sha256": REVEALS, "bundle_sha256": "cc" }),
+    )
+}
+
 fn fault(events: Vec<(&'static str, Value)>) -> String {
     replay(&log(&events)).expect_err("a fault").to_string()
 }
@@ -107,22 +136,41 @@ fn fault(events: Vec<(&'static str, Value)>) -> String {
 #[test]
 fn a_whole_lifecycle_replays_into_rows() {
     let mut events = drawn();
-    events.extend([result(1, None), result(2, Some(1))]);
-    events.push((
-        "batch.published",
-        json!({ "batch": BATCH, "reveals_sha256": REVEALS, "bundle_sha256": "cc" }),
-    ));
+    events.extend([
+        user(1, "审核一", "reviewer"),
+        result(1, None),
+        returned(1, 1, "未写明整改期限"),
+        result(2, Some(1)),
+        approved(2, 1),
+        published(),
+    ]);
     let entries = log(&events);
     assert!(
-        entries
-            .iter()
-            .all(|e| memchr::memmem::find(&e.bytes, b"91310000631696382C").is_none()),
-        "the target is sealed in every entry"
+        entries.iter().all(|e| {
+            memchr::memmem::find(&e.bytes, b"91310000631696382C").is_none()
+                && memchr::memmem::find(&e.bytes, "整改".as_bytes()).is_none()
+        }),
+        "the target and the return's reason are sealed in every entry"
     );
     let p = replay(&entries).unwrap();
     let batches = p.table("batches").unwrap();
     let (_, row) = &batches.rows[&vec![Cell::from(BATCH)]];
     assert_eq!(row[2], Expect::from("published"));
+    let reviews = p.table("reviews").unwrap();
+    assert_eq!(reviews.rows.len(), 2);
+    let (_, back) = &reviews.rows[&vec![Cell::Int(12)]];
+    assert_eq!(back[4], Expect::from("returned"));
+    assert_eq!(back[5], Expect::from("未写明整改期限"));
+    let (_, yes) = &reviews.rows[&vec![Cell::Int(14)]];
+    assert_eq!(
+        (&yes[2], &yes[3], &yes[4], &yes[5]),
+        (
+            &Expect::from(2),
+            &Expect::from(1),
+            &Expect::from("approved"),
+            &Expect::Is(Cell::Null)
+        )
+    );
     assert_eq!(
         row[6],
         Expect::Sha256Of("aa".into()),
@@ -200,6 +248,75 @@ fn one_result_stands_per_target() {
     events.extend([result(1, None), result(2, Some(1)), result(3, Some(1))]);
     let f = fault(events);
     assert!(f.contains("corrects 1, but the standing result"), "{f}");
+}
+
+#[test]
+fn reviews_replay_only_as_the_application_writes_them() {
+    let reviewer = || user(1, "审核一", "reviewer");
+    let cases: Vec<(Vec<(&'static str, Value)>, &str)> = vec![
+        // Published with a result not approved.
+        (
+            vec![reviewer(), result(1, None), published()],
+            "not approved",
+        ),
+        // Published with its result returned.
+        (
+            vec![
+                reviewer(),
+                result(1, None),
+                returned(1, 1, "补充"),
+                published(),
+            ],
+            "not approved",
+        ),
+        // A superseded result approved.
+        (
+            vec![
+                reviewer(),
+                result(1, None),
+                result(2, Some(1)),
+                approved(1, 1),
+            ],
+            "no longer stands",
+        ),
+        // Approved after its return, without a correction; approved twice.
+        (
+            vec![
+                reviewer(),
+                result(1, None),
+                returned(1, 1, "补充"),
+                approved(1, 1),
+            ],
+            "reviewed again",
+        ),
+        (
+            vec![reviewer(), result(1, None), approved(1, 1), approved(1, 1)],
+            "reviewed again",
+        ),
+        // Reviewed by a user who is not a reviewer, or by no user.
+        (
+            vec![user(1, "总队", "corps"), result(1, None), approved(1, 1)],
+            "who is corps",
+        ),
+        (vec![result(1, None), approved(1, 1)], "never added"),
+        // A return without a reason, or with one not trimmed.
+        (
+            vec![reviewer(), result(1, None), returned(1, 1, "")],
+            "not 1 to 500",
+        ),
+        (
+            vec![reviewer(), result(1, None), returned(1, 1, " 补充")],
+            "not 1 to 500",
+        ),
+        // A review of no result of the batch.
+        (vec![reviewer(), approved(1, 1)], "not a result of it"),
+    ];
+    for (tail, expected) in cases {
+        let mut events = drawn();
+        events.extend(tail);
+        let f = fault(events);
+        assert!(f.contains(expected), "{expected}: {f}");
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::{Result, Store, Tx};
-use crate::{on_conn, on_pool};
+use crate::{fetch_rows, on_conn, on_pool};
 
 /// A batch as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,12 +109,7 @@ pub async fn commitment_header(store: &Store, id: &str) -> Result<Option<Vec<u8>
 /// Every batch, newest first.
 pub async fn all(store: &Store) -> Result<Vec<BatchRow>> {
     let sql = format!("SELECT {COLUMNS} FROM batches ORDER BY created_at DESC, id");
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?))
+    Ok(fetch_rows!(pool store, sql, from_row))
 }
 
 /// A new draft batch.

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cosignatures;
 pub mod log;
 pub mod results;
+pub mod reviews;
 pub mod rows;
 pub mod snapshots;
 pub mod users;
@@ -87,6 +88,30 @@ macro_rules! on_pool {
             $crate::store::Store::Sqlite($p) => $body,
             $crate::store::Store::Postgres($p) => $body,
         }
+    };
+}
+
+/// Runs `$sql` with the bindings `$arg`… and maps every row with `$map`: `pool $store` reads
+/// outside a transaction, `tx $tx` inside one.
+#[macro_export]
+macro_rules! fetch_rows {
+    (pool $store:expr, $sql:expr, $map:expr $(, $arg:expr)*) => {
+        $crate::on_pool!($store, p => sqlx::query(sqlx::AssertSqlSafe($sql))
+            $(.bind($arg))*
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map($map)
+            .collect::<Result<Vec<_>, _>>()?)
+    };
+    (tx $tx:expr, $sql:expr, $map:expr $(, $arg:expr)*) => {
+        $crate::on_conn!($tx, c => sqlx::query(sqlx::AssertSqlSafe($sql))
+            $(.bind($arg))*
+            .fetch_all(&mut *c)
+            .await?
+            .into_iter()
+            .map($map)
+            .collect::<Result<Vec<_>, _>>()?)
     };
 }
 

@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{Result, Store, Tx};
-use crate::{on_conn, on_pool};
+use crate::{fetch_rows, on_conn, on_pool};
 
 /// A result as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -99,24 +99,19 @@ const SELECT: &str = "SELECT id, batch_id, uscc, recorded_by, codes, note, inspe
 /// Every result of a batch, in the order recorded.
 pub async fn of_batch(store: &Store, batch: &str) -> Result<Vec<ResultRow>> {
     let sql = format!("{SELECT} WHERE batch_id = $1 ORDER BY id");
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(batch)
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?))
+    Ok(fetch_rows!(pool store, sql, from_row, batch))
+}
+
+/// Every result of a batch, in the order recorded, inside a write transaction.
+pub async fn of_batch_in(tx: &mut Tx, batch: &str) -> Result<Vec<ResultRow>> {
+    let sql = format!("{SELECT} WHERE batch_id = $1 ORDER BY id");
+    Ok(fetch_rows!(tx tx, sql, from_row, batch))
 }
 
 /// Every result, in order (for `log verify`'s cross-check).
 pub async fn all(store: &Store) -> Result<Vec<ResultRow>> {
     let sql = format!("{SELECT} ORDER BY id");
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?))
+    Ok(fetch_rows!(pool store, sql, from_row))
 }
 
 /// One result by id, inside a write transaction.
@@ -131,14 +126,7 @@ pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<ResultRow>> {
 /// (where which result stands is decided).
 pub async fn of_target_in(tx: &mut Tx, batch: &str, uscc: &str) -> Result<Vec<ResultRow>> {
     let sql = format!("{SELECT} WHERE batch_id = $1 AND uscc = $2 ORDER BY id");
-    Ok(on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(batch)
-        .bind(uscc)
-        .fetch_all(&mut *c)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?))
+    Ok(fetch_rows!(tx tx, sql, from_row, batch, uscc))
 }
 
 const BY_REQUEST: &str = "WHERE batch_id = $1 AND recorded_by = $2 AND request_id = $3";

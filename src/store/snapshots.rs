@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{Result, Store, Tx};
-use crate::{on_conn, on_pool};
+use crate::{fetch_rows, on_conn, on_pool};
 
 /// A snapshot's description (its rows are in the table named by `kind`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,12 +79,7 @@ pub async fn latest(store: &Store, kind: &str) -> Result<Option<Snapshot>> {
 /// Every snapshot, oldest first.
 pub async fn all(store: &Store) -> Result<Vec<Snapshot>> {
     let sql = format!("SELECT {COLUMNS} FROM snapshots ORDER BY id");
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?))
+    Ok(fetch_rows!(pool store, sql, from_row))
 }
 
 /// One snapshot by id.

@@ -6,14 +6,14 @@
 use sqlx::Row;
 
 use super::{Result, Store, Tx};
-use crate::{on_conn, on_pool};
+use crate::{fetch_rows, on_conn, on_pool};
 
 /// A user as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
-    /// `corps`, `officer` or `auditor`.
+    /// `corps`, `officer`, `auditor` or `reviewer`.
     pub role: String,
     /// The officer's card number (officers only).
     pub card_no: Option<String>,
@@ -96,6 +96,14 @@ pub async fn get(store: &Store, id: i64) -> Result<Option<UserRow>> {
     )
 }
 
+/// One user by id, as seen inside a write transaction.
+pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    Ok(
+        on_conn!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *c).await?.map(from_row).transpose()?),
+    )
+}
+
 /// One user by name, as seen inside a write transaction.
 pub async fn by_name_in(tx: &mut Tx, name: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE name = $1");
@@ -107,12 +115,7 @@ pub async fn by_name_in(tx: &mut Tx, name: &str) -> Result<Option<UserRow>> {
 /// Every user, in the order added.
 pub async fn all(store: &Store) -> Result<Vec<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users ORDER BY id");
-    Ok(on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .fetch_all(p)
-        .await?
-        .into_iter()
-        .map(from_row)
-        .collect::<Result<Vec<_>, _>>()?))
+    Ok(fetch_rows!(pool store, sql, from_row))
 }
 
 /// Sets `revoked_at` of the user `name` to `time` if it is not revoked yet; whether it was.

@@ -262,14 +262,7 @@ async fn the_corps_runs_a_batch_and_the_public_verifies_it() {
     )
     .await
     .json();
-    let early = call(
-        &router,
-        Method::POST,
-        &format!("/api/v1/batches/{id}/publish"),
-        Some(&demo.corps),
-        None,
-    )
-    .await;
+    let early = publish(&router, &demo, id).await;
     assert_eq!(
         early.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -294,14 +287,12 @@ async fn the_corps_runs_a_batch_and_the_public_verifies_it() {
         .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     }
-    let published = call(
-        &router,
-        Method::POST,
-        &format!("/api/v1/batches/{id}/publish"),
-        Some(&demo.corps),
-        None,
-    )
-    .await;
+    // Every result recorded, none approved: still refused, naming what awaits review.
+    let early = publish(&router, &demo, id).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.text().contains("awaiting review"), "{}", early.text());
+    assert!(approve_all(&router, &demo, id).await > 0);
+    let published = publish(&router, &demo, id).await;
     assert_eq!(published.status, StatusCode::OK, "{}", published.text());
     // Now public: the page, and a bundle that `shuangsui verify` passes with the log key.
     let page = call(&router, Method::GET, &format!("/batches/{id}"), None, None).await;
@@ -656,6 +647,9 @@ async fn the_openapi_document_describes_every_api_route() {
         "/api/v1/batches/{id}/bundle",
         "/api/v1/batches/{id}/dispatch.xlsx",
         "/api/v1/batches/{id}/results",
+        "/api/v1/batches/{id}/results/awaiting-review",
+        "/api/v1/batches/{id}/results/{result}/approve",
+        "/api/v1/batches/{id}/results/{result}/return",
         "/api/v1/directories",
         "/api/v1/directories/{kind}",
         "/api/v1/me",

@@ -35,6 +35,7 @@ pub struct Demo {
     pub corps: String,
     pub officer: String,
     pub auditor: String,
+    pub reviewer: String,
 }
 
 pub fn root() -> PathBuf {
@@ -79,6 +80,7 @@ pub fn demo() -> Demo {
         corps: token("corps"),
         officer: token("officer"),
         auditor: token("auditor"),
+        reviewer: token("reviewer"),
         dir,
     }
 }
@@ -174,4 +176,49 @@ pub async fn open_target(demo: &Demo, batch: &str) -> (String, String) {
         .find(|t| !t.team.is_empty() && !results.iter().any(|r| r.uscc == t.uscc))
         .expect("a target without a result");
     (t.uscc.clone(), t.team[0].clone())
+}
+
+/// The corps asks to publish `batch`.
+pub async fn publish(router: &Router, demo: &Demo, batch: &str) -> Reply {
+    call(
+        router,
+        Method::POST,
+        &format!("/api/v1/batches/{batch}/publish"),
+        Some(&demo.corps),
+        None,
+    )
+    .await
+}
+
+/// Approves, with the demo reviewer's token, every result of `batch` awaiting review (what
+/// publication needs); returns how many.
+pub async fn approve_all(router: &Router, demo: &Demo, batch: &str) -> usize {
+    let waiting = call(
+        router,
+        Method::GET,
+        &format!("/api/v1/batches/{batch}/results/awaiting-review"),
+        Some(&demo.reviewer),
+        None,
+    )
+    .await;
+    assert_eq!(waiting.status, StatusCode::OK, "{}", waiting.text());
+    let ids: Vec<i64> = waiting
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["result"]["id"].as_i64().unwrap())
+        .collect();
+    for id in &ids {
+        let r = call(
+            router,
+            Method::POST,
+            &format!("/api/v1/batches/{batch}/results/{id}/approve"),
+            Some(&demo.reviewer),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    ids.len()
 }

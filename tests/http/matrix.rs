@@ -11,14 +11,16 @@ enum Who {
     Corps,
     Officer,
     Auditor,
+    Reviewer,
     BadToken,
 }
 
-const EVERYONE: [Who; 5] = [
+const EVERYONE: [Who; 6] = [
     Who::Public,
     Who::Corps,
     Who::Officer,
     Who::Auditor,
+    Who::Reviewer,
     Who::BadToken,
 ];
 
@@ -26,15 +28,15 @@ struct Case {
     method: Method,
     path: String,
     body: Option<(&'static str, Vec<u8>)>,
-    /// Expected status for Public, Corps, Officer, Auditor, BadToken.
-    expect: [u16; 5],
+    /// Expected status for Public, Corps, Officer, Auditor, Reviewer, BadToken.
+    expect: [u16; 6],
 }
 
 fn case(
     method: Method,
     path: &str,
     body: Option<(&'static str, Vec<u8>)>,
-    expect: [u16; 5],
+    expect: [u16; 6],
 ) -> Case {
     Case {
         method,
@@ -56,9 +58,20 @@ async fn every_route_for_every_role() {
     let entities = std::fs::read(root().join("registries/shanghai/entities.csv")).unwrap();
     let p = PUBLISHED;
     let j = IN_PROGRESS;
+    // Results of the batch in progress awaiting review, and the one the demo returned.
+    let (to_approve, to_return, returned) = {
+        let app = App::open(&demo.url, None).await.unwrap();
+        let waiting = shuangsui::app::reviews::awaiting(&app, j).await.unwrap();
+        let reviews = shuangsui::store::reviews::of_batch(&app.store, j)
+            .await
+            .unwrap();
+        let returned = reviews.iter().find(|r| r.verdict == "returned").unwrap();
+        app.store.close().await;
+        (waiting[0].id, waiting[1].id, returned.result_id)
+    };
     // Public routes answer everyone alike: they never read the token.
-    let public = [200, 200, 200, 200, 200];
-    let hidden = [404, 404, 404, 404, 404];
+    let public = [200, 200, 200, 200, 200, 200];
+    let hidden = [404, 404, 404, 404, 404, 404];
     let mut cases = vec![
         case(Method::GET, "/", None, public),
         case(Method::GET, "/?lang=en", None, public),
@@ -139,103 +152,108 @@ async fn every_route_for_every_role() {
         case(Method::GET, "/api/v1/openapi.json", None, public),
         case(Method::GET, "/api/v1/docs", None, public),
         // Token routes: 401 without or with a bad token, 403 for another role.
-        case(Method::GET, "/api/v1/me", None, [401, 200, 200, 200, 401]),
+        case(
+            Method::GET,
+            "/api/v1/me",
+            None,
+            [401, 200, 200, 200, 200, 401],
+        ),
         case(
             Method::GET,
             "/api/v1/me/assignments",
             None,
-            [401, 403, 200, 403, 401],
+            [401, 403, 200, 403, 403, 401],
         ),
         case(
             Method::GET,
             "/api/v1/directories",
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 403, 401],
         ),
         case(
             Method::GET,
             "/api/v1/directories/entities",
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 403, 401],
         ),
         case(
             Method::GET,
             "/api/v1/directories/nonsense",
             None,
-            [401, 404, 403, 404, 401],
+            [401, 404, 403, 404, 403, 401],
         ),
         // The same file again: unchanged (200), nothing written.
         case(
             Method::POST,
             "/api/v1/directories/entities?name=entities.csv",
             Some(("text/csv", entities)),
-            [401, 200, 403, 403, 401],
+            [401, 200, 403, 403, 403, 401],
         ),
         case(
             Method::GET,
             "/api/v1/batches",
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 200, 401],
         ),
         case(
             Method::GET,
             &format!("/api/v1/batches/{j}"),
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 200, 401],
         ),
         case(
             Method::GET,
             "/api/v1/batches/NO-SUCH",
             None,
-            [401, 404, 403, 404, 401],
+            [401, 404, 403, 404, 404, 401],
         ),
         case(
             Method::POST,
             "/api/v1/batches",
             Some(("application/toml", b"id = ".to_vec())),
-            [401, 422, 403, 403, 401],
+            [401, 422, 403, 403, 403, 401],
         ),
         case(
             Method::POST,
             &format!("/api/v1/batches/{p}/commit"),
             None,
-            [401, 409, 403, 403, 401],
+            [401, 409, 403, 403, 403, 401],
         ),
         case(
             Method::POST,
             &format!("/api/v1/batches/{p}/draw"),
             json(serde_json::json!({ "entropy": "x=1" })),
-            [401, 409, 403, 403, 401],
+            [401, 409, 403, 403, 403, 401],
         ),
         case(
             Method::POST,
             &format!("/api/v1/batches/{j}/withdraw"),
             json(serde_json::json!({ "reason": "test" })),
-            [401, 409, 403, 403, 401],
+            [401, 409, 403, 403, 403, 401],
         ),
         case(
             Method::POST,
             &format!("/api/v1/batches/{j}/publish"),
             None,
-            [401, 422, 403, 403, 401],
+            [401, 422, 403, 403, 403, 401],
         ),
         case(
             Method::GET,
             &format!("/api/v1/batches/{j}/bundle"),
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 403, 401],
         ),
         case(
             Method::GET,
             &format!("/api/v1/batches/{j}/dispatch.xlsx"),
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 403, 401],
         ),
         case(
             Method::GET,
             "/api/v1/log/entries/0/proof",
             None,
-            [401, 200, 403, 200, 401],
+            [401, 200, 403, 200, 403, 401],
         ),
         case(
             Method::POST,
@@ -244,20 +262,64 @@ async fn every_route_for_every_role() {
                 "uscc": uscc, "codes": ["1"], "note": "现场检查未发现问题",
                 "inspected_on": shuangsui::app::batch::china_today().to_string(),
             })),
-            [401, 403, 201, 403, 401],
+            [401, 403, 201, 403, 403, 401],
+        ),
+        // Review (审核): the reviewer's alone.
+        case(
+            Method::GET,
+            &format!("/api/v1/batches/{j}/results/awaiting-review"),
+            None,
+            [401, 403, 403, 403, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/batches/NO-SUCH/results/awaiting-review",
+            None,
+            [401, 403, 403, 403, 404, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/results/{to_approve}/approve"),
+            None,
+            [401, 403, 403, 403, 200, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/results/{to_return}/return"),
+            json(serde_json::json!({ "reason": "检查记录未写明整改期限" })),
+            [401, 403, 403, 403, 200, 401],
+        ),
+        // A returned result is corrected before anything else.
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/results/{returned}/approve"),
+            None,
+            [401, 403, 403, 403, 409, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/results/{to_approve}/return"),
+            json(serde_json::json!({ "reason": "" })),
+            [401, 403, 403, 403, 422, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/results/999999/approve"),
+            None,
+            [401, 403, 403, 403, 404, 401],
         ),
         // Neither a route nor a method.
         case(
             Method::GET,
             "/api/v1/nonsense",
             None,
-            [404, 404, 404, 404, 404],
+            [404, 404, 404, 404, 404, 404],
         ),
         case(
             Method::DELETE,
             "/api/v1/batches",
             None,
-            [405, 405, 405, 405, 405],
+            [405, 405, 405, 405, 405, 405],
         ),
     ];
     let mut failures = Vec::new();
@@ -268,6 +330,7 @@ async fn every_route_for_every_role() {
                 Who::Corps => Some(demo.corps.as_str()),
                 Who::Officer => Some(demo.officer.as_str()),
                 Who::Auditor => Some(demo.auditor.as_str()),
+                Who::Reviewer => Some(demo.reviewer.as_str()),
                 Who::BadToken => Some("ss1.1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
             };
             let reply = call(&router, c.method.clone(), &c.path, token, c.body.clone()).await;

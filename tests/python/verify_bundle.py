@@ -1853,10 +1853,11 @@ SEALED_FIELDS = {
     "batch.drawn": ("bundle_sha256", "targets"),
     "result.recorded": ("codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
     "result.corrected": ("codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
+    "result.returned": ("reason",),
     "user.added": ("card_no", "name", "token_commitment"),
     "user.revoked": ("name",),
 }
-REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected")
+REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected", "result.returned")
 
 
 def open_seal(entry, opening, path):

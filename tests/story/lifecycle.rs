@@ -31,6 +31,14 @@ async fn a_batch_goes_from_plan_to_publication_and_its_exports_verify() {
         let checked = verify_export(&auditor, &app.verifier.to_string());
         assert!(checked.entries >= 4, "{checked:?}");
 
+        // Not publishable before a reviewer approves every result.
+        let why = refused(app::batch::publish(&app, &plan.id).await.unwrap_err());
+        assert!(
+            why.contains(&format!("{n} result(s) awaiting review")),
+            "{}: {why}",
+            db.name
+        );
+        assert_eq!(approve_all(&app, &plan.id).await, n);
         let published = app::batch::publish(&app, &plan.id).await.unwrap();
         assert_eq!(published.state, "published");
         let deadline = app::deadline::publication(&app, &published, today())
@@ -42,8 +50,9 @@ async fn a_batch_goes_from_plan_to_publication_and_its_exports_verify() {
             .await
             .unwrap();
         let checked = verify_export(&public, &app.verifier.to_string());
-        // created, committed, drawn, every result, published, and the five snapshots.
-        assert_eq!(checked.entries, 3 + n + 1 + 5, "{}", db.name);
+        // created, committed, drawn, every result and its approval, published, and the five
+        // snapshots.
+        assert_eq!(checked.entries, 3 + 2 * n + 1 + 5, "{}", db.name);
 
         let verified = app::log::verify(&app, None).await.unwrap();
         assert!(

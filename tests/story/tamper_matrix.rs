@@ -1,7 +1,7 @@
 //! The tamper matrix: on a populated database (batches published, in progress, withdrawn
-//! and draft; results with a correction; a refused draw; users, one revoked), every column
-//! of one row of every table the catalog lists is changed behind the application's back
-//! (triggers dropped, checks and foreign keys off, as a superuser can), one row of every
+//! and draft; results with a correction, approved and returned; a refused draw; users, one
+//! revoked), every column of one row of every table the catalog lists is changed behind the
+//! application's back (triggers dropped, checks and foreign keys off, as a superuser can), one row of every
 //! table is deleted and one is inserted. `log verify` must fail each time, naming the
 //! table. The tables and columns come from the database's catalog, so a column added later
 //! without coverage makes this fail.
@@ -49,12 +49,25 @@ async fn populate(app: &App) {
     app::results::record(app, &correction, today())
         .await
         .unwrap();
+    approve_all(app, &published.id).await;
     app::batch::publish(app, &published.id).await.unwrap();
     // Drawn, a second draw refused, results to come.
     let open = drawn(app, "funeral").await;
     app::draw::draw(app, &open.id, &entropy_for(&open, 0))
         .await
         .unwrap_err();
+    // A result returned with its reason (sealed until publication).
+    record_all(app, &open.id).await;
+    let waiting = app::reviews::awaiting(app, &open.id).await.unwrap();
+    app::reviews::review(
+        app,
+        &open.id,
+        waiting[0].id,
+        reviewer(app).await,
+        app::reviews::Verdict::Return("未写明整改期限"),
+    )
+    .await
+    .unwrap();
     // Committed, then withdrawn with its reason; and a draft.
     let w = app::batch::create(app, "social-orgs", &plan_text("social-orgs"))
         .await

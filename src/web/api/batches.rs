@@ -19,11 +19,24 @@ use crate::web::site;
 use crate::web::state::AppState;
 
 const READERS: &[Role] = &[Role::Corps, Role::Auditor];
+/// Who reads batches and their results: the readers, and reviewers (who review them).
+const RESULT_READERS: &[Role] = &[Role::Corps, Role::Auditor, Role::Reviewer];
 const CORPS: &[Role] = &[Role::Corps];
 
-async fn view(state: &AppState, row: store::batches::BatchRow) -> ApiResult<BatchView> {
+pub(super) async fn view(state: &AppState, row: store::batches::BatchRow) -> ApiResult<BatchView> {
     let limits = public::deadline_views(&state.app, &row, batch::china_today()).await?;
-    Ok(BatchView::new(row, limits))
+    let review = if row.drawn_at.is_some() {
+        Some(
+            crate::app::reviews::reviewing(&state.app, &row.id)
+                .await?
+                .progress,
+        )
+    } else {
+        None
+    };
+    let mut v = BatchView::new(row, limits);
+    v.review = review;
+    Ok(v)
 }
 
 /// Every batch, newest first, with its state and publication deadline.
@@ -34,7 +47,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<BatchView>>> {
-    caller.require(READERS)?;
+    caller.require(RESULT_READERS)?;
     let mut out = Vec::new();
     for row in store::batches::all(&state.app.store)
         .await
@@ -54,7 +67,7 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<BatchDetail>> {
-    caller.require(READERS)?;
+    caller.require(RESULT_READERS)?;
     let row = batch::get(&state.app, &id).await?;
     let plan_toml = row.plan_toml.clone();
     let stored = store::results::of_batch(&state.app.store, &id)
@@ -198,7 +211,8 @@ pub async fn withdraw(
     Ok(Json(view(&state, row).await?))
 }
 
-/// Publishes a drawn batch whose staffed targets all have results.
+/// Publishes a drawn batch whose staffed targets all have standing results approved by a
+/// reviewer; otherwise 422, naming how many are unrecorded, awaiting review and returned.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/publish", tag = "batches",
     security(("token" = [])), params(("id" = String, Path)),
     responses((status = 200, body = BatchView), (status = 422, body = crate::web::error::ErrorBody)))]

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{batches, directories, log, officers, public, views};
+use super::{batches, directories, log, officers, public, reviews, views};
 use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
@@ -23,7 +23,7 @@ impl utoipa::Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "A token from `shuangsui user add NAME --role corps|officer|auditor`",
+                        "A token from `shuangsui user add NAME --role corps|officer|auditor|reviewer`",
                     ))
                     .build(),
             ),
@@ -35,7 +35,7 @@ impl utoipa::Modify for Security {
 #[openapi(
     info(
         title = "shuangsui API",
-        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show every batch from its commitment on (targets and results once published); the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only) or auditor (read only). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
+        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show every batch from its commitment on (targets and results once published); the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only), auditor (read only) or reviewer (approves or returns results before publication). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
     ),
     modifiers(&Security),
     paths(
@@ -45,6 +45,7 @@ impl utoipa::Modify for Security {
         directories::current, directories::versions, directories::upload,
         batches::list, batches::get, batches::create, batches::commit, batches::draw,
         batches::withdraw, batches::publish, batches::auditor_bundle, batches::dispatch_xlsx,
+        reviews::awaiting, reviews::approve, reviews::return_result,
     ),
     components(schemas(
         error::ErrorBody, error::ErrorDetail,
@@ -55,6 +56,7 @@ impl utoipa::Modify for Security {
         views::DrawRequest, views::WithdrawRequest, views::ResultRequest, views::MeView,
         views::AssignmentView, views::CheckpointView, views::LogKeyView, crate::app::log::Proof,
         views::CategoryView, views::CodeListView, views::RuleView,
+        views::ReturnRequest, views::ReviewView, crate::app::reviews::Progress,
     )),
     tags(
         (name = "public", description = "No token: published batches, search, result categories"),
@@ -63,6 +65,7 @@ impl utoipa::Modify for Security {
         (name = "directories", description = "Directory snapshots and imports (corps)"),
         (name = "batches", description = "The batch lifecycle (corps; auditors read)"),
         (name = "bundles", description = "Exports with the log's evidence"),
+        (name = "reviews", description = "Review before publication (审核): reviewers approve or return results"),
     )
 )]
 pub struct ApiDoc;

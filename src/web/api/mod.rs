@@ -8,6 +8,7 @@ pub mod docs;
 pub mod log;
 pub mod officers;
 pub mod public;
+pub mod reviews;
 pub mod views;
 
 use axum::Router;
@@ -64,4 +65,16 @@ pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
         .route("/batches/{id}/bundle", get(batches::auditor_bundle))
         .route("/batches/{id}/dispatch.xlsx", get(batches::dispatch_xlsx))
         .route("/batches/{id}/results", post(officers::record))
+        .route(
+            "/batches/{id}/results/awaiting-review",
+            get(reviews::awaiting),
+        )
+        .route(
+            "/batches/{id}/results/{result}/approve",
+            post(reviews::approve),
+        )
+        .route(
+            "/batches/{id}/results/{result}/return",
+            post(reviews::return_result),
+        )
 }

@@ -21,7 +21,7 @@ use crate::web::state::AppState;
     security(("token" = [])),
     responses((status = 200, body = MeView), (status = 401, body = crate::web::error::ErrorBody)))]
 pub async fn me(caller: Caller) -> ApiResult<Json<MeView>> {
-    let p = caller.require(&[Role::Corps, Role::Officer, Role::Auditor])?;
+    let p = caller.require(&Role::ALL)?;
     Ok(Json(MeView {
         name: p.name.clone(),
         role: p.role.as_str().to_string(),

@@ -26,6 +26,9 @@ pub struct BatchView {
     pub deadline: Option<DeadlineView>,
     /// The inspection window's end and the staffed targets still without a result.
     pub inspection: Option<InspectionView>,
+    /// Review before publication (审核), for a drawn batch: its staffed targets counted as
+    /// unrecorded, awaiting review, returned or approved.
+    pub review: Option<crate::app::reviews::Progress>,
 }
 
 impl BatchView {
@@ -48,6 +51,46 @@ impl BatchView {
             withdraw_reason: row.withdraw_reason,
             deadline,
             inspection,
+            review: None,
+        }
+    }
+}
+
+/// A return of a result to its officer (审核退回).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    /// Why (1 to 500 characters, trimmed): a working note for the officer, sealed in the
+    /// log until the batch is published.
+    pub reason: String,
+}
+
+/// A review of a result, as logged (`result.approved` or `result.returned`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewView {
+    pub batch_id: String,
+    pub result_id: i64,
+    /// The reviewing user's id.
+    pub reviewer: i64,
+    /// approved or returned.
+    pub verdict: String,
+    /// A return's reason.
+    pub reason: Option<String>,
+    pub reviewed_at: String,
+    /// The review's log entry.
+    pub log_seq: i64,
+}
+
+impl From<crate::store::reviews::ReviewRow> for ReviewView {
+    fn from(r: crate::store::reviews::ReviewRow) -> ReviewView {
+        ReviewView {
+            batch_id: r.batch_id,
+            result_id: r.result_id,
+            reviewer: r.reviewer,
+            verdict: r.verdict,
+            reason: r.reason,
+            reviewed_at: r.reviewed_at,
+            log_seq: r.log_seq,
         }
     }
 }
