@@ -1,5 +1,5 @@
 //! Closed vocabularies: credit/risk grade, entity status, officer status, registration level,
-//! inspection method.
+//! inspection method, measure taken on a finding.
 //! Each value has one canonical spelling (Chinese, as in the registers); English aliases are
 //! accepted on input.
 
@@ -88,6 +88,21 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A measure taken on a finding (处置措施): on the spot, as an item of a checklist, or as
+    /// the follow-up of a result (后续处置). Whatever a measure leads to is the follow-up's
+    /// closure (查处结果), not a measure.
+    Measure {
+        CorrectedOnSite => "当场整改" | "corrected-on-site",
+        OrderToCorrect => "责令限期整改" | "order-to-correct",
+        Interview => "约谈" | "interview",
+        CaseOpened => "立案查处" | "case-opened",
+        Referred => "移送有关部门" | "referred",
+        AbnormalList => "列入活动异常名录" | "abnormal-list",
+        SeriousList => "列入严重违法失信名单" | "serious-list",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +116,10 @@ mod tests {
             EntityStatus::Revoked
         );
         assert_eq!(OfficerStatus::parse("在岗").unwrap().as_str(), "在岗");
+        assert_eq!(
+            Measure::parse("Order-To-Correct").unwrap(),
+            Measure::OrderToCorrect
+        );
         let err = Method::parse("电话").unwrap_err();
         assert!(err.contains("书面检查, 实地核查, 网络监测"), "{err}");
     }
