@@ -9,6 +9,7 @@
 //! against the floors. Pure: no I/O.
 
 pub mod coverage;
+pub mod report;
 #[cfg(test)]
 mod tests;
 
