@@ -1,7 +1,11 @@
 //! An annual plan's coverage report as a table: the columns of its CSV and `.xlsx`
 //! downloads (`csv::table`, `xlsx::workbook`, the same cells), one row per sector and
-//! level and per registering authority below province level.
+//! level and per registering authority below province level; and its public page.
 
+use askama::Template;
+
+use super::model::Lang;
+use super::render::{Ctx, encode, finish};
 use crate::annual::coverage::CoverageRow;
 use crate::annual::report::AnnualReport;
 
@@ -66,4 +70,49 @@ pub fn xlsx(report: &AnnualReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
 /// The download's file name: `{id}-coverage.{extension}`.
 pub fn file_name(report: &AnnualReport, extension: &str) -> String {
     format!("{}-coverage.{extension}", report.id)
+}
+
+/// The public page of an annual plan: the plan, its floors, its batches, the coverage of
+/// its published batches and the entities drawn twice or more.
+pub fn page(report: &AnnualReport, lang: Lang) -> String {
+    let path = format!("/annual/{}", encode(&report.id));
+    let tpl = AnnualTemplate {
+        ctx: Ctx::new(lang, &path, &[]),
+        r: report,
+        path,
+    };
+    finish(tpl.render(), lang)
+}
+
+#[derive(Template)]
+#[template(path = "annual.html")]
+struct AnnualTemplate<'a> {
+    ctx: Ctx,
+    r: &'a AnnualReport,
+    /// This page's path (the downloads are under it).
+    path: String,
+}
+
+impl AnnualTemplate<'_> {
+    /// The page's words in its language.
+    fn w<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.ctx.is_en() { en } else { zh }
+    }
+
+    fn met(&self, v: &Option<bool>) -> &'static str {
+        match v {
+            Some(true) => self.w("达标", "met"),
+            Some(false) => self.w("未达标", "not met"),
+            None => "",
+        }
+    }
+
+    fn state(&self, state: &str) -> String {
+        match state {
+            "planned" => self
+                .w("计划中（尚未公告）", "planned (not announced yet)")
+                .to_string(),
+            s => self.ctx.state_label(s).to_string(),
+        }
+    }
 }
