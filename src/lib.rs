@@ -3,6 +3,7 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the code map and `docs/DRAW-SPEC.md` for the draw.
 
+pub mod annual;
 pub mod app;
 pub mod bundle;
 pub mod calendar;

@@ -439,3 +439,34 @@ fn a_plan_commits_to_one_hash_offline_and_through_the_database() {
         "offline and database commitments of one plan over one directory"
     );
 }
+
+/// `annual publish`, `list` and `coverage` as a clerk types them: a bad file is refused
+/// naming its field, the plan is published once, its coverage printed and written as CSV
+/// and `.xlsx`; a year with no plan is said.
+#[test]
+fn a_clerk_publishes_the_annual_plan_and_writes_its_coverage() {
+    let c = Clerk::new();
+    c.ok(&["init"]);
+    c.ok(&["import", "entities", &sample("entities.csv")]);
+    let text = std::fs::read_to_string(sample("annual/2026.toml")).unwrap();
+    std::fs::write(c.path("bad.toml"), text.replace("year = 2026", "year = \"2026\"")).unwrap();
+    let why = c.refused(&["annual", "publish", c.path("bad.toml").to_str().unwrap()]);
+    assert!(why.contains("bad.toml") && why.contains("不是有效的年度抽查计划文件"), "{why}");
+    let out = c.ok(&["annual", "publish", &sample("annual/2026.toml")]);
+    assert!(out.contains("published annual plan SH-MZ-2026 version 1"), "{out}");
+    assert!(c.ok(&["annual", "list"]).contains("SH-MZ-2026  2026  上海市民政局  v1"));
+    let shown = c.ok(&["annual", "coverage", "2026"]);
+    assert!(shown.contains("batch SH-MZ-2026-SZ-01") && shown.contains("planned"), "{shown}");
+    // Nothing drawn yet: 3% of 崇明's 5 organisations is 1, and none is inspected.
+    assert!(shown.contains("社会组织 县级 310151 崇明: 5 drawn 0"), "{shown}");
+    assert!(shown.contains("every floor met: false"), "{shown}");
+    let csv = c.path("coverage.csv");
+    c.ok(&["annual", "coverage", "SH-MZ-2026", "--csv", csv.to_str().unwrap()]);
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(&[b"\xEF\xBB\xBF".as_slice(), "行业领域 (sector)".as_bytes()].concat()));
+    let xlsx = c.path("coverage.xlsx");
+    c.ok(&["annual", "coverage", "2026", "--xlsx", xlsx.to_str().unwrap()]);
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    assert!(c.refused(&["annual", "coverage", "2025"]).contains("2025 年没有公布年度抽查计划"));
+    c.ok(&["log", "verify"]);
+}

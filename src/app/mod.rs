@@ -5,6 +5,7 @@
 //! Every change is one write transaction that also appends its log entry and signs a
 //! checkpoint of the new head: either all of it lands or none of it.
 
+pub mod annual;
 pub mod batch;
 pub mod codes;
 pub mod crosscheck;

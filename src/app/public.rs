@@ -322,6 +322,16 @@ pub async fn batch_page(
 pub async fn home(app: &App, public_log: &PublicLog, today: NaiveDate) -> Result<HomePage> {
     let mut page = HomePage {
         log: log_view(app).await?,
+        annual: super::annual::current(app)
+            .await?
+            .into_iter()
+            .map(|p| crate::pages::model::AnnualLink {
+                id: p.plan_id,
+                department: p.department,
+                year: p.year,
+                title: p.title,
+            })
+            .collect(),
         ..HomePage::default()
     };
     let logs = public_log.batches(app).await?;

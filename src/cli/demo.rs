@@ -4,7 +4,8 @@
 //! committed and drawn with demonstration ceremony digits, plausible results recorded and
 //! approved by the demo reviewer, every batch published but one left in progress (half its
 //! results recorded, one approved and one returned), four demo users (corps, officer,
-//! auditor, reviewer), then the server. Prints the URLs and the tokens.
+//! auditor, reviewer), the 2026 annual plan (年度抽查计划) grouping the shipped batches,
+//! published before them, then the server. Prints the URLs and the tokens.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,9 @@ pub struct DemoArgs {
     pub registries: PathBuf,
     #[arg(long, default_value = "registries/shanghai/plans")]
     pub plans: PathBuf,
+    /// Folder of annual plans (年度抽查计划) to publish before the batches.
+    #[arg(long, default_value = "registries/shanghai/annual")]
+    pub annual: PathBuf,
     /// Folder for the demo database and key (its demo files are replaced).
     #[arg(long, default_value = "demo-run")]
     pub out: PathBuf,
@@ -43,6 +47,19 @@ struct Made {
     published: Vec<String>,
     in_progress: Option<String>,
     tokens: Vec<(Role, String, String)>,
+    /// The annual plans published.
+    annual: Vec<String>,
+}
+
+/// The `.toml` files of a folder, by name.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, AppError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| AppError::Setup(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// A plausible result for the `i`-th staffed target, valid under its sector's result list
@@ -147,17 +164,29 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         "imported the Shanghai sample directories from {}",
         args.registries.display()
     );
-    let mut plan_files: Vec<PathBuf> = std::fs::read_dir(&args.plans)
-        .map_err(|e| AppError::Setup(format!("{}: {e}", args.plans.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    plan_files.sort();
     let mut made = Made {
         published: Vec::new(),
         in_progress: None,
         tokens: Vec::new(),
+        annual: Vec::new(),
     };
+    // The annual plan is announced before its inspections (计划公告).
+    for path in toml_files(&args.annual)? {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
+        let row = app::annual::publish(&app, &path.display().to_string(), &text).await?;
+        println!(
+            "published the annual plan {} ({} {}, {} batches)",
+            row.plan_id,
+            row.department,
+            row.year,
+            serde_json::from_str::<Vec<String>>(&row.batches)
+                .map(|b| b.len())
+                .unwrap_or_default()
+        );
+        made.annual.push(row.plan_id);
+    }
+    let plan_files = toml_files(&args.plans)?;
     // The reviewer approves the results before publication (审核), so it exists first.
     let (reviewer, reviewer_token) =
         app::users::add(&app, "demo-reviewer", Role::Reviewer, None).await?;
@@ -268,6 +297,11 @@ fn print_guide(made: &Made, base: &str) {
         println!("   its bundle:    {base}/batches/{id}/bundle.json");
     }
     println!("   search:        {base}/search?q=养老");
+    for id in &made.annual {
+        println!(
+            "   annual plan:   {base}/annual/{id}   (coverage: {base}/annual/{id}/coverage.xlsx)"
+        );
+    }
     println!("   API docs:      {base}/api/v1/docs   (OpenAPI: {base}/api/v1/openapi.json)");
     println!();
     println!("   demo tokens (shown once; only their hashes are stored):");

@@ -1,6 +1,7 @@
 //! Command-line adapter: parses flags, reads and writes files, prints results. The draw,
 //! the commitment and verification live in the library; nothing here decides an outcome.
 
+mod annual;
 mod commit;
 mod db;
 mod demo;
@@ -115,6 +116,13 @@ enum Command {
     Result {
         #[command(subcommand)]
         command: db::ResultCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
+    /// Annual plans (年度抽查计划): publish, list, coverage against the floors.
+    Annual {
+        #[command(subcommand)]
+        command: annual::AnnualCommand,
         #[command(flatten)]
         db: db::Db,
     },
@@ -290,6 +298,7 @@ pub fn run() -> i32 {
         Command::Batch { command, db } => db::batch(&db, command),
         Command::Result { command, db } => db::result(&db, command),
         Command::Log { command, db } => db::log(&db, command),
+        Command::Annual { command, db } => annual::run(&db, command),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Config(ConfigCommand::Example) => {

@@ -156,3 +156,14 @@ fn a_checkpoint_without_the_quorum_or_by_another_key_is_refused() {
     };
     assert!(matches!(t.open(&note), Err(Inconsistency::Checkpoint(_))));
 }
+
+#[test]
+fn an_annual_plan_is_said_with_its_department_year_version_and_batches() {
+    let text = include_str!("../../registries/shanghai/annual/2026.toml");
+    let event = crate::annual::parse("2026.toml", text).unwrap().to_event(2);
+    let said = super::words::say("annual_plan.published", event.as_object().unwrap()).unwrap();
+    assert_eq!(
+        said,
+        "上海市民政局 公布2026年度抽查计划 SH-MZ-2026（第 2 版）：上海市民政局2026年度“双随机、一公开”抽查工作计划，含 4 个批次"
+    );
+}

@@ -97,6 +97,18 @@ pub fn say(kind: &str, e: &Map<String, Value>) -> Result<String, String> {
             text(e, "bundle_sha256")?,
             text(e, "reveals_sha256")?
         ),
+        "annual_plan.published" => format!(
+            "{} 公布{}年度抽查计划 {}（第 {} 版）：{}，含 {} 个批次",
+            text(e, "department")?,
+            number(e, "year")?,
+            text(e, "id")?,
+            number(e, "version")?,
+            text(e, "title")?,
+            get(e, "batches")?
+                .as_array()
+                .ok_or("\"batches\" is not a list")?
+                .len()
+        ),
         "user.added" => format!("新增用户 #{}（{}）", number(e, "user")?, text(e, "role")?),
         "user.revoked" => format!("撤销用户 #{}", number(e, "user")?),
         other => return Err(format!("unknown entry kind {other:?}")),

@@ -29,24 +29,34 @@ pub const HEADER: [&str; 12] = [
 /// the result's leaves, each with its path from the top of its list (joined with `;`),
 /// inspected date, note, and the id of the result a correction replaces.
 pub fn results_csv(page: &BatchPage) -> Vec<u8> {
+    table(&HEADER, page.targets.iter().map(target_row))
+}
+
+/// A table as CSV for Excel: the BOM, `header`, then `rows`, every cell neutralised, CRLF
+/// line ends.
+pub fn table<R, C>(header: &[&str], rows: R) -> Vec<u8>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
     let mut out = BOM.to_vec();
     // Writing into a Vec cannot fail, so neither can this; were it to, the rows written so
     // far are returned rather than a panic.
-    let _ = write_rows(page, &mut out);
+    let _ = write_rows(header, rows, &mut out);
     out
 }
 
-fn write_rows(page: &BatchPage, out: &mut Vec<u8>) -> csv::Result<()> {
+fn write_rows<R, C>(header: &[&str], rows: R, out: &mut Vec<u8>) -> csv::Result<()>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    w.write_record(HEADER.iter().map(|h| neutralise(h).into_owned()))?;
-    for t in &page.targets {
-        w.write_record(
-            target_row(t)
-                .iter()
-                .map(|cell| neutralise(cell).into_owned()),
-        )?;
+    w.write_record(header.iter().map(|h| neutralise(h).into_owned()))?;
+    for row in rows {
+        w.write_record(row.into_iter().map(|cell| neutralise(&cell).into_owned()))?;
     }
     w.flush()?;
     Ok(())

@@ -1,6 +1,7 @@
 //! The public pages, pure: plain data (`model`) in, HTML, CSV, `.xlsx` and SVG out. No I/O, no
 //! clock, no database; the web adapter (`web::public`) fills the model and serves the text.
 
+pub mod annual;
 pub mod chart;
 pub mod csv;
 pub mod doc;

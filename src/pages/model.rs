@@ -304,7 +304,18 @@ pub struct HomePage {
     pub published: Vec<BatchSummary>,
     /// Withdrawn before their draw, newest first.
     pub withdrawn: Vec<BatchSummary>,
+    /// The annual plans in force (年度抽查计划), newest year first.
+    pub annual: Vec<AnnualLink>,
     pub log: LogView,
+}
+
+/// An annual plan in force, as the home page links it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AnnualLink {
+    pub id: String,
+    pub department: String,
+    pub year: i64,
+    pub title: String,
 }
 
 /// One search hit: an organisation drawn in a published batch.

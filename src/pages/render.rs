@@ -84,7 +84,7 @@ pub fn error(status: u16, message: &str, lang: Lang) -> String {
 
 /// A rendered page, or the plain error page if rendering failed (it writes to a String and
 /// fails only if a Display implementation does).
-fn finish(result: askama::Result<String>, lang: Lang) -> String {
+pub(crate) fn finish(result: askama::Result<String>, lang: Lang) -> String {
     result.unwrap_or_else(|_| error(500, "", lang))
 }
 
@@ -178,7 +178,7 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     /// `path` is this page's path, `params` its query parameters other than `lang`.
-    fn new(lang: Lang, path: &str, params: &[(&str, &str)]) -> Ctx {
+    pub(crate) fn new(lang: Lang, path: &str, params: &[(&str, &str)]) -> Ctx {
         let query: Vec<String> = params
             .iter()
             .map(|(k, v)| format!("{k}={}", encode(v)))

@@ -326,6 +326,12 @@ fn sample_home() -> HomePage {
             "",
             false,
         )],
+        annual: vec![crate::pages::model::AnnualLink {
+            id: "SH-MZ-2026".into(),
+            department: "上海市民政局".into(),
+            year: 2026,
+            title: "2026年度抽查工作计划".into(),
+        }],
         log: LogView {
             size: 42,
             witnesses: Vec::new(),

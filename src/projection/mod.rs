@@ -192,6 +192,22 @@ pub const TABLES: &[TableSpec] = &[
         key: 1,
     },
     TableSpec {
+        name: "annual_plans",
+        columns: &[
+            "log_seq",
+            "plan_id",
+            "version",
+            "department",
+            "year",
+            "title",
+            "basis",
+            "batches",
+            "floors",
+            "published_at",
+        ],
+        key: 1,
+    },
+    TableSpec {
         name: "reviews",
         columns: &[
             "log_seq",

@@ -82,6 +82,8 @@ struct Replay {
     users: BTreeMap<i64, (String, String, bool)>,
     /// Batch → the openings its publication reveals so far (seq, opening), in log order.
     openings: HashMap<String, Vec<(u64, String)>>,
+    /// Annual plan id → its newest version and that version's number.
+    annual: HashMap<String, (crate::annual::AnnualPlan, i64)>,
 }
 
 /// Replays `entries` (in order, from 0) into the rows the tables must hold.
@@ -94,6 +96,7 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
         results: 0,
         users: BTreeMap::new(),
         openings: HashMap::new(),
+        annual: HashMap::new(),
     };
     for (i, e) in entries.iter().enumerate() {
         let fault = |kind: &str, reason: String| Fault {
@@ -346,6 +349,7 @@ impl Replay {
             "batch.drawn" => self.drawn(seq, time, ev)?,
             "result.recorded" | "result.corrected" => self.result(seq, time, ev)?,
             "result.approved" | "result.returned" => self.review(seq, time, ev)?,
+            "annual_plan.published" => self.annual_plan(seq, time, ev)?,
             "batch.withdrawn" => {
                 let id = ev.str("batch")?;
                 let reason = ev.str("reason")?;
@@ -730,6 +734,49 @@ impl Replay {
                 Expect::from(time),
             ],
         );
+        Ok(())
+    }
+
+    /// An annual plan's version (`annual_plan.published`): a plan the checker accepts, its
+    /// fields exactly as the application writes them, version 1 first and each next one
+    /// amending the one before (same department and year, no batch dropped, a change).
+    fn annual_plan(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        let what = format!("entry {seq}");
+        let (plan, version) =
+            crate::annual::from_event(&what, ev.event).map_err(|e| e.to_string())?;
+        let id = plan.id.to_string();
+        if plan.to_event(version) != Value::Object(ev.event.clone()) {
+            return Err(format!(
+                "annual plan {id}: its fields are not as the application writes them"
+            ));
+        }
+        match self.annual.get(&id) {
+            None if version == 1 => {}
+            Some((previous, v)) if version == v + 1 => plan
+                .amends(previous)
+                .map_err(|e| format!("annual plan {id} version {version}: {e}"))?,
+            _ => {
+                return Err(format!("annual plan {id}: version {version} out of order"));
+            }
+        }
+        let event = plan.to_event(version);
+        self.put(
+            "annual_plans",
+            seq,
+            vec![
+                Expect::from(seq as i64),
+                Expect::from(id.as_str()),
+                Expect::from(version),
+                Expect::from(plan.department.as_str()),
+                Expect::from(i64::from(plan.year)),
+                Expect::from(plan.title.as_str()),
+                Expect::from(plan.basis.as_str()),
+                Expect::from(canonical(&event["batches"]).as_str()),
+                Expect::from(canonical(&event["floors"]).as_str()),
+                Expect::from(time),
+            ],
+        );
+        self.annual.insert(id, (plan, version));
         Ok(())
     }
 

@@ -520,3 +520,76 @@ fn snapshot_tables_have_the_folder_columns_after_their_ids() {
     assert_eq!(history[..3], ["snapshot_id", "position", "uscc"]);
     assert_eq!(history.len(), 2 + Kind::History.columns().len());
 }
+
+const ANNUAL: &str = include_str!("../../registries/shanghai/annual/2026.toml");
+
+/// The `annual_plan.published` event of the shipped 2026 plan, edited by `edit`, at `version`.
+fn annual(version: i64, edit: impl Fn(&mut Value)) -> (&'static str, Value) {
+    let mut event = crate::annual::parse("2026.toml", ANNUAL)
+        .unwrap()
+        .to_event(version);
+    edit(&mut event);
+    ("annual_plan.published", event)
+}
+
+fn add_batch(e: &mut Value) {
+    e["batches"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("SH-MZ-2026-SZ-02"));
+}
+
+#[test]
+fn annual_plans_replay_into_their_versions() {
+    let p = replay(&log(&[annual(1, |_| {}), annual(2, add_batch)])).unwrap();
+    let rows = p.table("annual_plans").unwrap();
+    assert_eq!(rows.rows.len(), 2);
+    let (_, second) = &rows.rows[&vec![Cell::Int(2)]];
+    assert_eq!(second[1], Expect::from("SH-MZ-2026"));
+    assert_eq!(second[2], Expect::from(2i64));
+    assert_eq!(second[4], Expect::from(2026i64));
+    let text = |e: &Expect| match e {
+        Expect::Is(Cell::Text(t)) => t.clone(),
+        other => panic!("{other}"),
+    };
+    assert!(text(&second[7]).ends_with(",\"SH-MZ-2026-SZ-02\"]"));
+    assert!(
+        text(&second[8]).contains("\"level\":\"县级\",\"sector\":\"社会组织\",\"share\":\"3/100\"")
+    );
+}
+
+#[test]
+fn annual_plans_replay_only_as_the_application_writes_them() {
+    let cases: Vec<(Vec<(&'static str, Value)>, &str)> = vec![
+        // Versions out of order, or a second version 1.
+        (vec![annual(2, |_| {})], "out of order"),
+        (
+            vec![annual(1, |_| {}), annual(1, add_batch)],
+            "out of order",
+        ),
+        // A new version that changes nothing, drops a batch or moves the year.
+        (vec![annual(1, |_| {}), annual(2, |_| {})], "相同"),
+        (vec![annual(1, add_batch), annual(2, |_| {})], "删去了批次"),
+        (
+            vec![annual(1, |_| {}), annual(2, |e| e["year"] = json!(2027))],
+            "部门和年度不能更改",
+        ),
+        // Fields the checker refuses, fields missing, fields added, a share not as written.
+        (vec![annual(1, |e| e["year"] = json!(1900))], "year"),
+        (
+            vec![annual(1, |e| {
+                e.as_object_mut().unwrap().remove("floors");
+            })],
+            "floors",
+        ),
+        (vec![annual(1, |e| e["extra"] = json!(1))], "event"),
+        (
+            vec![annual(1, |e| e["floors"][0]["share"] = json!("10%"))],
+            "not as the application writes them",
+        ),
+    ];
+    for (events, expected) in cases {
+        let f = fault(events);
+        assert!(f.contains(expected), "{expected}: {f}");
+    }
+}

@@ -8,6 +8,7 @@
 //! and a batch's state move one writer at a time, which is what makes "drawn exactly once"
 //! hold across processes on both databases.
 
+pub mod annual_plans;
 pub mod batches;
 pub mod catalog;
 pub mod cosignatures;

@@ -7,6 +7,7 @@
 //! Handlers call the same application functions as the CLI; nothing here decides an
 //! outcome.
 
+pub mod annual;
 pub mod api;
 pub mod auth;
 pub mod client;
@@ -135,6 +136,9 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/batches/{id}/results.csv", get(site::results_csv))
         .route("/batches/{id}/results.xlsx", get(site::results_xlsx))
         .route("/batches/{id}/bundle.json", get(site::bundle))
+        .route("/annual/{id}", get(annual::page))
+        .route("/annual/{id}/coverage.csv", get(annual::coverage_csv))
+        .route("/annual/{id}/coverage.xlsx", get(annual::coverage_xlsx))
         .route("/log/checkpoint", get(public_log::checkpoint))
         .route("/log/witnesses", get(public_log::witnesses))
         .route("/log/tile/{*path}", get(public_log::tile))

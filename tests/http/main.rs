@@ -2,6 +2,7 @@
 //! `shuangsui demo --no-serve`, the role × route matrix, and a real server on port 0.
 
 mod announcement;
+mod annual;
 mod api;
 mod connections;
 mod control_chars;

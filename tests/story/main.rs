@@ -160,6 +160,7 @@ pub async fn approve_all(app: &App, batch: &str) -> usize {
     waiting.len()
 }
 
+mod annual;
 mod deadlines;
 mod draw_once;
 mod imports;

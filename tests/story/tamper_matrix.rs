@@ -1,6 +1,6 @@
 //! The tamper matrix: on a populated database (batches published, in progress, withdrawn
 //! and draft; results with a correction, approved and returned; a refused draw; users, one
-//! revoked), every column of one row of every table the catalog lists is changed behind the
+//! revoked; an annual plan in two versions), every column of one row of every table the catalog lists is changed behind the
 //! application's back (triggers dropped, checks and foreign keys off, as a superuser can), one row of every
 //! table is deleted and one is inserted. `log verify` must fail each time, naming the
 //! table. The tables and columns come from the database's catalog, so a column added later
@@ -77,6 +77,18 @@ async fn populate(app: &App) {
         .await
         .unwrap();
     app::batch::create(app, "joint", &plan_text("joint"))
+        .await
+        .unwrap();
+    // An annual plan (年度抽查计划), in two versions.
+    let annual = std::fs::read_to_string(shanghai("annual/2026.toml")).unwrap();
+    app::annual::publish(app, "2026.toml", &annual)
+        .await
+        .unwrap();
+    let amended = annual.replace(
+        "\"SH-MZ-2026-LH-01\"]",
+        "\"SH-MZ-2026-LH-01\", \"SH-MZ-2026-SZ-02\"]",
+    );
+    app::annual::publish(app, "2026.toml", &amended)
         .await
         .unwrap();
     // A witness's cosignature of the newest checkpoint.

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{batches, directories, log, officers, public, reviews, views};
+use super::{annual, batches, directories, log, officers, public, reviews, views};
 use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
@@ -40,6 +40,7 @@ impl utoipa::Modify for Security {
     modifiers(&Security),
     paths(
         public::batches, public::batch_page, public::bundle, public::search, public::result_codes,
+        annual::list, annual::get,
         log::checkpoint, log::key, log::proof,
         officers::me, officers::assignments, officers::record,
         directories::current, directories::versions, directories::upload,
@@ -57,9 +58,12 @@ impl utoipa::Modify for Security {
         views::AssignmentView, views::CheckpointView, views::LogKeyView, crate::app::log::Proof,
         views::CategoryView, views::CodeListView, views::RuleView,
         views::ReturnRequest, views::ReviewView, crate::app::reviews::Progress,
+        annual::AnnualPlanView, crate::annual::report::AnnualReport, crate::annual::report::VersionView,
+        crate::annual::report::FloorView, crate::annual::report::PlannedBatch,
+        crate::annual::coverage::Coverage, crate::annual::coverage::CoverageRow, crate::annual::coverage::Repeat,
     )),
     tags(
-        (name = "public", description = "No token: published batches, search, result categories"),
+        (name = "public", description = "No token: published batches, search, result categories, annual plans (年度抽查计划) with their coverage"),
         (name = "log", description = "The hash-audited log"),
         (name = "officers", description = "An officer's own assignments and results"),
         (name = "directories", description = "Directory snapshots and imports (corps)"),

@@ -2,6 +2,7 @@
 //! page. Each handler checks the caller's role, calls one application function and maps
 //! its error to the one error shape (`web::error`).
 
+pub mod annual;
 pub mod batches;
 pub mod directories;
 pub mod docs;
@@ -43,6 +44,8 @@ pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
         .route("/public/batches/{id}", get(public::batch_page))
         .route("/public/batches/{id}/bundle", get(public::bundle))
         .route("/public/search", get(public::search))
+        .route("/public/annual", get(annual::list))
+        .route("/public/annual/{id}", get(annual::get))
         .route("/result-codes", get(public::result_codes))
         .route("/log/checkpoint", get(log::checkpoint))
         .route("/log/key", get(log::key))

@@ -1,0 +1,26 @@
+-- The annual plan (年度抽查计划), SQLite. Kept in step with ../postgres/0009_annual_plans.sql.
+
+-- One row per `annual_plan.published` entry: a department's plan for a calendar year, in
+-- its version (1, 2, … per plan id; the newest is the plan in force). `batches` and
+-- `floors` are the entry's lists as canonical JSON text.
+CREATE TABLE annual_plans (
+    log_seq      INTEGER PRIMARY KEY REFERENCES log_entries (seq),
+    plan_id      TEXT NOT NULL,
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    department   TEXT NOT NULL,
+    year         INTEGER NOT NULL,
+    title        TEXT NOT NULL,
+    basis        TEXT NOT NULL,
+    batches      TEXT NOT NULL,
+    floors       TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    UNIQUE (plan_id, version)
+);
+CREATE INDEX annual_plans_by_year ON annual_plans (year);
+
+-- Append-only (defence in depth; `log verify` is the proof): a plan is amended by a new
+-- version, never changed in place.
+CREATE TRIGGER annual_plans_no_update BEFORE UPDATE ON annual_plans
+BEGIN SELECT RAISE(ABORT, 'annual plans are append-only (publish a new version): UPDATE refused'); END;
+CREATE TRIGGER annual_plans_no_delete BEFORE DELETE ON annual_plans
+BEGIN SELECT RAISE(ABORT, 'annual plans are append-only (publish a new version): DELETE refused'); END;
