@@ -6,6 +6,7 @@
 //! checkpoint of the new head: either all of it lands or none of it.
 
 pub mod batch;
+pub mod checklists;
 pub mod codes;
 pub mod crosscheck;
 pub mod deadline;

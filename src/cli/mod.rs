@@ -4,6 +4,7 @@
 mod commit;
 mod db;
 mod demo;
+mod demo_forms;
 mod draw;
 mod files;
 mod monitor;

@@ -41,7 +41,7 @@ impl utoipa::Modify for Security {
     paths(
         public::batches, public::batch_page, public::bundle, public::search, public::result_codes,
         log::checkpoint, log::key, log::proof,
-        officers::me, officers::assignments, officers::record,
+        officers::me, officers::assignments, officers::record, officers::form,
         directories::current, directories::versions, directories::upload,
         batches::list, batches::get, batches::create, batches::commit, batches::draw,
         batches::withdraw, batches::publish, batches::auditor_bundle, batches::dispatch_xlsx,
@@ -53,7 +53,7 @@ impl utoipa::Modify for Security {
         model::TargetView, model::ResultView, model::CodeView, model::MatterView, model::StratumView,
         model::ChartData, model::ChartBar, model::DeadlineView,
         views::BatchView, views::BatchDetail, views::SnapshotView, views::ImportView,
-        views::DrawRequest, views::WithdrawRequest, views::ResultRequest, views::MeView,
+        views::DrawRequest, views::WithdrawRequest, views::ResultRequest, views::MeView, crate::app::checklists::FormView,
         views::AssignmentView, views::CheckpointView, views::LogKeyView, crate::app::log::Proof,
         views::CategoryView, views::CodeListView, views::RuleView,
         views::ReturnRequest, views::ReviewView, crate::app::reviews::Progress,
