@@ -123,6 +123,8 @@ async fn results(
                 corrects: None,
                 log_seq: -1,
                 request_id: None,
+                checklist: None,
+                findings: None,
             };
             let kind = app::results::kind_of(&row);
             let logged = append(
@@ -148,6 +150,8 @@ async fn results(
                     corrects: None,
                     log_seq: logged.seq as i64,
                     request_id: None,
+                    checklist: None,
+                    findings: None,
                 },
             )
             .await?;

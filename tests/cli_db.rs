@@ -48,6 +48,10 @@ impl Clerk {
     }
 }
 
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -172,20 +176,43 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
         &today,
     ]);
     assert!(why.contains("not in the team"), "{why}");
-    let out = c.ok(&[
-        "result",
-        "record",
-        "SH-MZ-2026-BZ-01",
-        uscc,
-        "--officer",
-        officer,
-        "--codes",
-        "A,2,BZ05",
-        "--date",
-        &today,
-        "--note",
-        "台账缺失",
-    ]);
+    // The empty form (检查表单), filled: item 04 not compliant, with its finding and measure.
+    let form: serde_json::Value =
+        serde_json::from_str(&c.ok(&["result", "form", "SH-MZ-2026-BZ-01"])).unwrap();
+    assert_eq!(form["matters"], serde_json::json!(["MZ-BZ-01", "MZ-BZ-02"]));
+    let mut filled = serde_json::json!([form["template"][0].clone()]);
+    for item in filled[0]["items"].as_array_mut().unwrap() {
+        item["answer"] = "符合".into();
+    }
+    filled[0]["items"][3]["answer"] = "不符合".into();
+    filled[0]["items"][3]["finding"] = "火化登记台账缺失".into();
+    filled[0]["items"][3]["measure"] = "责令限期整改".into();
+    let (good, bad) = (c.path("filled.json"), c.path("bad.json"));
+    std::fs::write(&good, filled.to_string()).unwrap();
+    std::fs::write(&bad, "{").unwrap();
+    let record = |codes: &str, file: &Path| {
+        vec![
+            "result".to_string(),
+            "record".into(),
+            "SH-MZ-2026-BZ-01".into(),
+            uscc.into(),
+            "--officer".into(),
+            officer.into(),
+            "--codes".into(),
+            codes.into(),
+            "--date".into(),
+            today.clone(),
+            "--note".into(),
+            "台账缺失".into(),
+            "--checklist".into(),
+            file.display().to_string(),
+        ]
+    };
+    let why = c.refused(&strs(&record("1", &bad)));
+    assert!(why.contains("bad.json") && why.contains("不是检查表单"), "{why}");
+    let why = c.refused(&strs(&record("1", &good)));
+    assert!(why.contains("item 04") && why.contains("未发现问题"), "{why}");
+    let out = c.ok(&strs(&record("A,2,BZ05", &good)));
     assert!(
         out.contains("recorded result #1") && out.contains("2,BZ05,A"),
         "{out}"

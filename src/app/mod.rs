@@ -7,6 +7,7 @@
 
 pub mod annual;
 pub mod batch;
+pub mod checklists;
 pub mod codes;
 pub mod crosscheck;
 pub mod deadline;

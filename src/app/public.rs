@@ -34,6 +34,10 @@ pub fn result_view(book: &CodeBook, sector: &str, r: &ResultRow) -> ResultView {
     ResultView {
         id: r.id,
         codes: code_views(book, sector, &r.codes),
+        measures: super::checklists::measures(r)
+            .iter()
+            .map(|m| m.as_str().to_string())
+            .collect(),
         note: r.note.clone(),
         inspected_on: r.inspected_on.clone(),
         recorded_at: r.recorded_at.clone(),

@@ -1,5 +1,6 @@
 //! Inspection results: recorded only by an officer of the target's team, with the
-//! inspection date, category codes and a note; a correction is a new result pointing at the
+//! inspection date, category codes, a note and the filled checklists of the matters
+//! inspected (`checklists`); a correction is a new result pointing at the
 //! one it corrects, never an edit.
 //!
 //! One result stands per target (`Standing`, the one rule the CLI, the API and the pages
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{App, AppError, Result, batch, journal};
+use crate::domain::checklist::Form;
 use crate::store::{
     self,
     results::{NewResult, ResultRow},
@@ -51,6 +53,8 @@ pub struct Report<'a> {
     pub corrects: Option<i64>,
     /// The client's request id: a retry with the same id returns the first result.
     pub request: Option<&'a str>,
+    /// The checklists filled (检查表单), one per matter inspected; empty: none.
+    pub checklist: &'a [crate::domain::checklist::Filled],
     pub asker: Asker,
 }
 
@@ -120,9 +124,14 @@ pub fn kind_of(r: &ResultRow) -> &'static str {
     }
 }
 
-/// The event of a result's log entry (docs/LOG.md): every column but the time and the
-/// entry's own position.
+/// The event of a result's log entry (docs/LOG.md): every column but the time, the
+/// entry's own position and the findings (of which the checklist holds a hash).
 pub fn event_of(r: &ResultRow) -> serde_json::Value {
+    let checklist = r
+        .checklist
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(serde_json::Value::Null);
     json!({
         "batch": r.batch_id,
         "result": r.id,
@@ -133,6 +142,7 @@ pub fn event_of(r: &ResultRow) -> serde_json::Value {
         "inspected_on": r.inspected_on,
         "corrects": r.corrects,
         "request": r.request_id,
+        "checklist": checklist,
     })
 }
 
@@ -165,9 +175,21 @@ pub(super) async fn signed(tx: &mut store::Tx, r: &ResultRow) -> Result<()> {
     Ok(())
 }
 
-/// Does a stored result say what its log entry (`kind`, `event`) says? An entry written
+/// Does a stored result say what its log entry (`kind`, `event`) says, its findings
+/// included (their opening hashes to the entry's `findings_sha256`)? An entry written
 /// before `request` existed has no such field: it reads as null.
 pub fn agrees(r: &ResultRow, kind: &str, event: &serde_json::Value) -> bool {
+    let sealed = event
+        .get("checklist")
+        .and_then(|c| c.get("findings_sha256"))
+        .and_then(serde_json::Value::as_str);
+    let opened = r
+        .findings
+        .as_deref()
+        .map(|o| crate::canonical::sha256_hex(o.as_bytes()));
+    if sealed != opened.as_deref() {
+        return false;
+    }
     let mut expected = event_of(r);
     if r.request_id.is_none()
         && event.get("request").is_none()
@@ -185,11 +207,13 @@ struct Content {
     note: String,
     inspected_on: String,
     corrects: Option<i64>,
+    forms: Vec<Form>,
 }
 
 impl Content {
     fn matches(&self, r: &ResultRow) -> bool {
-        self.uscc == r.uscc
+        super::checklists::forms_of(r).as_ref() == Some(&self.forms)
+            && self.uscc == r.uscc
             && self.codes == r.codes
             && self.note == r.note
             && self.inspected_on == r.inspected_on
@@ -244,12 +268,22 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     // about another's is told).
     let sector = super::codes::sector_of(app, id, uscc.as_str()).await?;
     let codes = super::codes::check(app, sector.as_deref(), report.codes)?;
+    // The checklists, against the batch's matters and the categories (a target's only: a
+    // USCC that is no target is refused for what it is below).
+    let forms = match sector.as_deref() {
+        Some(sector) if !report.checklist.is_empty() => {
+            let plan = batch::plan(&batch::get(app, id).await?)?;
+            super::checklists::check(app, &plan.matters, sector, &codes, report.checklist)?
+        }
+        _ => Vec::new(),
+    };
     let content = Content {
         uscc: uscc.as_str().to_string(),
         codes: codes.clone(),
         note: note.clone(),
         inspected_on: report.inspected_on.to_string(),
         corrects: report.corrects,
+        forms,
     };
     // A retry is answered before the batch's state is looked at: the batch may have been
     // published since the first attempt.
@@ -369,6 +403,11 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
         _ => {}
     }
     let result_id = store::results::next_id(&mut tx).await?;
+    let mut salt = [0u8; 32];
+    getrandom::fill(&mut salt)
+        .map_err(|e| AppError::Setup(format!("no randomness for a salt: {e}")))?;
+    let (checklist, findings) = super::checklists::logged(&content.forms, &salt);
+    let checklist = super::checklists::text_of(&checklist);
     let new = ResultRow {
         id: result_id,
         batch_id: id.to_string(),
@@ -382,6 +421,8 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
         corrects: report.corrects,
         log_seq: -1,
         request_id: request.map(str::to_string),
+        checklist: checklist.clone(),
+        findings: findings.clone(),
     };
     let logged = journal::append(&mut tx, key, &app.origin, kind_of(&new), &event_of(&new)).await?;
     let stored = store::results::insert(
@@ -398,6 +439,8 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
             corrects: report.corrects,
             log_seq: logged.seq as i64,
             request_id: request,
+            checklist: checklist.as_deref(),
+            findings: findings.as_deref(),
         },
     )
     .await?;
@@ -435,6 +478,8 @@ mod tests {
             corrects,
             log_seq: id,
             request_id: None,
+            checklist: None,
+            findings: None,
         }
     }
 

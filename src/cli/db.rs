@@ -96,7 +96,15 @@ pub enum ResultCommand {
         /// result instead of adding one. Scoped to the batch and the officer; logged.
         #[arg(long)]
         request_id: Option<String>,
+        /// The filled checklists (检查表单), a JSON file: the `template` of `shuangsui result
+        /// form BATCH` with each item's answer (none: not checked), a finding for each
+        /// problem, a measure where one was taken.
+        #[arg(long, value_name = "FILE.json")]
+        checklist: Option<std::path::PathBuf>,
     },
+    /// Print, as JSON, the empty form of a batch: the checklist of each of its matters
+    /// (items, legal basis, answers allowed) and a template to fill for `--checklist`.
+    Form { batch: BatchId },
     /// Approve the standing result of a target (by a user with the role reviewer).
     Approve {
         batch: BatchId,
@@ -585,6 +593,14 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
             }
             return Ok(());
         }
+        if let ResultCommand::Form { batch } = &command {
+            let form = app::checklists::form(app, batch).await?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&form).unwrap_or_default()
+            );
+            return Ok(());
+        }
         if let ResultCommand::Record {
             batch,
             uscc,
@@ -594,8 +610,13 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
             note,
             corrects,
             request_id,
+            checklist,
         } = command
         {
+            let checklist = match checklist {
+                Some(path) => read_checklist(&path)?,
+                None => Vec::new(),
+            };
             let today = crate::app::batch::china_today();
             let report = app::results::Report {
                 batch: &batch,
@@ -606,6 +627,7 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
                 inspected_on: date,
                 corrects,
                 request: request_id.as_deref(),
+                checklist: &checklist,
                 asker: app::results::Asker::Corps,
             };
             let recorded = app::results::record(app, &report, today).await?;
@@ -625,6 +647,24 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
             );
         }
         Ok(())
+    })
+}
+
+/// The filled checklists of `--checklist FILE.json`: a JSON list of filled checklists.
+fn read_checklist(
+    path: &std::path::Path,
+) -> Result<Vec<crate::domain::checklist::Filled>, AppError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        AppError::Invalid(format!(
+            "{}: 无法读取 (cannot read it: {e})",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        AppError::Invalid(format!(
+            "{}: 不是检查表单 JSON（见 shuangsui result form BATCH 的 template）(not a list of filled checklists as in the template of `shuangsui result form BATCH`: {e})",
+            path.display()
+        ))
     })
 }
 

@@ -1,7 +1,8 @@
 //! `shuangsui demo`: a working platform on a fresh machine in one command. A new SQLite
 //! database in the output folder, the shipped Shanghai directories imported, every shipped
 //! plan (one per sector and the joint one), its inspection window moved to start today,
-//! committed and drawn with demonstration ceremony digits, plausible results recorded and
+//! committed and drawn with demonstration ceremony digits, plausible results (with their
+//! filled checklists) recorded and
 //! approved by the demo reviewer, every batch published but one left in progress (half its
 //! results recorded, one approved and one returned), four demo users (corps, officer,
 //! auditor, reviewer), the 2026 annual plan (年度抽查计划) grouping the shipped batches,
@@ -116,6 +117,7 @@ pub(super) async fn record_results(
     upto: usize,
 ) -> Result<(), AppError> {
     let today = app::batch::china_today();
+    let matters = app::batch::plan(&app::batch::get(app, id).await?)?.matters;
     for (i, t) in targets
         .iter()
         .filter(|t| !t.team.is_empty())
@@ -123,6 +125,7 @@ pub(super) async fn record_results(
         .enumerate()
     {
         let (codes, note) = plausible(&t.sector, i);
+        let checklist = super::demo_forms::filled(app, &matters, t, &codes, note);
         let report = app::results::Report {
             batch: id,
             uscc: &t.uscc,
@@ -132,6 +135,7 @@ pub(super) async fn record_results(
             inspected_on: today,
             corrects: None,
             request: None,
+            checklist: &checklist,
             asker: app::results::Asker::Corps,
         };
         app::results::record(app, &report, today).await?;

@@ -5,6 +5,7 @@ mod annual;
 mod commit;
 mod db;
 mod demo;
+mod demo_forms;
 mod draw;
 mod files;
 mod monitor;

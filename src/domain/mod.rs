@@ -1,6 +1,7 @@
 //! Domain types and their validation. No I/O: values are parsed at the boundary
 //! (`Uscc::parse`, `Grade::parse`…) so that an invalid one cannot exist inside.
 
+pub mod checklist;
 pub mod codes;
 pub mod directory;
 pub mod publication;

@@ -35,6 +35,7 @@ pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
 
 /// What a result entry (recorded or corrected) seals: everything that names its target.
 const RESULT_FIELDS: &[&str] = &[
+    "checklist",
     "codes",
     "inspected_on",
     "note",
@@ -232,7 +233,7 @@ mod tests {
 
     fn result_event() -> Value {
         json!({"batch": "B", "codes": ["A1"], "corrects": null, "inspected_on": "2026-11-02",
-               "note": "", "recorded_by": "SHMZ-1", "request": null, "result": 3, "uscc": "91310000MA1K000001"})
+               "note": "", "recorded_by": "SHMZ-1", "request": null, "result": 3, "checklist": null, "uscc": "91310000MA1K000001"})
     }
 
     #[test]
@@ -246,7 +247,7 @@ mod tests {
             ["batch", "corrects", "result", "sealed"]
         );
         assert!(!public.to_string().contains("91310000MA1K000001"));
-        assert!(opening.starts_with("{\"content\":{\"codes\":[\"A1\"]"));
+        assert!(opening.starts_with("{\"content\":{\"checklist\":null,\"codes\":[\"A1\"]"));
         assert!(opening.ends_with(&format!("\"salt\":\"{}\"}}", hex::encode(SALT))));
         let mut back = public_map.clone();
         open("result.recorded", &mut back, Some(&opening)).unwrap();

@@ -46,6 +46,10 @@ pub struct CodeView {
 pub struct ResultView {
     pub id: i64,
     pub codes: Vec<CodeView>,
+    /// The measures taken (处置措施, `domain::codes::Measure`) that the result's checklist
+    /// records, each once: published with the categories. The checklist's findings are
+    /// working notes and are never shown.
+    pub measures: Vec<String>,
     pub note: String,
     /// `YYYY-MM-DD`.
     pub inspected_on: String,

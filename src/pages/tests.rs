@@ -74,6 +74,7 @@ fn sample_batch() -> BatchPage {
                 &["31000012345", "31000067890"],
                 Some(ResultView {
                     id: 11,
+                    measures: vec![],
                     codes: vec![code("1", "未发现问题", "No problem found")],
                     note: "".into(),
                     inspected_on: "2025-06-12".into(),
@@ -88,6 +89,7 @@ fn sample_batch() -> BatchPage {
                 &["31000011111", "31000022222"],
                 Some(ResultView {
                     id: 13,
+                    measures: vec![],
                     codes: vec![
                         code(
                             "A",
@@ -115,6 +117,7 @@ fn sample_batch() -> BatchPage {
                     &["3100\"<b>"],
                     Some(ResultView {
                         id: 14,
+                        measures: vec![],
                         codes: vec![code("1", "未发现问题", "No problem found")],
                         note: XSS.into(),
                         inspected_on: "2025-06-13".into(),
@@ -351,6 +354,7 @@ fn sample_search() -> SearchPage {
                 district: "浦东新区".into(),
                 result: Some(ResultView {
                     id: 11,
+                    measures: vec![],
                     codes: vec![code("1", "未发现问题", "No problem found")],
                     note: "".into(),
                     inspected_on: "2025-06-12".into(),

@@ -188,6 +188,8 @@ pub const TABLES: &[TableSpec] = &[
             "corrects",
             "log_seq",
             "request_id",
+            "checklist",
+            "findings",
         ],
         key: 1,
     },

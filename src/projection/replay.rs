@@ -627,6 +627,7 @@ impl Replay {
                 (None, None) => unreachable!("equal"),
             });
         }
+        let checklist = checklist_of(result, ev.event.get("checklist"))?;
         b.standing.insert(uscc.to_string(), result);
         b.uscc_of.insert(result, uscc.to_string());
         b.results.push(result);
@@ -654,6 +655,8 @@ impl Replay {
                     None => None,
                     Some(_) => ev.opt_str("request")?,
                 }),
+                checklist.0,
+                checklist.1,
             ],
         );
         Ok(())
@@ -821,4 +824,29 @@ impl Replay {
             );
         }
     }
+}
+
+/// What a result entry's `checklist` says its row holds: the checklist's canonical text
+/// (NULL for null or, in entries written before checklists, absent) and the findings'
+/// opening, covered by its hash (NULL when the checklist has none).
+fn checklist_of(result: i64, checklist: Option<&Value>) -> Result<(Expect, Expect), String> {
+    let Some(c) = checklist.filter(|c| !c.is_null()) else {
+        return Ok((Expect::from(None::<String>), Expect::from(None::<String>)));
+    };
+    let bad = || {
+        format!("result {result}: a checklist that is not {{\"filled\":[…],\"findings_sha256\":…}}")
+    };
+    let Value::Object(map) = c else {
+        return Err(bad());
+    };
+    if map.len() != 2 || !map.get("filled").is_some_and(Value::is_array) {
+        return Err(bad());
+    }
+    let findings = match map.get("findings_sha256") {
+        Some(Value::Null) => Expect::from(None::<String>),
+        Some(Value::String(h)) => Expect::Sha256Of(h.clone()),
+        _ => return Err(bad()),
+    };
+    let text = String::from_utf8(crate::canonical::to_vec(c)).map_err(|_| bad())?;
+    Ok((Expect::from(text), findings))
 }

@@ -96,7 +96,7 @@ fn result(id: i64, corrects: Option<i64>) -> (&'static str, Value) {
         },
         json!({ "batch": BATCH, "result": id, "uscc": "91310000631696382C", "recorded_by": "C1",
                 "codes": ["1"], "note": "", "inspected_on": "2026-12-15", "corrects": corrects,
-                "request": null }),
+                "request": null, "checklist": null }),
     )
 }
 
@@ -591,5 +591,51 @@ fn annual_plans_replay_only_as_the_application_writes_them() {
     for (events, expected) in cases {
         let f = fault(events);
         assert!(f.contains(expected), "{expected}: {f}");
+    }
+}
+
+#[test]
+fn a_results_checklist_replays_into_its_row_and_its_findings_by_hash() {
+    let checklist = json!({"filled": [{"matter": "MZ-BZ-01", "sha256": "cc",
+        "items": [{"item": "01", "answer": "不符合", "measure": "约谈"}]}],
+        "findings_sha256": "ff"});
+    let mut with = result(1, None);
+    with.1["checklist"] = checklist.clone();
+    let mut events = drawn();
+    events.push(with);
+    let entries = log(&events);
+    assert!(
+        entries
+            .iter()
+            .all(|e| memchr::memmem::find(&e.bytes, "约谈".as_bytes()).is_none()),
+        "the checklist is sealed with the result"
+    );
+    let p = replay(&entries).unwrap();
+    let (_, row) = p.table("results").unwrap().rows.values().next().unwrap();
+    assert_eq!(
+        row[11],
+        Expect::from(String::from_utf8(crate::canonical::to_vec(&checklist)).unwrap())
+    );
+    assert_eq!(row[12], Expect::Sha256Of("ff".into()));
+    // Without findings, and without a checklist: NULL.
+    let mut plain = result(1, None);
+    plain.1["checklist"] = json!({"filled": [], "findings_sha256": null});
+    let mut events = drawn();
+    events.push(plain);
+    let p = replay(&log(&events)).unwrap();
+    let (_, row) = p.table("results").unwrap().rows.values().next().unwrap();
+    assert_eq!(row[12], Expect::Is(Cell::Null));
+    // A checklist not in its form is a fault.
+    for bad in [
+        json!([]),
+        json!({"filled": []}),
+        json!({"filled": {}, "findings_sha256": null}),
+        json!({"filled": [], "findings_sha256": 1}),
+    ] {
+        let mut r = result(1, None);
+        r.1["checklist"] = bad;
+        let mut events = drawn();
+        events.push(r);
+        assert!(fault(events).contains("a checklist that is not"));
     }
 }

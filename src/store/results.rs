@@ -21,6 +21,10 @@ pub struct ResultRow {
     pub log_seq: i64,
     /// The client's request id (idempotency key), if it gave one.
     pub request_id: Option<String>,
+    /// The filled checklist as logged (canonical JSON), if the result fills one.
+    pub checklist: Option<String>,
+    /// The findings' opening (canonical JSON with its salt; never published), if any.
+    pub findings: Option<String>,
 }
 
 /// What a new result records.
@@ -37,12 +41,14 @@ pub struct NewResult<'a> {
     pub corrects: Option<i64>,
     pub log_seq: i64,
     pub request_id: Option<&'a str>,
+    pub checklist: Option<&'a str>,
+    pub findings: Option<&'a str>,
 }
 
 pub async fn insert(tx: &mut Tx, r: &NewResult<'_>) -> Result<i64> {
     Ok(on_conn!(tx, c => sqlx::query_scalar(
-        "INSERT INTO results (id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq, request_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO results (id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq, request_id, checklist, findings) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(r.id)
     .bind(r.batch_id)
@@ -55,6 +61,8 @@ pub async fn insert(tx: &mut Tx, r: &NewResult<'_>) -> Result<i64> {
     .bind(r.corrects)
     .bind(r.log_seq)
     .bind(r.request_id)
+    .bind(r.checklist)
+    .bind(r.findings)
     .fetch_one(&mut *c)
     .await?))
 }
@@ -91,10 +99,12 @@ where
         corrects: r.try_get(8)?,
         log_seq: r.try_get(9)?,
         request_id: r.try_get(10)?,
+        checklist: r.try_get(11)?,
+        findings: r.try_get(12)?,
     })
 }
 
-const SELECT: &str = "SELECT id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq, request_id FROM results";
+const SELECT: &str = "SELECT id, batch_id, uscc, recorded_by, codes, note, inspected_on, recorded_at, corrects, log_seq, request_id, checklist, findings FROM results";
 
 /// Every result of a batch, in the order recorded.
 pub async fn of_batch(store: &Store, batch: &str) -> Result<Vec<ResultRow>> {

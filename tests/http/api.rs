@@ -647,6 +647,7 @@ async fn the_openapi_document_describes_every_api_route() {
         "/api/v1/batches/{id}/bundle",
         "/api/v1/batches/{id}/dispatch.xlsx",
         "/api/v1/batches/{id}/results",
+        "/api/v1/batches/{id}/form",
         "/api/v1/batches/{id}/results/awaiting-review",
         "/api/v1/batches/{id}/results/{result}/approve",
         "/api/v1/batches/{id}/results/{result}/return",
@@ -1027,4 +1028,70 @@ async fn status_api_and_pages_show_the_same_standing_result() {
         .unwrap_or_else(|| panic!("{line}"));
     assert_eq!(shown(&by_api), shown(&public));
     assert_eq!(by_cli, shown(&by_api), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_fills_the_form_of_the_batch_and_only_a_consistent_one_is_recorded() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (uscc, _) = open_target(&demo, IN_PROGRESS).await;
+    let form = call(
+        &router,
+        Method::GET,
+        &format!("/api/v1/batches/{IN_PROGRESS}/form"),
+        Some(&demo.officer),
+        None,
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    let form = form.json();
+    let checklist = &form["checklists"][0];
+    assert!(
+        checklist["items"][0]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("《"),
+        "{form}"
+    );
+    let mut filled = form["template"].clone();
+    for item in filled[0]["items"].as_array_mut().unwrap() {
+        item["answer"] = json!("符合");
+    }
+    filled[0]["items"][1]["answer"] = json!("不符合");
+    filled[0]["items"][1]["finding"] = json!("消防通道堆放杂物");
+    filled[0]["items"][1]["measure"] = json!("当场整改");
+    let path = format!("/api/v1/batches/{IN_PROGRESS}/results");
+    // 未发现问题 with a 不符合 item: 422, naming the item; nothing recorded.
+    let item = filled[0]["items"][1]["item"].as_str().unwrap().to_string();
+    let refused = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&demo.officer),
+        body(json!({"uscc": uscc, "codes": ["1"], "inspected_on": today(), "checklist": filled})),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.text().contains(&format!("item {item}")),
+        "{}",
+        refused.text()
+    );
+    // With the finding's category: recorded; the answer shows the measure, not the finding.
+    let recorded = call(
+        &router,
+        Method::POST,
+        &path,
+        Some(&demo.officer),
+        body(json!({"uscc": uscc, "codes": ["2", "YL05", "E"], "inspected_on": today(), "checklist": filled})),
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    assert_eq!(recorded.json()["measures"], json!(["当场整改"]));
+    assert!(!recorded.text().contains("消防通道"), "{}", recorded.text());
 }

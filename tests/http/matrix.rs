@@ -285,6 +285,19 @@ async fn every_route_for_every_role() {
             })),
             [401, 403, 201, 403, 403, 401],
         ),
+        // The empty form (检查表单) of a batch: any user.
+        case(
+            Method::GET,
+            &format!("/api/v1/batches/{j}/form"),
+            None,
+            [401, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/batches/NO-SUCH/form",
+            None,
+            [401, 404, 404, 404, 404, 401],
+        ),
         // Review (审核): the reviewer's alone.
         case(
             Method::GET,

@@ -1851,8 +1851,8 @@ def verify_inclusion(entry, index, size, proof, root):
 # batch's publication.
 SEALED_FIELDS = {
     "batch.drawn": ("bundle_sha256", "targets"),
-    "result.recorded": ("codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
-    "result.corrected": ("codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
+    "result.recorded": ("checklist", "codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
+    "result.corrected": ("checklist", "codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
     "result.returned": ("reason",),
     "user.added": ("card_no", "name", "token_commitment"),
     "user.revoked": ("name",),

@@ -26,6 +26,7 @@ async fn deadlines_follow_the_sector_rule_and_the_inspection_window() {
             inspected_on,
             corrects: None,
             request: None,
+            checklist: &[],
             asker: app::results::Asker::Corps,
         };
         // Before the window (and the draw): refused, naming the window or the draw.

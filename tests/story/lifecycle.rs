@@ -87,6 +87,7 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
             inspected_on: today(),
             corrects: None,
             request: None,
+            checklist: &[],
             asker: app::results::Asker::Corps,
         };
         if let Some(o) = &outsider {

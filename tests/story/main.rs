@@ -125,6 +125,7 @@ pub async fn record_all(app: &App, batch: &str) -> usize {
             inspected_on: today(),
             corrects: None,
             request: None,
+            checklist: &[],
             asker: app::results::Asker::Corps,
         };
         app::results::record(app, &report, today()).await.unwrap();
@@ -161,6 +162,7 @@ pub async fn approve_all(app: &App, batch: &str) -> usize {
 }
 
 mod annual;
+mod checklists;
 mod deadlines;
 mod draw_once;
 mod imports;

@@ -49,6 +49,7 @@ async fn a_second_result_is_refused_and_a_correction_corrects_the_standing_one()
             inspected_on: today(),
             corrects: None,
             request: None,
+            checklist: &[],
             asker: app::results::Asker::Corps,
         };
         let first = app::results::record(&app, &report, today())
@@ -243,6 +244,7 @@ async fn codes_are_checked_against_the_list_of_the_targets_sector() {
                 inspected_on: today(),
                 corrects: None,
                 request: None,
+                checklist: &[],
                 asker: app::results::Asker::Corps,
             };
             app::results::record(&app, &report, today()).await

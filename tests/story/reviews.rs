@@ -100,6 +100,7 @@ async fn a_returned_result_is_corrected_and_approved_before_publication() {
             inspected_on: today(),
             corrects: Some(returned.id),
             request: None,
+            checklist: &[],
             asker: app::results::Asker::Corps,
         };
         let corrected = app::results::record(&app, &fix, today()).await.unwrap().row;

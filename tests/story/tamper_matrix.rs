@@ -35,6 +35,24 @@ async fn populate(app: &App) {
         .unwrap()[0]
         .clone();
     let codes: Vec<String> = ["2", "YL03", "E"].map(String::from).to_vec();
+    // The correction fills its checklist: an item not compliant, its finding (kept beside
+    // the result, never logged) and the measure taken.
+    let list = shuangsui::domain::checklist::Book::shipped()
+        .get("MZ-YL-01")
+        .unwrap();
+    let filled = vec![shuangsui::domain::checklist::Filled {
+        matter: list.matter.clone(),
+        items: list
+            .items
+            .iter()
+            .map(|i| shuangsui::domain::checklist::FilledItem {
+                item: i.id.clone(),
+                answer: Some(if i.id == "04" { "不符合" } else { "符合" }.into()),
+                finding: (i.id == "04").then(|| "收费标准未公示".into()),
+                measure: (i.id == "04").then(|| "责令限期整改".into()),
+            })
+            .collect(),
+    }];
     let correction = app::results::Report {
         batch: &published.id,
         uscc: &first.uscc,
@@ -44,6 +62,7 @@ async fn populate(app: &App) {
         inspected_on: today(),
         corrects: Some(first.id),
         request: Some("matrix-1"),
+        checklist: &filled,
         asker: app::results::Asker::Corps,
     };
     app::results::record(app, &correction, today())
@@ -361,7 +380,12 @@ async fn every_column_row_deletion_and_insertion_of_every_table_fails_log_verify
             let mut rows = catalog::rows(&app.store, table, &columns).await.unwrap();
             assert!(!rows.is_empty(), "{}: {table} has rows to change", db.name);
             rows.sort();
-            let row = &rows[0];
+            // The row with the fewest NULLs (the first of them): its optional columns
+            // (a result's checklist and findings, a review's reason) hold values to change.
+            let row = rows
+                .iter()
+                .min_by_key(|r| r.iter().filter(|c| matches!(c, Cell::Null)).count())
+                .unwrap();
             let key_at: Vec<usize> = pk
                 .iter()
                 .map(|k| columns.iter().position(|c| c == k).unwrap())

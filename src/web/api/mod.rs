@@ -68,6 +68,7 @@ pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
         .route("/batches/{id}/bundle", get(batches::auditor_bundle))
         .route("/batches/{id}/dispatch.xlsx", get(batches::dispatch_xlsx))
         .route("/batches/{id}/results", post(officers::record))
+        .route("/batches/{id}/form", get(officers::form))
         .route(
             "/batches/{id}/results/awaiting-review",
             get(reviews::awaiting),

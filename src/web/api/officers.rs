@@ -127,6 +127,7 @@ pub async fn record(
         inspected_on,
         corrects: request.corrects,
         request: key,
+        checklist: &request.checklist,
         asker: results::Asker::Officer,
     };
     let recorded = results::record(&state.app, &report, batch::china_today()).await?;
@@ -149,4 +150,20 @@ pub async fn record(
             .insert(REPLAYED, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The empty form of a batch (检查表单): the checklist of each of its matters (items, legal
+/// basis, answers allowed, content hash) and the template an officer fills and sends as a
+/// result's `checklist`. The plan's matters are public from its creation, and so are the
+/// checklists: any user may ask.
+#[utoipa::path(get, path = "/api/v1/batches/{id}/form", tag = "officers",
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, body = crate::app::checklists::FormView), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<crate::app::checklists::FormView>> {
+    caller.require(&[Role::Corps, Role::Officer, Role::Auditor, Role::Reviewer])?;
+    Ok(Json(crate::app::checklists::form(&state.app, &id).await?))
 }

@@ -178,6 +178,13 @@ pub struct ResultRequest {
     /// The id of the result this corrects.
     #[serde(default)]
     pub corrects: Option<i64>,
+    /// The filled checklists (检查表单) of the matters inspected: the `template` of `GET
+    /// /api/v1/batches/{id}/form` with each item's `answer` (null: not checked), a
+    /// `finding` for each problem answer (never published) and a `measure` where one was
+    /// taken. Checked against the result's codes; omitted: none.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub checklist: Vec<crate::domain::checklist::Filled>,
 }
 
 /// The caller.
