@@ -4,8 +4,10 @@
 mod commit;
 mod db;
 mod demo;
+mod demo_followups;
 mod draw;
 mod files;
+mod followup;
 mod monitor;
 mod registries;
 mod sample;
@@ -115,6 +117,13 @@ enum Command {
     Result {
         #[command(subcommand)]
         command: db::ResultCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
+    /// Follow-ups of findings (后续处置): measure, close (查处结果), list.
+    Followup {
+        #[command(subcommand)]
+        command: followup::FollowupCommand,
         #[command(flatten)]
         db: db::Db,
     },
@@ -289,6 +298,7 @@ pub fn run() -> i32 {
         } => db::import(&db, kind, &file, format, encoding, quiet),
         Command::Batch { command, db } => db::batch(&db, command),
         Command::Result { command, db } => db::result(&db, command),
+        Command::Followup { command, db } => followup::run(&db, command),
         Command::Log { command, db } => db::log(&db, command),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod directory;
+pub mod followup;
 pub mod publication;
 pub mod registration;
 pub mod result_code;

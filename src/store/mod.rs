@@ -11,6 +11,7 @@
 pub mod batches;
 pub mod catalog;
 pub mod cosignatures;
+pub mod followups;
 pub mod log;
 pub mod results;
 pub mod reviews;

@@ -162,6 +162,7 @@ pub async fn approve_all(app: &App, batch: &str) -> usize {
 
 mod deadlines;
 mod draw_once;
+mod followups;
 mod imports;
 mod lifecycle;
 mod no_reroll;

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{batches, directories, log, officers, public, reviews, views};
+use super::{batches, directories, followups, log, officers, public, reviews, views};
 use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
@@ -46,6 +46,7 @@ impl utoipa::Modify for Security {
         batches::list, batches::get, batches::create, batches::commit, batches::draw,
         batches::withdraw, batches::publish, batches::auditor_bundle, batches::dispatch_xlsx,
         reviews::awaiting, reviews::approve, reviews::return_result,
+        followups::of_batch, followups::list, followups::measure, followups::close,
     ),
     components(schemas(
         error::ErrorBody, error::ErrorDetail,
@@ -57,6 +58,9 @@ impl utoipa::Modify for Security {
         views::AssignmentView, views::CheckpointView, views::LogKeyView, crate::app::log::Proof,
         views::CategoryView, views::CodeListView, views::RuleView,
         views::ReturnRequest, views::ReviewView, crate::app::reviews::Progress,
+        views::MeasureRequest, views::ClosureRequest, crate::domain::followup::Counts,
+        crate::app::followups::FollowUp, crate::app::followups::BatchFollowUps,
+        crate::store::followups::MeasureRow, crate::store::followups::ClosureRow,
     )),
     tags(
         (name = "public", description = "No token: published batches, search, result categories"),
@@ -66,6 +70,7 @@ impl utoipa::Modify for Security {
         (name = "batches", description = "The batch lifecycle (corps; auditors read)"),
         (name = "bundles", description = "Exports with the log's evidence"),
         (name = "reviews", description = "Review before publication (审核): reviewers approve or return results"),
+        (name = "followups", description = "Follow-ups of findings (后续处置 / 查处结果): the corps records measures and closures"),
     )
 )]
 pub struct ApiDoc;
