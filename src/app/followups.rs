@@ -489,3 +489,65 @@ pub async fn close(app: &App, c: &NewClosure<'_>, today: NaiveDate) -> Result<Cl
     tx.commit().await?;
     Ok(row)
 }
+
+/// A follow-up as the pages show it.
+pub fn view(f: &FollowUp) -> crate::pages::followups::FollowUpView {
+    use crate::pages::followups::{FollowUpView, MeasureView};
+    FollowUpView {
+        state: f.state.to_string(),
+        overdue_since: match f.at.0 {
+            State::Overdue { since } => Some(since.to_string()),
+            _ => None,
+        },
+        closed_on: f.closure.as_ref().map(|c| c.closed_on.clone()),
+        outcome: f.closure.as_ref().map(|c| c.outcome.clone()),
+        outcome_text: f.closure.as_ref().map(|c| c.outcome_text.clone()),
+        measures: f
+            .measures
+            .iter()
+            .map(|m| MeasureView {
+                measure: m.measure.clone(),
+                due: m.due_on.clone(),
+                note: m.note.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// `/followups`: the open and overdue follow-ups of every batch the public log shows
+/// published, overdue first, and the counts (closed ones included) over those batches.
+pub async fn public_page(
+    app: &App,
+    public_log: &super::public_log::PublicLog,
+    today: NaiveDate,
+) -> Result<crate::pages::followups::FollowUpsPage> {
+    use crate::pages::followups::{FollowUpRow, FollowUpsPage};
+    let logs = public_log.batches(app).await?;
+    let mut page = FollowUpsPage {
+        today: today.to_string(),
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    for b in store::batches::all(&app.store).await? {
+        if logs.get(&b.id).map(|l| l.state()) != Some("published") {
+            continue;
+        }
+        let of = of_batch(app, &b.id, today).await?;
+        page.open += of.counts.open;
+        page.overdue += of.counts.overdue;
+        page.closed += of.counts.closed;
+        for f in of.followups.iter().filter(|f| f.at.0.is_open()) {
+            rows.push(FollowUpRow {
+                batch_id: b.id.clone(),
+                batch_title: b.title.clone(),
+                uscc: f.uscc.clone(),
+                name: f.entity_name.clone(),
+                followup: view(f),
+            });
+        }
+    }
+    // Overdue first (stable: batches and targets keep their order).
+    rows.sort_by_key(|r| r.followup.state != "overdue");
+    page.rows = rows;
+    Ok(page)
+}

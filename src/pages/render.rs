@@ -84,7 +84,7 @@ pub fn error(status: u16, message: &str, lang: Lang) -> String {
 
 /// A rendered page, or the plain error page if rendering failed (it writes to a String and
 /// fails only if a Display implementation does).
-fn finish(result: askama::Result<String>, lang: Lang) -> String {
+pub(crate) fn finish(result: askama::Result<String>, lang: Lang) -> String {
     result.unwrap_or_else(|_| error(500, "", lang))
 }
 
@@ -178,7 +178,7 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     /// `path` is this page's path, `params` its query parameters other than `lang`.
-    fn new(lang: Lang, path: &str, params: &[(&str, &str)]) -> Ctx {
+    pub(crate) fn new(lang: Lang, path: &str, params: &[(&str, &str)]) -> Ctx {
         let query: Vec<String> = params
             .iter()
             .map(|(k, v)| format!("{k}={}", encode(v)))
@@ -225,6 +225,16 @@ impl Ctx {
 
     pub fn bundle_href(&self, id: &str) -> String {
         self.href(&format!("{}/bundle.json", batch_path(id)))
+    }
+
+    /// A follow-up word in the page language (`pages::followups::label`).
+    pub fn followup_label(&self, key: &str) -> &'static str {
+        super::followups::label(self.lang, key)
+    }
+
+    /// A target's follow-up in one line (`pages::followups::summary`).
+    pub fn followup_summary(&self, f: &super::followups::FollowUpView) -> String {
+        super::followups::summary(self.lang, f)
     }
 
     /// A target's row on its batch page.
