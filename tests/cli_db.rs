@@ -247,6 +247,78 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
         list.contains("SH-MZ-2026-BZ-01") && list.contains("results"),
         "{list}"
     );
+    // Follow-up (后续处置): the returned finding is pending; corrected and approved, only the
+    // corps records a measure and closes it, once.
+    let b = "SH-MZ-2026-BZ-01";
+    let measure = |by: &'static str| {
+        let mut a = vec!["followup", "measure", b, uscc, "--measure", "责令限期整改"];
+        a.extend([
+            "--due",
+            today.as_str(),
+            "--note",
+            "限期整改台账",
+            "--by",
+            by,
+        ]);
+        a
+    };
+    let why = c.refused(&measure("总队一"));
+    assert!(why.contains("not approved"), "{why}");
+    c.ok(&[
+        "result",
+        "record",
+        b,
+        uscc,
+        "--officer",
+        officer,
+        "--codes",
+        "A,2,BZ05",
+        "--date",
+        &today,
+        "--note",
+        "台账缺失：收费台账",
+        "--corrects",
+        "1",
+    ]);
+    c.ok(&["result", "approve", b, "2", "--reviewer", "审核一"]);
+    let why = c.refused(&measure("审核一"));
+    assert!(why.contains("only the corps"), "{why}");
+    let out = c.ok(&measure("总队一"));
+    assert!(
+        out.contains("measure 责令限期整改") && out.contains(&format!("due {today}")),
+        "{out}"
+    );
+    let open = c.ok(&["followup", "list", "--open"]);
+    assert!(
+        open.contains(uscc) && open.contains(" open (未完结) 1 measure(s)"),
+        "{open}"
+    );
+    let out = c.ok(&[
+        "followup",
+        "close",
+        b,
+        uscc,
+        "--on",
+        &today,
+        "--outcome",
+        "corrected",
+        "--text",
+        "已补齐收费台账",
+        "--by",
+        "总队一",
+    ]);
+    assert!(out.contains(&format!("closed on {today}: 已整改")), "{out}");
+    let why = c.refused(&measure("总队一"));
+    assert!(why.contains("no more measures"), "{why}");
+    let status = c.ok(&["batch", "status", b]);
+    assert!(
+        status.contains("follow-up   0 open, 0 overdue, 1 closed"),
+        "{status}"
+    );
+    assert_eq!(
+        c.ok(&["followup", "list", "--overdue"]).trim(),
+        "no follow-ups"
+    );
 
     // The auditor's export verifies with the published key, and not with another.
     let export = c.path("bz.export.json");
