@@ -209,9 +209,15 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
         ]
     };
     let why = c.refused(&strs(&record("1", &bad)));
-    assert!(why.contains("bad.json") && why.contains("不是检查表单"), "{why}");
+    assert!(
+        why.contains("bad.json") && why.contains("不是检查表单"),
+        "{why}"
+    );
     let why = c.refused(&strs(&record("1", &good)));
-    assert!(why.contains("item 04") && why.contains("未发现问题"), "{why}");
+    assert!(
+        why.contains("item 04") && why.contains("未发现问题"),
+        "{why}"
+    );
     let out = c.ok(&strs(&record("A,2,BZ05", &good)));
     assert!(
         out.contains("recorded result #1") && out.contains("2,BZ05,A"),
@@ -273,6 +279,78 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
     assert!(
         list.contains("SH-MZ-2026-BZ-01") && list.contains("results"),
         "{list}"
+    );
+    // Follow-up (后续处置): the returned finding is pending; corrected and approved, only the
+    // corps records a measure and closes it, once.
+    let b = "SH-MZ-2026-BZ-01";
+    let measure = |by: &'static str| {
+        let mut a = vec!["followup", "measure", b, uscc, "--measure", "责令限期整改"];
+        a.extend([
+            "--due",
+            today.as_str(),
+            "--note",
+            "限期整改台账",
+            "--by",
+            by,
+        ]);
+        a
+    };
+    let why = c.refused(&measure("总队一"));
+    assert!(why.contains("not approved"), "{why}");
+    c.ok(&[
+        "result",
+        "record",
+        b,
+        uscc,
+        "--officer",
+        officer,
+        "--codes",
+        "A,2,BZ05",
+        "--date",
+        &today,
+        "--note",
+        "台账缺失：收费台账",
+        "--corrects",
+        "1",
+    ]);
+    c.ok(&["result", "approve", b, "2", "--reviewer", "审核一"]);
+    let why = c.refused(&measure("审核一"));
+    assert!(why.contains("only the corps"), "{why}");
+    let out = c.ok(&measure("总队一"));
+    assert!(
+        out.contains("measure 责令限期整改") && out.contains(&format!("due {today}")),
+        "{out}"
+    );
+    let open = c.ok(&["followup", "list", "--open"]);
+    assert!(
+        open.contains(uscc) && open.contains(" open (未完结) 1 measure(s)"),
+        "{open}"
+    );
+    let out = c.ok(&[
+        "followup",
+        "close",
+        b,
+        uscc,
+        "--on",
+        &today,
+        "--outcome",
+        "corrected",
+        "--text",
+        "已补齐收费台账",
+        "--by",
+        "总队一",
+    ]);
+    assert!(out.contains(&format!("closed on {today}: 已整改")), "{out}");
+    let why = c.refused(&measure("总队一"));
+    assert!(why.contains("no more measures"), "{why}");
+    let status = c.ok(&["batch", "status", b]);
+    assert!(
+        status.contains("follow-up   0 open, 0 overdue, 1 closed"),
+        "{status}"
+    );
+    assert_eq!(
+        c.ok(&["followup", "list", "--overdue"]).trim(),
+        "no follow-ups"
     );
 
     // The auditor's export verifies with the published key, and not with another.
@@ -476,24 +554,60 @@ fn a_clerk_publishes_the_annual_plan_and_writes_its_coverage() {
     c.ok(&["init"]);
     c.ok(&["import", "entities", &sample("entities.csv")]);
     let text = std::fs::read_to_string(sample("annual/2026.toml")).unwrap();
-    std::fs::write(c.path("bad.toml"), text.replace("year = 2026", "year = \"2026\"")).unwrap();
+    std::fs::write(
+        c.path("bad.toml"),
+        text.replace("year = 2026", "year = \"2026\""),
+    )
+    .unwrap();
     let why = c.refused(&["annual", "publish", c.path("bad.toml").to_str().unwrap()]);
-    assert!(why.contains("bad.toml") && why.contains("不是有效的年度抽查计划文件"), "{why}");
+    assert!(
+        why.contains("bad.toml") && why.contains("不是有效的年度抽查计划文件"),
+        "{why}"
+    );
     let out = c.ok(&["annual", "publish", &sample("annual/2026.toml")]);
-    assert!(out.contains("published annual plan SH-MZ-2026 version 1"), "{out}");
-    assert!(c.ok(&["annual", "list"]).contains("SH-MZ-2026  2026  上海市民政局  v1"));
+    assert!(
+        out.contains("published annual plan SH-MZ-2026 version 1"),
+        "{out}"
+    );
+    assert!(
+        c.ok(&["annual", "list"])
+            .contains("SH-MZ-2026  2026  上海市民政局  v1")
+    );
     let shown = c.ok(&["annual", "coverage", "2026"]);
-    assert!(shown.contains("batch SH-MZ-2026-SZ-01") && shown.contains("planned"), "{shown}");
+    assert!(
+        shown.contains("batch SH-MZ-2026-SZ-01") && shown.contains("planned"),
+        "{shown}"
+    );
     // Nothing drawn yet: 3% of 崇明's 5 organisations is 1, and none is inspected.
-    assert!(shown.contains("社会组织 县级 310151 崇明: 5 drawn 0"), "{shown}");
+    assert!(
+        shown.contains("社会组织 县级 310151 崇明: 5 drawn 0"),
+        "{shown}"
+    );
     assert!(shown.contains("every floor met: false"), "{shown}");
     let csv = c.path("coverage.csv");
-    c.ok(&["annual", "coverage", "SH-MZ-2026", "--csv", csv.to_str().unwrap()]);
+    c.ok(&[
+        "annual",
+        "coverage",
+        "SH-MZ-2026",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
     let bytes = std::fs::read(&csv).unwrap();
-    assert!(bytes.starts_with(&[b"\xEF\xBB\xBF".as_slice(), "行业领域 (sector)".as_bytes()].concat()));
+    assert!(
+        bytes.starts_with(&[b"\xEF\xBB\xBF".as_slice(), "行业领域 (sector)".as_bytes()].concat())
+    );
     let xlsx = c.path("coverage.xlsx");
-    c.ok(&["annual", "coverage", "2026", "--xlsx", xlsx.to_str().unwrap()]);
+    c.ok(&[
+        "annual",
+        "coverage",
+        "2026",
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+    ]);
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
-    assert!(c.refused(&["annual", "coverage", "2025"]).contains("2025 年没有公布年度抽查计划"));
+    assert!(
+        c.refused(&["annual", "coverage", "2025"])
+            .contains("2025 年没有公布年度抽查计划")
+    );
     c.ok(&["log", "verify"]);
 }

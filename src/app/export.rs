@@ -29,6 +29,8 @@ const PUBLIC_KINDS: &[&str] = &[
     "result.corrected",
     "result.approved",
     "result.returned",
+    "followup.measure",
+    "followup.closed",
     "batch.published",
 ];
 

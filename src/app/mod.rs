@@ -14,6 +14,7 @@ pub mod deadline;
 pub mod directory;
 pub mod draw;
 pub mod export;
+pub mod followups;
 pub mod journal;
 pub mod log;
 pub mod public;

@@ -97,6 +97,7 @@ pub fn target_view(a: Assignment, standing: &Standing<'_>, book: &CodeBook) -> T
         district: a.district,
         grade: a.grade,
         team: a.team,
+        followup: None,
     }
 }
 
@@ -315,6 +316,14 @@ pub async fn batch_page(
         .into_iter()
         .map(|a| target_view(a, &standing, &app.codes))
         .collect();
+    // Each target's follow-up (后续处置): public with the batch, closures as they happen.
+    let followups = super::followups::of_batch(app, id, today).await?.followups;
+    for t in &mut page.targets {
+        t.followup = followups
+            .iter()
+            .find(|f| f.uscc == t.uscc)
+            .map(super::followups::view);
+    }
     page.chart = crate::pages::chart::chart_data(&bundle);
     page.bundle_sha256 = row.bundle_sha256.clone().unwrap_or_default();
     Ok(page)

@@ -153,6 +153,8 @@ const BATCH_KINDS: &[&str] = &[
     "result.corrected",
     "result.approved",
     "result.returned",
+    "followup.measure",
+    "followup.closed",
     "batch.withdrawn",
     "batch.published",
 ];
@@ -181,6 +183,8 @@ pub struct BatchLog {
     /// The batch's `result.approved` and `result.returned` entries (审核), in log order.
     pub approvals: Vec<u64>,
     pub returns: Vec<u64>,
+    /// The batch's `followup.measure` and `followup.closed` entries (后续处置), in log order.
+    pub followups: Vec<u64>,
 }
 
 /// One public entry of a batch's history.
@@ -241,6 +245,10 @@ impl Index {
         }
         if *kind == "result.returned" {
             log.returns.push(entry.seq);
+            return Ok(());
+        }
+        if kind.starts_with("followup.") {
+            log.followups.push(entry.seq);
             return Ok(());
         }
         if kind.starts_with("result.") {

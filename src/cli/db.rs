@@ -416,6 +416,13 @@ pub fn batch(db: &Db, command: BatchCommand) -> i32 {
                     "  review      {} staffed: {} recorded, {} awaiting review, {} returned, {} approved, {} unrecorded",
                     p.staffed, p.recorded, p.awaiting_review, p.returned, p.approved, p.unrecorded
                 );
+                let f = app::followups::of_batch(app, &id, crate::app::batch::china_today())
+                    .await?
+                    .counts;
+                println!(
+                    "  follow-up   {} open, {} overdue, {} closed, {} awaiting review, {} lapsed",
+                    f.open, f.overdue, f.closed, f.pending, f.lapsed
+                );
                 for t in &targets {
                     let r = standing.get(&t.uscc);
                     println!(

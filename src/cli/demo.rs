@@ -4,9 +4,10 @@
 //! committed and drawn with demonstration ceremony digits, plausible results (with their
 //! filled checklists) recorded and
 //! approved by the demo reviewer, every batch published but one left in progress (half its
-//! results recorded, one approved and one returned), four demo users (corps, officer,
-//! auditor, reviewer), the 2026 annual plan (年度抽查计划) grouping the shipped batches,
-//! published before them, then the server. Prints the URLs and the tokens.
+//! results recorded, one approved and one returned), findings followed up (one closed, others
+//! open: `demo_followups`), four demo users (corps, officer, auditor, reviewer), the 2026
+//! annual plan (年度抽查计划) grouping the shipped batches, published before them, then the
+//! server. Prints the URLs and the tokens.
 
 use std::path::{Path, PathBuf};
 
@@ -194,6 +195,8 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
     // The reviewer approves the results before publication (审核), so it exists first.
     let (reviewer, reviewer_token) =
         app::users::add(&app, "demo-reviewer", Role::Reviewer, None).await?;
+    // The corps follows up the findings of published batches (后续处置), so it exists early.
+    let (corps, corps_token) = app::users::add(&app, "demo-corps", Role::Corps, None).await?;
     let today = app::batch::china_today();
     let window = (today, today + chrono::Days::new(DEMO_WINDOW_DAYS));
     println!(
@@ -257,6 +260,8 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
             made.published.push(b.id.clone());
         }
     }
+    let (closed, open) = super::demo_followups::follow_up(&app, &made.published, corps.id).await?;
+    println!("follow-ups: {closed} closed with its outcome, {open} left open (see /followups)");
     // The demo officer has a target without a result in the batch in progress.
     let officer_card = match &made.in_progress {
         Some(id) => {
@@ -270,8 +275,8 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         }
         None => None,
     };
+    made.tokens.push((Role::Corps, corps.name, corps_token));
     let users = [
-        (Role::Corps, "demo-corps", None),
         (Role::Officer, "demo-officer", officer_card),
         (Role::Auditor, "demo-auditor", None),
     ];

@@ -5,9 +5,11 @@ mod annual;
 mod commit;
 mod db;
 mod demo;
+mod demo_followups;
 mod demo_forms;
 mod draw;
 mod files;
+mod followup;
 mod monitor;
 mod registries;
 mod sample;
@@ -124,6 +126,13 @@ enum Command {
     Annual {
         #[command(subcommand)]
         command: annual::AnnualCommand,
+        #[command(flatten)]
+        db: db::Db,
+    },
+    /// Follow-ups of findings (后续处置): measure, close (查处结果), list.
+    Followup {
+        #[command(subcommand)]
+        command: followup::FollowupCommand,
         #[command(flatten)]
         db: db::Db,
     },
@@ -298,6 +307,7 @@ pub fn run() -> i32 {
         } => db::import(&db, kind, &file, format, encoding, quiet),
         Command::Batch { command, db } => db::batch(&db, command),
         Command::Result { command, db } => db::result(&db, command),
+        Command::Followup { command, db } => followup::run(&db, command),
         Command::Log { command, db } => db::log(&db, command),
         Command::Annual { command, db } => annual::run(&db, command),
         Command::Demo(args) => demo::run(&args),

@@ -1,5 +1,5 @@
 //! Closed vocabularies: credit/risk grade, entity status, officer status, registration level,
-//! inspection method, measure taken on a finding.
+//! inspection method, measure taken on a finding, outcome of a follow-up.
 //! Each value has one canonical spelling (Chinese, as in the registers); English aliases are
 //! accepted on input.
 
@@ -100,6 +100,20 @@ vocabulary! {
         Referred => "移送有关部门" | "referred",
         AbnormalList => "列入活动异常名录" | "abnormal-list",
         SeriousList => "列入严重违法失信名单" | "serious-list",
+    }
+}
+
+vocabulary! {
+    /// How a follow-up ended (查处结果的结论), recorded with its closure beside the text of
+    /// the outcome. From 行政处罚法 (2021) Art. 57 (penalty, no penalty, referral where a
+    /// crime is suspected) and Art. 28 (an order to correct, complied with), and 民政部令第60号
+    /// (listing in the 活动异常名录 or 严重违法失信名单); sources in registries/README.md.
+    Outcome {
+        Corrected => "已整改" | "corrected",
+        Penalised => "已处罚" | "penalised",
+        NotPenalised => "不予处罚" | "not-penalised",
+        Referred => "已移送" | "referred",
+        Listed => "已列入名录" | "listed",
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod checklist;
 pub mod codes;
 pub mod directory;
+pub mod followup;
 pub mod publication;
 pub mod registration;
 pub mod result_code;

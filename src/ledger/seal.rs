@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 pub const SEALED: &str = "sealed";
 
 /// Per entry kind, the event fields that are sealed. Kinds not listed seal nothing.
-/// `batch.drawn`, `result.recorded`, `result.corrected` and `result.returned` are revealed when their batch is published; `user.*`
+/// `batch.drawn`, `result.*` and `followup.*` are revealed when their batch is published; `user.*`
 /// never are (LOG.md, "What is public").
 pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("batch.drawn", &["bundle_sha256", "targets"]),
@@ -29,6 +29,10 @@ pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     // A return's reason is a working note between reviewer and officer; it may name the
     // target, so it is sealed with the results. An approval names only ids: all public.
     ("result.returned", &["reason"]),
+    // A follow-up names its target and what was found of it: sealed with the results, and
+    // public at once for a batch already published (LOG.md, "Follow-up").
+    ("followup.measure", &["due", "measure", "note", "uscc"]),
+    ("followup.closed", &["closed_on", "outcome", "text", "uscc"]),
     ("user.added", &["card_no", "name", "token_commitment"]),
     ("user.revoked", &["name"]),
 ];
@@ -50,6 +54,8 @@ pub const REVEALED_AT_PUBLICATION: &[&str] = &[
     "result.recorded",
     "result.corrected",
     "result.returned",
+    "followup.measure",
+    "followup.closed",
 ];
 
 /// Why an entry's seal does not open.

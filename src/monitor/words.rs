@@ -91,6 +91,18 @@ pub fn say(kind: &str, e: &Map<String, Value>) -> Result<String, String> {
             number(e, "result")?,
             number(e, "reviewer")?
         ),
+        "followup.measure" => format!(
+            "批次 {} 检查结果 #{} 由执法总队用户 #{} 采取后续处置措施（公示前密封）",
+            text(e, "batch")?,
+            number(e, "result")?,
+            number(e, "by")?
+        ),
+        "followup.closed" => format!(
+            "批次 {} 检查结果 #{} 的后续处置由执法总队用户 #{} 完结（查处结果公示前密封）",
+            text(e, "batch")?,
+            number(e, "result")?,
+            number(e, "by")?
+        ),
         "batch.published" => format!(
             "批次 {} 已公示：抽取包 SHA-256 {}，揭示内容 SHA-256 {}",
             text(e, "batch")?,

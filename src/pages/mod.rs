@@ -5,6 +5,7 @@ pub mod annual;
 pub mod chart;
 pub mod csv;
 pub mod doc;
+pub mod followups;
 pub mod model;
 pub mod plan_words;
 pub mod render;

@@ -73,6 +73,8 @@ pub struct TargetView {
     /// Law-enforcement card numbers of the team; empty when no team was possible.
     pub team: Vec<String>,
     pub result: Option<ResultView>,
+    /// Its follow-up (后续处置), if its result has or had a finding; published batches only.
+    pub followup: Option<super::followups::FollowUpView>,
 }
 
 /// An inspection matter with its legal basis.

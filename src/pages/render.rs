@@ -227,6 +227,16 @@ impl Ctx {
         self.href(&format!("{}/bundle.json", batch_path(id)))
     }
 
+    /// A follow-up word in the page language (`pages::followups::label`).
+    pub fn followup_label(&self, key: &str) -> &'static str {
+        super::followups::label(self.lang, key)
+    }
+
+    /// A target's follow-up in one line (`pages::followups::summary`).
+    pub fn followup_summary(&self, f: &super::followups::FollowUpView) -> String {
+        super::followups::summary(self.lang, f)
+    }
+
     /// A target's row on its batch page.
     pub fn target_href(&self, batch_id: &str, uscc: &str) -> String {
         format!("{}#t-{}", self.batch_href(batch_id), encode(uscc))

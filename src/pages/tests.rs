@@ -37,6 +37,7 @@ fn target(
         grade: "D".into(),
         team: team.iter().map(|s| s.to_string()).collect(),
         result,
+        followup: None,
     }
 }
 
@@ -1119,4 +1120,41 @@ fn svg_bars_scale_to_the_largest_and_small_samples_stay_visible() {
     assert_eq!(widths[4], 200, "half the population, half the width");
     assert_eq!(widths[5], 0, "no sample, no bar");
     assert!(svg.contains("无数据"), "an empty chart says so");
+}
+
+#[test]
+fn a_target_shows_its_follow_up_and_an_overdue_one_is_marked() {
+    use crate::pages::followups::{FollowUpView, MeasureView};
+    let mut page = sample_batch();
+    page.targets[0].followup = Some(FollowUpView {
+        state: "closed".into(),
+        overdue_since: None,
+        closed_on: Some("2025-07-01".into()),
+        outcome: Some("已处罚".into()),
+        outcome_text: Some("罚款<b>一千元</b>".into()),
+        measures: Vec::new(),
+    });
+    page.targets[1].followup = Some(FollowUpView {
+        state: "overdue".into(),
+        overdue_since: Some("2025-07-02".into()),
+        closed_on: None,
+        outcome: None,
+        outcome_text: None,
+        measures: vec![MeasureView {
+            measure: "责令限期整改".into(),
+            due: "2025-07-01".into(),
+            note: String::new(),
+        }],
+    });
+    let zh = render::batch(&page, Lang::Zh);
+    assert!(zh.contains("href=\"/followups\">后续处置</a>"), "{zh}");
+    assert!(zh.contains("已完结（完结日期 2025-07-01）：已处罚，罚款"));
+    assert!(!zh.contains("<b>一千元"), "the outcome text is escaped");
+    assert!(zh.contains("<span class=\"warn\">已逾期未完结（逾期自 2025-07-02）；责令限期整改（期限 2025-07-01）</span>"), "{zh}");
+    let en = render::batch(&page, Lang::En);
+    assert!(
+        en.contains("href=\"/followups?lang=en\">Follow-up</a>"),
+        "{en}"
+    );
+    assert!(en.contains("closed（closed on 2025-07-01）：已处罚"));
 }

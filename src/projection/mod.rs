@@ -223,6 +223,36 @@ pub const TABLES: &[TableSpec] = &[
         key: 1,
     },
     TableSpec {
+        name: "followup_measures",
+        columns: &[
+            "log_seq",
+            "batch_id",
+            "uscc",
+            "result_id",
+            "measure",
+            "due_on",
+            "note",
+            "recorded_by",
+            "recorded_at",
+        ],
+        key: 1,
+    },
+    TableSpec {
+        name: "followup_closures",
+        columns: &[
+            "log_seq",
+            "batch_id",
+            "uscc",
+            "result_id",
+            "closed_on",
+            "outcome",
+            "outcome_text",
+            "closed_by",
+            "recorded_at",
+        ],
+        key: 1,
+    },
+    TableSpec {
         name: "users",
         columns: &[
             "id",

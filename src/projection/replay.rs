@@ -67,6 +67,11 @@ struct Batch {
     uscc_of: HashMap<i64, String>,
     /// Result id → its review's entry and verdict (a result is reviewed once).
     reviewed: HashMap<i64, (u64, &'static str)>,
+    /// Result id → its codes and inspection date (what a follow-up is decided on).
+    result_facts: HashMap<i64, (Vec<String>, String)>,
+    /// Target USCC → the due dates of its follow-up's measures, and its closure.
+    dues: HashMap<String, Vec<chrono::NaiveDate>>,
+    closed: HashMap<String, (chrono::NaiveDate, crate::domain::codes::Outcome)>,
     last: u64,
 }
 
@@ -84,6 +89,8 @@ struct Replay {
     openings: HashMap<String, Vec<(u64, String)>>,
     /// Annual plan id → its newest version and that version's number.
     annual: HashMap<String, (crate::annual::AnnualPlan, i64)>,
+    /// The shipped result lists: which codes are findings.
+    book: crate::domain::result_code::CodeBook,
 }
 
 /// Replays `entries` (in order, from 0) into the rows the tables must hold.
@@ -97,6 +104,7 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
         users: BTreeMap::new(),
         openings: HashMap::new(),
         annual: HashMap::new(),
+        book: crate::domain::result_code::CodeBook::shipped(),
     };
     for (i, e) in entries.iter().enumerate() {
         let fault = |kind: &str, reason: String| Fault {
@@ -350,6 +358,7 @@ impl Replay {
             "result.recorded" | "result.corrected" => self.result(seq, time, ev)?,
             "result.approved" | "result.returned" => self.review(seq, time, ev)?,
             "annual_plan.published" => self.annual_plan(seq, time, ev)?,
+            "followup.measure" | "followup.closed" => self.followup(seq, time, ev)?,
             "batch.withdrawn" => {
                 let id = ev.str("batch")?;
                 let reason = ev.str("reason")?;
@@ -630,6 +639,13 @@ impl Replay {
         let checklist = checklist_of(result, ev.event.get("checklist"))?;
         b.standing.insert(uscc.to_string(), result);
         b.uscc_of.insert(result, uscc.to_string());
+        b.result_facts.insert(
+            result,
+            (
+                codes.iter().map(|c| c.to_string()).collect(),
+                ev.str("inspected_on")?.to_string(),
+            ),
+        );
         b.results.push(result);
         if b.state == "drawn" {
             b.state = "results";
@@ -780,6 +796,133 @@ impl Replay {
             ],
         );
         self.annual.insert(id, (plan, version));
+        Ok(())
+    }
+
+    /// A follow-up's measure or closure (`followup.measure`, `followup.closed`): by a corps
+    /// user not revoked, of the standing result of a target, under `domain::followup`'s
+    /// rules with the entry's day (China time) as today. Which codes are findings is read
+    /// from the shipped lists, any of them (the replay does not know a target's sector; the
+    /// application checks against the sector's own list).
+    fn followup(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {
+        use crate::domain::{codes, followup};
+        let id = ev.str("batch")?;
+        let uscc = ev.str("uscc")?;
+        let result = ev.int("result")?;
+        let by = ev.int("by")?;
+        if ev.event.len() != 7 {
+            return Err(format!("batch {id}: {} with other fields", ev.kind));
+        }
+        match self.users.get(&by) {
+            Some((_, role, false)) if role == "corps" => {}
+            Some((name, role, revoked)) => {
+                return Err(format!(
+                    "batch {id}: follow-up of {uscc} by user {by} ({name}), who is {role}{}",
+                    if *revoked { ", revoked" } else { "" }
+                ));
+            }
+            None => return Err(format!("batch {id}: follow-up by user {by}, never added")),
+        }
+        let today = crate::app::batch::china_date(time)
+            .ok_or_else(|| format!("entry time {time} is not RFC 3339"))?;
+        let date = |field: &str| -> Result<chrono::NaiveDate, String> {
+            let v = ev.str(field)?;
+            v.parse()
+                .ok()
+                .filter(|d: &chrono::NaiveDate| d.to_string() == v)
+                .ok_or_else(|| format!("batch {id}: {}'s '{field}' is not a date: {v}", ev.kind))
+        };
+        let text = |field: &str, required: bool| -> Result<String, String> {
+            let v = ev.str(field)?;
+            match followup::text(v, required, (field, field)) {
+                Ok(t) if t == v => Ok(t),
+                _ => Err(format!(
+                    "batch {id}: {}'s '{field}' is not {} to {} trimmed characters",
+                    ev.kind,
+                    if required { 1 } else { 0 },
+                    followup::TEXT_MAX
+                )),
+            }
+        };
+        let b = self
+            .batches
+            .get(id)
+            .ok_or_else(|| format!("batch {id} was never created"))?;
+        if b.standing.get(uscc) != Some(&result) {
+            return Err(format!(
+                "batch {id}: follow-up of result {result}, which is not the standing result of {uscc} ({:?} is)",
+                b.standing.get(uscc)
+            ));
+        }
+        let (codes_of, inspected) = &b.result_facts[&result];
+        let finding = codes_of.iter().any(|c| {
+            self.book.lists().iter().any(|l| {
+                l.get(c)
+                    .is_some_and(|k| k.kind == crate::domain::result_code::Kind::Finding)
+            })
+        });
+        let facts = followup::Facts {
+            finding,
+            settled: b.state == "published"
+                || matches!(b.reviewed.get(&result), Some((_, "approved"))),
+            inspected_on: inspected.parse().ok(),
+            dues: b.dues.get(uscc).cloned().unwrap_or_default(),
+            closed: b.closed.get(uscc).copied(),
+        };
+        let row = if ev.kind == "followup.measure" {
+            let measure = ev.str("measure")?;
+            codes::Measure::parse(measure)
+                .ok()
+                .filter(|m| m.as_str() == measure)
+                .ok_or_else(|| format!("batch {id}: '{measure}' is not a measure"))?;
+            let due = date("due")?;
+            followup::check_measure(&facts, due, today)
+                .map_err(|e| format!("batch {id}: measure for {uscc}: {e}"))?;
+            let note = text("note", false)?;
+            let b = self.batch(id)?;
+            b.dues.entry(uscc.to_string()).or_default().push(due);
+            (
+                "followup_measures",
+                vec![
+                    Expect::from(seq as i64),
+                    Expect::from(id),
+                    Expect::from(uscc),
+                    Expect::from(result),
+                    Expect::from(measure),
+                    Expect::from(due.to_string()),
+                    Expect::from(note),
+                    Expect::from(by),
+                    Expect::from(time),
+                ],
+            )
+        } else {
+            let outcome = ev.str("outcome")?;
+            let kind = codes::Outcome::parse(outcome)
+                .ok()
+                .filter(|o| o.as_str() == outcome)
+                .ok_or_else(|| format!("batch {id}: '{outcome}' is not an outcome"))?;
+            let on = date("closed_on")?;
+            followup::check_closure(&facts, on, today)
+                .map_err(|e| format!("batch {id}: closure for {uscc}: {e}"))?;
+            let words = text("text", true)?;
+            let b = self.batch(id)?;
+            b.closed.insert(uscc.to_string(), (on, kind));
+            (
+                "followup_closures",
+                vec![
+                    Expect::from(seq as i64),
+                    Expect::from(id),
+                    Expect::from(uscc),
+                    Expect::from(result),
+                    Expect::from(on.to_string()),
+                    Expect::from(outcome),
+                    Expect::from(words),
+                    Expect::from(by),
+                    Expect::from(time),
+                ],
+            )
+        };
+        self.put(row.0, seq, row.1);
         Ok(())
     }
 

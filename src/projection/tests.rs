@@ -639,3 +639,175 @@ fn a_results_checklist_replays_into_its_row_and_its_findings_by_hash() {
         assert!(fault(events).contains("a checklist that is not"));
     }
 }
+
+/// Result `id` for the target with codes `codes`, inspected on 2026-11-20.
+fn found(id: i64, corrects: Option<i64>, codes: &[&str]) -> (&'static str, Value) {
+    let (kind, mut event) = result(id, corrects);
+    event["codes"] = json!(codes);
+    event["inspected_on"] = json!("2026-11-20");
+    (kind, event)
+}
+
+fn measure(result: i64, due: &str, by: i64) -> (&'static str, Value) {
+    (
+        "followup.measure",
+        json!({ "batch": BATCH, "uscc": "91310000631696382C", "result": result,
+                "measure": "责令限期整改", "due": due, "note": "限期三十日", "by": by }),
+    )
+}
+
+fn closed(result: i64, on: &str, by: i64) -> (&'static str, Value) {
+    (
+        "followup.closed",
+        json!({ "batch": BATCH, "uscc": "91310000631696382C", "result": result,
+                "closed_on": on, "outcome": "已整改", "text": "已按期整改完毕", "by": by }),
+    )
+}
+
+#[test]
+fn follow_ups_replay_into_rows_sealed_until_publication() {
+    let mut events = drawn();
+    events.extend([
+        user(1, "审核一", "reviewer"),
+        user(2, "总队", "corps"),
+        found(1, None, &["2", "YL01"]),
+        approved(1, 1),
+        measure(1, "2026-12-30", 2),
+        published(),
+        closed(1, "2026-11-30", 2),
+    ]);
+    let entries = log(&events);
+    assert!(
+        entries
+            .iter()
+            .all(|e| memchr::memmem::find(&e.bytes, "整改".as_bytes()).is_none()),
+        "the measure's note and the outcome are sealed in the entries"
+    );
+    let p = replay(&entries).unwrap();
+    let m = p.table("followup_measures").unwrap();
+    let (_, row) = &m.rows[&vec![Cell::Int(14)]];
+    assert_eq!(
+        (&row[3], &row[4], &row[5], &row[7]),
+        (
+            &Expect::from(1),
+            &Expect::from("责令限期整改"),
+            &Expect::from("2026-12-30"),
+            &Expect::from(2)
+        )
+    );
+    let c = p.table("followup_closures").unwrap();
+    let (_, row) = &c.rows[&vec![Cell::Int(16)]];
+    assert_eq!(
+        (&row[4], &row[5], &row[6]),
+        (
+            &Expect::from("2026-11-30"),
+            &Expect::from("已整改"),
+            &Expect::from("已按期整改完毕")
+        )
+    );
+}
+
+#[test]
+fn follow_ups_replay_only_as_the_application_writes_them() {
+    let people = || [user(1, "审核一", "reviewer"), user(2, "总队", "corps")];
+    let with = |tail: Vec<(&'static str, Value)>| {
+        let mut events = drawn();
+        events.extend(people());
+        events.extend(tail);
+        events
+    };
+    let cases: Vec<(Vec<(&'static str, Value)>, &str)> = vec![
+        // A measure on a result not approved yet, or without a finding.
+        (
+            vec![found(1, None, &["2", "YL01"]), measure(1, "2026-12-30", 2)],
+            "not approved",
+        ),
+        (
+            vec![
+                found(1, None, &["1"]),
+                approved(1, 1),
+                measure(1, "2026-12-30", 2),
+            ],
+            "no finding",
+        ),
+        // A due date before the entry's day.
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                measure(1, "2026-11-29", 2),
+            ],
+            "before today",
+        ),
+        // By a reviewer, not the corps.
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                measure(1, "2026-12-30", 1),
+            ],
+            "who is reviewer",
+        ),
+        // A closure before the inspection, in the future, or twice; a measure after it.
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                closed(1, "2026-11-19", 2),
+            ],
+            "before the inspection",
+        ),
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                closed(1, "2026-12-01", 2),
+            ],
+            "in the future",
+        ),
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                closed(1, "2026-11-30", 2),
+                closed(1, "2026-11-30", 2),
+            ],
+            "second closure",
+        ),
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                closed(1, "2026-11-30", 2),
+                measure(1, "2026-12-30", 2),
+            ],
+            "no more measures",
+        ),
+        // A measure on a superseded result; a correction without finding lapses it.
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                found(2, Some(1), &["2", "YL01"]),
+                approved(2, 1),
+                measure(1, "2026-12-30", 2),
+            ],
+            "not the standing result",
+        ),
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                measure(1, "2026-12-30", 2),
+                found(2, Some(1), &["1"]),
+                approved(2, 1),
+                measure(2, "2026-12-30", 2),
+            ],
+            "no finding",
+        ),
+    ];
+    for (tail, expected) in cases {
+        let f = fault(with(tail));
+        assert!(f.contains(expected), "{expected}: {f}");
+    }
+}

@@ -12,6 +12,7 @@ pub mod annual_plans;
 pub mod batches;
 pub mod catalog;
 pub mod cosignatures;
+pub mod followups;
 pub mod log;
 pub mod results;
 pub mod reviews;

@@ -132,6 +132,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .merge(files)
         .route("/", get(site::home))
         .route("/search", get(site::search))
+        .route("/followups", get(site::followups))
         .route("/batches/{id}", get(site::batch_page))
         .route("/batches/{id}/results.csv", get(site::results_csv))
         .route("/batches/{id}/results.xlsx", get(site::results_xlsx))

@@ -266,6 +266,28 @@ pub async fn bundle(State(state): State<AppState>, Path(id): Path<String>) -> Re
 }
 
 /// `/search?q=`: organisations drawn in published batches, by name or USCC.
+/// `/followups`: the open and overdue follow-ups (后续处置) of published batches.
+pub async fn followups(
+    State(state): State<AppState>,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let lang = lang_of(&params);
+    let today = batch::china_today();
+    let key = format!("followups:{lang:?}:{today}");
+    let made = state
+        .cache
+        .get_or_make(&key, || async {
+            let page =
+                crate::app::followups::public_page(&state.app, &state.public_log, today).await?;
+            Ok(Bytes::from(pages::followups::render(&page, lang)))
+        })
+        .await;
+    match made {
+        Ok(bytes) => typed(bytes, HTML),
+        Err(e) => error_page(e, lang),
+    }
+}
+
 pub async fn search(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
     let lang = lang_of(&params);
     let query = params.q.clone().unwrap_or_default();

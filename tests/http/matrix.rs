@@ -69,6 +69,30 @@ async fn every_route_for_every_role() {
         app.store.close().await;
         (waiting[0].id, waiting[1].id, returned.result_id)
     };
+    // Follow-ups the demo left open and the one it closed (后续处置).
+    let (open_a, open_b, closed) = {
+        let app = App::open(&demo.url, None).await.unwrap();
+        let today = shuangsui::app::batch::china_today();
+        let all = shuangsui::app::followups::list(
+            &app,
+            shuangsui::app::followups::Filter::All,
+            true,
+            today,
+        )
+        .await
+        .unwrap();
+        app.store.close().await;
+        let open: Vec<_> = all.iter().filter(|f| f.state == "open").collect();
+        let closed = all.iter().find(|f| f.state == "closed").unwrap();
+        (
+            (open[0].batch.clone(), open[0].uscc.clone()),
+            (open[1].batch.clone(), open[1].uscc.clone()),
+            (closed.batch.clone(), closed.uscc.clone()),
+        )
+    };
+    let in_a_month = (shuangsui::app::batch::china_today() + chrono::Days::new(30)).to_string();
+    let yesterday = (shuangsui::app::batch::china_today() - chrono::Days::new(1)).to_string();
+    let today = shuangsui::app::batch::china_today().to_string();
     // Public routes answer everyone alike: they never read the token.
     let public = [200, 200, 200, 200, 200, 200];
     let hidden = [404, 404, 404, 404, 404, 404];
@@ -341,6 +365,68 @@ async fn every_route_for_every_role() {
             &format!("/api/v1/batches/{j}/results/999999/approve"),
             None,
             [401, 403, 403, 403, 404, 401],
+        ),
+        // Follow-ups: the corps records, the corps, auditors and reviewers read.
+        case(Method::GET, "/followups", None, public),
+        case(Method::GET, "/followups?lang=en", None, public),
+        case(
+            Method::GET,
+            &format!("/api/v1/batches/{p}/followups"),
+            None,
+            [401, 200, 403, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/followups?state=open",
+            None,
+            [401, 200, 403, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/followups?state=nonsense",
+            None,
+            [401, 422, 403, 422, 422, 401],
+        ),
+        case(
+            Method::POST,
+            &format!(
+                "/api/v1/batches/{}/followups/{}/measures",
+                open_a.0, open_a.1
+            ),
+            json(serde_json::json!({ "measure": "约谈", "due": in_a_month, "note": "约谈负责人" })),
+            [401, 200, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!(
+                "/api/v1/batches/{}/followups/{}/measures",
+                open_a.0, open_a.1
+            ),
+            json(serde_json::json!({ "measure": "约谈", "due": yesterday })),
+            [401, 422, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{}/followups/{}/close", open_b.0, open_b.1),
+            json(
+                serde_json::json!({ "closed_on": today, "outcome": "不予处罚", "text": "违法行为轻微并及时改正" }),
+            ),
+            [401, 200, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!(
+                "/api/v1/batches/{}/followups/{}/measures",
+                closed.0, closed.1
+            ),
+            json(serde_json::json!({ "measure": "约谈", "due": in_a_month })),
+            [401, 409, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            &format!("/api/v1/batches/{j}/followups/91310000631696382C/close"),
+            json(serde_json::json!({ "closed_on": today, "outcome": "已整改", "text": "x" })),
+            [401, 422, 403, 403, 403, 401],
         ),
         // Neither a route nor a method.
         case(

@@ -199,6 +199,16 @@ fn sealed_content_is_public_only_after_publication() {
                 assert_eq!(shuangsui::canonical::sha256_hex(&body), seal);
                 published_opened += 1;
             }
+            // A follow-up written before its batch's publication is sealed until then, and
+            // opened by it; one written after is public at once and has nothing to open.
+            ("followup.measure" | "followup.closed", Some(b))
+                if b != IN_PROGRESS && env.event.get("sealed").is_some() =>
+            {
+                assert_eq!(status, 200, "entry {}", e.seq);
+                let seal = env.event["sealed"].as_str().unwrap();
+                assert_eq!(shuangsui::canonical::sha256_hex(&body), seal);
+                published_opened += 1;
+            }
             _ => assert_eq!(
                 status, 404,
                 "entry {} ({}) must not be opened",

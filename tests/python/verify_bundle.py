@@ -1854,10 +1854,12 @@ SEALED_FIELDS = {
     "result.recorded": ("checklist", "codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
     "result.corrected": ("checklist", "codes", "inspected_on", "note", "recorded_by", "request", "uscc"),
     "result.returned": ("reason",),
+    "followup.measure": ("due", "measure", "note", "uscc"),
+    "followup.closed": ("closed_on", "outcome", "text", "uscc"),
     "user.added": ("card_no", "name", "token_commitment"),
     "user.revoked": ("name",),
 }
-REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected", "result.returned")
+REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected", "result.returned", "followup.measure", "followup.closed")
 
 
 def open_seal(entry, opening, path):

@@ -165,6 +165,7 @@ mod annual;
 mod checklists;
 mod deadlines;
 mod draw_once;
+mod followups;
 mod imports;
 mod lifecycle;
 mod no_reroll;

@@ -1,6 +1,7 @@
 //! The tamper matrix: on a populated database (batches published, in progress, withdrawn
-//! and draft; results with a correction, approved and returned; a refused draw; users, one
-//! revoked; an annual plan in two versions), every column of one row of every table the catalog lists is changed behind the
+//! and draft; results with a correction, approved and returned; a follow-up's measure and
+//! closure; a refused draw; users, one revoked; an annual plan in two versions), every
+//! column of one row of every table the catalog lists is changed behind the
 //! application's back (triggers dropped, checks and foreign keys off, as a superuser can), one row of every
 //! table is deleted and one is inserted. `log verify` must fail each time, naming the
 //! table. The tables and columns come from the database's catalog, so a column added later
@@ -70,6 +71,30 @@ async fn populate(app: &App) {
         .unwrap();
     approve_all(app, &published.id).await;
     app::batch::publish(app, &published.id).await.unwrap();
+    // The finding followed up: a measure, then the closure (查处结果), public at once.
+    let (corps, _) = app::users::add(app, "总队一", app::users::Role::Corps, None)
+        .await
+        .unwrap();
+    let m = app::followups::NewMeasure {
+        batch: &published.id,
+        uscc: &first.uscc,
+        measure: "责令限期整改",
+        due: today() + chrono::Days::new(10),
+        note: "限期十日",
+        by: corps.id,
+    };
+    app::followups::record_measure(app, &m, today())
+        .await
+        .unwrap();
+    let c = app::followups::NewClosure {
+        batch: &published.id,
+        uscc: &first.uscc,
+        closed_on: today(),
+        outcome: "已整改",
+        text: "整改完毕",
+        by: corps.id,
+    };
+    app::followups::close(app, &c, today()).await.unwrap();
     // Drawn, a second draw refused, results to come.
     let open = drawn(app, "funeral").await;
     app::draw::draw(app, &open.id, &entropy_for(&open, 0))

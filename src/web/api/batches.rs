@@ -34,8 +34,18 @@ pub(super) async fn view(state: &AppState, row: store::batches::BatchRow) -> Api
     } else {
         None
     };
+    let followups = if row.drawn_at.is_some() {
+        Some(
+            crate::app::followups::of_batch(&state.app, &row.id, batch::china_today())
+                .await?
+                .counts,
+        )
+    } else {
+        None
+    };
     let mut v = BatchView::new(row, limits);
     v.review = review;
+    v.followups = followups;
     Ok(v)
 }
 

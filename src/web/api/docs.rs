@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{annual, batches, directories, log, officers, public, reviews, views};
+use super::{annual, batches, directories, followups, log, officers, public, reviews, views};
 use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
@@ -47,6 +47,7 @@ impl utoipa::Modify for Security {
         batches::list, batches::get, batches::create, batches::commit, batches::draw,
         batches::withdraw, batches::publish, batches::auditor_bundle, batches::dispatch_xlsx,
         reviews::awaiting, reviews::approve, reviews::return_result,
+        followups::of_batch, followups::list, followups::measure, followups::close,
     ),
     components(schemas(
         error::ErrorBody, error::ErrorDetail,
@@ -61,6 +62,9 @@ impl utoipa::Modify for Security {
         annual::AnnualPlanView, crate::annual::report::AnnualReport, crate::annual::report::VersionView,
         crate::annual::report::FloorView, crate::annual::report::PlannedBatch,
         crate::annual::coverage::Coverage, crate::annual::coverage::CoverageRow, crate::annual::coverage::Repeat,
+        views::MeasureRequest, views::ClosureRequest, crate::domain::followup::Counts,
+        crate::app::followups::FollowUp, crate::app::followups::BatchFollowUps,
+        crate::store::followups::MeasureRow, crate::store::followups::ClosureRow,
     )),
     tags(
         (name = "public", description = "No token: published batches, search, result categories, annual plans (年度抽查计划) with their coverage"),
@@ -70,6 +74,7 @@ impl utoipa::Modify for Security {
         (name = "batches", description = "The batch lifecycle (corps; auditors read)"),
         (name = "bundles", description = "Exports with the log's evidence"),
         (name = "reviews", description = "Review before publication (审核): reviewers approve or return results"),
+        (name = "followups", description = "Follow-ups of findings (后续处置 / 查处结果): the corps records measures and closures"),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,7 @@ pub mod annual;
 pub mod batches;
 pub mod directories;
 pub mod docs;
+pub mod followups;
 pub mod log;
 pub mod officers;
 pub mod public;
@@ -81,4 +82,14 @@ pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
             "/batches/{id}/results/{result}/return",
             post(reviews::return_result),
         )
+        .route("/batches/{id}/followups", get(followups::of_batch))
+        .route(
+            "/batches/{id}/followups/{uscc}/measures",
+            post(followups::measure),
+        )
+        .route(
+            "/batches/{id}/followups/{uscc}/close",
+            post(followups::close),
+        )
+        .route("/followups", get(followups::list))
 }

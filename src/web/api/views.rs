@@ -29,6 +29,9 @@ pub struct BatchView {
     /// Review before publication (审核), for a drawn batch: its staffed targets counted as
     /// unrecorded, awaiting review, returned or approved.
     pub review: Option<crate::app::reviews::Progress>,
+    /// Follow-ups of findings (后续处置), for a drawn batch: open, overdue, closed, awaiting
+    /// review, lapsed (`GET /api/v1/batches/{id}/followups` lists them).
+    pub followups: Option<crate::domain::followup::Counts>,
 }
 
 impl BatchView {
@@ -52,6 +55,7 @@ impl BatchView {
             deadline,
             inspection,
             review: None,
+            followups: None,
         }
     }
 }
@@ -266,4 +270,32 @@ pub struct RuleView {
     pub with: Vec<String>,
     pub zh: String,
     pub en: String,
+}
+
+/// A measure to record on a follow-up (后续处置措施).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRequest {
+    /// One of 当场整改, 责令限期整改, 约谈, 立案查处, 移送有关部门, 列入活动异常名录,
+    /// 列入严重违法失信名单 (English aliases accepted, e.g. order-to-correct).
+    pub measure: String,
+    /// YYYY-MM-DD, China time, not before today.
+    #[schema(value_type = String, format = Date)]
+    pub due: chrono::NaiveDate,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A follow-up's closure (查处结果).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureRequest {
+    /// YYYY-MM-DD: not before the inspection, not after today.
+    #[schema(value_type = String, format = Date)]
+    pub closed_on: chrono::NaiveDate,
+    /// One of 已整改, 已处罚, 不予处罚, 已移送, 已列入名录 (or corrected, penalised,
+    /// not-penalised, referred, listed).
+    pub outcome: String,
+    /// The outcome in words, required (1 to 500 characters).
+    pub text: String,
 }
