@@ -23,6 +23,7 @@ pub mod pages;
 pub mod plan;
 pub mod projection;
 pub mod registry;
+pub mod stats;
 pub mod store;
 pub mod web;
 pub mod witness;

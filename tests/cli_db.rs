@@ -611,3 +611,23 @@ fn a_clerk_publishes_the_annual_plan_and_writes_its_coverage() {
     );
     c.ok(&["log", "verify"]);
 }
+
+/// `stats YEAR` as a clerk types it: a year with no batch says so in numbers, JSON is the
+/// API's body, and what is not a year is refused in Chinese.
+#[test]
+fn a_clerk_reads_the_statistics_of_a_year() {
+    let c = Clerk::new();
+    c.ok(&["init"]);
+    let out = c.ok(&["stats", "2026"]);
+    assert!(out.contains("2026 (all): batches 0"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&c.ok(&["stats", "2026", "--public", "--json"])).unwrap();
+    assert_eq!(
+        (&json["year"], &json["scope"]),
+        (&2026.into(), &"published".into())
+    );
+    assert!(
+        c.refused(&["stats", "26"])
+            .contains("不是 2000–2100 之间的年份")
+    );
+}

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::{App, AppError, Result, batch, journal};
 use crate::domain::codes::{Measure, Outcome};
 use crate::domain::followup::{self, Counts, Facts, State};
-use crate::domain::result_code::{CodeBook, Kind};
+use crate::domain::result_code::CodeBook;
 use crate::store::{
     self,
     batches::Assignment,
@@ -48,14 +48,6 @@ pub struct NewClosure<'a> {
     /// The outcome in words (查处结果), required.
     pub text: &'a str,
     pub by: i64,
-}
-
-/// Does a result's codes include a finding, by the list of its target's sector?
-pub fn has_finding(book: &CodeBook, sector: &str, codes: &[String]) -> bool {
-    codes.iter().any(|c| {
-        book.label(sector, c)
-            .is_some_and(|(_, c)| c.kind == Kind::Finding)
-    })
 }
 
 /// The event of a measure's entry (docs/LOG.md).
@@ -100,7 +92,7 @@ pub fn facts(
     closure: Option<&ClosureRow>,
 ) -> Facts {
     Facts {
-        finding: standing.is_some_and(|r| has_finding(book, sector, &r.codes)),
+        finding: standing.is_some_and(|r| book.has_finding(sector, &r.codes)),
         settled: standing.is_some_and(|r| {
             published
                 || reviews

@@ -15,6 +15,7 @@ mod registries;
 mod sample;
 mod sample_db;
 mod serve;
+mod stats;
 mod user;
 mod verify;
 mod witness;
@@ -129,6 +130,9 @@ enum Command {
         #[command(flatten)]
         db: db::Db,
     },
+    /// A year's statistics (年度统计): batches, targets, result categories, follow-ups,
+    /// publication timeliness.
+    Stats(stats::StatsArgs),
     /// Follow-ups of findings (后续处置): measure, close (查处结果), list.
     Followup {
         #[command(subcommand)]
@@ -310,6 +314,7 @@ pub fn run() -> i32 {
         Command::Followup { command, db } => followup::run(&db, command),
         Command::Log { command, db } => db::log(&db, command),
         Command::Annual { command, db } => annual::run(&db, command),
+        Command::Stats(args) => stats::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Config(ConfigCommand::Example) => {

@@ -203,3 +203,49 @@ fn one_chart(out: &mut String, bars: &[ChartBar], heading: &str, lang: Lang) {
     }
     out.push_str("</svg>");
 }
+
+/// One series of counts as a horizontal bar chart (the statistics page's): an
+/// `<svg role="img">` titled `heading`, one bar per `(label, count)` in the order given,
+/// scaled to the largest, each with its count after it and its full label in its
+/// `<title>`.
+pub fn counts(heading: &str, bars: &[(String, u64)], lang: Lang) -> String {
+    let t = text::text(lang);
+    let rows = bars.len().max(1) as u64;
+    let top = 32;
+    let height = top + rows * ROW + 8;
+    let max = bars.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"13\">\
+<title>{heading}</title>\
+<text x=\"0\" y=\"18\" font-weight=\"bold\" font-size=\"15\" fill=\"#1a1a1a\">{heading}</text>",
+        heading = escape(heading),
+    );
+    if bars.is_empty() {
+        let _ = write!(
+            out,
+            "<text x=\"{BAR_X}\" y=\"{}\" fill=\"#555\">{}</text>",
+            top + 13,
+            escape(t.chart_empty)
+        );
+    }
+    for (i, (label, n)) in bars.iter().enumerate() {
+        let y = top + i as u64 * ROW;
+        let w = scaled(*n, max);
+        let text_y = y + 14;
+        let _ = write!(
+            out,
+            "<g><title>{label}: {n}</title>\
+<text x=\"{}\" y=\"{text_y}\" text-anchor=\"end\" fill=\"#1a1a1a\">{short}</text>\
+<rect x=\"{BAR_X}\" y=\"{y}\" width=\"{w}\" height=\"{BAR_H}\" fill=\"{DARK}\"/>\
+<text x=\"{}\" y=\"{text_y}\" fill=\"#1a1a1a\">{n}</text></g>",
+            BAR_X - 6,
+            BAR_X + w + 6,
+            label = escape(label),
+            short = escape(&cut(label)),
+        );
+    }
+    out.push_str("</svg>");
+    out
+}

@@ -9,6 +9,7 @@ pub mod followups;
 pub mod model;
 pub mod plan_words;
 pub mod render;
+pub mod stats;
 pub mod text;
 pub mod xlsx;
 

@@ -133,6 +133,8 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/", get(site::home))
         .route("/search", get(site::search))
         .route("/followups", get(site::followups))
+        .route("/stats", get(site::stats_now))
+        .route("/stats/{year}", get(site::stats))
         .route("/batches/{id}", get(site::batch_page))
         .route("/batches/{id}/results.csv", get(site::results_csv))
         .route("/batches/{id}/results.xlsx", get(site::results_xlsx))

@@ -265,7 +265,6 @@ pub async fn bundle(State(state): State<AppState>, Path(id): Path<String>) -> Re
     }
 }
 
-/// `/search?q=`: organisations drawn in published batches, by name or USCC.
 /// `/followups`: the open and overdue follow-ups (后续处置) of published batches.
 pub async fn followups(
     State(state): State<AppState>,
@@ -288,6 +287,34 @@ pub async fn followups(
     }
 }
 
+/// `/stats/{year}`: a year's statistics (年度统计), counting published batches' targets.
+pub async fn stats(
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Response {
+    let lang = lang_of(&params);
+    let key = format!("stats:{year}:{lang:?}:{}", batch::china_today());
+    let made = state
+        .cache
+        .get_or_make(&key, || async {
+            let s = super::api::stats::public_stats(&state, &year).await?;
+            Ok(Bytes::from(pages::stats::page(&s, lang)))
+        })
+        .await;
+    match made {
+        Ok(bytes) => typed(bytes, HTML),
+        Err(e) => error_page(e, lang),
+    }
+}
+
+/// `/stats`: this year's statistics (China time).
+pub async fn stats_now(state: State<AppState>, params: Query<PageParams>) -> Response {
+    let year = chrono::Datelike::year(&batch::china_today()).to_string();
+    stats(state, Path(year), params).await
+}
+
+/// `/search?q=`: organisations drawn in published batches, by name or USCC.
 pub async fn search(State(state): State<AppState>, Query(params): Query<PageParams>) -> Response {
     let lang = lang_of(&params);
     let query = params.q.clone().unwrap_or_default();

@@ -12,6 +12,7 @@ mod how_to_verify;
 mod matrix;
 mod public_log;
 mod server;
+mod stats;
 mod witnessed;
 
 use std::path::PathBuf;

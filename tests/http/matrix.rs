@@ -366,6 +366,22 @@ async fn every_route_for_every_role() {
             None,
             [401, 403, 403, 403, 404, 401],
         ),
+        // A year's statistics: public (published batches), and the department's view.
+        case(Method::GET, "/stats", None, public),
+        case(Method::GET, "/stats/2026?lang=en", None, public),
+        case(Method::GET, "/api/v1/public/stats/2026", None, public),
+        case(
+            Method::GET,
+            "/api/v1/public/stats/x",
+            None,
+            [422, 422, 422, 422, 422, 422],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/stats/2026",
+            None,
+            [401, 200, 403, 200, 200, 401],
+        ),
         // Follow-ups: the corps records, the corps, auditors and reviewers read.
         case(Method::GET, "/followups", None, public),
         case(Method::GET, "/followups?lang=en", None, public),

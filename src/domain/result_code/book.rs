@@ -98,4 +98,13 @@ impl CodeBook {
             general.get(code).map(|c| (general, c))
         })
     }
+
+    /// Whether a stored selection for a target of `sector` holds a finding (a code of kind
+    /// `finding`, labelled as [`CodeBook::label`] does).
+    pub fn has_finding(&self, sector: &str, codes: &[String]) -> bool {
+        codes.iter().any(|c| {
+            self.label(sector, c)
+                .is_some_and(|(_, c)| c.kind == super::Kind::Finding)
+        })
+    }
 }

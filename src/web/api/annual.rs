@@ -1,14 +1,13 @@
 //! Annual plans (年度抽查计划) as JSON, public: the plans in force, and one plan's report
 //! with the coverage of its published batches (the values of its page, `web::annual`).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::json_bytes;
+use super::{json, json_bytes};
 use crate::annual::report::AnnualReport;
-use crate::app::{AppError, annual};
+use crate::app::annual;
 use crate::web::error::ApiResult;
 use crate::web::state::AppState;
 
@@ -21,12 +20,6 @@ pub struct AnnualPlanView {
     pub title: String,
     pub version: i64,
     pub published_at: String,
-}
-
-fn json<T: Serialize>(value: &T) -> Result<Bytes, AppError> {
-    serde_json::to_vec(value)
-        .map(Bytes::from)
-        .map_err(|e| AppError::Setup(e.to_string()))
 }
 
 /// The annual plans in force (the newest version of each), newest year first.

@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{annual, batches, directories, followups, log, officers, public, reviews, views};
+use super::{
+    annual, batches, directories, followups, log, officers, public, reviews, stats, views,
+};
 use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
@@ -40,7 +42,7 @@ impl utoipa::Modify for Security {
     modifiers(&Security),
     paths(
         public::batches, public::batch_page, public::bundle, public::search, public::result_codes,
-        annual::list, annual::get,
+        annual::list, annual::get, stats::public, stats::all,
         log::checkpoint, log::key, log::proof,
         officers::me, officers::assignments, officers::record, officers::form,
         directories::current, directories::versions, directories::upload,
@@ -62,6 +64,8 @@ impl utoipa::Modify for Security {
         annual::AnnualPlanView, crate::annual::report::AnnualReport, crate::annual::report::VersionView,
         crate::annual::report::FloorView, crate::annual::report::PlannedBatch,
         crate::annual::coverage::Coverage, crate::annual::coverage::CoverageRow, crate::annual::coverage::Repeat,
+        crate::stats::YearStats, crate::stats::BatchCounts, crate::stats::TargetCounts,
+        crate::stats::TimelinessCounts, crate::stats::CategoryCount, crate::stats::BatchLine,
         views::MeasureRequest, views::ClosureRequest, crate::domain::followup::Counts,
         crate::app::followups::FollowUp, crate::app::followups::BatchFollowUps,
         crate::store::followups::MeasureRow, crate::store::followups::ClosureRow,

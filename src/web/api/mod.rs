@@ -11,6 +11,7 @@ pub mod log;
 pub mod officers;
 pub mod public;
 pub mod reviews;
+pub mod stats;
 pub mod views;
 
 use axum::Router;
@@ -26,6 +27,13 @@ use super::state::AppState;
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// A value as JSON bytes (for the public response cache).
+pub fn json<T: serde::Serialize>(value: &T) -> Result<Bytes, crate::app::AppError> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| crate::app::AppError::Setup(e.to_string()))
+}
 
 /// Public JSON bytes as a response (cacheable for a minute, as the pages), optionally as a
 /// download named `file_name`.
@@ -47,6 +55,8 @@ pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
         .route("/public/search", get(public::search))
         .route("/public/annual", get(annual::list))
         .route("/public/annual/{id}", get(annual::get))
+        .route("/public/stats/{year}", get(stats::public))
+        .route("/stats/{year}", get(stats::all))
         .route("/result-codes", get(public::result_codes))
         .route("/log/checkpoint", get(log::checkpoint))
         .route("/log/key", get(log::key))
