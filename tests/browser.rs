@@ -159,7 +159,7 @@ impl Reader<'_> {
         assert!(!rows.is_empty(), "no target rows on the batch page");
         for row in rows {
             let cells = row.find_all(Locator::Css("td")).await.unwrap();
-            assert_eq!(cells.len(), 10, "a target row has 10 columns");
+            assert_eq!(cells.len(), 12, "a target row has 12 columns");
             let result_class = cells[7].attr("class").await.unwrap().unwrap_or_default();
             if result_class.contains("muted") {
                 continue;

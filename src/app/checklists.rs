@@ -162,9 +162,13 @@ pub struct FormView {
 
 /// The empty form of a batch: for each of its matters that has a checklist, the checklist
 /// (items, legal basis, answers allowed, content hash) and a template to fill, every item
-/// unanswered (未检查).
-pub async fn form(app: &App, id: &str) -> Result<FormView> {
+/// unanswered (未检查). A draft's only when `drafts` (the corps').
+pub async fn form(app: &App, id: &str, drafts: bool) -> Result<FormView> {
     let row = batch::get(app, id).await?;
+    if row.state == "draft" && !drafts {
+        // Not announced: to whoever may not see drafts, as a batch that does not exist.
+        return Err(AppError::NotFound(format!("no batch '{id}'")));
+    }
     let plan = batch::plan(&row)?;
     let lists: Vec<&crate::domain::checklist::Checklist> = plan
         .matters

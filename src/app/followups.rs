@@ -395,8 +395,11 @@ fn refusal(p: followup::Problem) -> AppError {
     }
 }
 
-/// Records a measure of a target's follow-up, as the corps user `m.by`, on `today`.
-pub async fn record_measure(app: &App, m: &NewMeasure<'_>, today: NaiveDate) -> Result<MeasureRow> {
+/// Records a measure of a target's follow-up, as the corps user `m.by`, on the day (China
+/// time) of its entry: the time is taken once inside the write transaction and is the
+/// entry's, so a measure due "today" is decided as the replay decides it, even across
+/// midnight or after waiting for the lock.
+pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow> {
     let measure = Measure::parse(m.measure)
         .map_err(|e| AppError::Invalid(format!("处置措施（measure）: {e}")))?;
     let note = followup::text(m.note, false, ("备注", "the note")).map_err(AppError::Invalid)?;
@@ -407,6 +410,7 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>, today: NaiveDate) -> 
     let sector = super::codes::sector_of(app, m.batch, uscc.as_str()).await?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    let (time, today) = entry_time()?;
     let now = current(app, &mut tx, m.batch, uscc.as_str(), m.by, sector).await?;
     followup::check_measure(&now.facts, m.due, today).map_err(refusal)?;
     let mut row = MeasureRow {
@@ -420,12 +424,13 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>, today: NaiveDate) -> 
         recorded_by: m.by,
         recorded_at: String::new(),
     };
-    let logged = journal::append(
+    let logged = journal::append_at(
         &mut tx,
         key,
         &app.origin,
         "followup.measure",
         &measure_event(&row),
+        time,
     )
     .await?;
     row.log_seq = logged.seq as i64;
@@ -435,8 +440,9 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>, today: NaiveDate) -> 
     Ok(row)
 }
 
-/// Closes a target's follow-up with its outcome, as the corps user `c.by`, on `today`.
-pub async fn close(app: &App, c: &NewClosure<'_>, today: NaiveDate) -> Result<ClosureRow> {
+/// Closes a target's follow-up with its outcome, as the corps user `c.by`, on the day of its
+/// entry (as [`record_measure`]).
+pub async fn close(app: &App, c: &NewClosure<'_>) -> Result<ClosureRow> {
     let outcome = Outcome::parse(c.outcome)
         .map_err(|e| AppError::Invalid(format!("查处结果类别（outcome）: {e}")))?;
     let text = followup::text(c.text, true, ("查处结果", "the outcome text"))
@@ -448,6 +454,7 @@ pub async fn close(app: &App, c: &NewClosure<'_>, today: NaiveDate) -> Result<Cl
     let sector = super::codes::sector_of(app, c.batch, uscc.as_str()).await?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    let (time, today) = entry_time()?;
     let now = current(app, &mut tx, c.batch, uscc.as_str(), c.by, sector).await?;
     followup::check_closure(&now.facts, c.closed_on, today).map_err(refusal)?;
     let mut row = ClosureRow {
@@ -461,12 +468,13 @@ pub async fn close(app: &App, c: &NewClosure<'_>, today: NaiveDate) -> Result<Cl
         closed_by: c.by,
         recorded_at: String::new(),
     };
-    let logged = journal::append(
+    let logged = journal::append_at(
         &mut tx,
         key,
         &app.origin,
         "followup.closed",
         &closure_event(&row),
+        time,
     )
     .await?;
     row.log_seq = logged.seq as i64;
@@ -474,6 +482,15 @@ pub async fn close(app: &App, c: &NewClosure<'_>, today: NaiveDate) -> Result<Cl
     store::followups::insert_closure(&mut tx, &row).await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The time of an entry about to be written (inside the write transaction), and its day in
+/// China time: the day the replay takes as "today" for it.
+fn entry_time() -> Result<(String, NaiveDate)> {
+    let time = store::now();
+    let today = batch::china_date(&time)
+        .ok_or_else(|| AppError::Setup(format!("the clock's time {time} is not RFC 3339")))?;
+    Ok((time, today))
 }
 
 /// A follow-up as the pages show it.

@@ -29,8 +29,21 @@ pub async fn append(
     kind: &str,
     event: &serde_json::Value,
 ) -> Result<Appended> {
+    append_at(tx, key, origin, kind, event, store::now()).await
+}
+
+/// [`append`] with the entry's time given: for a step that decided on the day of that same
+/// time (taken inside its write transaction), so that the replay, which takes the entry's
+/// day as "today", decides as it did.
+pub async fn append_at(
+    tx: &mut Tx,
+    key: &LogKey,
+    origin: &str,
+    kind: &str,
+    event: &serde_json::Value,
+    time: String,
+) -> Result<Appended> {
     let seq = store::log::size(tx).await?;
-    let time = store::now();
     let mut salt = [0u8; 32];
     getrandom::fill(&mut salt)
         .map_err(|e| AppError::Setup(format!("no randomness for a salt: {e}")))?;

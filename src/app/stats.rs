@@ -6,9 +6,12 @@
 //! its publication); its batch counts and timeliness cover every announced batch, as the
 //! home page's overdue list does. `Scope::All` (the corps) counts every drawn batch.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 
 use super::annual::Scope;
+use super::public_log::PublicLog;
 use super::{App, AppError, Result, batch, deadline, followups, results};
 use crate::stats::{self, BatchFacts, Due, TargetFacts, Timeliness, YearStats};
 use crate::store;
@@ -32,10 +35,35 @@ pub fn year(text: &str) -> Result<i32> {
         })
 }
 
-/// The statistics of `year` as of `today`.
-pub async fn of_year(app: &App, year: i32, scope: Scope, today: NaiveDate) -> Result<YearStats> {
+/// The statistics of `year` as of `today`. `public_log` gives each batch's state as the
+/// public log says it (the public's view: a batch the log does not announce is not
+/// counted); without it, the state is the batches table's.
+pub async fn of_year(
+    app: &App,
+    year: i32,
+    scope: Scope,
+    public_log: Option<&PublicLog>,
+    today: NaiveDate,
+) -> Result<YearStats> {
+    let logged: Option<HashMap<String, String>> = match public_log {
+        Some(log) => Some(
+            log.batches(app)
+                .await?
+                .into_iter()
+                .filter(|(_, l)| l.first("batch.committed").is_some())
+                .map(|(id, l)| (id, l.state().to_string()))
+                .collect(),
+        ),
+        None => None,
+    };
     let mut facts = Vec::new();
-    for row in store::batches::all(&app.store).await? {
+    for mut row in store::batches::all(&app.store).await? {
+        if let Some(states) = &logged {
+            match states.get(&row.id) {
+                Some(state) => row.state = state.clone(),
+                None => continue,
+            }
+        }
         if row.state == "draft" {
             continue;
         }

@@ -601,7 +601,7 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
             return Ok(());
         }
         if let ResultCommand::Form { batch } = &command {
-            let form = app::checklists::form(app, batch).await?;
+            let form = app::checklists::form(app, batch, true).await?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&form).unwrap_or_default()

@@ -47,7 +47,7 @@ pub(super) async fn follow_up(
             note,
             by: corps,
         };
-        followups::record_measure(app, &m, today).await?;
+        followups::record_measure(app, &m).await?;
         if i == 0 {
             let c = followups::NewClosure {
                 batch: &f.batch,
@@ -57,7 +57,7 @@ pub(super) async fn follow_up(
                 text: "经复查，已按要求整改完毕，不予处罚",
                 by: corps,
             };
-            followups::close(app, &c, today).await?;
+            followups::close(app, &c).await?;
             closed += 1;
         }
     }

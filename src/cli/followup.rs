@@ -90,7 +90,7 @@ pub fn run(db: &Db, command: FollowupCommand) -> i32 {
                     note: &note,
                     by: user_id(app, &by).await?,
                 };
-                let row = app::followups::record_measure(app, &m, today).await?;
+                let row = app::followups::record_measure(app, &m).await?;
                 println!(
                     "measure {} for {} in batch {} due {} (result #{}, log entry {})",
                     row.measure, row.uscc, row.batch_id, row.due_on, row.result_id, row.log_seq
@@ -112,7 +112,7 @@ pub fn run(db: &Db, command: FollowupCommand) -> i32 {
                     text: &text,
                     by: user_id(app, &by).await?,
                 };
-                let row = app::followups::close(app, &c, today).await?;
+                let row = app::followups::close(app, &c).await?;
                 println!(
                     "follow-up of {} in batch {} closed on {}: {} (log entry {})",
                     row.uscc, row.batch_id, row.closed_on, row.outcome, row.log_seq

@@ -29,7 +29,7 @@ pub fn run(args: &StatsArgs) -> i32 {
         } else {
             Scope::All
         };
-        let s = stats::of_year(app, year, scope, china_today()).await?;
+        let s = stats::of_year(app, year, scope, None, china_today()).await?;
         if args.json {
             let text = serde_json::to_string_pretty(&s)
                 .map_err(|e| AppError::Setup(format!("statistics of {year}: {e}")))?;

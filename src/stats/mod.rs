@@ -117,7 +117,8 @@ pub struct TargetCounts {
     pub staffed: usize,
     /// With a standing result.
     pub inspected: usize,
-    /// Whose standing result holds a finding.
+    /// Whose standing result says a problem was found (a finding, or a follow-up code such
+    /// as `E`, corrected after an order: `CodeBook::found_problem`).
     pub with_finding: usize,
     /// `with_finding` of `inspected`, in percent (two decimals; empty when none inspected).
     pub finding_rate: String,
@@ -236,7 +237,7 @@ pub fn compute(year: i32, scope: &str, batches: &[BatchFacts], book: &CodeBook) 
                 targets.staffed += usize::from(t.staffed);
                 let Some(codes) = &t.codes else { continue };
                 line.inspected += 1;
-                line.with_finding += usize::from(book.has_finding(&t.sector, codes));
+                line.with_finding += usize::from(book.found_problem(&t.sector, codes));
                 for code in codes {
                     match position(book, &t.sector, code) {
                         Some(at) => *selected.entry(at).or_default() += 1,

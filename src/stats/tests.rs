@@ -207,3 +207,26 @@ fn a_code_no_list_knows_is_counted_as_itself() {
     );
     assert_eq!(s.categories[0].path_zh, "ZZ9");
 }
+
+/// `E` (发现问题经责令已改正) alone, as the general list allows for a sector without its own
+/// list: a problem was found (and corrected), so it counts among those with a finding,
+/// though it opens no follow-up.
+#[test]
+fn a_problem_corrected_on_order_counts_as_found() {
+    let book = CodeBook::shipped();
+    let codes = vec!["E".to_string()];
+    assert!(
+        book.check("婚姻介绍", &codes).is_ok(),
+        "E alone is a result there"
+    );
+    assert!(!book.has_finding("婚姻介绍", &codes));
+    let b = batch(
+        "P1",
+        "published",
+        true,
+        vec![target("婚姻介绍", true, Some(&["E"]))],
+    );
+    let s = compute(2026, "all", &[b], &book);
+    assert_eq!(s.targets.with_finding, 1);
+    assert_eq!(s.per_batch[0].with_finding, 1);
+}

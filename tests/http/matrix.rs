@@ -593,6 +593,30 @@ async fn an_officer_learns_nothing_about_batches_and_targets_not_theirs() {
             }
         }
     }
+    // The form (检查表单) of a draft, which is not announced, answers to anyone but the
+    // corps as a batch that does not exist; once committed it is public.
+    let form = |id: &str, token: &str| {
+        let (router, path, token) = (
+            router.clone(),
+            format!("/api/v1/batches/{id}/form"),
+            token.to_string(),
+        );
+        async move { call(&router, Method::GET, &path, Some(&token), None).await }
+    };
+    for token in [&demo.officer, &demo.auditor, &demo.reviewer] {
+        let draft = form("SH-T-DRAFT", token).await;
+        let none = form("SH-T-NOPE1", token).await;
+        assert_eq!(draft.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            draft.text().replace("SH-T-DRAFT", "?"),
+            none.text().replace("SH-T-NOPE1", "?")
+        );
+    }
+    assert_eq!(form("SH-T-DRAFT", &demo.corps).await.status, StatusCode::OK);
+    assert_eq!(
+        form("SH-T-COMMITTED", &demo.officer).await.status,
+        StatusCode::OK
+    );
     let today = shuangsui::app::batch::china_today().to_string();
     let before = shuangsui::store::log::entries(&app.store)
         .await

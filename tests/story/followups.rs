@@ -72,7 +72,7 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
 
         // Before approval the finding is pending: no measure.
         let why = refused(
-            app::followups::record_measure(&app, &measure(batch, closing, due, by), today())
+            app::followups::record_measure(&app, &measure(batch, closing, due, by))
                 .await
                 .unwrap_err(),
         );
@@ -86,7 +86,7 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
         approve_all(&app, batch).await;
         // Only the corps records follow-ups.
         let who = reviewer(&app).await;
-        let e = app::followups::record_measure(&app, &measure(batch, closing, due, who), today())
+        let e = app::followups::record_measure(&app, &measure(batch, closing, due, who))
             .await
             .unwrap_err();
         assert!(matches!(e, AppError::Forbidden(_)), "{}: {e:?}", db.name);
@@ -97,7 +97,7 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
             .len();
         let yesterday = today() - Days::new(1);
         let why = refused(
-            app::followups::record_measure(&app, &measure(batch, closing, yesterday, by), today())
+            app::followups::record_measure(&app, &measure(batch, closing, yesterday, by))
                 .await
                 .unwrap_err(),
         );
@@ -119,7 +119,7 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
             .map(|t| t.uscc);
         if let Some(clean) = &clean {
             let why = refused(
-                app::followups::record_measure(&app, &measure(batch, clean, due, by), today())
+                app::followups::record_measure(&app, &measure(batch, clean, due, by))
                     .await
                     .unwrap_err(),
             );
@@ -127,7 +127,7 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
         }
 
         // Two measures on one, one on the other; an overdue one is seen as overdue later.
-        let m1 = app::followups::record_measure(&app, &measure(batch, closing, due, by), today())
+        let m1 = app::followups::record_measure(&app, &measure(batch, closing, due, by))
             .await
             .unwrap();
         assert_eq!(m1.measure, "责令限期整改");
@@ -137,11 +137,11 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
             note: "",
             ..measure(batch, closing, due, by)
         };
-        let m2 = app::followups::record_measure(&app, &interview, today())
+        let m2 = app::followups::record_measure(&app, &interview)
             .await
             .unwrap();
         assert_eq!(m2.measure, "约谈");
-        app::followups::record_measure(&app, &measure(batch, lapsing, today(), by), today())
+        app::followups::record_measure(&app, &measure(batch, lapsing, today(), by))
             .await
             .unwrap();
         let later = today() + Days::new(1);
@@ -186,7 +186,7 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
         let lapsed = f.followups.iter().find(|x| x.uscc == lapsing).unwrap();
         assert_eq!(lapsed.state, "lapsed", "{}", db.name);
         let why = refused(
-            app::followups::record_measure(&app, &measure(batch, lapsing, due, by), today())
+            app::followups::record_measure(&app, &measure(batch, lapsing, due, by))
                 .await
                 .unwrap_err(),
         );
@@ -219,23 +219,19 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
             (today() - Days::new(1), "已整改", "before the inspection"),
         ] {
             let why = refused(
-                app::followups::close(&app, &close(on, text), today())
+                app::followups::close(&app, &close(on, text))
                     .await
                     .unwrap_err(),
             );
             assert!(why.contains(expected), "{}: {why}", db.name);
         }
-        let e = app::followups::close(&app, &close(today(), "  "), today())
+        let e = app::followups::close(&app, &close(today(), "  "))
             .await
             .unwrap_err();
         assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
-        let closed = app::followups::close(
-            &app,
-            &close(today(), "已在网站公示收费标准，整改完毕"),
-            today(),
-        )
-        .await
-        .unwrap();
+        let closed = app::followups::close(&app, &close(today(), "已在网站公示收费标准，整改完毕"))
+            .await
+            .unwrap();
         // Its own entry, public at once: the opening is served as soon as it is written.
         let entries = shuangsui::store::log::entries(&app.store).await.unwrap();
         let text = String::from_utf8(entries[closed.log_seq as usize].bytes.clone()).unwrap();
@@ -254,13 +250,13 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
         );
         // Closed once; no measure after.
         let why = refused(
-            app::followups::close(&app, &close(today(), "再次"), today())
+            app::followups::close(&app, &close(today(), "再次"))
                 .await
                 .unwrap_err(),
         );
         assert!(why.contains("second closure"), "{why}");
         let why = refused(
-            app::followups::record_measure(&app, &measure(batch, closing, due, by), today())
+            app::followups::record_measure(&app, &measure(batch, closing, due, by))
                 .await
                 .unwrap_err(),
         );

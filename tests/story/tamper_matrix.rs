@@ -83,9 +83,7 @@ async fn populate(app: &App) {
         note: "限期十日",
         by: corps.id,
     };
-    app::followups::record_measure(app, &m, today())
-        .await
-        .unwrap();
+    app::followups::record_measure(app, &m).await.unwrap();
     let c = app::followups::NewClosure {
         batch: &published.id,
         uscc: &first.uscc,
@@ -94,7 +92,7 @@ async fn populate(app: &App) {
         text: "整改完毕",
         by: corps.id,
     };
-    app::followups::close(app, &c, today()).await.unwrap();
+    app::followups::close(app, &c).await.unwrap();
     // Drawn, a second draw refused, results to come.
     let open = drawn(app, "funeral").await;
     app::draw::draw(app, &open.id, &entropy_for(&open, 0))

@@ -102,9 +102,24 @@ impl CodeBook {
     /// Whether a stored selection for a target of `sector` holds a finding (a code of kind
     /// `finding`, labelled as [`CodeBook::label`] does).
     pub fn has_finding(&self, sector: &str, codes: &[String]) -> bool {
+        self.has_kind(sector, codes, &[super::Kind::Finding])
+    }
+
+    /// Whether a stored selection says a problem was found: a finding, or a follow-up code
+    /// (`E` 发现问题经责令已改正 may stand alone in a list that allows it; it names a problem
+    /// found and already corrected, which opens no follow-up but was still found).
+    pub fn found_problem(&self, sector: &str, codes: &[String]) -> bool {
+        self.has_kind(
+            sector,
+            codes,
+            &[super::Kind::Finding, super::Kind::FollowUp],
+        )
+    }
+
+    fn has_kind(&self, sector: &str, codes: &[String], kinds: &[super::Kind]) -> bool {
         codes.iter().any(|c| {
             self.label(sector, c)
-                .is_some_and(|(_, c)| c.kind == super::Kind::Finding)
+                .is_some_and(|(_, c)| kinds.contains(&c.kind))
         })
     }
 }

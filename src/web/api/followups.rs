@@ -90,7 +90,7 @@ pub async fn measure(
         note: &request.note,
         by: p.user_id,
     };
-    let row = followups::record_measure(&state.app, &m, china_today()).await?;
+    let row = followups::record_measure(&state.app, &m).await?;
     state.refresh().await;
     Ok(Json(row))
 }
@@ -118,7 +118,7 @@ pub async fn close(
         text: &request.text,
         by: p.user_id,
     };
-    let row = followups::close(&state.app, &c, china_today()).await?;
+    let row = followups::close(&state.app, &c).await?;
     state.refresh().await;
     Ok(Json(row))
 }

@@ -154,8 +154,9 @@ pub async fn record(
 
 /// The empty form of a batch (检查表单): the checklist of each of its matters (items, legal
 /// basis, answers allowed, content hash) and the template an officer fills and sends as a
-/// result's `checklist`. The plan's matters are public from its creation, and so are the
-/// checklists: any user may ask.
+/// result's `checklist`. The plan's matters are public from its commitment (the
+/// announcement), and the checklists are public: any user may ask, and a draft's form only
+/// the corps (to anyone else a draft answers as a batch that does not exist).
 #[utoipa::path(get, path = "/api/v1/batches/{id}/form", tag = "officers",
     security(("token" = [])), params(("id" = String, Path, description = "batch id")),
     responses((status = 200, body = crate::app::checklists::FormView), (status = 404, body = crate::web::error::ErrorBody)))]
@@ -164,6 +165,9 @@ pub async fn form(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<crate::app::checklists::FormView>> {
-    caller.require(&[Role::Corps, Role::Officer, Role::Auditor, Role::Reviewer])?;
-    Ok(Json(crate::app::checklists::form(&state.app, &id).await?))
+    let who = caller.require(&[Role::Corps, Role::Officer, Role::Auditor, Role::Reviewer])?;
+    let drafts = who.role == Role::Corps;
+    Ok(Json(
+        crate::app::checklists::form(&state.app, &id, drafts).await?,
+    ))
 }

@@ -21,7 +21,14 @@ const READERS: &[Role] = &[Role::Corps, Role::Auditor, Role::Reviewer];
 /// The public statistics of `year` as of today (China time), made once per log size and day.
 pub async fn public_stats(state: &AppState, year: &str) -> Result<YearStats, crate::app::AppError> {
     let year = stats::year(year)?;
-    stats::of_year(&state.app, year, Scope::Public, china_today()).await
+    stats::of_year(
+        &state.app,
+        year,
+        Scope::Public,
+        Some(&state.public_log),
+        china_today(),
+    )
+    .await
 }
 
 /// A year's statistics as the public sees them: batches whose inspection window opens in
@@ -55,6 +62,6 @@ pub async fn all(
     caller.require(READERS)?;
     let year = stats::year(&year)?;
     Ok(Json(
-        stats::of_year(&state.app, year, Scope::All, china_today()).await?,
+        stats::of_year(&state.app, year, Scope::All, None, china_today()).await?,
     ))
 }
