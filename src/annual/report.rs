@@ -39,6 +39,9 @@ pub struct PlannedBatch {
     pub state: String,
     /// Whether its targets count in the coverage.
     pub counted: bool,
+    /// Whether its inspection window opens in the plan's year (true while it is not
+    /// created yet); a batch of another year never counts.
+    pub in_year: bool,
 }
 
 /// An annual plan in force, with its coverage.

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
+
 use super::{App, AppError, Result, journal, public_log::PublicLog};
 use crate::annual::report::{AnnualReport, FloorView, PlannedBatch, VersionView};
 use crate::annual::{self, AnnualPlan, coverage};
@@ -154,14 +156,21 @@ pub async fn report(
         )));
     };
     let plan = plan_of(row)?;
+    let rows = store::batches::all(&app.store).await?;
+    // The year each batch's inspection window opens in: a batch of another year is listed
+    // but never counted towards this year's floors.
+    let mut years: HashMap<String, i32> = HashMap::new();
+    for b in rows
+        .iter()
+        .filter(|b| plan.batches.iter().any(|p| p.as_str() == b.id))
+    {
+        years.insert(b.id.clone(), super::batch::plan(b)?.inspection_date.year());
+    }
     let states: HashMap<String, (String, String)> = match public_log {
         Some(log) => {
             let logs = log.batches(app).await?;
-            let titles: HashMap<String, String> = store::batches::all(&app.store)
-                .await?
-                .into_iter()
-                .map(|b| (b.id, b.title))
-                .collect();
+            let titles: HashMap<String, String> =
+                rows.into_iter().map(|b| (b.id, b.title)).collect();
             logs.into_iter()
                 .filter(|(_, l)| l.first("batch.committed").is_some())
                 .map(|(id, l)| {
@@ -170,8 +179,7 @@ pub async fn report(
                 })
                 .collect()
         }
-        None => store::batches::all(&app.store)
-            .await?
+        None => rows
             .into_iter()
             .filter(|b| b.state != "draft")
             .map(|b| (b.id, (b.state, b.title)))
@@ -184,10 +192,12 @@ pub async fn report(
             .get(b.as_str())
             .cloned()
             .unwrap_or_else(|| ("planned".to_string(), String::new()));
-        let counted = match scope {
-            Scope::Public => state == "published",
-            Scope::All => matches!(state.as_str(), "drawn" | "results" | "published"),
-        };
+        let in_year = years.get(b.as_str()).is_none_or(|y| *y == plan.year);
+        let counted = in_year
+            && match scope {
+                Scope::Public => state == "published",
+                Scope::All => matches!(state.as_str(), "drawn" | "results" | "published"),
+            };
         if counted {
             let results = store::results::of_batch(&app.store, b).await?;
             let standing = super::results::standing(&results);
@@ -204,6 +214,7 @@ pub async fn report(
             title,
             state,
             counted,
+            in_year,
         });
     }
     let snapshot =

@@ -98,7 +98,13 @@ fn print(r: &crate::annual::report::AnnualReport) {
             "  batch {:<24} {:<10} {}",
             b.id,
             b.state,
-            if b.counted { "counted" } else { "" }
+            if b.counted {
+                "counted"
+            } else if !b.in_year {
+                "not counted: its window is not in the plan's year"
+            } else {
+                ""
+            }
         );
     }
     println!("  sector / level / authority: population, drawn, inspected (%), floor, met");

@@ -175,10 +175,13 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         tokens: Vec::new(),
         annual: Vec::new(),
     };
-    // The annual plan is announced before its inspections (计划公告).
+    // The annual plan is announced before its inspections (计划公告). Its year is moved to
+    // this year, as the plans' windows are moved to start today: a plan counts only the
+    // batches whose window opens in its year.
     for path in toml_files(&args.annual)? {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
+        let text = this_year(&text);
         let row = app::annual::publish(&app, &path.display().to_string(), &text).await?;
         println!(
             "published the annual plan {} ({} {}, {} batches)",
@@ -427,4 +430,20 @@ pub fn run(args: &DemoArgs) -> i32 {
         })
         .await
     })
+}
+
+/// An annual plan file with its `year` set to this year (China time).
+fn this_year(text: &str) -> String {
+    let year = chrono::Datelike::year(&app::batch::china_today());
+    text.lines()
+        .map(|l| {
+            if l.starts_with("year =") {
+                format!("year = {year}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }

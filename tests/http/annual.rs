@@ -58,7 +58,12 @@ async fn the_demo_annual_plan_page_json_and_downloads() {
     }
     let en = get(format!("/annual/{PLAN}?lang=en")).await.text();
     assert!(en.contains("Coverage") && en.contains("Floors"), "{en}");
-    assert_eq!(get("/annual/2026".into()).await.text(), html, "by its year");
+    let year = chrono::Datelike::year(&shuangsui::app::batch::china_today());
+    assert_eq!(
+        get(format!("/annual/{year}")).await.text(),
+        html,
+        "by its year (the demo's plan is this year's)"
+    );
     assert_eq!(
         get("/annual/nope".into()).await.status,
         StatusCode::NOT_FOUND

@@ -1,4 +1,4 @@
-//! The statistics of 2026 (年度统计) on the demo, as the public and the corps see them:
+//! The statistics of this year (年度统计) on the demo (its batches' windows start today), as the public and the corps see them:
 //! the page in Chinese and English with its two charts, `/stats` as this year's, the JSON
 //! the page is made from, counted here again from the tables: the public counts the
 //! published batches' targets and results only, the corps every drawn batch. A year
@@ -52,11 +52,12 @@ async fn the_demo_year_in_numbers_for_the_public_and_the_corps() {
         async move { call(&router, Method::GET, &path, token.as_deref(), None).await }
     };
 
-    let public = get("/api/v1/public/stats/2026".into(), None).await;
+    let year = chrono::Datelike::year(&shuangsui::app::batch::china_today());
+    let public = get(format!("/api/v1/public/stats/{year}"), None).await;
     assert_eq!(public.status, StatusCode::OK);
     let public = public.json();
     assert_eq!(public["scope"], "published");
-    assert_eq!(public["year"], 2026);
+    assert_eq!(public["year"], year);
     let app = App::open(&demo.url, None).await.unwrap();
     let batches = shuangsui::store::batches::all(&app.store).await.unwrap();
     let published: Vec<&str> = batches
@@ -102,7 +103,7 @@ async fn the_demo_year_in_numbers_for_the_public_and_the_corps() {
 
     // The corps counts the batch in progress too; an officer may not read it, nor anyone
     // without a token.
-    let all = get("/api/v1/stats/2026".into(), Some(demo.corps.clone())).await;
+    let all = get(format!("/api/v1/stats/{year}"), Some(demo.corps.clone())).await;
     assert_eq!(all.status, StatusCode::OK);
     let all = all.json();
     assert_eq!(all["scope"], "all");
@@ -112,23 +113,23 @@ async fn the_demo_year_in_numbers_for_the_public_and_the_corps() {
     assert_eq!(by_code(&all), codes_all);
     assert!(targets_all > targets);
     assert_eq!(
-        get("/api/v1/stats/2026".into(), Some(demo.officer.clone()))
+        get(format!("/api/v1/stats/{year}"), Some(demo.officer.clone()))
             .await
             .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        get("/api/v1/stats/2026".into(), None).await.status,
+        get(format!("/api/v1/stats/{year}"), None).await.status,
         StatusCode::UNAUTHORIZED
     );
     app.store.close().await;
 
     // The page: the same numbers, two charts, both languages.
-    let page = get("/stats/2026".into(), None).await;
+    let page = get(format!("/stats/{year}"), None).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
     for words in [
-        "年度统计 2026",
+        &format!("年度统计 {year}"),
         "检查结果分类",
         "公示及时性",
         "完结率",
@@ -138,19 +139,19 @@ async fn the_demo_year_in_numbers_for_the_public_and_the_corps() {
         assert!(html.contains(words), "{words}");
     }
     assert_eq!(html.matches("<svg").count(), 2);
-    let en = get("/stats/2026?lang=en".into(), None).await.text();
+    let en = get(format!("/stats/{year}?lang=en"), None).await.text();
     assert!(
-        en.contains("Statistics of the year 2026") && en.contains("Publication timeliness"),
+        en.contains(&format!("Statistics of the year {year}"))
+            && en.contains("Publication timeliness"),
         "{en}"
     );
-    let year = chrono::Datelike::year(&shuangsui::app::batch::china_today());
     assert_eq!(
         get("/stats".into(), None).await.text(),
         get(format!("/stats/{year}"), None).await.text(),
         "/stats is this year's"
     );
     // A year without batches, and what is not a year.
-    let empty = get("/stats/2024".into(), None).await.text();
+    let empty = get(format!("/stats/{}", year - 2), None).await.text();
     assert!(empty.contains("本年度没有已公告的抽查批次"), "{empty}");
     for bad in ["/stats/20x6", "/stats/1999"] {
         let r = get(bad.into(), None).await;

@@ -12,8 +12,15 @@ use app::annual::Scope;
 /// plan meets only when its D or C strata draw there.
 pub const UNCERTAIN: [&str; 2] = ["310115", "310117"];
 
+/// The shipped 2026 plan, for this year (the batches' windows start today).
 fn shipped() -> String {
-    std::fs::read_to_string(shanghai("annual/2026.toml")).unwrap()
+    std::fs::read_to_string(shanghai("annual/2026.toml"))
+        .unwrap()
+        .replace("year = 2026", &format!("year = {}", year()))
+}
+
+fn year() -> i32 {
+    chrono::Datelike::year(&today())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +52,10 @@ async fn an_annual_plan_is_published_amended_and_covered() {
             "{}",
             db.name
         );
-        let moved = shipped().replace("year = 2026", "year = 2027");
+        let moved = shipped().replace(
+            &format!("year = {}", year()),
+            &format!("year = {}", year() + 1),
+        );
         let e = app::annual::publish(&app, "2026.toml", &moved)
             .await
             .unwrap_err();
@@ -74,7 +84,9 @@ async fn an_annual_plan_is_published_amended_and_covered() {
             .unwrap();
         assert_eq!(v2.version, 2);
         assert_eq!(
-            app::annual::resolve(&app, "2026").await.unwrap(),
+            app::annual::resolve(&app, &year().to_string())
+                .await
+                .unwrap(),
             "SH-MZ-2026"
         );
 
@@ -115,6 +127,28 @@ async fn an_annual_plan_is_published_amended_and_covered() {
             db.name
         );
         assert_eq!(all.coverage.all_met, short.is_empty());
+        // A batch the plan lists whose window opens in another year is listed, never
+        // counted (the funeral batch, moved to next January).
+        let next = chrono::NaiveDate::from_ymd_opt(year() + 1, 1, 11).unwrap();
+        let text = std::fs::read_to_string(shanghai("plans/funeral.toml")).unwrap();
+        let text = shuangsui::plan::window::with_window(&text, next, next + chrono::Days::new(30));
+        let b = app::batch::create(&app, "funeral", &text).await.unwrap();
+        app::batch::commit(&app, &b.id).await.unwrap();
+        let funeral = app::batch::plan(&app::batch::get(&app, &b.id).await.unwrap()).unwrap();
+        app::draw::draw(&app, &funeral.id, &entropy_for(&funeral, 0))
+            .await
+            .unwrap();
+        let later = app::annual::report(&app, "SH-MZ-2026", Scope::All, None)
+            .await
+            .unwrap();
+        let listed = later.batches.iter().find(|b| b.id == funeral.id).unwrap();
+        assert_eq!(
+            (listed.state.as_str(), listed.counted, listed.in_year),
+            ("drawn", false, false),
+            "{}",
+            db.name
+        );
+        assert_eq!(later.coverage, all.coverage, "{}", db.name);
         let public = app::annual::report(&app, "SH-MZ-2026", Scope::Public, None)
             .await
             .unwrap();
