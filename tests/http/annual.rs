@@ -4,7 +4,6 @@
 //! count: the batch in progress shows its state and none of its targets.
 
 use axum::http::{Method, StatusCode, header};
-use calamine::{Data, Reader, Xlsx};
 use shuangsui::pages::annual::HEADER;
 
 use super::*;
@@ -12,22 +11,9 @@ use super::*;
 const PLAN: &str = "SH-MZ-2026";
 
 fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let name = book.sheet_names()[0].clone();
+    let (name, cells) = super::excel::first_sheet(bytes);
     assert_eq!(name, "抽查覆盖情况");
-    let range = book.worksheet_range(&name).unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::String(s) => s.clone(),
-                    Data::Empty => String::new(),
-                    other => panic!("a cell that is not text: {other:?}"),
-                })
-                .collect()
-        })
-        .collect()
+    cells
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,10 +14,15 @@ mod common;
 
 /// The first sheet's cells as text.
 fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
+    first_sheet(bytes).1
+}
+
+/// The first sheet's name, and its cells as text (every cell must be text or empty).
+pub fn first_sheet(bytes: &[u8]) -> (String, Vec<Vec<String>>) {
     let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).unwrap();
-    range
+    let cells = range
         .rows()
         .map(|r| {
             r.iter()
@@ -28,7 +33,8 @@ fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (name, cells)
 }
 
 async fn upload(router: &Router, token: &str, name: &str, bytes: Vec<u8>) -> Reply {
