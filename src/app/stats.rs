@@ -16,8 +16,8 @@ use super::{App, AppError, Result, batch, deadline, followups, results};
 use crate::stats::{self, BatchFacts, Due, TargetFacts, Timeliness, YearStats};
 use crate::store;
 
-/// The years a statistics page may ask for.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+// The years a statistics page may ask for: those an annual plan may be for.
+use crate::annual::YEARS;
 
 /// The year `text` names (`2026`), or a clear error.
 pub fn year(text: &str) -> Result<i32> {
