@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use chrono::Days;
 use shuangsui::domain::{Directory, Entity, OfficerStatus};
 use shuangsui::plan::Plan;
-use shuangsui::registry::generate::shanghai::{CORPS, DISTRICTS, FIRE, MARKET, bureau};
+use shuangsui::registry::generate::shanghai::{
+    CORPS, DISTRICTS, FIRE, FIRE_SECTOR, MARKET, MARKET_SECTOR, bureau,
+};
 use shuangsui::registry::generate::{SHANGHAI_SAMPLE, generate};
 use shuangsui::registry::{FILES, load, write::write};
 
@@ -191,12 +193,30 @@ fn every_plan_parses_and_fits_the_sample() {
     let types: HashSet<&str> = d.entities.iter().map(|e| e.entity_type.as_str()).collect();
     let mut summary = BTreeMap::new();
     for (name, plan) in &plans {
+        // The sectors of the matters no department of a joint batch names as its own: the
+        // population's. A department's own matters are of its officers' sector instead.
+        let sector_of = |code: &String| {
+            let matter = d.matters.iter().find(|m| &m.code == code);
+            matter
+                .unwrap_or_else(|| panic!("{name}: no matter {code}"))
+                .sector
+                .as_str()
+        };
         let mut sectors = HashSet::new();
         for code in &plan.matters {
-            let matter = d.matters.iter().find(|m| &m.code == code);
-            let matter = matter.unwrap_or_else(|| panic!("{name}: no matter {code}"));
-            sectors.insert(matter.sector.as_str());
-            assert!(plan.population.sectors.contains(&matter.sector), "{name}");
+            let own = plan.team.department_matters().iter().find(|dm| {
+                dm.matters.contains(code)
+                    && d.matters
+                        .iter()
+                        .any(|m| &m.code == code && !plan.population.sectors.contains(&m.sector))
+            });
+            if own.is_none() {
+                sectors.insert(sector_of(code));
+                assert!(
+                    plan.population.sectors.iter().any(|s| s == sector_of(code)),
+                    "{name}"
+                );
+            }
         }
         for department in &plan.team.departments {
             assert!(
@@ -220,11 +240,18 @@ fn every_plan_parses_and_fits_the_sample() {
                 .expect("a workload cap"),
         );
         let qualified = |department: Option<&str>| {
+            // A department that names its own matters: its officers hold their sector.
+            let wanted: HashSet<&str> = department
+                .and_then(|dep| plan.team.matters_of(dep))
+                .map_or_else(
+                    || sectors.clone(),
+                    |codes| codes.iter().map(sector_of).collect(),
+                );
             d.officers
                 .iter()
                 .filter(|o| o.status == OfficerStatus::Active)
                 .filter(|o| o.card_valid_until >= plan.inspection_date)
-                .filter(|o| sectors.iter().all(|s| o.sectors.iter().any(|x| x == s)))
+                .filter(|o| wanted.iter().all(|s| o.sectors.iter().any(|x| x == s)))
                 .filter(|o| department.is_none_or(|dep| o.department == dep))
                 .count() as u64
         };
@@ -253,6 +280,31 @@ fn every_plan_parses_and_fits_the_sample() {
             .map(|(_, p)| p.team.departments.clone()),
         Some(vec![CORPS.to_string(), FIRE.to_string()])
     );
+    // No fake sectors: officers of the other departments hold their own department's sector,
+    // not a civil-affairs one, and the joint plan names the fire department's own matter.
+    for o in d
+        .officers
+        .iter()
+        .filter(|o| o.department == FIRE || o.department == MARKET)
+    {
+        let own = if o.department == FIRE {
+            FIRE_SECTOR
+        } else {
+            MARKET_SECTOR
+        };
+        assert_eq!(o.sectors, vec![own.to_string()], "{}", o.card_no);
+    }
+    let joint = &plans.iter().find(|(n, _)| n == "joint.toml").unwrap().1;
+    assert_eq!(
+        joint.team.matters_of(FIRE),
+        Some(&["XF-YL-01".to_string()][..])
+    );
+    assert_eq!(sector_of_matter(&d, "XF-YL-01"), FIRE_SECTOR);
+    assert_eq!(sector_of_matter(&d, "SC-YL-01"), MARKET_SECTOR);
+}
+
+fn sector_of_matter<'a>(d: &'a Directory, code: &str) -> &'a str {
+    &d.matters.iter().find(|m| m.code == code).unwrap().sector
 }
 
 fn shipped_bundle(stem: &str) -> shuangsui::bundle::Bundle {

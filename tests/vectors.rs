@@ -72,7 +72,7 @@ fn mini_bundle_matches_the_vector() {
 fn strata_bundle_matches_the_vector() {
     let bundle = fixture_bundle("strata");
     check_vector("strata-bundle.json", &bundle.to_bytes());
-    assert_eq!(bundle.commitment.header.spec_version, "4");
+    assert_eq!(bundle.commitment.header.spec_version, "5");
     let parts: Vec<(&str, u64, u64, u64, usize)> = bundle
         .draw
         .strata
@@ -126,7 +126,7 @@ fn a_version_3_bundle_still_verifies() {
     assert_eq!(bundle.commitment.header.spec_version, "3");
     shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
     let now = mini_bundle();
-    assert_eq!(now.commitment.header.spec_version, "4");
+    assert_eq!(now.commitment.header.spec_version, "5");
     assert_ne!(now.commitment.hash, bundle.commitment.hash);
     let sizes = |b: &Bundle| -> Vec<(u64, u64, u64)> {
         b.draw
@@ -137,10 +137,10 @@ fn a_version_3_bundle_still_verifies() {
     };
     assert_eq!(sizes(&now), sizes(&bundle));
     // A batch committed under version 3 is rebuilt from its stored plan and snapshots, which
-    // now give version 4, by putting the plan back in version 3's shape.
+    // now give version 5, by putting the plan back in version 3's shape.
     let mut rebuilt = now.commitment.clone();
     assert!(
-        rebuilt.put_under_version(shuangsui::commitment::VERSIONS[1]),
+        rebuilt.put_under_version(("shuangsui-commitment/3", "3")),
         "a plan without version 4 rules has a version 3 shape"
     );
     assert_eq!(rebuilt.hash, bundle.commitment.hash);
@@ -151,9 +151,89 @@ fn a_version_3_bundle_still_verifies() {
     let e = v3_with_floor.check_file(None).unwrap_err().to_string();
     assert!(e.contains("has a field of version 4"), "{e}");
     let mut v4_without = now.commitment.clone();
+    assert!(v4_without.put_under_version(("shuangsui-commitment/4", "4")));
     v4_without.header.plan.strata[0].exclusions = None;
     let e = v4_without.check_file(None).unwrap_err().to_string();
     assert!(e.contains("lacks a field of a version 4 plan"), "{e}");
+}
+
+/// The draws of `mini-bundle.json` and `strata-bundle.json` made under version 4
+/// (`mini-bundle-v4.json`, `strata-bundle-v4.json`, before version 5's department matters)
+/// still verify, under version 4, and are what the stored plans give when put back in
+/// version 4's shape: a version 4 plan draws as a version 5 plan with
+/// `team.department_matters` empty (with another seed, which names the version).
+#[test]
+fn version_4_bundles_still_verify() {
+    for (vector, now) in [
+        ("mini-bundle-v4.json", mini_bundle()),
+        ("strata-bundle-v4.json", fixture_bundle("strata")),
+    ] {
+        let bytes = std::fs::read(vector_path(vector)).unwrap();
+        let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(bundle.commitment.header.spec_version, "4", "{vector}");
+        shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
+        assert_eq!(now.commitment.header.spec_version, "5");
+        assert_eq!(
+            now.commitment.header.plan.team.department_matters,
+            Some(vec![])
+        );
+        let mut rebuilt = now.commitment.clone();
+        assert!(rebuilt.put_under_version(("shuangsui-commitment/4", "4")));
+        assert_eq!(rebuilt.header, bundle.commitment.header, "{vector}");
+        // The seed names the version (§4.2), so the targets differ; the parts do not.
+        let parts = |b: &Bundle| -> Vec<(String, u64, u64, u64)> {
+            let s = b.draw.strata.iter();
+            s.map(|s| (s.name.clone(), s.population, s.excluded, s.size))
+                .collect()
+        };
+        assert_eq!(parts(&now), parts(&bundle), "{vector}");
+        // The version 5 field under version 4, or a version 5 plan without it, is refused.
+        let mut v4_with = bundle.commitment.clone();
+        v4_with.header.plan.team.department_matters = Some(vec![]);
+        let e = v4_with.check_file(None).unwrap_err().to_string();
+        assert!(e.contains("department_matters"), "{e}");
+        let mut v5_without = now.commitment.clone();
+        v5_without.header.plan.team.department_matters = None;
+        let e = v5_without.check_file(None).unwrap_err().to_string();
+        assert!(e.contains("department_matters"), "{e}");
+    }
+}
+
+/// A joint batch (`tests/fixtures/joint`, version 5): the fire department names its own
+/// matter, so its slot takes officers holding that matter's sector (消防安全), never the
+/// fire officer who holds only the elderly-care sector, and the civil-affairs slot takes
+/// officers of the target's sector.
+#[test]
+fn joint_bundle_matches_the_vector() {
+    let bundle = fixture_bundle("joint");
+    check_vector("joint-bundle.json", &bundle.to_bytes());
+    assert_eq!(bundle.commitment.header.spec_version, "5");
+    let officers = &bundle.commitment.snapshots.officers;
+    let officer = |card: &str| officers.iter().find(|o| o.card_no == card).unwrap();
+    let mut fire = std::collections::BTreeSet::new();
+    let mut staffed = 0;
+    for t in bundle.draw.targets() {
+        assert!(t.unstaffed.is_none(), "{}", t.uscc);
+        let [civil, firefighter] = t.team.as_slice() else {
+            panic!("a team of two")
+        };
+        assert_eq!(officer(civil).department, "市民政执法总队");
+        assert!(officer(civil).sectors.iter().any(|s| s == "养老服务"));
+        assert_eq!(officer(firefighter).department, "市消防救援总队");
+        assert_eq!(officer(firefighter).sectors, ["消防安全"]);
+        fire.insert(firefighter.as_str());
+        staffed += 1;
+    }
+    assert!(staffed >= 4, "the fixture draws several targets");
+    assert!(
+        !fire.contains("F-003"),
+        "card expired before the window ends"
+    );
+    assert!(!fire.contains("F-004"), "holds no 消防安全");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bundle.to_bytes()).unwrap();
+    // The same plan cannot be written under version 4, which has no department matters.
+    let mut v4 = bundle.commitment.clone();
+    assert!(!v4.put_under_version(("shuangsui-commitment/4", "4")));
 }
 
 /// A bundle made under spec version 1 (`mini-bundle-v1.json`, the same draw before version
@@ -168,7 +248,7 @@ fn a_version_1_bundle_still_verifies() {
     // Its sources are the files' bytes, not the tables' content hashes: version 2 would
     // give another commitment hash for the same draw.
     let now = mini_bundle();
-    assert_eq!(now.commitment.header.spec_version, "4");
+    assert_eq!(now.commitment.header.spec_version, "5");
     assert_ne!(
         now.commitment.header.sources,
         bundle.commitment.header.sources

@@ -247,9 +247,19 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
                 if !plan.team.pool.is_empty() && !plan.team.pool.contains(&o.department) {
                     return fail(at, format!("{card} is not of a department in team.pool"));
                 }
+                // The sector this slot asks for: its department's matters' (one sector, by
+                // §3.2) in a joint batch that names them, else the entity's.
+                let sector = plan
+                    .team
+                    .departments
+                    .get(k)
+                    .and_then(|d| plan.team.matters_of(d))
+                    .and_then(|codes| codes.first())
+                    .and_then(|code| c.header.matters.iter().find(|m| &m.code == code))
+                    .map_or(e.sector.as_str(), |m| m.sector.as_str());
                 if o.status != OfficerStatus::Active
                     || o.valid_until < day
-                    || !o.sectors.iter().any(|s| s == e.sector.as_str())
+                    || !o.sectors.iter().any(|s| s == sector)
                 {
                     return fail(
                         at,

@@ -1,7 +1,8 @@
 //! Rules that tie a plan to the directory it draws from (DRAW-SPEC §3.2): its matters exist,
 //! its population's sectors are covered by its matters, every filter value (of the
-//! population and of each stratum) names something in the directory (a typo would otherwise empty the population without a word), and its
-//! departments have officers.
+//! population and of each stratum) names something in the directory (a typo would otherwise empty the population without a word), its
+//! departments have officers, and each department of a joint batch inspects matters of one
+//! sector.
 
 use std::collections::{HashMap, HashSet};
 
@@ -119,6 +120,28 @@ pub fn problems(
     for d in &plan.team.pool {
         if !departments.contains(d.as_str()) {
             problems.push(format!("team.pool: no officer belongs to '{d}'"));
+        }
+    }
+    for (i, d) in plan.team.department_matters().iter().enumerate() {
+        let sectors: Vec<&str> = d
+            .matters
+            .iter()
+            .filter_map(|code| matters.iter().find(|m| &m.code == code))
+            .map(|m| m.sector.as_str())
+            .fold(Vec::new(), |mut seen, s| {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+                seen
+            });
+        if sectors.len() > 1 {
+            problems.push(format!(
+                "team.department_matters[{i}]: the matters of '{}' are of several sectors ({}): a \
+                 department's matters in a joint batch are of one sector, which its officers hold \
+                 (联合抽查中一个部门的检查事项须属同一领域)",
+                d.department,
+                sectors.join(", ")
+            ));
         }
     }
     if let crate::plan::EntropyDeclaration::Drand { chain_hash, .. } = &plan.entropy

@@ -97,6 +97,36 @@ pub struct Team {
     /// empty: every department.
     #[serde(default)]
     pub pool: Vec<String>,
+    /// Joint batch: the matters each department of `departments` inspects, whose one
+    /// sector its slot's officers must hold (DRAW-SPEC §6.1). Version 5 on: `None` in a
+    /// plan of versions 1 to 4, `Some(vec![])` when no department names its own matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_matters: Option<Vec<DepartmentMatters>>,
+}
+
+/// The matters one department of a joint batch inspects (联合抽查: each department checks
+/// its own matters on the same visit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentMatters {
+    pub department: String,
+    /// Codes of the matters, each also in the plan's `matters`.
+    pub matters: Vec<String>,
+}
+
+impl Team {
+    /// The department entries (none before version 5).
+    pub fn department_matters(&self) -> &[DepartmentMatters] {
+        self.department_matters.as_deref().unwrap_or_default()
+    }
+
+    /// The matters `department` inspects in this batch, if it names its own.
+    pub fn matters_of(&self, department: &str) -> Option<&[String]> {
+        self.department_matters()
+            .iter()
+            .find(|d| d.department == department)
+            .map(|d| d.matters.as_slice())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -205,6 +205,36 @@ impl Plan {
                 t.size
             )
         });
+        let mut named = HashSet::new();
+        let mut claimed: HashSet<String> = HashSet::new();
+        for (i, d) in t.department_matters.iter_mut().flatten().enumerate() {
+            let field = format!("team.department_matters[{i}]");
+            p.text(&format!("{field}.department"), &mut d.department);
+            p.check(t.departments.contains(&d.department), || {
+                format!(
+                    "{field}.department: '{}' is not in team.departments (联合抽查的每个部门须在 team.departments 中占一个组员位置)",
+                    d.department
+                )
+            });
+            p.check(named.insert(d.department.clone()), || {
+                format!("{field}.department: '{}' is named twice", d.department)
+            });
+            p.check(!d.matters.is_empty(), || {
+                format!("{field}.matters: a department names at least one matter")
+            });
+            for (j, code) in d.matters.iter_mut().enumerate() {
+                match identifier(code) {
+                    Ok(normal) => *code = normal,
+                    Err(e) => p.0.push(format!("{field}.matters[{j}] {e}")),
+                }
+                p.check(self.matters.contains(code), || {
+                    format!("{field}.matters[{j}]: '{code}' is not one of the batch's matters")
+                });
+                p.check(claimed.insert(code.clone()), || {
+                    format!("{field}.matters[{j}]: '{code}' is named by two departments or twice")
+                });
+            }
+        }
 
         let c = &self.constraints;
         for (name, days) in [

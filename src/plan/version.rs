@@ -1,13 +1,19 @@
 //! A plan's shape under each version of DRAW-SPEC. Version 3 added the window's end
 //! (`inspection_end`); version 4 the stratum selectors, splits and exclusions choice, the
-//! floor and the calendar-year exclusion. A plan as read from a file has the fields it
+//! floor and the calendar-year exclusion; version 5 the matters of each department of a
+//! joint batch (`team.department_matters`). A plan as read from a file has the fields it
 //! wrote; a commitment holds the plan in the shape of its version (`in_shape_of`), and a new
 //! commitment is made under the newest, once `check_new` has passed.
 
 use super::Plan;
 
 /// The newest version: the one new commitments are made under.
-pub const NEWEST: &str = "4";
+pub const NEWEST: &str = "5";
+
+/// The number of a version (0 for a text that names none).
+fn number(spec_version: &str) -> u32 {
+    spec_version.parse().unwrap_or(0)
+}
 
 impl Plan {
     /// Whether any field version 4 added is present.
@@ -32,6 +38,11 @@ impl Plan {
                 .strata
                 .iter()
                 .all(|s| s.version_4_fields_are_defaults())
+    }
+
+    /// Whether any field version 5 added says something (a department names its matters).
+    fn has_version_5_content(&self) -> bool {
+        !self.team.department_matters().is_empty()
     }
 
     /// What a plan must satisfy before a new commitment is made of it: it names its
@@ -69,16 +80,25 @@ impl Plan {
         ))
     }
 
-    /// The plan in the shape of `spec_version`, if it can be written there: version 4 with
-    /// every new field present (absent ones at their defaults), versions 1 to 3 without
-    /// them (only if they say nothing those versions could not); versions 3 and 4 name the
-    /// window's end, 1 and 2 do not.
+    /// The plan in the shape of `spec_version`, if it can be written there: versions 4 and 5
+    /// with every field of version 4 present (absent ones at their defaults), versions 1 to
+    /// 3 without them (only if they say nothing those versions could not); version 5 with
+    /// `team.department_matters` present, earlier ones without it (only if it is empty);
+    /// versions 3 to 5 name the window's end, 1 and 2 do not.
     pub fn in_shape_of(mut self, spec_version: &str) -> Option<Plan> {
-        let names_end = !matches!(spec_version, "1" | "2");
+        let version = number(spec_version);
+        let names_end = version >= 3;
         if self.inspection_end.is_some() != names_end {
             return None;
         }
-        if spec_version == NEWEST {
+        if version >= 5 {
+            self.team.department_matters.get_or_insert_with(Vec::new);
+        } else if self.has_version_5_content() {
+            return None;
+        } else {
+            self.team.department_matters = None;
+        }
+        if version >= 4 {
             self.floor.get_or_insert(None);
             self.constraints
                 .exclude_inspected_in_year
@@ -106,7 +126,8 @@ impl Plan {
     /// Why a committed plan does not have the shape of its commitment's `spec_version`, if
     /// it does not.
     pub fn shape_problem(&self, spec_version: &str) -> Option<(&'static str, &'static str)> {
-        let names_end = !matches!(spec_version, "1" | "2");
+        let version = number(spec_version);
+        let names_end = version >= 3;
         if self.inspection_end.is_some() != names_end {
             return Some((
                 "inspection_end",
@@ -117,7 +138,17 @@ impl Plan {
                 },
             ));
         }
-        if spec_version == NEWEST {
+        if self.team.department_matters.is_some() != (version >= 5) {
+            return Some((
+                "team.department_matters",
+                if version >= 5 {
+                    "is missing: a plan of version 5 on lists it ([] when no department names its matters)"
+                } else {
+                    "is not a field of a plan before version 5"
+                },
+            ));
+        }
+        if version >= 4 {
             (!self.has_all_version_4_fields()).then_some((
                 "",
                 "lacks a field of a version 4 plan (floor, constraints.exclude_inspected_in_year, \
@@ -144,8 +175,12 @@ mod tests {
     fn a_plan_takes_the_shape_of_each_version_it_can_be_written_in() {
         let plan = Plan::from_toml("p", PLAN).unwrap();
         assert!(!plan.has_version_4_fields());
-        let v4 = plan.clone().in_shape_of("4").unwrap();
+        let v5 = plan.clone().in_shape_of("5").unwrap();
+        assert_eq!(v5.shape_problem("5"), None);
+        assert!(v5.shape_problem("4").is_some());
+        let v4 = v5.clone().in_shape_of("4").unwrap();
         assert_eq!(v4.shape_problem("4"), None);
+        assert!(v4.shape_problem("5").is_some());
         assert!(v4.shape_problem("3").is_some());
         let v3 = v4.clone().in_shape_of("3").unwrap();
         assert_eq!(v3, plan);

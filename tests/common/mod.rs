@@ -218,6 +218,7 @@ pub fn plan(g: &mut Gen) -> Plan {
                 vec![]
             },
             pool: Vec::new(),
+            department_matters: None,
         },
         constraints: Constraints {
             cross_district: g.chance(50),

@@ -28,6 +28,9 @@ MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
 MINI_BUNDLE_V2 = os.path.join(VECTORS, "mini-bundle-v2.json")
 MINI_BUNDLE_V3 = os.path.join(VECTORS, "mini-bundle-v3.json")
 STRATA_BUNDLE = os.path.join(VECTORS, "strata-bundle.json")
+MINI_BUNDLE_V4 = os.path.join(VECTORS, "mini-bundle-v4.json")
+STRATA_BUNDLE_V4 = os.path.join(VECTORS, "strata-bundle-v4.json")
+JOINT_BUNDLE = os.path.join(VECTORS, "joint-bundle.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
 sys.path.insert(0, HERE)
@@ -188,7 +191,7 @@ class MiniBundleTest(unittest.TestCase):
         status, out = run_cli(MINI_BUNDLE_V1)
         self.assertEqual(status, 0, out)
         self.assertEqual(load_json(MINI_BUNDLE_V1)["commitment"]["header"]["spec_version"], "1")
-        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "4")
+        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "5")
         for name, (fmt, version) in (
             ("v1-format-v2-spec", ("shuangsui-commitment/1", "2")),
             ("v2-format-v1-spec", ("shuangsui-commitment/2", "1")),
@@ -1161,7 +1164,7 @@ class Version4Test(unittest.TestCase):
         self.assertEqual(strip(v4), strip(v3))
         # and the version 4 mini vector (made by the Rust side) is exactly that: the version 3
         # plan with every version 4 field at its default, drawn by this verifier's §5 and §6
-        self.assertEqual(v4, load_mini())
+        self.assertEqual(v4, load_json(MINI_BUNDLE_V4))
 
     def test_version_3_plan_with_a_version_4_field_is_refused(self):
         """§3: a plan of an earlier version has none of the version 4 fields (and a version 4
@@ -1537,11 +1540,19 @@ class Version4Test(unittest.TestCase):
 
 
 class Version4VectorsTest(unittest.TestCase):
-    """The vectors of the Rust side (§8): mini-bundle.json (version 4), mini-bundle-v3.json and
-    strata-bundle.json (version 4, every rule of §5)."""
+    """The vectors of the Rust side (§8): mini-bundle.json (version 5), mini-bundle-v4.json,
+    mini-bundle-v3.json, strata-bundle.json (version 5, every rule of §5), strata-bundle-v4.json
+    and joint-bundle.json (version 5, department matters)."""
 
     def test_vectors_pass(self):
-        for path, version in ((MINI_BUNDLE, "4"), (MINI_BUNDLE_V3, "3"), (STRATA_BUNDLE, "4")):
+        for path, version in (
+            (MINI_BUNDLE, "5"),
+            (MINI_BUNDLE_V4, "4"),
+            (MINI_BUNDLE_V3, "3"),
+            (STRATA_BUNDLE, "5"),
+            (STRATA_BUNDLE_V4, "4"),
+            (JOINT_BUNDLE, "5"),
+        ):
             with self.subTest(os.path.basename(path)):
                 self.assertEqual(load_json(path)["commitment"]["header"]["spec_version"], version)
                 status, out = run_cli(path)
@@ -1605,6 +1616,64 @@ class Version4VectorsTest(unittest.TestCase):
                 with self.assertRaises(vb.Discrepancy) as caught:
                     vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
                 self.assertIn(caught.exception.path, (f"/draw/strata/{i}/targets/0/uscc", f"/draw/strata/{k}/targets/0/uscc"))
+
+
+class Version5JointTest(unittest.TestCase):
+    """Version 5: a joint batch's department names its own matters, and its slot is staffed by
+    the sector of those matters (§3.1, §3.2, §6.1), in joint-bundle.json."""
+
+    def test_the_fire_slot_takes_the_fire_matters_sector(self):
+        bundle = load_json(JOINT_BUNDLE)
+        plan = at(bundle, PLAN)
+        self.assertEqual(plan["team"]["department_matters"], [{"department": "市消防救援总队", "matters": ["T-XF-01"]}])
+        officers = {o["card_no"]: o for o in at(bundle, SNAP)["officers"]}
+        for target in bundle["draw"]["strata"][0]["targets"]:
+            self.assertEqual(officers[target["team"][1]]["sectors"], ["消防安全"])
+
+    def test_an_officer_without_the_slots_sector_fails_the_recheck(self):
+        """F-004 is of the fire department but holds 养老服务, the target's sector: the version 4
+        rule would take him, version 5's does not."""
+        bundle = load_json(JOINT_BUNDLE)
+        bundle["draw"]["strata"][0]["targets"][0]["team"][1] = "F-004"
+        header = bundle["commitment"]["header"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
+        self.assertEqual(caught.exception.path, "/draw/strata/0/targets/0/team/1", caught.exception.message)
+        self.assertIn("消防安全", caught.exception.message)
+
+    def test_department_matters_rules(self):
+        cases = [
+            ({"department": "市民政执法总队x", "matters": ["T-XF-01"]}, "/department"),
+            ({"department": "市消防救援总队", "matters": []}, "/matters"),
+            ({"department": "市消防救援总队", "matters": ["T-ZZ-01"]}, "/matters/0"),
+        ]
+        for entry, suffix in cases:
+            with self.subTest(entry=entry):
+                plan = at(load_json(JOINT_BUNDLE), PLAN)
+                plan["team"]["department_matters"] = [entry]
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.check_plan_rules(plan, "/commitment/header/plan", "5")
+                self.assertEqual(caught.exception.path, "/commitment/header/plan/team/department_matters/0" + suffix, caught.exception.message)
+        plan = at(load_json(JOINT_BUNDLE), PLAN)
+        plan["team"]["department_matters"].append({"department": "市民政执法总队", "matters": ["T-XF-01"]})
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_plan_rules(plan, "/commitment/header/plan", "5")
+        self.assertIn("another department", caught.exception.message)
+
+    def test_a_department_with_matters_of_two_sectors_is_refused(self):
+        bundle = load_json(JOINT_BUNDLE)
+        header = bundle["commitment"]["header"]
+        header["plan"]["team"]["department_matters"][0]["matters"] = ["T-YL-01", "T-XF-01"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_directory_rules(header["plan"], header, at(bundle, SNAP))
+        self.assertIn("several sectors", caught.exception.message)
+
+    def test_version_4_has_no_department_matters(self):
+        bundle = load_json(MINI_BUNDLE_V4)
+        bundle["commitment"]["header"]["plan"]["team"]["department_matters"] = []
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(bundle)
+        self.assertIn("department_matters", caught.exception.path + caught.exception.message)
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────

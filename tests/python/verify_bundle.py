@@ -45,9 +45,11 @@ import struct
 import sys
 import unicodedata
 
-SPEC_VERSION = "4"  # new commitments are made under this version
+SPEC_VERSION = "5"  # new commitments are made under this version
 BUNDLE_FORMAT = "shuangsui-bundle/1"
-# Versions: each header `format` with its `spec_version`. Version 4 adds the stratum selectors
+# Versions: each header `format` with its `spec_version`. Version 5 adds the matters of each
+# department of a joint batch (`team.department_matters`), whose one sector its slot's officers
+# hold (§3, §6.1); version 4 adds the stratum selectors
 # (districts, entity types, registration levels), split_by parts, per-stratum exclusions, the
 # calendar-year exclusion and the plan's floor (§3, §5); version 3 adds the plan's
 # `inspection_end` (officer cards valid through it, §6.1); version 1 differs from 2 only in
@@ -58,6 +60,7 @@ COMMITMENT_VERSIONS = {
     "shuangsui-commitment/2": "2",
     "shuangsui-commitment/3": "3",
     "shuangsui-commitment/4": "4",
+    "shuangsui-commitment/5": "5",
 }
 
 
@@ -71,6 +74,23 @@ def has_selectors(spec_version):
     levels, split_by and exclusions, the plan's floor and exclude_inspected_in_year (§3); a
     plan of versions 1 to 3 has none of them."""
     return spec_version not in ("1", "2", "3")
+
+
+def has_department_matters(spec_version):
+    """Conventions: from version 5 on a plan's team has `department_matters` (§3)."""
+    return spec_version not in ("1", "2", "3", "4")
+
+
+def slot_sector(plan, header, slot, entity):
+    """§6.1: the sector slot `slot` asks for: the sector of its department's matters when a
+    `team.department_matters` entry names the slot's department (version 5), else the entity's."""
+    departments = plan["team"]["departments"]
+    if slot < len(departments):
+        for entry in plan["team"].get("department_matters", ()):
+            if entry["department"] == departments[slot]:
+                code = entry["matters"][0]
+                return next(m["sector"] for m in header["matters"] if m["code"] == code)
+    return entity["sector"]
 
 
 def cards_valid_through(plan):
@@ -678,10 +698,20 @@ def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
         expect_str(plan["floor"]["ratio"], ptr(f_path, "ratio"))
 
     team_path = ptr(path, "team")
-    team = expect_object(plan["team"], team_path, ("departments", "pool", "size"))
+    team_keys = ("departments", "pool", "size")
+    if has_department_matters(spec_version):
+        team_keys += ("department_matters",)
+    team = expect_object(plan["team"], team_path, team_keys)
     expect_int(team["size"], ptr(team_path, "size"))
     expect_str_list(team["departments"], ptr(team_path, "departments"))
     expect_str_list(team["pool"], ptr(team_path, "pool"))
+    if has_department_matters(spec_version):
+        dm_path = ptr(team_path, "department_matters")
+        for i, entry in enumerate(expect_list(team["department_matters"], dm_path)):
+            entry_path = ptr(dm_path, i)
+            expect_object(entry, entry_path, ("department", "matters"))
+            expect_str(entry["department"], ptr(entry_path, "department"))
+            expect_str_list(entry["matters"], ptr(entry_path, "matters"))
 
     c_path = ptr(path, "constraints")
     constraint_keys = ("cross_district", "exclude_inspected_within_days", "max_targets_per_officer", "no_repeat_pairing_within_days")
@@ -841,6 +871,27 @@ def check_plan_rules(plan, path, spec_version=SPEC_VERSION):
     for i, department in enumerate(departments):
         if pool and department not in pool:
             raise Discrepancy(ptr(ptr(team_path, "departments"), i), "is not in team.pool (§3.1)")
+    # Version 5: each entry's department is a text in team.departments, named by one entry
+    # only; its matters are a non-empty list of the plan's matters, and no matter is named by
+    # two entries.
+    named, claimed = set(), set()
+    dm_path = ptr(team_path, "department_matters")
+    for i, entry in enumerate(plan["team"].get("department_matters", ())):
+        entry_path = ptr(dm_path, i)
+        department = entry["department"]
+        expect_text(department, ptr(entry_path, "department"))
+        if department not in departments:
+            raise Discrepancy(ptr(entry_path, "department"), f"{describe(department)} is not in team.departments (§3.1)")
+        if department in named:
+            raise Discrepancy(ptr(entry_path, "department"), f"{describe(department)} is named by an earlier entry (§3.1)")
+        named.add(department)
+        codes = expect_texts(entry["matters"], ptr(entry_path, "matters"), "a department's matters", item=expect_identifier)
+        for j, code in enumerate(codes):
+            if code not in plan["matters"]:
+                raise Discrepancy(ptr(ptr(entry_path, "matters"), j), f"{describe(code)} is not one of the plan's matters (§3.1)")
+            if code in claimed:
+                raise Discrepancy(ptr(ptr(entry_path, "matters"), j), f"{describe(code)} is named by another department (§3.1)")
+            claimed.add(code)
 
     c_path = ptr(path, "constraints")
     for key in ("exclude_inspected_within_days", "no_repeat_pairing_within_days"):
@@ -954,6 +1005,15 @@ def check_directory_rules(plan, header, snapshots):
                 if value not in present[attribute]:
                     name = {"entity_type": "type", "level": "registration level"}.get(attribute, attribute)
                     raise Discrepancy(ptr(s_path, j), f"{describe(value)} is the {name} of no entity of the snapshot (§3.2)")
+
+    # Version 5: the matters a department names are of one sector.
+    sector_of = {m["code"]: m["sector"] for m in matters}
+    for i, entry in enumerate(plan["team"].get("department_matters", ())):
+        if len({sector_of[code] for code in entry["matters"]}) > 1:
+            raise Discrepancy(
+                f"/commitment/header/plan/team/department_matters/{i}/matters",
+                "names matters of several sectors; a department's matters are of one sector (§3.2)",
+            )
 
     # "At least one officer (of any status)": whatever his status, card validity or sectors.
     departments_with_officers = {o["department"] for o in snapshots["officers"]}
@@ -1396,17 +1456,17 @@ def conflicts_of(plan, snapshots, entity):
     return cards
 
 
-def staff_target(plan, snapshots, entity, load, stream):
+def staff_target(plan, header, snapshots, entity, load, stream):
     """§6.2 for one target: fill slots 0 … size−1 in order. Returns (team, unstaffed)."""
     size = plan["team"]["size"]
     departments = plan["team"]["departments"]
     cap = plan["constraints"]["max_targets_per_officer"]
     cross_district = plan["constraints"]["cross_district"]
-    qualified = qualified_officers(plan, snapshots["officers"], entity["sector"])
     conflicts = conflicts_of(plan, snapshots, entity)
     team = []
     for slot in range(size):
         department = departments[slot] if slot < len(departments) else None
+        qualified = qualified_officers(plan, snapshots["officers"], slot_sector(plan, header, slot, entity))
         # The three nested lists are the three counts of §6.3; the last one is "candidates".
         of_slot = [o for o in qualified if o["card_no"] not in team and (department is None or o["department"] == department)]
         after_conflicts = [
@@ -1433,7 +1493,7 @@ def recompute_draw(plan, header, snapshots, seed):
     for stratum in strata:  # §6.2 global draw order: the first part's targets in draw order, then the second's, …
         targets = []
         for entity in stratum["targets"]:
-            team, unstaffed = staff_target(plan, snapshots, entity, load, teams_stream)
+            team, unstaffed = staff_target(plan, header, snapshots, entity, load, teams_stream)
             targets.append({"team": team, "unstaffed": unstaffed, "uscc": entity["uscc"]})
         draw["strata"].append(dict(stratum, targets=targets))
     return draw
@@ -1466,6 +1526,7 @@ class _Facts:
 
     def __init__(self, plan, header, snapshots):
         self.plan = plan
+        self.header = header
         self.date = plan["inspection_date"]
         self.cards_through = cards_valid_through(plan)
         self.constraints = plan["constraints"]
@@ -1583,8 +1644,9 @@ def recheck_member(facts, entity, team, k, load, path):
         raise Discrepancy(path, f"{name} is not an officer of the snapshot")
     if card in team[:k]:
         raise Discrepancy(path, f"{name} is already on this team")
-    if officer["status"] != ON_DUTY or entity["sector"] not in officer["sectors"]:
-        raise Discrepancy(path, f"{name} is not qualified for {describe(entity['sector'])} (§6.1)")
+    sector = slot_sector(facts.plan, facts.header, k, entity)
+    if officer["status"] != ON_DUTY or sector not in officer["sectors"]:
+        raise Discrepancy(path, f"{name} is not qualified for {describe(sector)} (§6.1)")
     if officer["valid_until"] < facts.cards_through:
         raise Discrepancy(path, f"{name}'s card expires before the inspection date (§6.1)")
     if facts.team["pool"] and officer["department"] not in facts.team["pool"]:

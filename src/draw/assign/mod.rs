@@ -63,7 +63,7 @@ pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) 
         let mut failed = None;
         for slot in 0..rules.size {
             let department = rules.slot_departments.get(slot).copied();
-            let pool = pools.pool(&rules, &e.sector, department, &load);
+            let pool = pools.pool(&rules, rules.slot_sector(slot, e), department, &load);
             let minus = if rules.cross_district {
                 pool.district(target.district)
             } else {

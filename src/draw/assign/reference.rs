@@ -34,14 +34,18 @@ pub(crate) fn assign_with(c: &Commitment, stream: &mut Stream, targets: &[u32]) 
                     && department.is_none_or(|d| rules.officer_department[*i as usize] == d)
             };
             candidates.clear();
-            candidates.extend(rules.qualified(e).iter().copied().filter(|i| {
+            candidates.extend(rules.qualified(slot, e).iter().copied().filter(|i| {
                 rules.under_cap(load[*i as usize])
                     && in_slot(i)
                     && rules.free_of_conflict(*i, &target)
             }));
             if candidates.is_empty() {
-                let qualified: Vec<u32> =
-                    rules.qualified(e).iter().copied().filter(in_slot).collect();
+                let qualified: Vec<u32> = rules
+                    .qualified(slot, e)
+                    .iter()
+                    .copied()
+                    .filter(in_slot)
+                    .collect();
                 let after_conflicts = qualified
                     .iter()
                     .filter(|i| rules.free_of_conflict(**i, &target))

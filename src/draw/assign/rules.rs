@@ -1,5 +1,5 @@
 //! The fixed facts of team assignment (DRAW-SPEC §6.1): qualified officers per sector in
-//! canonical order, each entity's conflicts, and officers' districts and departments
+//! canonical order, the sector each slot asks for, each entity's conflicts, and officers' districts and departments
 //! interned as numbers. Both the fast assignment and the reference read them.
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +22,9 @@ pub(crate) struct Rules<'a> {
     pub(super) officer_department: Vec<u32>,
     /// The department id each joint slot needs (u32::MAX: a department with no officer).
     pub(super) slot_departments: Vec<u32>,
+    /// The sector each joint slot's officers must hold when its department names its own
+    /// matters (version 5); otherwise the slot asks for the target's sector.
+    slot_sectors: Vec<Option<&'a str>>,
     pub(super) cross_district: bool,
     pub(super) cap: Option<u32>,
     pub(crate) departments: &'a [String],
@@ -93,8 +96,19 @@ impl<'a> Rules<'a> {
             .iter()
             .map(|d| department_ids.get(d.as_str()).copied().unwrap_or(u32::MAX))
             .collect();
+        let slot_sectors = plan
+            .team
+            .departments
+            .iter()
+            .map(|d| {
+                let code = plan.team.matters_of(d)?.first()?;
+                let matter = c.header.matters.iter().find(|m| &m.code == code)?;
+                Some(matter.sector.as_str())
+            })
+            .collect();
         Rules {
             by_sector,
+            slot_sectors,
             conflicts,
             district_ids,
             officer_district,
@@ -107,9 +121,19 @@ impl<'a> Rules<'a> {
         }
     }
 
-    /// Qualified officers for the entity's sector, canonical order.
-    pub(crate) fn qualified(&self, e: &EntityRecord) -> &[u32] {
-        self.qualified_in(&e.sector)
+    /// The sector slot `slot`'s officers must hold for entity `e`: its department's
+    /// matters' sector in a joint batch that names it, else the entity's (DRAW-SPEC §6.1).
+    pub(crate) fn slot_sector(&self, slot: usize, e: &'a EntityRecord) -> &'a str {
+        self.slot_sectors
+            .get(slot)
+            .copied()
+            .flatten()
+            .unwrap_or(e.sector.as_str())
+    }
+
+    /// Qualified officers for slot `slot` of entity `e`, canonical order.
+    pub(crate) fn qualified(&self, slot: usize, e: &'a EntityRecord) -> &[u32] {
+        self.qualified_in(self.slot_sector(slot, e))
     }
 
     /// Qualified officers for `sector`, canonical order.

@@ -4,6 +4,8 @@
 
 use crate::domain::{Matter, Method};
 
+use super::shanghai::{FIRE_SECTOR, MARKET_SECTOR};
+
 use Method::{Documents, OnSite, Online};
 
 struct Item {
@@ -140,6 +142,28 @@ const ITEMS: &[Item] = &[
         inspecting_body: CITY_AND_DISTRICTS,
         content: "儿童养育、医疗康复、教育、安全管理和档案管理情况",
         methods: &[Documents, OnSite],
+        types: &[],
+    },
+    // Matters of the departments that join civil affairs in joint inspections (联合抽查):
+    // of their own sectors, inspected by their own officers, on the same visit.
+    Item {
+        code: "XF-YL-01",
+        name: "养老机构消防安全检查",
+        sector: FIRE_SECTOR,
+        legal_basis: "《中华人民共和国消防法》；《消防监督检查规定》（公安部令第120号）",
+        inspecting_body: "上海市消防救援总队",
+        content: "消防安全责任制落实、消防设施器材配置和维护、疏散通道和安全出口、防火检查和消防演练情况",
+        methods: &[OnSite],
+        types: &[],
+    },
+    Item {
+        code: "SC-YL-01",
+        name: "养老机构食品安全检查",
+        sector: MARKET_SECTOR,
+        legal_basis: "《中华人民共和国食品安全法》",
+        inspecting_body: "上海市市场监督管理局",
+        content: "食品经营许可或备案、食品原料进货查验、加工制作和留样、从业人员健康管理情况",
+        methods: &[OnSite, Documents],
         types: &[],
     },
 ];

@@ -1,6 +1,7 @@
 //! Law-enforcement officers (执法检查人员): about a quarter in the municipal corps (全市, every
 //! sector), the rest in the district bureaus (2–4 sectors each, always 养老服务 or 社会组织),
-//! and about 5% from the fire and market-regulation departments for joint inspections.
+//! and about 5% from the fire and market-regulation departments for joint inspections, who
+//! hold their own department's sector (消防安全, 食品安全), not a civil-affairs one.
 
 use chrono::NaiveDate;
 
@@ -9,7 +10,8 @@ use crate::domain::{Officer, OfficerStatus};
 use super::names;
 use super::random::Random;
 use super::shanghai::{
-    CITYWIDE, CORPS, DISTRICTS, ELDERLY_CARE, FIRE, FUNERAL, MARKET, SECTORS, SOCIAL_ORGS, bureau,
+    CITYWIDE, CORPS, DISTRICTS, ELDERLY_CARE, FIRE, FIRE_SECTOR, MARKET, MARKET_SECTOR, SECTORS,
+    SOCIAL_ORGS, bureau,
 };
 
 /// What the later parts need to know about an officer without reading its strings.
@@ -17,7 +19,8 @@ use super::shanghai::{
 pub struct Meta {
     /// Index into `DISTRICTS`; `None` for officers of the whole city.
     pub district: Option<u8>,
-    /// Bit `s` set when the officer covers `SECTORS[s]`.
+    /// Bit `s` set when the officer covers the civil-affairs sector `SECTORS[s]` (none for
+    /// the joint departments, whose officers hold their own department's sector).
     pub sectors: u8,
     /// A civil-affairs officer (corps or district bureau), as opposed to a joint department.
     pub civil: bool,
@@ -73,7 +76,6 @@ fn allocate(n: usize, floor: usize) -> Vec<usize> {
 }
 
 const ALL_SECTORS: u8 = (1 << SECTORS.len()) - 1;
-const JOINT_SECTORS: u8 = (1 << ELDERLY_CARE) | (1 << FUNERAL);
 
 /// Weights of the further sectors of a district officer (the first is 养老服务 or 社会组织).
 const EXTRA_SECTOR_WEIGHTS: [u32; 6] = [300, 250, 300, 50, 50, 50];
@@ -110,7 +112,7 @@ fn officer(
     card_no: String,
     department: String,
     district: &str,
-    mask: u8,
+    sectors: Vec<String>,
 ) -> Officer {
     let name = names::person(rng);
     // About 3% of cards have already expired (before the sample plans' 2026-12-15).
@@ -131,7 +133,7 @@ fn officer(
         name,
         department,
         district: district.to_string(),
-        sectors: sector_names(mask),
+        sectors,
         card_valid_until,
         status,
     }
@@ -146,7 +148,13 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Officer>, Vec<Meta>) {
     let mut meta = Vec::with_capacity(count);
     for n in 1..=split.corps {
         let card = format!("SHMZ-0000-{n:04}");
-        officers.push(officer(&mut rng, card, CORPS.into(), CITYWIDE, ALL_SECTORS));
+        officers.push(officer(
+            &mut rng,
+            card,
+            CORPS.into(),
+            CITYWIDE,
+            sector_names(ALL_SECTORS),
+        ));
         meta.push(Meta {
             district: None,
             sectors: ALL_SECTORS,
@@ -162,7 +170,7 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Officer>, Vec<Meta>) {
                 card,
                 bureau(district),
                 district.name,
-                mask,
+                sector_names(mask),
             ));
             meta.push(Meta {
                 district: Some(d as u8),
@@ -171,8 +179,10 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Officer>, Vec<Meta>) {
             });
         }
     }
-    for (department, prefix, number) in [(FIRE, "SHXF", split.fire), (MARKET, "SHSC", split.market)]
-    {
+    for (department, sector, prefix, number) in [
+        (FIRE, FIRE_SECTOR, "SHXF", split.fire),
+        (MARKET, MARKET_SECTOR, "SHSC", split.market),
+    ] {
         for n in 1..=number {
             let card = format!("{prefix}-0000-{n:04}");
             officers.push(officer(
@@ -180,11 +190,11 @@ pub fn generate(count: usize, seed: u64) -> (Vec<Officer>, Vec<Meta>) {
                 card,
                 department.into(),
                 CITYWIDE,
-                JOINT_SECTORS,
+                vec![sector.to_string()],
             ));
             meta.push(Meta {
                 district: None,
-                sectors: JOINT_SECTORS,
+                sectors: 0,
                 civil: false,
             });
         }

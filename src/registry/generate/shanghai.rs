@@ -54,6 +54,11 @@ pub const CORPS: &str = "市民政执法总队";
 /// Departments of officers who join civil-affairs officers in joint inspections (联合抽查).
 pub const FIRE: &str = "市消防救援总队";
 pub const MARKET: &str = "市场监管局执法总队";
+/// The sector (领域) the fire department's officers hold and its matters are of: they inspect
+/// fire safety, not elderly care (联合抽查中各部门只检查本部门的事项).
+pub const FIRE_SECTOR: &str = "消防安全";
+/// The sector the market-regulation officers hold and its matters are of.
+pub const MARKET_SECTOR: &str = "食品安全";
 
 /// The department of a district bureau's officers: 黄浦区民政局, 浦东新区民政局…
 pub fn bureau(district: &District) -> String {

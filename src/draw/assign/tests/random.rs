@@ -244,6 +244,7 @@ pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
             size: s.size,
             departments: departments(s, g),
             pool: Vec::new(),
+            department_matters: None,
         },
         constraints: Constraints {
             exclude_inspected_in_year: None,
