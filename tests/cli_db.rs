@@ -455,7 +455,7 @@ fn json_lines_import_and_a_rewritten_entry_fails_log_verify_by_name() {
         "matters",
         c.path("matters.jsonl").to_str().unwrap(),
     ]);
-    assert!(out.contains("imported matters v1: 12 rows"), "{out}");
+    assert!(out.contains("imported matters v1: 14 rows"), "{out}");
     // The same content as CSV is recognised.
     assert!(
         c.ok(&["import", "matters", &sample("matters.csv")])

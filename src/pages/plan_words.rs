@@ -286,6 +286,20 @@ fn team(plan: &Plan, lang: Lang) -> String {
             ),
         });
     }
+    for d in t.department_matters() {
+        out.push_str(&match lang {
+            Lang::Zh => format!(
+                "；{}检查事项 {}，其组员须持有该事项领域的执法资格",
+                d.department,
+                list(lang, &d.matters)
+            ),
+            Lang::En => format!(
+                "; {} inspects {}, by an officer qualified in that matter's sector",
+                d.department,
+                list(lang, &d.matters)
+            ),
+        });
+    }
     if !t.pool.is_empty() {
         out.push_str(&match lang {
             Lang::Zh => format!("；只从以下部门的执法人员中抽取：{}", list(lang, &t.pool)),
@@ -382,5 +396,30 @@ fn entropy(page: &BatchPage, lang: Lang) -> String {
             Lang::Zh => format!("drand 公共随机信标 链 {chain_hash} 第 {round} 轮"),
             Lang::En => format!("the drand beacon, chain {chain_hash}, round {round}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_joint_team_says_which_department_inspects_which_matters() {
+        let text = include_str!("../../registries/shanghai/plans/joint.toml");
+        let plan = Plan::from_toml("joint.toml", text).unwrap();
+        let zh = team(&plan, Lang::Zh);
+        assert!(
+            zh.contains("联合检查，各组依次包括：市民政执法总队、市消防救援总队"),
+            "{zh}"
+        );
+        assert!(
+            zh.contains("；市消防救援总队检查事项 XF-YL-01，其组员须持有"),
+            "{zh}"
+        );
+        let en = team(&plan, Lang::En);
+        assert!(en.contains("市消防救援总队 inspects XF-YL-01"), "{en}");
+        let mut plain = plan.clone();
+        plain.team.department_matters = None;
+        assert!(!team(&plain, Lang::Zh).contains("检查事项"));
     }
 }

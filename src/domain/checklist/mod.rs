@@ -98,7 +98,7 @@ impl Checklist {
 }
 
 /// The shipped checklists, embedded: (file name as used in errors, text).
-pub const SHIPPED: [(&str, &str); 8] = [
+pub const SHIPPED: [(&str, &str); 10] = [
     (
         "registries/checklists/MZ-YL-01.toml",
         include_str!("../../../registries/checklists/MZ-YL-01.toml"),
@@ -130,6 +130,14 @@ pub const SHIPPED: [(&str, &str); 8] = [
     (
         "registries/checklists/MZ-SZ-03.toml",
         include_str!("../../../registries/checklists/MZ-SZ-03.toml"),
+    ),
+    (
+        "registries/checklists/XF-YL-01.toml",
+        include_str!("../../../registries/checklists/XF-YL-01.toml"),
+    ),
+    (
+        "registries/checklists/SC-YL-01.toml",
+        include_str!("../../../registries/checklists/SC-YL-01.toml"),
     ),
 ];
 
