@@ -98,7 +98,20 @@ fn assert_rules(b: &Bundle) {
                 }
                 assert_eq!(o.status, OfficerStatus::Active);
                 assert!(o.valid_until.as_str() >= "2026-12-15");
-                assert!(o.sectors.iter().any(|s| s == e.sector.as_str()));
+                // A slot whose department names its own matter asks for that matter's sector.
+                let own = plan
+                    .team
+                    .departments
+                    .get(slot)
+                    .and_then(|d| plan.team.matters_of(d));
+                let sector = match own {
+                    Some(codes) => {
+                        assert_eq!(codes, [common::FIRE_MATTER]);
+                        common::FIRE_SECTOR
+                    }
+                    None => e.sector.as_str(),
+                };
+                assert!(o.sectors.iter().any(|s| s == sector), "{card} for {sector}");
                 if let Some(d) = plan.team.departments.get(slot) {
                     assert_eq!(&o.department, d);
                 }
@@ -158,6 +171,7 @@ fn a_workload_cap_of_one_spreads_teams_and_reports_the_rest_unstaffed() {
     plan.floor = None;
     plan.team.size = 2;
     plan.team.departments.clear();
+    plan.team.department_matters = None;
     plan.constraints.max_targets_per_officer = Some(1);
     let c = Commitment::build(&common::loaded(dir), plan).unwrap();
     let b = Bundle::make(c, common::entropy("0001", "0002")).unwrap();

@@ -9,8 +9,8 @@ use shuangsui::commitment::Commitment;
 use shuangsui::domain::*;
 use shuangsui::entropy::{Entropy, ceremony::Contribution};
 use shuangsui::plan::{
-    Attribute, Constraints, EntropyDeclaration, Exclusions, Floor, Plan, Population, Ratio,
-    Stratum, Team,
+    Attribute, Constraints, DepartmentMatters, EntropyDeclaration, Exclusions, Floor, Plan,
+    Population, Ratio, Stratum, Team,
 };
 use shuangsui::registry::Loaded;
 
@@ -47,6 +47,9 @@ impl Gen {
 pub const SECTORS: [&str; 2] = ["养老服务", "社会组织"];
 pub const DISTRICTS: [&str; 3] = ["黄浦", "徐汇", "静安"];
 pub const DEPARTMENTS: [&str; 2] = ["市民政执法总队", "市消防救援总队"];
+/// The fire department's own sector and matter, which a joint plan may name for its slot.
+pub const FIRE_SECTOR: &str = "消防安全";
+pub const FIRE_MATTER: &str = "M-XF";
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -105,6 +108,18 @@ pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
             },
         })
         .collect();
+    // Every third fire officer also holds the fire department's own sector (no draw from `g`,
+    // so the rest of the directory is as before).
+    let officers: Vec<Officer> = officers
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut o)| {
+            if o.department == DEPARTMENTS[1] && (i % 3 == 1) {
+                o.sectors.push(FIRE_SECTOR.into());
+            }
+            o
+        })
+        .collect();
     let mut recusals = Vec::new();
     for _ in 0..(entities.len() / 4) {
         let r = Recusal {
@@ -149,7 +164,11 @@ pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
     Directory {
         entities,
         officers,
-        matters: vec![matter("M-YL", SECTORS[0]), matter("M-SZ", SECTORS[1])],
+        matters: vec![
+            matter("M-YL", SECTORS[0]),
+            matter("M-SZ", SECTORS[1]),
+            matter(FIRE_MATTER, FIRE_SECTOR),
+        ],
         recusals,
         history,
     }
@@ -234,6 +253,16 @@ pub fn plan(g: &mut Gen) -> Plan {
     };
     if plan.team.departments.is_empty() && g.chance(30) {
         plan.team.pool = vec![DEPARTMENTS[0].to_string()];
+    }
+    // A joint plan may let the fire department inspect its own matter (version 5): its slot
+    // then takes officers holding the fire sector.
+    if !plan.team.departments.is_empty() && g.chance(50) {
+        plan.matters.push(FIRE_MATTER.into());
+        plan.population.sectors = SECTORS.iter().map(|s| s.to_string()).collect();
+        plan.team.department_matters = Some(vec![DepartmentMatters {
+            department: DEPARTMENTS[1].into(),
+            matters: vec![FIRE_MATTER.into()],
+        }]);
     }
     plan
 }

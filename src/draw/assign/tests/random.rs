@@ -10,7 +10,9 @@ use crate::domain::{
     Directory, Entity, EntityStatus, Grade, Inspection, Matter, Method, Officer, OfficerStatus,
     Recusal, Uscc,
 };
-use crate::plan::{Constraints, EntropyDeclaration, Plan, Population, Ratio, Stratum, Team};
+use crate::plan::{
+    Constraints, DepartmentMatters, EntropyDeclaration, Plan, Population, Ratio, Stratum, Team,
+};
 use crate::registry::Loaded;
 
 const SECTORS: [&str; 4] = ["养老服务", "殡葬服务", "社会组织", "儿童福利"];
@@ -228,6 +230,16 @@ fn departments(s: &Shape, g: &mut Gen) -> Vec<String> {
 }
 
 pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
+    let departments = departments(s, g);
+    // Now and then a joint slot's department names a matter of its own (version 5), so that
+    // slot asks for that matter's sector, not the target's.
+    let department_matters = match departments.last() {
+        Some(d) if matters >= 2 && g.chance(50) => vec![DepartmentMatters {
+            department: d.clone(),
+            matters: vec![format!("M{}", g.below(matters))],
+        }],
+        _ => Vec::new(),
+    };
     Plan {
         id: "P-TEST".into(),
         title: "测试".into(),
@@ -242,9 +254,9 @@ pub fn plan(s: &Shape, g: &mut Gen, matters: usize) -> Plan {
         floor: None,
         team: Team {
             size: s.size,
-            departments: departments(s, g),
+            departments,
             pool: Vec::new(),
-            department_matters: None,
+            department_matters: Some(department_matters),
         },
         constraints: Constraints {
             exclude_inspected_in_year: None,
