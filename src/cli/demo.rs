@@ -118,7 +118,15 @@ pub(super) async fn record_results(
     upto: usize,
 ) -> Result<(), AppError> {
     let today = app::batch::china_today();
-    let matters = app::batch::plan(&app::batch::get(app, id).await?)?.matters;
+    let plan = app::batch::plan(&app::batch::get(app, id).await?)?;
+    // In a joint batch each department fills the checklists of its own matters.
+    let own: Vec<String> = plan
+        .team
+        .department_matters()
+        .iter()
+        .flat_map(|d| d.matters.iter().cloned())
+        .collect();
+    let matters = plan.matters;
     for (i, t) in targets
         .iter()
         .filter(|t| !t.team.is_empty())
@@ -126,7 +134,7 @@ pub(super) async fn record_results(
         .enumerate()
     {
         let (codes, note) = plausible(&t.sector, i);
-        let checklist = super::demo_forms::filled(app, &matters, t, &codes, note);
+        let checklist = super::demo_forms::filled(app, &matters, &own, t, &codes, note);
         let report = app::results::Report {
             batch: id,
             uscc: &t.uscc,

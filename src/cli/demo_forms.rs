@@ -1,5 +1,6 @@
 //! The demo's filled checklists (检查表单): for each plausible result, the checklist of the
-//! matter its target fits (by the kind of organisation its name shows), answered in
+//! matter its target fits (and in a joint batch those of the other departments' own
+//! matters) (by the kind of organisation its name shows), answered in
 //! agreement with the result's categories: a finding makes the item its note is about
 //! 不符合, with the note as the finding and a measure; a status (closed, not found)
 //! leaves every item unchecked; otherwise every item is 符合.
@@ -44,11 +45,14 @@ fn matter_for<'a>(matters: &'a [String], name: &str) -> Option<&'a str> {
         })
 }
 
-/// The filled checklist of one demo result (`codes`, `note`), or none when no matter of
-/// the batch has a checklist.
+/// The filled checklists of one demo result (`codes`, `note`): the one of the matter its
+/// target fits, which holds the finding, and in a joint batch those of the other
+/// departments' own matters (`own`: the matters `team.department_matters` names), all
+/// 符合, or unchecked with a status; none when no matter of the batch has a checklist.
 pub(super) fn filled(
     app: &App,
     matters: &[String],
+    own: &[String],
     t: &Assignment,
     codes: &[String],
     note: &str,
@@ -93,8 +97,23 @@ pub(super) fn filled(
             }
         })
         .collect();
-    vec![Filled {
+    let mut filled = vec![Filled {
         matter: list.matter.clone(),
         items,
-    }]
+    }];
+    for other in own.iter().filter(|m| **m != list.matter) {
+        if let Some(other) = Book::shipped().get(other) {
+            let items = other.items.iter().map(|i| FilledItem {
+                item: i.id.clone(),
+                answer: (!unchecked).then(|| "符合".into()),
+                finding: None,
+                measure: None,
+            });
+            filled.push(Filled {
+                matter: other.matter.clone(),
+                items: items.collect(),
+            });
+        }
+    }
+    filled
 }
