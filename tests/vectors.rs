@@ -47,6 +47,20 @@ fn mini_bundle() -> Bundle {
 
 /// The draw of a fixture folder with its `plan.toml` and the vectors' ceremony digits.
 fn fixture_bundle(name: &str) -> Bundle {
+    fixture_bundle_under(name, None)
+}
+
+/// The (`format`, `spec_version`) of `VERSIONS` whose spec version is `spec_version`.
+fn version(spec_version: &str) -> (&'static str, &'static str) {
+    *shuangsui::commitment::VERSIONS
+        .iter()
+        .find(|(_, v)| *v == spec_version)
+        .unwrap()
+}
+
+/// As `fixture_bundle`, the commitment put under an older version first (as a batch
+/// committed before an upgrade is rebuilt).
+fn fixture_bundle_under(name: &str, under: Option<&str>) -> Bundle {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
@@ -56,7 +70,10 @@ fn fixture_bundle(name: &str) -> Bundle {
     let EntropyDeclaration::Ceremony { witnesses, digits } = plan.entropy.clone() else {
         panic!("the mini plan uses a ceremony")
     };
-    let commitment = Commitment::build(&loaded, plan).unwrap();
+    let mut commitment = Commitment::build(&loaded, plan).unwrap();
+    if let Some(spec_version) = under {
+        assert!(commitment.put_under_version(version(spec_version)));
+    }
     let entropy = ceremony::parse("王芳=3918207746,李强=0562283019", &witnesses, digits).unwrap();
     Bundle::make(commitment, entropy).unwrap()
 }
@@ -66,11 +83,25 @@ fn mini_bundle_matches_the_vector() {
     check_vector("mini-bundle.json", &mini_bundle().to_bytes());
 }
 
-/// The version 4 rules at work (`tests/fixtures/strata`): what each part drew is what the
-/// rules say, checked here by hand beside the vector.
+/// The same draw as `mini-bundle.json` made under version 4 (`mini-bundle-v4.json`) still
+/// verifies, and a batch committed under version 4 is rebuilt to it.
+#[test]
+fn a_version_4_bundle_still_verifies() {
+    let bytes = std::fs::read(vector_path("mini-bundle-v4.json")).unwrap();
+    let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(bundle.commitment.header.spec_version, "4");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
+    let now = mini_bundle();
+    assert_eq!(now.commitment.header.spec_version, "5");
+    assert_ne!(now.commitment.hash, bundle.commitment.hash);
+    assert!(fixture_bundle_under("mini", Some("4")).to_bytes() == bytes);
+}
+
+/// The version 4 rules at work (`tests/fixtures/strata`, a vector made under version 4):
+/// what each part drew is what the rules say, checked here by hand beside the vector.
 #[test]
 fn strata_bundle_matches_the_vector() {
-    let bundle = fixture_bundle("strata");
+    let bundle = fixture_bundle_under("strata", Some("4"));
     check_vector("strata-bundle.json", &bundle.to_bytes());
     assert_eq!(bundle.commitment.header.spec_version, "4");
     let parts: Vec<(&str, u64, u64, u64, usize)> = bundle
@@ -126,7 +157,7 @@ fn a_version_3_bundle_still_verifies() {
     assert_eq!(bundle.commitment.header.spec_version, "3");
     shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
     let now = mini_bundle();
-    assert_eq!(now.commitment.header.spec_version, "4");
+    assert_eq!(now.commitment.header.spec_version, "5");
     assert_ne!(now.commitment.hash, bundle.commitment.hash);
     let sizes = |b: &Bundle| -> Vec<(u64, u64, u64)> {
         b.draw
@@ -140,7 +171,7 @@ fn a_version_3_bundle_still_verifies() {
     // now give version 4, by putting the plan back in version 3's shape.
     let mut rebuilt = now.commitment.clone();
     assert!(
-        rebuilt.put_under_version(shuangsui::commitment::VERSIONS[1]),
+        rebuilt.put_under_version(version("3")),
         "a plan without version 4 rules has a version 3 shape"
     );
     assert_eq!(rebuilt.hash, bundle.commitment.hash);
@@ -168,7 +199,7 @@ fn a_version_1_bundle_still_verifies() {
     // Its sources are the files' bytes, not the tables' content hashes: version 2 would
     // give another commitment hash for the same draw.
     let now = mini_bundle();
-    assert_eq!(now.commitment.header.spec_version, "4");
+    assert_eq!(now.commitment.header.spec_version, "5");
     assert_ne!(
         now.commitment.header.sources,
         bundle.commitment.header.sources

@@ -25,23 +25,28 @@ pub use records::{
 };
 
 /// The header `format` new commitments are made under.
-pub const FORMAT: &str = "shuangsui-commitment/4";
+pub const FORMAT: &str = "shuangsui-commitment/5";
 /// The version of docs/DRAW-SPEC.md new commitments are made under; part of the seed.
 pub const SPEC_VERSION: &str = crate::plan::version::NEWEST;
 /// Every (`format`, `spec_version`) this code verifies, newest first. The versions differ
-/// only in the plan's shape (`plan::version`): version 4 added the strata's selectors,
+/// only in the plan's shape (`plan::version`): version 5 is version 4 under a new number;
+/// version 4 added the strata's selectors,
 /// splits and exclusions choice, the floor and the calendar-year exclusion (a plan of an
 /// earlier version draws as a version 4 plan with those at their defaults); version 3 the
 /// inspection window's last day (`inspection_end`, through which officer cards must be
 /// valid; version 2 has the one `inspection_date`). Version 1 differs from 2 only in what a
 /// source's `sha256` is over (the file's bytes, not the table's canonical CSV), which no
 /// verifier can recompute from a bundle: a version 1 commitment is checked as it always was.
-pub const VERSIONS: [(&str, &str); 4] = [
+pub const VERSIONS: [(&str, &str); 5] = [
     (FORMAT, SPEC_VERSION),
+    ("shuangsui-commitment/4", "4"),
     ("shuangsui-commitment/3", "3"),
     ("shuangsui-commitment/2", "2"),
     ("shuangsui-commitment/1", "1"),
 ];
+
+/// Version 2, under which a plan without its window's end is rebuilt.
+const VERSION_2: (&str, &str) = VERSIONS[VERSIONS.len() - 2];
 
 /// Count and SHA-256 of one snapshot's records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,8 +306,8 @@ impl Commitment {
         // Any other plan is made under the newest version, whose shape it then takes.
         let ((format, spec_version), plan) = match plan.clone().in_shape_of(SPEC_VERSION) {
             Some(newest) => (VERSIONS[0], newest),
-            None => match plan.in_shape_of(VERSIONS[2].1) {
-                Some(version_2) => (VERSIONS[2], version_2),
+            None => match plan.in_shape_of(VERSION_2.1) {
+                Some(version_2) => (VERSION_2, version_2),
                 None => {
                     return Err(CommitError(vec![
                         "a plan without inspection_end cannot use the rules DRAW-SPEC version 4 \
@@ -414,7 +419,11 @@ impl Commitment {
             };
             return Err(Discrepancy::new(&path, problem));
         }
-        match h.plan.clone().normalized_as(h.spec_version == SPEC_VERSION) {
+        match h
+            .plan
+            .clone()
+            .normalized_as(crate::plan::version::has_version_4_shape(&h.spec_version))
+        {
             Ok(normal) if normal == h.plan => {}
             Ok(_) => {
                 return Err(Discrepancy::new(

@@ -1,13 +1,18 @@
 //! A plan's shape under each version of DRAW-SPEC. Version 3 added the window's end
 //! (`inspection_end`); version 4 the stratum selectors, splits and exclusions choice, the
-//! floor and the calendar-year exclusion. A plan as read from a file has the fields it
+//! floor and the calendar-year exclusion; version 5 changes nothing in the plan's shape yet. A plan as read from a file has the fields it
 //! wrote; a commitment holds the plan in the shape of its version (`in_shape_of`), and a new
 //! commitment is made under the newest, once `check_new` has passed.
 
 use super::Plan;
 
 /// The newest version: the one new commitments are made under.
-pub const NEWEST: &str = "4";
+pub const NEWEST: &str = "5";
+
+/// Whether a plan of `spec_version` has the fields version 4 added (versions 4 and later).
+pub fn has_version_4_shape(spec_version: &str) -> bool {
+    !matches!(spec_version, "1" | "2" | "3")
+}
 
 impl Plan {
     /// Whether any field version 4 added is present.
@@ -69,8 +74,8 @@ impl Plan {
         ))
     }
 
-    /// The plan in the shape of `spec_version`, if it can be written there: version 4 with
-    /// every new field present (absent ones at their defaults), versions 1 to 3 without
+    /// The plan in the shape of `spec_version`, if it can be written there: versions 4 and 5 with
+    /// every version 4 field present (absent ones at their defaults), versions 1 to 3 without
     /// them (only if they say nothing those versions could not); versions 3 and 4 name the
     /// window's end, 1 and 2 do not.
     pub fn in_shape_of(mut self, spec_version: &str) -> Option<Plan> {
@@ -78,7 +83,7 @@ impl Plan {
         if self.inspection_end.is_some() != names_end {
             return None;
         }
-        if spec_version == NEWEST {
+        if has_version_4_shape(spec_version) {
             self.floor.get_or_insert(None);
             self.constraints
                 .exclude_inspected_in_year
@@ -117,7 +122,7 @@ impl Plan {
                 },
             ));
         }
-        if spec_version == NEWEST {
+        if has_version_4_shape(spec_version) {
             (!self.has_all_version_4_fields()).then_some((
                 "",
                 "lacks a field of a version 4 plan (floor, constraints.exclude_inspected_in_year, \

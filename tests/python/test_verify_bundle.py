@@ -27,6 +27,7 @@ MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
 MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
 MINI_BUNDLE_V2 = os.path.join(VECTORS, "mini-bundle-v2.json")
 MINI_BUNDLE_V3 = os.path.join(VECTORS, "mini-bundle-v3.json")
+MINI_BUNDLE_V4 = os.path.join(VECTORS, "mini-bundle-v4.json")
 STRATA_BUNDLE = os.path.join(VECTORS, "strata-bundle.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
@@ -188,7 +189,7 @@ class MiniBundleTest(unittest.TestCase):
         status, out = run_cli(MINI_BUNDLE_V1)
         self.assertEqual(status, 0, out)
         self.assertEqual(load_json(MINI_BUNDLE_V1)["commitment"]["header"]["spec_version"], "1")
-        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "4")
+        self.assertEqual(load_mini()["commitment"]["header"]["spec_version"], "5")
         for name, (fmt, version) in (
             ("v1-format-v2-spec", ("shuangsui-commitment/1", "2")),
             ("v2-format-v1-spec", ("shuangsui-commitment/2", "1")),
@@ -1161,7 +1162,7 @@ class Version4Test(unittest.TestCase):
         self.assertEqual(strip(v4), strip(v3))
         # and the version 4 mini vector (made by the Rust side) is exactly that: the version 3
         # plan with every version 4 field at its default, drawn by this verifier's §5 and §6
-        self.assertEqual(v4, load_mini())
+        self.assertEqual(v4, load_json(MINI_BUNDLE_V4))
 
     def test_version_3_plan_with_a_version_4_field_is_refused(self):
         """§3: a plan of an earlier version has none of the version 4 fields (and a version 4
@@ -1537,11 +1538,11 @@ class Version4Test(unittest.TestCase):
 
 
 class Version4VectorsTest(unittest.TestCase):
-    """The vectors of the Rust side (§8): mini-bundle.json (version 4), mini-bundle-v3.json and
-    strata-bundle.json (version 4, every rule of §5)."""
+    """The vectors of the Rust side (§8): mini-bundle.json (version 5), mini-bundle-v4.json,
+    mini-bundle-v3.json and strata-bundle.json (version 4, every rule of §5)."""
 
     def test_vectors_pass(self):
-        for path, version in ((MINI_BUNDLE, "4"), (MINI_BUNDLE_V3, "3"), (STRATA_BUNDLE, "4")):
+        for path, version in ((MINI_BUNDLE, "5"), (MINI_BUNDLE_V4, "4"), (MINI_BUNDLE_V3, "3"), (STRATA_BUNDLE, "4")):
             with self.subTest(os.path.basename(path)):
                 self.assertEqual(load_json(path)["commitment"]["header"]["spec_version"], version)
                 status, out = run_cli(path)

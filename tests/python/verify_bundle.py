@@ -45,9 +45,10 @@ import struct
 import sys
 import unicodedata
 
-SPEC_VERSION = "4"  # new commitments are made under this version
+SPEC_VERSION = "5"  # new commitments are made under this version
 BUNDLE_FORMAT = "shuangsui-bundle/1"
-# Versions: each header `format` with its `spec_version`. Version 4 adds the stratum selectors
+# Versions: each header `format` with its `spec_version`. Version 5 is version 4 under a new
+# number; version 4 adds the stratum selectors
 # (districts, entity types, registration levels), split_by parts, per-stratum exclusions, the
 # calendar-year exclusion and the plan's floor (§3, §5); version 3 adds the plan's
 # `inspection_end` (officer cards valid through it, §6.1); version 1 differs from 2 only in
@@ -58,6 +59,7 @@ COMMITMENT_VERSIONS = {
     "shuangsui-commitment/2": "2",
     "shuangsui-commitment/3": "3",
     "shuangsui-commitment/4": "4",
+    "shuangsui-commitment/5": "5",
 }
 
 
@@ -2121,7 +2123,7 @@ def check_canonical_bytes(raw, canonical):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 4, and commitments of versions 1 to 3) and docs/LOG.md.")
+    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 5, and commitments of versions 1 to 4) and docs/LOG.md.")
     parser.add_argument("bundle", help="the bundle or export JSON file")
     parser.add_argument("--expect-commitment", metavar="HEX", help="the commitment hash published before the draw")
     parser.add_argument("--log-key", metavar="KEY", help="for an export: the log's published verifier key")
