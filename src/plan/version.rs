@@ -1,6 +1,6 @@
 //! A plan's shape under each version of DRAW-SPEC. Version 3 added the window's end
 //! (`inspection_end`); version 4 the stratum selectors, splits and exclusions choice, the
-//! floor and the calendar-year exclusion; version 5 changes nothing in the plan's shape yet. A plan as read from a file has the fields it
+//! floor and the calendar-year exclusion; version 5 the strata's `lists` selector. A plan as read from a file has the fields it
 //! wrote; a commitment holds the plan in the shape of its version (`in_shape_of`), and a new
 //! commitment is made under the newest, once `check_new` has passed.
 
@@ -12,6 +12,12 @@ pub const NEWEST: &str = "5";
 /// Whether a plan of `spec_version` has the fields version 4 added (versions 4 and later).
 pub fn has_version_4_shape(spec_version: &str) -> bool {
     !matches!(spec_version, "1" | "2" | "3")
+}
+
+/// Whether a plan of `spec_version` has the field version 5 added, the strata's `lists`
+/// (and its commitment the `lists` snapshot and source).
+pub fn has_version_5_shape(spec_version: &str) -> bool {
+    has_version_4_shape(spec_version) && spec_version != "4"
 }
 
 impl Plan {
@@ -76,13 +82,28 @@ impl Plan {
 
     /// The plan in the shape of `spec_version`, if it can be written there: versions 4 and 5 with
     /// every version 4 field present (absent ones at their defaults), versions 1 to 3 without
-    /// them (only if they say nothing those versions could not); versions 3 and 4 name the
-    /// window's end, 1 and 2 do not.
+    /// them (only if they say nothing those versions could not); likewise version 5 with every
+    /// stratum's `lists` and versions 1 to 4 without; versions 3 on name the window's end, 1
+    /// and 2 do not.
     pub fn in_shape_of(mut self, spec_version: &str) -> Option<Plan> {
         let names_end = !matches!(spec_version, "1" | "2");
         if self.inspection_end.is_some() != names_end {
             return None;
         }
+        let lists = has_version_5_shape(spec_version);
+        if !lists
+            && !self
+                .strata
+                .iter()
+                .all(|s| s.version_5_fields_are_defaults())
+        {
+            return None;
+        }
+        self.strata = self
+            .strata
+            .into_iter()
+            .map(|s| s.with_version_5_fields(lists))
+            .collect();
         if has_version_4_shape(spec_version) {
             self.floor.get_or_insert(None);
             self.constraints
@@ -120,6 +141,17 @@ impl Plan {
                 } else {
                     "is not a field of a version 1 or 2 plan"
                 },
+            ));
+        }
+        let lists = has_version_5_shape(spec_version);
+        if lists && !self.strata.iter().all(|s| s.has_version_5_fields()) {
+            return Some(("", "lacks a field of a version 5 plan (a stratum's lists)"));
+        }
+        if !lists && self.strata.iter().any(|s| s.has_version_5_fields()) {
+            return Some((
+                "",
+                "has a field of version 5 (a stratum's lists), which a plan of versions 1 to 4 \
+                 does not have",
             ));
         }
         if has_version_4_shape(spec_version) {

@@ -77,5 +77,6 @@ pub fn generate(spec: &GenerateSpec) -> Directory {
         matters,
         recusals,
         history,
+        lists: Vec::new(),
     }
 }

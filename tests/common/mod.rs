@@ -152,6 +152,7 @@ pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
         matters: vec![matter("M-YL", SECTORS[0]), matter("M-SZ", SECTORS[1])],
         recusals,
         history,
+        lists: Vec::new(),
     }
 }
 

@@ -630,7 +630,8 @@ SPEC_RULES = (
     # §2.4: sources
     ("source with another file name", lambda b: b["commitment"]["header"]["sources"][0].update(file="entities.jsonl"), "/commitment/header/sources/0/file", "entities.csv"),
     ("sources out of order", lambda b: b["commitment"]["header"]["sources"].reverse(), "/commitment/header/sources/0/file", "entities.csv"),
-    ("a source missing", lambda b: b["commitment"]["header"]["sources"].pop(), "/commitment/header/sources/4", "history.csv"),
+    ("a source missing", lambda b: b["commitment"]["header"]["sources"].pop(), "/commitment/header/sources/5", "lists.csv"),
+    ("the history source missing", lambda b: b["commitment"]["header"]["sources"].pop(4), "/commitment/header/sources/4/file", "history.csv"),
     ("source hash in capitals", lambda b: b["commitment"]["header"]["sources"][1].update(sha256=b["commitment"]["header"]["sources"][1]["sha256"].upper()), "/commitment/header/sources/1/sha256", "lowercase"),
 )
 
