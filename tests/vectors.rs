@@ -83,6 +83,64 @@ fn mini_bundle_matches_the_vector() {
     check_vector("mini-bundle.json", &mini_bundle().to_bytes());
 }
 
+/// The version 5 rules at work (`tests/fixtures/lists`): strata by list membership, checked
+/// here by hand beside the vector.
+#[test]
+fn lists_bundle_matches_the_vector() {
+    let bundle = fixture_bundle("lists");
+    check_vector("lists-bundle.json", &bundle.to_bytes());
+    let c = &bundle.commitment;
+    assert_eq!(c.header.spec_version, "5");
+    let lists = c.snapshots.lists.as_ref().unwrap();
+    assert_eq!(
+        lists.len(),
+        11,
+        "every row of lists.csv, reasons and dates left out"
+    );
+    assert_eq!(c.header.sources[5].file, "lists.csv");
+    assert_eq!(c.header.sources[5].rows, 11);
+    let parts: Vec<(&str, u64, u64, u64)> = bundle
+        .draw
+        .strata
+        .iter()
+        .map(|s| (s.name.as_str(), s.population, s.excluded, s.size))
+        .collect();
+    // 活动异常名录: three organisations in the population (the fourth is 注销), one of them
+    // inspected this year: full coverage wins, all three are drawn.
+    assert_eq!(parts[0], ("活动异常名录（全覆盖）", 3, 0, 3));
+    let drawn: Vec<&str> = bundle.draw.strata[0]
+        .targets
+        .iter()
+        .map(|t| t.uscc.as_str())
+        .collect();
+    assert!(
+        drawn.contains(&"533101060000107409"),
+        "the one inspected in 2026"
+    );
+    // 投诉举报 and grade C or D: four (the D organisation also on 活动异常名录 is in the first
+    // stratum, the B one with a complaint is not selected); half of four.
+    assert_eq!(parts[1], ("投诉举报（中高风险）", 4, 0, 2));
+    assert_eq!(parts[2].0, "其余");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bundle.to_bytes()).unwrap();
+    // §3.2: a list no record names is refused when the commitment is made (a typo would
+    // select nothing, silently).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists");
+    let text = std::fs::read_to_string(dir.join("plan.toml"))
+        .unwrap()
+        .replace("lists = [\"投诉举报\"]", "lists = [\"投诉举报\", \"投诉\"]");
+    let plan = Plan::from_toml("plan.toml", &text).unwrap();
+    let e = Commitment::build(&registry::load(&dir).unwrap(), plan).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("strata[1].lists: no entity is on the list '投诉'"),
+        "{e}"
+    );
+    // Under version 4 the plan cannot be written (its strata name lists).
+    let mut v4 = c.clone();
+    assert!(!v4.put_under_version(version("4")));
+    assert_eq!(&v4, c, "nothing changed");
+}
+
 /// The same draw as `mini-bundle.json` made under version 4 (`mini-bundle-v4.json`) still
 /// verifies, and a batch committed under version 4 is rebuilt to it.
 #[test]

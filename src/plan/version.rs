@@ -202,6 +202,82 @@ mod tests {
     }
 
     #[test]
+    fn lists_are_version_5s_and_a_stratum_inside_an_earlier_ones_lists_is_shadowed() {
+        let text = PLAN.replacen(
+            "grades = [\"C\", \"D\"]",
+            "grades = [\"C\", \"D\"]\nlists = [\"投诉举报\"]",
+            1,
+        );
+        let plan = Plan::from_toml("p", &text).unwrap();
+        let v5 = plan.clone().in_shape_of("5").unwrap();
+        assert_eq!(v5.shape_problem("5"), None);
+        assert_eq!(
+            v5.strata[1].lists,
+            Some(Vec::new()),
+            "written always, [] when unused"
+        );
+        assert!(
+            plan.clone().in_shape_of("4").is_none(),
+            "version 4 cannot say it"
+        );
+        assert!(v5.shape_problem("4").unwrap().1.contains("version 5"));
+        let mut without = v5.clone();
+        without.strata[1].lists = None;
+        assert!(without.shape_problem("5").unwrap().1.contains("lacks"));
+        // Without lists in use, a version 5 plan goes back to version 4 unchanged otherwise.
+        let v4 = Plan::from_toml("p", PLAN)
+            .unwrap()
+            .in_shape_of("5")
+            .unwrap();
+        assert!(
+            v4.in_shape_of("4")
+                .unwrap()
+                .strata
+                .iter()
+                .all(|s| s.lists.is_none())
+        );
+
+        // Shadowing (§3.1): a later stratum whose lists are inside an earlier one's, the other
+        // selectors covered too, can never draw; one naming another list can.
+        let mut earlier = v5.strata[0].clone();
+        earlier.grades.clear();
+        earlier.lists = Some(vec!["活动异常名录".into(), "投诉举报".into()]);
+        let mut later = earlier.clone();
+        later.lists = Some(vec!["投诉举报".into()]);
+        assert!(earlier.shadows(&later));
+        later.lists = Some(vec!["严重违法失信名单".into()]);
+        assert!(!earlier.shadows(&later));
+        later.lists = Some(Vec::new());
+        assert!(!earlier.shadows(&later), "any entity, on a list or not");
+    }
+
+    #[test]
+    fn a_stratum_with_lists_selects_an_entity_on_one_of_them() {
+        use crate::domain::{Grade, Level};
+        use crate::plan::Attributes;
+        let mut s = crate::plan::Stratum::of_grades("s", vec![Grade::C]);
+        s.lists = Some(vec!["活动异常名录".into(), "投诉举报".into()]);
+        let entity = |grade, lists: &'static [&'static str]| Attributes {
+            grade,
+            district: "徐汇",
+            entity_type: "社会团体",
+            authority: "310104",
+            level: Level::County,
+            lists,
+        };
+        assert!(s.selects(&entity(Grade::C, &["投诉举报"])));
+        assert!(s.selects(&entity(Grade::C, &["严重违法失信名单", "活动异常名录"])));
+        assert!(!s.selects(&entity(Grade::C, &["严重违法失信名单"])));
+        assert!(!s.selects(&entity(Grade::C, &[])), "on no list");
+        assert!(
+            !s.selects(&entity(Grade::D, &["投诉举报"])),
+            "and of its grade"
+        );
+        s.lists = Some(Vec::new());
+        assert!(s.selects(&entity(Grade::C, &[])), "[]: any entity");
+    }
+
+    #[test]
     fn a_full_coverage_stratum_says_which_rule_wins_when_an_exclusion_is_set() {
         let text = PLAN.replace("ratio = \"50%\"", "ratio = \"100%\"");
         let plan = Plan::from_toml("p", &text).unwrap();

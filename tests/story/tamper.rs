@@ -97,6 +97,12 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
             "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
             "FAIL table entities: snapshot 1 (entities v1",
         ),
+        (
+            // A list entry's reason is in no snapshot record, but in the table's content hash.
+            "lists",
+            "UPDATE lists SET reason = reason || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM lists)",
+            "FAIL table lists: snapshot 6 (lists v1",
+        ),
     ];
     for (table, sql, expected) in cases {
         for (app, db) in each_backend().await {
