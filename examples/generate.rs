@@ -41,12 +41,13 @@ fn main() -> ExitCode {
     }
     let total = start.elapsed();
     println!(
-        "{} entities, {} officers, {} matters, {} recusals, {} history rows (seed {})",
+        "{} entities, {} officers, {} matters, {} recusals, {} history rows, {} list entries (seed {})",
         directory.entities.len(),
         directory.officers.len(),
         directory.matters.len(),
         directory.recusals.len(),
         directory.history.len(),
+        directory.lists.len(),
         spec.seed
     );
     println!(

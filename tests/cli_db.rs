@@ -515,7 +515,7 @@ fn a_plan_commits_to_one_hash_offline_and_through_the_database() {
         "entities",
         c.path("entities-gbk.csv").to_str().unwrap(),
     ]);
-    for kind in ["officers", "matters", "recusals", "history"] {
+    for kind in ["officers", "matters", "recusals", "history", "lists"] {
         c.ok(&["import", kind, &sample(&format!("{kind}.csv")), "--quiet"]);
     }
     let plan = sample("plans/elderly-care.toml");

@@ -12,7 +12,7 @@ use shuangsui::commitment::Commitment;
 use shuangsui::commitment::EntityRecord;
 use shuangsui::domain::OfficerStatus;
 use shuangsui::draw;
-use shuangsui::draw::select::{attributes, target_size};
+use shuangsui::draw::select::{attributes, memberships, target_size};
 use shuangsui::plan::{Ratio, Stratum};
 
 fn digits(n: u64) -> String {
@@ -33,7 +33,12 @@ fn assert_rules(b: &Bundle) {
     };
     let mut seen = HashSet::new();
     let mut load: HashMap<&str, u32> = HashMap::new();
-    let first = |e: &EntityRecord| plan.strata.iter().position(|s| s.selects(&attributes(e)));
+    let lists = memberships(c);
+    let first = |e: &EntityRecord| {
+        plan.strata
+            .iter()
+            .position(|s| s.selects(&attributes(e, &lists)))
+    };
     let mut drawn_so_far = 0u64;
     for result in &b.draw.strata {
         // A part is a stratum, a stratum's part (its name, then the values in brackets), or

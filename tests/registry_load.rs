@@ -170,3 +170,39 @@ fn a_repeated_recusal_is_reported_at_the_repeat_naming_the_first_line() {
         ]
     );
 }
+
+/// A folder without lists.csv (made before lists existed) has an empty lists table: its
+/// sixth source is that of an empty table. A list row naming an entity the folder does not
+/// have is named by file, line and column.
+#[test]
+fn a_folder_without_lists_has_an_empty_table_and_a_list_row_must_name_an_entity() {
+    let mini = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    let loaded = shuangsui::registry::load(&mini).unwrap();
+    assert!(loaded.directory.lists.is_empty());
+    let lists = &loaded.sources[5];
+    assert_eq!((lists.file.as_str(), lists.rows), ("lists.csv", 0));
+    assert_eq!(
+        lists.sha256,
+        shuangsui::canonical::sha256_hex(b"uscc,list,listed_on,reason\n"),
+        "the content hash of an empty table: its header line (DRAW-SPEC §2.5)"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["entities", "officers", "matters", "recusals", "history"] {
+        let name = format!("{f}.csv");
+        std::fs::copy(mini.join(&name), dir.path().join(&name)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("lists.csv"),
+        "uscc,list,listed_on,reason\n51310104000010370Y,投诉举报,2026-08-01,\n91310000631696382C,投诉举报,2026-08-02,\n",
+    )
+    .unwrap();
+    let errors = shuangsui::registry::load(dir.path()).unwrap_err().0;
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "lists.csv:3: column 'uscc': 名录中的对象不在 entities.csv 中 / entity '91310000631696382C' is not in entities.csv"
+        ]
+    );
+}

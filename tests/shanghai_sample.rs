@@ -31,7 +31,7 @@ fn sample_files_are_what_the_generator_writes() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), &generate(&SHANGHAI_SAMPLE)).unwrap();
     let f = &FILES;
-    for name in [f.entities, f.officers, f.matters, f.recusals, f.history] {
+    for name in f.all() {
         let generated = std::fs::read(dir.path().join(name)).unwrap();
         let shipped = std::fs::read(sample_dir().join(name)).unwrap();
         assert!(

@@ -243,7 +243,7 @@ fn invalid_matter_records_are_named_even_when_the_hash_is_recomputed() {
 #[test]
 fn malformed_sources_are_named_even_when_the_hash_is_recomputed() {
     type SourcesChange = fn(&mut Vec<shuangsui::commitment::SourceFile>);
-    let cases: [(SourcesChange, &str, &str); 4] = [
+    let cases: [(SourcesChange, &str, &str); 5] = [
         (
             |s| s[0].sha256 = s[0].sha256.to_uppercase(),
             "/commitment/header/sources/0/sha256",
@@ -263,7 +263,14 @@ fn malformed_sources_are_named_even_when_the_hash_is_recomputed() {
             |s| {
                 s.pop();
             },
-            "/commitment/header/sources/4",
+            "/commitment/header/sources/5",
+            "lists.csv",
+        ),
+        (
+            |s| {
+                s.remove(4);
+            },
+            "/commitment/header/sources/4/file",
             "history.csv",
         ),
     ];

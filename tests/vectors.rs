@@ -47,6 +47,20 @@ fn mini_bundle() -> Bundle {
 
 /// The draw of a fixture folder with its `plan.toml` and the vectors' ceremony digits.
 fn fixture_bundle(name: &str) -> Bundle {
+    fixture_bundle_under(name, None)
+}
+
+/// The (`format`, `spec_version`) of `VERSIONS` whose spec version is `spec_version`.
+fn version(spec_version: &str) -> (&'static str, &'static str) {
+    *shuangsui::commitment::VERSIONS
+        .iter()
+        .find(|(_, v)| *v == spec_version)
+        .unwrap()
+}
+
+/// As `fixture_bundle`, the commitment put under an older version first (as a batch
+/// committed before an upgrade is rebuilt).
+fn fixture_bundle_under(name: &str, under: Option<&str>) -> Bundle {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
@@ -56,7 +70,10 @@ fn fixture_bundle(name: &str) -> Bundle {
     let EntropyDeclaration::Ceremony { witnesses, digits } = plan.entropy.clone() else {
         panic!("the mini plan uses a ceremony")
     };
-    let commitment = Commitment::build(&loaded, plan).unwrap();
+    let mut commitment = Commitment::build(&loaded, plan).unwrap();
+    if let Some(spec_version) = under {
+        assert!(commitment.put_under_version(version(spec_version)));
+    }
     let entropy = ceremony::parse("王芳=3918207746,李强=0562283019", &witnesses, digits).unwrap();
     Bundle::make(commitment, entropy).unwrap()
 }
@@ -66,13 +83,85 @@ fn mini_bundle_matches_the_vector() {
     check_vector("mini-bundle.json", &mini_bundle().to_bytes());
 }
 
-/// The version 4 rules at work (`tests/fixtures/strata`): what each part drew is what the
-/// rules say, checked here by hand beside the vector.
+/// The version 5 rules at work (`tests/fixtures/lists`): strata by list membership, checked
+/// here by hand beside the vector.
+#[test]
+fn lists_bundle_matches_the_vector() {
+    let bundle = fixture_bundle("lists");
+    check_vector("lists-bundle.json", &bundle.to_bytes());
+    let c = &bundle.commitment;
+    assert_eq!(c.header.spec_version, "5");
+    let lists = c.snapshots.lists.as_ref().unwrap();
+    assert_eq!(
+        lists.len(),
+        11,
+        "every row of lists.csv, reasons and dates left out"
+    );
+    assert_eq!(c.header.sources[5].file, "lists.csv");
+    assert_eq!(c.header.sources[5].rows, 11);
+    let parts: Vec<(&str, u64, u64, u64)> = bundle
+        .draw
+        .strata
+        .iter()
+        .map(|s| (s.name.as_str(), s.population, s.excluded, s.size))
+        .collect();
+    // 活动异常名录: three organisations in the population (the fourth is 注销), one of them
+    // inspected this year: full coverage wins, all three are drawn.
+    assert_eq!(parts[0], ("活动异常名录（全覆盖）", 3, 0, 3));
+    let drawn: Vec<&str> = bundle.draw.strata[0]
+        .targets
+        .iter()
+        .map(|t| t.uscc.as_str())
+        .collect();
+    assert!(
+        drawn.contains(&"533101060000107409"),
+        "the one inspected in 2026"
+    );
+    // 投诉举报 and grade C or D: four (the D organisation also on 活动异常名录 is in the first
+    // stratum, the B one with a complaint is not selected); half of four.
+    assert_eq!(parts[1], ("投诉举报（中高风险）", 4, 0, 2));
+    assert_eq!(parts[2].0, "其余");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bundle.to_bytes()).unwrap();
+    // §3.2: a list no record names is refused when the commitment is made (a typo would
+    // select nothing, silently).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists");
+    let text = std::fs::read_to_string(dir.join("plan.toml"))
+        .unwrap()
+        .replace("lists = [\"投诉举报\"]", "lists = [\"投诉举报\", \"投诉\"]");
+    let plan = Plan::from_toml("plan.toml", &text).unwrap();
+    let e = Commitment::build(&registry::load(&dir).unwrap(), plan).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("strata[1].lists: no entity is on the list '投诉'"),
+        "{e}"
+    );
+    // Under version 4 the plan cannot be written (its strata name lists).
+    let mut v4 = c.clone();
+    assert!(!v4.put_under_version(version("4")));
+    assert_eq!(&v4, c, "nothing changed");
+}
+
+/// The same draw as `mini-bundle.json` made under version 4 (`mini-bundle-v4.json`) still
+/// verifies, and a batch committed under version 4 is rebuilt to it.
+#[test]
+fn a_version_4_bundle_still_verifies() {
+    let bytes = std::fs::read(vector_path("mini-bundle-v4.json")).unwrap();
+    let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(bundle.commitment.header.spec_version, "4");
+    shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
+    let now = mini_bundle();
+    assert_eq!(now.commitment.header.spec_version, "5");
+    assert_ne!(now.commitment.hash, bundle.commitment.hash);
+    assert!(fixture_bundle_under("mini", Some("4")).to_bytes() == bytes);
+}
+
+/// The version 4 rules at work (`tests/fixtures/strata`, a vector made under version 4):
+/// what each part drew is what the rules say, checked here by hand beside the vector.
 #[test]
 fn strata_bundle_matches_the_vector() {
-    let bundle = fixture_bundle("strata");
+    let bundle = fixture_bundle_under("strata", Some("4"));
     check_vector("strata-bundle.json", &bundle.to_bytes());
-    assert_eq!(bundle.commitment.header.spec_version, "5");
+    assert_eq!(bundle.commitment.header.spec_version, "4");
     let parts: Vec<(&str, u64, u64, u64, usize)> = bundle
         .draw
         .strata
@@ -140,7 +229,7 @@ fn a_version_3_bundle_still_verifies() {
     // now give version 5, by putting the plan back in version 3's shape.
     let mut rebuilt = now.commitment.clone();
     assert!(
-        rebuilt.put_under_version(("shuangsui-commitment/3", "3")),
+        rebuilt.put_under_version(version("3")),
         "a plan without version 4 rules has a version 3 shape"
     );
     assert_eq!(rebuilt.hash, bundle.commitment.hash);
@@ -157,46 +246,38 @@ fn a_version_3_bundle_still_verifies() {
     assert!(e.contains("lacks a field of a version 4 plan"), "{e}");
 }
 
-/// The draws of `mini-bundle.json` and `strata-bundle.json` made under version 4
-/// (`mini-bundle-v4.json`, `strata-bundle-v4.json`, before version 5's department matters)
-/// still verify, under version 4, and are what the stored plans give when put back in
-/// version 4's shape: a version 4 plan draws as a version 5 plan with
-/// `team.department_matters` empty (with another seed, which names the version).
+/// `team.department_matters` is version 5's: the mini draw under version 4
+/// (`mini-bundle-v4.json`) has none and is what the stored plan gives put back in version
+/// 4's shape, a version 4 plan drawing as a version 5 plan with it empty (with another seed,
+/// which names the version); the field under version 4, or a version 5 plan without it, is
+/// refused by name.
 #[test]
-fn version_4_bundles_still_verify() {
-    for (vector, now) in [
-        ("mini-bundle-v4.json", mini_bundle()),
-        ("strata-bundle-v4.json", fixture_bundle("strata")),
-    ] {
-        let bytes = std::fs::read(vector_path(vector)).unwrap();
-        let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(bundle.commitment.header.spec_version, "4", "{vector}");
-        shuangsui::bundle::verify::verify_bytes(&bundle, &bytes).unwrap();
-        assert_eq!(now.commitment.header.spec_version, "5");
-        assert_eq!(
-            now.commitment.header.plan.team.department_matters,
-            Some(vec![])
-        );
-        let mut rebuilt = now.commitment.clone();
-        assert!(rebuilt.put_under_version(("shuangsui-commitment/4", "4")));
-        assert_eq!(rebuilt.header, bundle.commitment.header, "{vector}");
-        // The seed names the version (§4.2), so the targets differ; the parts do not.
-        let parts = |b: &Bundle| -> Vec<(String, u64, u64, u64)> {
-            let s = b.draw.strata.iter();
-            s.map(|s| (s.name.clone(), s.population, s.excluded, s.size))
-                .collect()
-        };
-        assert_eq!(parts(&now), parts(&bundle), "{vector}");
-        // The version 5 field under version 4, or a version 5 plan without it, is refused.
-        let mut v4_with = bundle.commitment.clone();
-        v4_with.header.plan.team.department_matters = Some(vec![]);
-        let e = v4_with.check_file(None).unwrap_err().to_string();
-        assert!(e.contains("department_matters"), "{e}");
-        let mut v5_without = now.commitment.clone();
-        v5_without.header.plan.team.department_matters = None;
-        let e = v5_without.check_file(None).unwrap_err().to_string();
-        assert!(e.contains("department_matters"), "{e}");
-    }
+fn department_matters_are_a_version_5_field() {
+    let bytes = std::fs::read(vector_path("mini-bundle-v4.json")).unwrap();
+    let bundle: Bundle = serde_json::from_slice(&bytes).unwrap();
+    let now = mini_bundle();
+    assert_eq!(
+        now.commitment.header.plan.team.department_matters,
+        Some(vec![])
+    );
+    let mut rebuilt = now.commitment.clone();
+    assert!(rebuilt.put_under_version(version("4")));
+    assert_eq!(rebuilt.header, bundle.commitment.header);
+    // The seed names the version (§4.2), so the targets differ; the parts do not.
+    let parts = |b: &Bundle| -> Vec<(String, u64, u64, u64)> {
+        let s = b.draw.strata.iter();
+        s.map(|s| (s.name.clone(), s.population, s.excluded, s.size))
+            .collect()
+    };
+    assert_eq!(parts(&now), parts(&bundle));
+    let mut v4_with = bundle.commitment.clone();
+    v4_with.header.plan.team.department_matters = Some(vec![]);
+    let e = v4_with.check_file(None).unwrap_err().to_string();
+    assert!(e.contains("department_matters"), "{e}");
+    let mut v5_without = now.commitment.clone();
+    v5_without.header.plan.team.department_matters = None;
+    let e = v5_without.check_file(None).unwrap_err().to_string();
+    assert!(e.contains("department_matters"), "{e}");
 }
 
 /// A joint batch (`tests/fixtures/joint`, version 5): the fire department names its own
@@ -233,7 +314,7 @@ fn joint_bundle_matches_the_vector() {
     shuangsui::bundle::verify::verify_bytes(&bundle, &bundle.to_bytes()).unwrap();
     // The same plan cannot be written under version 4, which has no department matters.
     let mut v4 = bundle.commitment.clone();
-    assert!(!v4.put_under_version(("shuangsui-commitment/4", "4")));
+    assert!(!v4.put_under_version(version("4")));
 }
 
 /// A bundle made under spec version 1 (`mini-bundle-v1.json`, the same draw before version
@@ -253,7 +334,16 @@ fn a_version_1_bundle_still_verifies() {
         now.commitment.header.sources,
         bundle.commitment.header.sources
     );
-    assert_eq!(now.commitment.snapshots, bundle.commitment.snapshots);
+    assert_eq!(without_lists(&now), bundle.commitment.snapshots);
+}
+
+/// The snapshots of a version 5 draw without the lists snapshot version 5 added (the mini
+/// fixture has no lists.csv: an empty one).
+fn without_lists(b: &Bundle) -> shuangsui::commitment::Snapshots {
+    assert_eq!(b.commitment.snapshots.lists, Some(Vec::new()));
+    let mut s = b.commitment.snapshots.clone();
+    s.lists = None;
+    s
 }
 
 /// A bundle made under spec version 2 (`mini-bundle-v2.json`: the same draw before version 3
@@ -271,7 +361,7 @@ fn a_version_2_bundle_still_verifies_and_the_window_end_is_version_3s() {
         now.commitment.header.plan.inspection_end,
         chrono::NaiveDate::from_ymd_opt(2027, 1, 29)
     );
-    assert_eq!(now.commitment.snapshots, bundle.commitment.snapshots);
+    assert_eq!(without_lists(&now), bundle.commitment.snapshots);
     // The field under the wrong version is refused by name.
     let mut v2_with_end = bundle.commitment.clone();
     v2_with_end.header.plan.inspection_end = now.commitment.header.plan.inspection_end;

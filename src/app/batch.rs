@@ -51,14 +51,16 @@ pub fn plan(batch: &BatchRow) -> Result<Plan> {
         .map_err(|e| AppError::Store(store::StoreError::Corrupt(e.to_string())))
 }
 
-/// The snapshot ids a committed batch drew from.
-pub fn snapshot_ids(batch: &BatchRow) -> Result<[i64; 5]> {
-    let mut ids = [0; 5];
-    for (slot, id) in ids.iter_mut().zip(batch.snapshots) {
-        *slot =
-            id.ok_or_else(|| AppError::Invalid(format!("batch {} is not committed", batch.id)))?;
+/// The snapshot ids a committed batch drew from (`Kind::ALL` order; lists only when a
+/// lists table had been imported).
+pub fn snapshot_ids(batch: &BatchRow) -> Result<[Option<i64>; 6]> {
+    if batch.snapshots[..5].iter().any(Option::is_none) {
+        return Err(AppError::Invalid(format!(
+            "batch {} is not committed",
+            batch.id
+        )));
     }
-    Ok(ids)
+    Ok(batch.snapshots)
 }
 
 /// Rebuilds the commitment of a committed batch from its snapshots and checks that its
@@ -106,13 +108,14 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
         .map_or(0, |d| d.as_secs());
     crate::entropy::drand::check_future_round(&plan.entropy, now).map_err(AppError::Invalid)?;
     let current = directory::current(app).await?;
-    let ids = current.each_ref().map(|s| s.id);
+    let ids = current.each_ref().map(|s| s.as_ref().map(|s| s.id));
     let loaded = directory::load(app, ids).await?;
     let commitment = Commitment::build_from(loaded, plan)
         .map_err(|e| AppError::Invalid(format!("batch {id}: {e}")))?;
     let header = canonical::to_vec(&commitment.header);
     let snapshots: serde_json::Map<String, serde_json::Value> = current
         .iter()
+        .flatten()
         .map(|s| {
             (
                 s.kind.clone(),

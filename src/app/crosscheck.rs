@@ -135,6 +135,7 @@ async fn snapshot_rows(store: &Store, projection: &Projection, kind: Kind) -> Re
                 Kind::Matters => Rows::Matters(rows::matters(store, s.id).await?),
                 Kind::Recusals => Rows::Recusals(rows::recusals(store, s.id).await?),
                 Kind::History => Rows::History(rows::history(store, s.id).await?),
+                Kind::Lists => Rows::Lists(rows::lists(store, s.id).await?),
             })
         };
         // A value no import writes (a bad USCC, grade or date) is a change behind the log's back.

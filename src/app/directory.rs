@@ -19,7 +19,7 @@ pub enum Imported {
     Created(Snapshot),
 }
 
-/// The keys of the current snapshots that recusals and history refer to.
+/// The keys of the current snapshots that recusals, history and lists refer to.
 async fn known(app: &App, kind: Kind) -> Result<Known> {
     let mut known = Known::default();
     let wanted: &[(&str, &rows::Layout)] = match kind {
@@ -29,6 +29,7 @@ async fn known(app: &App, kind: Kind) -> Result<Known> {
             ("matters", &rows::MATTERS),
             ("officers", &rows::OFFICERS),
         ],
+        Kind::Lists => &[("entities", &rows::ENTITIES)],
         _ => &[],
     };
     for (snapshot_kind, layout) in wanted {
@@ -133,6 +134,15 @@ pub async fn import(
             )
             .await
         }
+        Rows::Lists(r) => {
+            rows::insert(
+                &mut tx,
+                &rows::LISTS,
+                id,
+                r.iter().map(write::listing_record).inspect(|_| tick()),
+            )
+            .await
+        }
     };
     let content_sha256 = hashing
         .await
@@ -178,47 +188,63 @@ pub async fn import(
     Ok(Imported::Created(snapshot))
 }
 
-/// The current snapshot of every table (in `Kind::ALL` order, as a batch's snapshot ids),
-/// or which tables were never imported.
-pub async fn current(app: &App) -> Result<[Snapshot; 5]> {
+/// The current snapshot of every table (in `Kind::ALL` order, as a batch's snapshot ids), or
+/// which of the tables every directory has (`Kind::REQUIRED`) were never imported. The
+/// lists table is `None` until one is imported (the directory then has an empty one).
+pub async fn current(app: &App) -> Result<[Option<Snapshot>; 6]> {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for kind in Kind::ALL {
-        match store::snapshots::latest(&app.store, kind.word()).await? {
-            Some(s) => found.push(s),
-            None => missing.push(kind.word()),
+        let latest = store::snapshots::latest(&app.store, kind.word()).await?;
+        if latest.is_none() && Kind::REQUIRED.contains(&kind) {
+            missing.push(kind.word());
         }
+        found.push(latest);
     }
-    found.try_into().map_err(|_| {
-        AppError::Invalid(format!(
-            "no snapshot of {} yet: import them first (`shuangsui import {} FILE`)",
+    if let Some(first) = missing.first() {
+        return Err(AppError::Invalid(format!(
+            "no snapshot of {} yet: import them first (`shuangsui import {first} FILE`)",
             missing.join(", "),
-            missing.first().copied().unwrap_or("entities")
-        ))
-    })
+        )));
+    }
+    Ok(found.try_into().expect("one per kind"))
 }
 
-/// The directory of the given snapshots (entities, officers, matters, recusals, history),
-/// with each snapshot as a source whose hash is that of its canonical CSV. Entities are read
-/// as the commitment keeps them (`EntityRecord`), not whole.
-pub async fn load(app: &App, ids: [i64; 5]) -> Result<Loaded<EntityRecord>> {
+/// The directory of the given snapshots (entities, officers, matters, recusals, history and,
+/// if any, lists), with each snapshot as a source whose hash is that of its canonical CSV
+/// (no lists snapshot: an empty lists table). Entities are read as the commitment keeps them
+/// (`EntityRecord`), not whole.
+pub async fn load(app: &App, ids: [Option<i64>; 6]) -> Result<Loaded<EntityRecord>> {
     let s = &app.store;
+    let required = |i: usize| {
+        ids[i].ok_or_else(|| AppError::Invalid(format!("no {} snapshot", Kind::ALL[i].word())))
+    };
     let directory = Directory {
-        entities: rows::entity_records(s, ids[0]).await?,
-        officers: rows::officers(s, ids[1]).await?,
-        matters: rows::matters(s, ids[2]).await?,
-        recusals: rows::recusals(s, ids[3]).await?,
-        history: rows::history(s, ids[4]).await?,
+        entities: rows::entity_records(s, required(0)?).await?,
+        officers: rows::officers(s, required(1)?).await?,
+        matters: rows::matters(s, required(2)?).await?,
+        recusals: rows::recusals(s, required(3)?).await?,
+        history: rows::history(s, required(4)?).await?,
+        lists: match ids[5] {
+            Some(id) => rows::lists(s, id).await?,
+            None => Vec::new(),
+        },
     };
     let mut sources = Vec::new();
     for (kind, id) in Kind::ALL.iter().zip(ids) {
-        let snapshot = store::snapshots::by_id(s, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
+        let (sha256, rows) = match id {
+            Some(id) => {
+                let snapshot = store::snapshots::by_id(s, id)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
+                (snapshot.content_sha256, snapshot.row_count as usize)
+            }
+            None => (import::content_hash(&Rows::Lists(Vec::new())), 0),
+        };
         sources.push(SourceFile {
             file: kind.file_name().to_string(),
-            sha256: snapshot.content_sha256,
-            rows: snapshot.row_count as usize,
+            sha256,
+            rows,
         });
     }
     Ok(Loaded { directory, sources })

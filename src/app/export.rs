@@ -50,7 +50,7 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
     let (_, bytes) = bundle(app, &row).await?;
     let snapshot_seqs: Vec<i64> = {
         let mut seqs = Vec::new();
-        for sid in batch::snapshot_ids(&row)? {
+        for sid in batch::snapshot_ids(&row)?.into_iter().flatten() {
             if let Some(s) = store::snapshots::by_id(&app.store, sid).await? {
                 seqs.push(s.log_seq);
             }

@@ -43,7 +43,8 @@ fn value(e: &EntityRecord, attribute: Attribute) -> &str {
     }
 }
 
-fn selects(s: &Stratum, e: &EntityRecord) -> bool {
+/// Whether the stratum selects `e`; `on_list(name)` says whether `e` is on the list `name`.
+fn selects(s: &Stratum, e: &EntityRecord, on_list: impl Fn(&str) -> bool) -> bool {
     let texts = |list: &Option<Vec<String>>, v: &str| {
         list.as_ref()
             .is_none_or(|l| l.is_empty() || l.iter().any(|x| x == v))
@@ -54,6 +55,9 @@ fn selects(s: &Stratum, e: &EntityRecord) -> bool {
         && s.levels
             .as_ref()
             .is_none_or(|l| l.is_empty() || l.iter().any(|x| x.as_str() == level(e)))
+        && s.lists
+            .as_ref()
+            .is_none_or(|l| l.is_empty() || l.iter().any(|name| on_list(name)))
 }
 
 /// Checks every rule the plan states for `draw`.
@@ -111,8 +115,16 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
                     .any(|h| batch_matter(&h.matter) && h.date.starts_with(&year)))
     };
 
-    // Every entity of the population in its part: the first stratum that selects it, and
-    // its values of the attributes that stratum splits by.
+    // Every entity of the population in its part: the first stratum that selects it (an
+    // entity is on a list when a record of the lists snapshot pairs them), and its values of
+    // the attributes that stratum splits by.
+    let listed: HashSet<(&str, &str)> = c
+        .snapshots
+        .lists
+        .iter()
+        .flatten()
+        .map(|l| (l.uscc.as_str(), l.list.as_str()))
+        .collect();
     let population: Vec<&EntityRecord> = c
         .snapshots
         .entities
@@ -121,7 +133,8 @@ pub fn check(c: &Commitment, draw: &DrawResult) -> Result<(), Discrepancy> {
         .collect();
     let mut parts: BTreeMap<(usize, Vec<&str>), Vec<&EntityRecord>> = BTreeMap::new();
     for e in &population {
-        if let Some(s) = plan.strata.iter().position(|s| selects(s, e)) {
+        let on_list = |name: &str| listed.contains(&(e.uscc.as_str(), name));
+        if let Some(s) = plan.strata.iter().position(|s| selects(s, e, on_list)) {
             let split = plan.strata[s].split_by.iter().flatten();
             let key = split.map(|&x| value(e, x)).collect();
             parts.entry((s, key)).or_default().push(e);

@@ -61,12 +61,14 @@ pub fn run(registries: &Path, plan_path: &Path, out: &Path) -> i32 {
     };
     let s = &commitment.header.snapshots;
     eprintln!(
-        "committed plan {} over {} entities, {} officers, {} recusals, {} past inspections",
+        "committed plan {} over {} entities, {} officers, {} recusals, {} past inspections, {} \
+         list entries",
         commitment.header.plan.id,
         s.entities.count,
         s.officers.count,
         s.recusals.count,
-        s.history.count
+        s.history.count,
+        s.lists.as_ref().map_or(0, |l| l.count)
     );
     eprintln!("publish this commitment hash before the entropy exists:");
     println!("{}", commitment.hash);

@@ -160,6 +160,9 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         let name = crate::registry::table_file(&args.registries, kind.file_name())
             .map_err(|e| AppError::Setup(e.to_string()))?;
         let path = args.registries.join(name);
+        if kind == Kind::Lists && !path.exists() {
+            continue; // a folder without lists.csv has an empty lists table
+        }
         let bytes = std::fs::read(&path)
             .map_err(|e| AppError::Setup(format!("{}: {e}", path.display())))?;
         app::directory::import(

@@ -42,7 +42,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check or generate directory folders (entities, officers, matters, recusals, history).
+    /// Check or generate directory folders (entities, officers, matters, recusals, history, lists).
     #[command(subcommand)]
     Registries(RegistriesCommand),
     /// Commit a batch plan and the directory snapshots it draws from; prints the hash to publish.
@@ -93,7 +93,7 @@ enum Command {
     /// Import one directory table (CSV in UTF-8 or GBK, an .xlsx workbook, or JSON Lines) as a
     /// new snapshot.
     Import {
-        /// entities, officers, matters, recusals or history.
+        /// entities, officers, matters, recusals, history or lists.
         #[arg(value_parser = parse_kind)]
         kind: crate::import::Kind,
         file: PathBuf,
@@ -211,7 +211,7 @@ enum RegistriesCommand {
 
 fn parse_kind(word: &str) -> Result<crate::import::Kind, String> {
     crate::import::Kind::parse(word)
-        .ok_or_else(|| "one of entities, officers, matters, recusals, history".to_string())
+        .ok_or_else(|| "one of entities, officers, matters, recusals, history, lists".to_string())
 }
 
 fn parse_format(word: &str) -> Result<crate::import::Format, String> {

@@ -10,12 +10,13 @@ use super::{EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE};
 /// "N entities, N officers, …" for a one-line summary.
 fn counts(d: &Directory) -> String {
     format!(
-        "{} entities, {} officers, {} matters, {} recusals, {} past inspections",
+        "{} entities, {} officers, {} matters, {} recusals, {} past inspections, {} list entries",
         d.entities.len(),
         d.officers.len(),
         d.matters.len(),
         d.recusals.len(),
-        d.history.len()
+        d.history.len(),
+        d.lists.len()
     )
 }
 

@@ -53,6 +53,9 @@ async fn stored(
         let name = crate::registry::table_file(registries_dir, kind.file_name())
             .map_err(|e| AppError::Setup(e.to_string()))?;
         let path = registries_dir.join(name);
+        if kind == Kind::Lists && !path.exists() {
+            continue; // a folder without lists.csv has an empty lists table
+        }
         println!(
             "== 6. import: shuangsui import {} {} {db}",
             kind.word(),

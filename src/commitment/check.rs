@@ -73,6 +73,10 @@ pub fn records(s: &Snapshots) -> Result<(), Discrepancy> {
         normal_identifier(&r.card_no).map_err(|e| at("recusals", i, "card_no", e))?;
         uscc(&r.uscc).map_err(|e| at("recusals", i, "uscc", e))?;
     }
+    for (i, l) in s.lists.iter().flatten().enumerate() {
+        text::check_required(&l.list).map_err(|e| at("lists", i, "list", e))?;
+        uscc(&l.uscc).map_err(|e| at("lists", i, "uscc", e))?;
+    }
     for (i, h) in s.history.iter().enumerate() {
         let fail = |field, reason| at("history", i, field, reason);
         text::check_date(&h.date).map_err(|r| fail("date", r))?;
@@ -107,11 +111,13 @@ pub fn matters(matters: &[MatterRecord]) -> Result<(), Discrepancy> {
 }
 
 /// The header's sources (DRAW-SPEC §2.4): the directory's five tables in the order entities,
-/// officers, matters, recusals, history, each by its file name, with a content hash in
-/// lowercase hex. (The hashes themselves need the directory, which a bundle does not hold.)
-pub fn sources(sources: &[SourceFile]) -> Result<(), Discrepancy> {
+/// officers, matters, recusals, history, and from version 5 on (`with_lists`) a sixth,
+/// lists, each by its file name, with a content hash in lowercase hex. (The hashes
+/// themselves need the directory, which a bundle does not hold.)
+pub fn sources(sources: &[SourceFile], with_lists: bool) -> Result<(), Discrepancy> {
     let f = crate::registry::FILES;
-    let names = [f.entities, f.officers, f.matters, f.recusals, f.history];
+    let all = f.all();
+    let names = &all[..if with_lists { 6 } else { 5 }];
     for (i, name) in names.iter().enumerate() {
         let Some(s) = sources.get(i) else {
             return Err(Discrepancy::new(
@@ -140,7 +146,12 @@ pub fn sources(sources: &[SourceFile]) -> Result<(), Discrepancy> {
     if sources.len() > names.len() {
         return Err(Discrepancy::new(
             format!("/commitment/header/sources/{}", names.len()),
-            "is a sixth source: a commitment names the directory's five tables",
+            if with_lists {
+                "is a seventh source: a commitment names the directory's six tables"
+            } else {
+                "is a sixth source: a commitment of versions 1 to 4 names the directory's five \
+                 tables"
+            },
         ));
     }
     Ok(())

@@ -1,15 +1,15 @@
 //! Rules that tie a plan to the directory it draws from (DRAW-SPEC §3.2): its matters exist,
 //! its population's sectors are covered by its matters, every filter value (of the
-//! population and of each stratum) names something in the directory (a typo would otherwise empty the population without a word), its
-//! departments have officers, and each department of a joint batch inspects matters of one
-//! sector.
+//! population and of each stratum, its lists included) names something in the directory (a
+//! typo would otherwise empty the population without a word), its departments have
+//! officers, and each department of a joint batch inspects matters of one sector.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::Level;
 use crate::plan::Plan;
 
-use super::records::{EntityRecord, MatterRecord, OfficerRecord};
+use super::records::{EntityRecord, ListRecord, MatterRecord, OfficerRecord};
 
 /// A population or stratum filter: its field name, what it names, its values, and the
 /// entity's value.
@@ -21,6 +21,7 @@ pub fn problems(
     matters: &[MatterRecord],
     entities: &[EntityRecord],
     officers: &[OfficerRecord],
+    lists: &[ListRecord],
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let codes: Vec<&str> = matters.iter().map(|m| m.code.as_str()).collect();
@@ -108,6 +109,25 @@ pub fn problems(
                     String::new()
                 };
                 problems.push(format!("{field}: '{v}' is the {what} of no entity{hint}"));
+            }
+        }
+    }
+    // Version 5: a list a stratum names is the list of some record (a typo would select none).
+    let names: HashSet<&str> = lists.iter().map(|l| l.list.as_str()).collect();
+    for (i, s) in plan.strata.iter().enumerate() {
+        for list in s.lists.iter().flatten() {
+            if !names.contains(list.as_str()) {
+                let mut known: Vec<&str> = names.iter().copied().collect();
+                known.sort_unstable();
+                problems.push(format!(
+                    "strata[{i}].lists: no entity is on the list '{list}' (lists in the \
+                     directory: {})",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
             }
         }
     }

@@ -110,6 +110,14 @@ impl Snapshots {
         let entities = write_list_hashing(&self.entities, w)?;
         w.write_all(b",\"history\":")?;
         let history = write_list_hashing(&self.history, w)?;
+        // Version 5 on: the lists snapshot; a commitment of versions 1 to 4 has none.
+        let lists = match &self.lists {
+            Some(lists) => {
+                w.write_all(b",\"lists\":")?;
+                Some(write_list_hashing(lists, w)?)
+            }
+            None => None,
+        };
         w.write_all(b",\"officers\":")?;
         let officers = write_list_hashing(&self.officers, w)?;
         w.write_all(b",\"recusals\":")?;
@@ -118,6 +126,7 @@ impl Snapshots {
         Ok(SnapshotDigests {
             entities,
             history,
+            lists,
             officers,
             recusals,
         })
@@ -212,6 +221,7 @@ mod tests {
         let snapshots = Snapshots {
             entities: Vec::new(),
             history: Vec::new(),
+            lists: Some(Vec::new()),
             officers: Vec::new(),
             recusals: recusals(12_345),
         };

@@ -21,7 +21,8 @@ use crate::domain::Directory;
 use crate::plan::Plan;
 use crate::registry::Loaded;
 pub use records::{
-    EntityRecord, InspectionRecord, MatterRecord, OfficerRecord, RecusalRecord, SourceEntity,
+    EntityRecord, InspectionRecord, ListRecord, MatterRecord, OfficerRecord, RecusalRecord,
+    SourceEntity,
 };
 
 /// The header `format` new commitments are made under.
@@ -29,9 +30,11 @@ pub const FORMAT: &str = "shuangsui-commitment/5";
 /// The version of docs/DRAW-SPEC.md new commitments are made under; part of the seed.
 pub const SPEC_VERSION: &str = crate::plan::version::NEWEST;
 /// Every (`format`, `spec_version`) this code verifies, newest first. The versions differ
-/// only in the plan's shape (`plan::version`): version 5 added the matters of each
-/// department of a joint batch, whose sector its slot's officers must hold (a plan of an
-/// earlier version has none, and every slot asks for the target's sector); version 4 added the strata's selectors,
+/// in the plan's shape (`plan::version`) and in what is snapshotted: version 5 added the
+/// `lists` snapshot, its source `lists.csv` and the strata's `lists` selector, and the
+/// matters of each department of a joint batch, whose sector its slot's officers must hold
+/// (a plan of an earlier version has none, and every slot asks for the target's sector);
+/// version 4 added the strata's selectors,
 /// splits and exclusions choice, the floor and the calendar-year exclusion (a plan of an
 /// earlier version draws as a version 4 plan with those at their defaults); version 3 the
 /// inspection window's last day (`inspection_end`, through which officer cards must be
@@ -46,6 +49,14 @@ pub const VERSIONS: [(&str, &str); 5] = [
     ("shuangsui-commitment/1", "1"),
 ];
 
+/// Whether a commitment of `spec_version` has the `lists` snapshot and source (version 5 on).
+pub fn has_lists(spec_version: &str) -> bool {
+    crate::plan::version::has_version_5_shape(spec_version)
+}
+
+/// Version 2, under which a plan without its window's end is rebuilt.
+const VERSION_2: (&str, &str) = VERSIONS[VERSIONS.len() - 2];
+
 /// Count and SHA-256 of one snapshot's records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +70,9 @@ pub struct SnapshotDigest {
 pub struct SnapshotDigests {
     pub entities: SnapshotDigest,
     pub history: SnapshotDigest,
+    /// Version 5 on; absent in versions 1 to 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<SnapshotDigest>,
     pub officers: SnapshotDigest,
     pub recusals: SnapshotDigest,
 }
@@ -91,6 +105,9 @@ pub struct Header {
 pub struct Snapshots {
     pub entities: Vec<EntityRecord>,
     pub history: Vec<InspectionRecord>,
+    /// Version 5 on, ordered by `uscc` then `list`; absent in versions 1 to 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<ListRecord>>,
     pub officers: Vec<OfficerRecord>,
     pub recusals: Vec<RecusalRecord>,
 }
@@ -125,9 +142,12 @@ impl Snapshots {
         recusals.sort_unstable();
         let mut history: Vec<InspectionRecord> = d.history.into_iter().map(Into::into).collect();
         history.sort_unstable_by(|a, b| history_key(a).cmp(&history_key(b)));
+        let mut lists: Vec<ListRecord> = d.lists.into_iter().map(Into::into).collect();
+        lists.sort_unstable_by(ListRecord::order);
         Snapshots {
             entities,
             history,
+            lists: Some(lists),
             officers,
             recusals,
         }
@@ -164,6 +184,9 @@ impl Snapshots {
             |a, b| history_key(a).cmp(&history_key(b)),
             false,
         )?;
+        if let Some(lists) = &self.lists {
+            ordered("lists", lists, ListRecord::order, true)?;
+        }
         ordered(
             "officers",
             &self.officers,
@@ -193,6 +216,7 @@ fn placeholder_digests(s: &Snapshots) -> SnapshotDigests {
     SnapshotDigests {
         entities: digest(s.entities.len()),
         history: digest(s.history.len()),
+        lists: s.lists.as_ref().map(|l| digest(l.len())),
         officers: digest(s.officers.len()),
         recusals: digest(s.recusals.len()),
     }
@@ -295,7 +319,13 @@ impl Commitment {
             .collect();
         let sources = loaded.sources;
         let snapshots = Snapshots::from_directory(loaded.directory);
-        let problems = context::problems(&plan, &matters, &snapshots.entities, &snapshots.officers);
+        let problems = context::problems(
+            &plan,
+            &matters,
+            &snapshots.entities,
+            &snapshots.officers,
+            snapshots.lists.as_deref().unwrap_or_default(),
+        );
         if !problems.is_empty() {
             return Err(CommitError(problems));
         }
@@ -304,14 +334,14 @@ impl Commitment {
         // Any other plan is made under the newest version, whose shape it then takes.
         let ((format, spec_version), plan) = match plan.clone().in_shape_of(SPEC_VERSION) {
             Some(newest) => (VERSIONS[0], newest),
-            None => match plan.in_shape_of("2") {
-                Some(version_2) => (("shuangsui-commitment/2", "2"), version_2),
+            None => match plan.in_shape_of(VERSION_2.1) {
+                Some(version_2) => (VERSION_2, version_2),
                 None => {
                     return Err(CommitError(vec![
-                        "a plan without inspection_end cannot use the rules DRAW-SPEC versions 4 \
-                         and 5 added (strata by district, type or level, split_by, exclusions = \
-                         \"ignore\", a floor, exclude_inspected_in_year, department_matters): \
-                         name the inspection window's last day"
+                        "a plan without inspection_end cannot use the rules DRAW-SPEC versions \
+                         4 and 5 added (strata by district, type, level or list, split_by, \
+                         exclusions = \"ignore\", a floor, exclude_inspected_in_year, \
+                         department_matters): name the inspection window's last day"
                             .into(),
                     ]));
                 }
@@ -332,11 +362,15 @@ impl Commitment {
                 .collect(),
             spec_version: spec_version.to_string(),
         };
-        Ok(Unhashed(Commitment {
+        let mut c = Commitment {
             hash: PLACEHOLDER.to_string(),
             header,
             snapshots,
-        }))
+        };
+        if !has_lists(spec_version) {
+            c.drop_lists();
+        }
+        Ok(Unhashed(c))
     }
 
     /// Puts the commitment under another (`format`, `spec_version`) of `VERSIONS`, its plan
@@ -347,11 +381,23 @@ impl Commitment {
         let Some(plan) = self.header.plan.clone().in_shape_of(spec_version) else {
             return false;
         };
+        if self.snapshots.lists.is_some() && !has_lists(spec_version) {
+            self.drop_lists();
+        }
         self.header.plan = plan;
         self.header.format = format.to_string();
         self.header.spec_version = spec_version.to_string();
         self.hash = self.header.hash();
         true
+    }
+
+    /// Leaves out what versions 1 to 4 do not have: the `lists` snapshot and its source.
+    fn drop_lists(&mut self) {
+        self.snapshots.lists = None;
+        self.header.snapshots.lists = None;
+        self.header
+            .sources
+            .retain(|s| s.file != crate::registry::FILES.lists);
     }
 
     /// The bytes of the commitment up to its snapshots: `{"hash":…,"header":…,"snapshots":`.
@@ -420,7 +466,7 @@ impl Commitment {
         match h
             .plan
             .clone()
-            .normalized_as(!matches!(h.spec_version.as_str(), "1" | "2" | "3"))
+            .normalized_as(crate::plan::version::has_version_4_shape(&h.spec_version))
         {
             Ok(normal) if normal == h.plan => {}
             Ok(_) => {
@@ -437,12 +483,35 @@ impl Commitment {
             }
         }
         check::matters(&h.matters)?;
-        check::sources(&h.sources)?;
+        let with_lists = has_lists(&h.spec_version);
+        check::sources(&h.sources, with_lists)?;
+        for (path, present) in [
+            (
+                "/commitment/snapshots/lists",
+                self.snapshots.lists.is_some(),
+            ),
+            (
+                "/commitment/header/snapshots/lists",
+                h.snapshots.lists.is_some(),
+            ),
+        ] {
+            if present != with_lists {
+                return Err(Discrepancy::new(
+                    path,
+                    if with_lists {
+                        "is missing: a commitment of version 5 on has the lists snapshot"
+                    } else {
+                        "is not part of a commitment of versions 1 to 4"
+                    },
+                ));
+            }
+        }
         let problems = context::problems(
             &h.plan,
             &h.matters,
             &self.snapshots.entities,
             &self.snapshots.officers,
+            self.snapshots.lists.as_deref().unwrap_or_default(),
         );
         if let Some(p) = problems.first() {
             return Err(Discrepancy::new("/commitment/header", p.clone()));
@@ -465,6 +534,9 @@ impl Commitment {
         });
         fields?;
         let digests = &digests;
+        if let (Some(expected), Some(found)) = (&digests.lists, &h.snapshots.lists) {
+            Discrepancy::expect_eq("/commitment/header/snapshots/lists", expected, found)?;
+        }
         for (name, expected, found) in [
             ("entities", &digests.entities, &h.snapshots.entities),
             ("history", &digests.history, &h.snapshots.history),

@@ -5,7 +5,7 @@
 //! serde_json itself. Tests hold the output to serde_json's and to an RFC 8785
 //! canonicaliser's for arbitrary text.
 
-use super::records::{EntityRecord, InspectionRecord, OfficerRecord, RecusalRecord};
+use super::records::{EntityRecord, InspectionRecord, ListRecord, OfficerRecord, RecusalRecord};
 
 /// A record that can append its canonical JSON to a buffer.
 pub trait RecordJson {
@@ -91,6 +91,16 @@ impl RecordJson for RecusalRecord {
     fn write_json(&self, out: &mut Vec<u8>) {
         key(out, true, "card_no");
         string(out, &self.card_no);
+        key(out, false, "uscc");
+        string(out, &self.uscc);
+        out.push(b'}');
+    }
+}
+
+impl RecordJson for ListRecord {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        key(out, true, "list");
+        string(out, &self.list);
         key(out, false, "uscc");
         string(out, &self.uscc);
         out.push(b'}');

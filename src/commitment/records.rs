@@ -1,6 +1,6 @@
 //! The draw's view of the directories: one record type per snapshot, holding only what the
-//! draw uses (no addresses, legal representatives, contacts, officer names or recusal
-//! reasons). Fields are declared in lexicographic order so that serde_json's compact output
+//! draw uses (no addresses, legal representatives, contacts, officer names, recusal
+//! reasons, or the dates and reasons of list entries). Fields are declared in lexicographic order so that serde_json's compact output
 //! is already RFC 8785 canonical (checked by tests); DRAW-SPEC §2 defines them.
 
 use std::borrow::Cow;
@@ -56,6 +56,31 @@ pub struct InspectionRecord {
     pub matter: String,
     pub officers: Vec<String>,
     pub uscc: String,
+}
+
+/// An entity on a named list (version 5): the list's name and the entity. Canonical order
+/// is by `uscc`, then `list` (`ListRecord::order`), not the field order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListRecord {
+    pub list: String,
+    pub uscc: String,
+}
+
+impl ListRecord {
+    /// The canonical order of the `lists` snapshot (DRAW-SPEC §2.2): by `uscc`, then `list`.
+    pub fn order(a: &ListRecord, b: &ListRecord) -> std::cmp::Ordering {
+        (&a.uscc, &a.list).cmp(&(&b.uscc, &b.list))
+    }
+}
+
+impl From<domain::Listing> for ListRecord {
+    fn from(l: domain::Listing) -> Self {
+        ListRecord {
+            list: l.list,
+            uscc: l.uscc.into_string(),
+        }
+    }
 }
 
 /// A matter of the batch, as committed in the header.

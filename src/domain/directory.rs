@@ -1,5 +1,6 @@
 //! The records of the "one list and two directories" (一单两库) and what surrounds them:
-//! supervised entities, officers, inspection matters, recusal declarations and past inspections.
+//! supervised entities, officers, inspection matters, recusal declarations, past inspections
+//! and entities' places on named lists.
 //! Every value here has been validated by the parser that made it.
 
 use chrono::NaiveDate;
@@ -58,6 +59,20 @@ pub struct Recusal {
     pub reason: String,
 }
 
+/// An entity's place on a named list (名录): an abnormal-activity list (活动异常名录), a
+/// list of serious violations (严重违法失信名单), complaints received (投诉举报), … The pair
+/// (`uscc`, `list`) is unique in a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub uscc: Uscc,
+    /// The list's name, a text.
+    pub list: String,
+    /// The day the entity was put on the list.
+    pub listed_on: NaiveDate,
+    /// Why (optional; not in the snapshot, like a recusal's reason).
+    pub reason: String,
+}
+
 /// A past inspection of an entity for a matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inspection {
@@ -77,6 +92,7 @@ pub struct Directory<E = Entity> {
     pub matters: Vec<Matter>,
     pub recusals: Vec<Recusal>,
     pub history: Vec<Inspection>,
+    pub lists: Vec<Listing>,
 }
 
 impl<E> Default for Directory<E> {
@@ -87,6 +103,7 @@ impl<E> Default for Directory<E> {
             matters: Vec::new(),
             recusals: Vec::new(),
             history: Vec::new(),
+            lists: Vec::new(),
         }
     }
 }

@@ -12,5 +12,5 @@ pub mod text;
 pub mod uscc;
 
 pub use codes::{EntityStatus, Grade, Level, Method, OfficerStatus};
-pub use directory::{Directory, Entity, Inspection, Matter, Officer, Recusal};
+pub use directory::{Directory, Entity, Inspection, Listing, Matter, Officer, Recusal};
 pub use uscc::{Uscc, UsccError};

@@ -3,7 +3,7 @@
 //! applies exclusions, size each part exactly, draw by partial Fisher–Yates, and top up to
 //! the plan's floor.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -59,14 +59,27 @@ pub fn in_population(plan: &Plan, sectors: &HashSet<&str>, e: &EntityRecord) -> 
         && p.statuses.contains(&e.status)
 }
 
-/// The attributes strata select and split by (§5.2).
-pub fn attributes(e: &EntityRecord) -> Attributes<'_> {
+/// The lists each entity is on (version 5's `lists` snapshot), by USCC.
+pub type Memberships<'a> = HashMap<&'a str, Vec<&'a str>>;
+
+/// The lists each entity of the commitment is on (none before version 5).
+pub fn memberships(commitment: &Commitment) -> Memberships<'_> {
+    let mut on: Memberships = HashMap::new();
+    for l in commitment.snapshots.lists.iter().flatten() {
+        on.entry(l.uscc.as_str()).or_default().push(l.list.as_str());
+    }
+    on
+}
+
+/// The attributes strata select and split by (§5.2), with the lists the entity is on.
+pub fn attributes<'a>(e: &'a EntityRecord, lists: &'a Memberships<'a>) -> Attributes<'a> {
     Attributes {
         grade: e.grade,
         district: &e.district,
         entity_type: &e.entity_type,
         authority: authority(&e.uscc),
         level: Level::of_uscc(&e.uscc),
+        lists: lists.get(e.uscc.as_str()).map_or(&[], Vec::as_slice),
     }
 }
 
@@ -112,12 +125,13 @@ pub fn parts(commitment: &Commitment) -> (Vec<Part>, u64) {
     let mut whole: Vec<Vec<u32>> = vec![Vec::new(); plan.strata.len()];
     let mut split: Vec<BTreeMap<Vec<&str>, Vec<u32>>> = vec![BTreeMap::new(); plan.strata.len()];
     let mut population = 0;
+    let lists = memberships(commitment);
     for (i, e) in commitment.snapshots.entities.iter().enumerate() {
         if !in_population(plan, &sectors, e) {
             continue;
         }
         population += 1;
-        let a = attributes(e);
+        let a = attributes(e, &lists);
         let Some(s) = plan.stratum_of(&a) else {
             continue;
         };

@@ -27,6 +27,7 @@ pub fn content_hash(rows: &Rows) -> String {
         Rows::Matters(r) => table::hash(r),
         Rows::Recusals(r) => table::hash(r),
         Rows::History(r) => table::hash(r),
+        Rows::Lists(r) => table::hash(r),
     }
 }
 
@@ -40,6 +41,7 @@ pub fn write_canonical(rows: &Rows, out: impl Write) -> io::Result<()> {
         Rows::Matters(r) => table::write_sorted(r, out),
         Rows::Recusals(r) => table::write_sorted(r, out),
         Rows::History(r) => table::write_sorted(r, out),
+        Rows::Lists(r) => table::write_sorted(r, out),
     }
 }
 
@@ -52,6 +54,7 @@ pub fn sort(rows: &mut Rows) {
         Rows::Matters(r) => r.sort_unstable_by(table::compare),
         Rows::Recusals(r) => r.sort_unstable_by(table::compare),
         Rows::History(r) => r.sort_unstable_by(table::compare),
+        Rows::Lists(r) => r.sort_unstable_by(table::compare),
     }
 }
 
@@ -67,5 +70,6 @@ pub fn is_canonical_order(rows: &Rows) -> bool {
         Rows::Matters(r) => ordered(r),
         Rows::Recusals(r) => ordered(r),
         Rows::History(r) => ordered(r),
+        Rows::Lists(r) => ordered(r),
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::registry::{FILES, parse};
 
-/// One of the five directory tables.
+/// One of the six directory tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// `entities.csv`: supervised entities, keyed by `uscc`.
@@ -17,11 +17,25 @@ pub enum Kind {
     Recusals,
     /// `history.csv`: past inspections (no key; identical rows may repeat).
     History,
+    /// `lists.csv`: entities on named lists, keyed by the pair (`uscc`, `list`).
+    Lists,
 }
 
 impl Kind {
     /// Every kind, in the folder format's file order.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
+        Kind::Entities,
+        Kind::Officers,
+        Kind::Matters,
+        Kind::Recusals,
+        Kind::History,
+        Kind::Lists,
+    ];
+
+    /// The tables every directory has, in file order: every batch commits a snapshot of each.
+    /// `lists` is not among them: a directory without it has an empty one (a batch then
+    /// names no lists snapshot).
+    pub const REQUIRED: [Kind; 5] = [
         Kind::Entities,
         Kind::Officers,
         Kind::Matters,
@@ -29,8 +43,8 @@ impl Kind {
         Kind::History,
     ];
 
-    /// The kind named by a CLI word: `entities`, `officers`, `matters`, `recusals` or
-    /// `history` (exactly, lower case); `None` for any other word.
+    /// The kind named by a CLI word: `entities`, `officers`, `matters`, `recusals`,
+    /// `history` or `lists` (exactly, lower case); `None` for any other word.
     pub fn parse(word: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.word() == word)
     }
@@ -43,6 +57,7 @@ impl Kind {
             Kind::Matters => "matters",
             Kind::Recusals => "recusals",
             Kind::History => "history",
+            Kind::Lists => "lists",
         }
     }
 
@@ -54,18 +69,20 @@ impl Kind {
             Kind::Matters => FILES.matters,
             Kind::Recusals => FILES.recusals,
             Kind::History => FILES.history,
+            Kind::Lists => FILES.lists,
         }
     }
 
     /// The key column: the one other tables refer to (for recusals, the first of the key
-    /// pair `card_no`, `uscc`; for history, `uscc`, which is not unique).
+    /// pair `card_no`, `uscc`; for history, `uscc`, which is not unique; for lists, the first
+    /// of the key pair `uscc`, `list`).
     pub fn key(self) -> &'static str {
         match self {
             Kind::Entities => "uscc",
             Kind::Officers => "card_no",
             Kind::Matters => "code",
             Kind::Recusals => "card_no",
-            Kind::History => "uscc",
+            Kind::History | Kind::Lists => "uscc",
         }
     }
 
@@ -77,6 +94,7 @@ impl Kind {
             Kind::Matters => parse::MATTER_COLUMNS,
             Kind::Recusals => parse::RECUSAL_COLUMNS,
             Kind::History => parse::HISTORY_COLUMNS,
+            Kind::Lists => parse::LIST_COLUMNS,
         }
     }
 
@@ -86,7 +104,7 @@ impl Kind {
             Kind::Officers => &["sectors"],
             Kind::Matters => &["method"],
             Kind::History => &["officers"],
-            Kind::Entities | Kind::Recusals => &[],
+            Kind::Entities | Kind::Recusals | Kind::Lists => &[],
         }
     }
 }

@@ -6,7 +6,7 @@
 //! (`registry::decode`), `registry::table` and `registry::parse`, so that no rule is written
 //! twice, or returns every problem found.
 //! `content_hash` recognises the same content imported again; `check_references` checks
-//! a recusals or history file against the keys of the other tables' current snapshots.
+//! a recusals, history or lists file against the keys of the other tables' current snapshots.
 //! Pure: no file, clock or database is touched here.
 
 mod canonical;
@@ -16,7 +16,7 @@ mod jsonl;
 mod kind;
 mod references;
 
-use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
+use crate::domain::{Entity, Inspection, Listing, Matter, Officer, Recusal};
 use crate::registry::table::{self, Row, Table};
 use crate::registry::{RowError, decode, parse as row, validate};
 
@@ -79,6 +79,8 @@ pub enum Rows {
     Recusals(Vec<Recusal>),
     /// Rows of `history`.
     History(Vec<Inspection>),
+    /// Rows of `lists`.
+    Lists(Vec<Listing>),
 }
 
 impl Rows {
@@ -90,6 +92,7 @@ impl Rows {
             Rows::Matters(_) => Kind::Matters,
             Rows::Recusals(_) => Kind::Recusals,
             Rows::History(_) => Kind::History,
+            Rows::Lists(_) => Kind::Lists,
         }
     }
 
@@ -101,6 +104,7 @@ impl Rows {
             Rows::Matters(r) => r.len(),
             Rows::Recusals(r) => r.len(),
             Rows::History(r) => r.len(),
+            Rows::Lists(r) => r.len(),
         }
     }
 
@@ -196,6 +200,11 @@ pub fn parse(
         Kind::History => {
             let t = source.read(&mut errors, row::inspection);
             (Rows::History(t.rows), t.lines)
+        }
+        Kind::Lists => {
+            let t = source.read(&mut errors, row::listing);
+            validate::unique_listings(file_name, &t, &mut errors);
+            (Rows::Lists(t.rows), t.lines)
         }
     };
     if !errors.is_empty() {

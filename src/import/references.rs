@@ -1,4 +1,4 @@
-//! References from an imported recusals or history file to the other tables, which are
+//! References from an imported recusals, history or lists file to the other tables, which are
 //! not in the file but in the current snapshots (of the database, say). The same checks
 //! as `registry::validate::references` makes across a folder's files.
 
@@ -78,6 +78,12 @@ pub fn check_references(parsed: &Parsed, file_name: &str, known: &Known) -> Vec<
                 }
             }
             vec![&entities, &matters, &officers]
+        }
+        Rows::Lists(rows) => {
+            for (l, &line) in rows.iter().zip(&parsed.lines) {
+                check(&entities, line, "uscc", l.uscc.as_str());
+            }
+            vec![&entities]
         }
         Rows::Entities(_) | Rows::Officers(_) | Rows::Matters(_) => Vec::new(),
     };

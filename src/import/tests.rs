@@ -237,3 +237,56 @@ fn sorted_then_written(mut rows: Rows) -> (Vec<u8>, Vec<u8>) {
     let canonical = canonical_csv(&rows);
     (written, canonical)
 }
+
+#[test]
+fn a_bad_list_row_is_named_by_file_line_and_column_and_a_pair_is_unique() {
+    let lists = "uscc,list,listed_on,reason
+51310104000010370Y,活动异常名录,2026-06-30,未按时报送年度工作报告
+51310104000010370Y,投诉举报,2026-13-01,
+51310104000010370Y, ,2026-07-01,
+51310104000010370y,活动异常名录,2026-08-01,再次列入
+";
+    let e = parse(
+        Kind::Lists,
+        "lists.csv",
+        lists.as_bytes(),
+        Format::Csv,
+        Encoding::Auto,
+    )
+    .unwrap_err();
+    let shown: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert!(
+        shown[0].starts_with("lists.csv:3: column 'listed_on'"),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].starts_with("lists.csv:4: column 'list'"),
+        "{shown:?}"
+    );
+    assert_eq!(
+        shown[2],
+        "lists.csv:5: column 'list': 该对象已在第 2 行列入同一名录 / the same entity is on this list at line 2"
+    );
+    // Good rows: the reason may be empty; references are checked against the entities.
+    let good = "uscc,list,listed_on,reason\n51310104000010370Y,投诉举报,2026-08-01,\n";
+    let parsed = parse(
+        Kind::Lists,
+        "l.csv",
+        good.as_bytes(),
+        Format::Csv,
+        Encoding::Auto,
+    )
+    .unwrap();
+    let known = Known {
+        entities: Some(["533101060000107409".to_string()].into()),
+        ..Known::default()
+    };
+    let problems = check_references(&parsed, "l.csv", &known);
+    assert_eq!(
+        problems[0].to_string(),
+        "l.csv:2: column 'uscc': entity '51310104000010370Y' is not in the current entities"
+    );
+    let none = check_references(&parsed, "l.csv", &Known::default());
+    assert!(none[0].reason.contains("import entities first"), "{none:?}");
+}

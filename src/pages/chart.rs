@@ -10,7 +10,7 @@ use super::model::{ChartBar, ChartData, Lang};
 use super::text;
 use crate::bundle::Bundle;
 use crate::domain::Grade;
-use crate::draw::select::{attributes, in_population, sectors};
+use crate::draw::select::{attributes, in_population, memberships, sectors};
 
 /// Population (the entities of the snapshot that are in the plan's population and in one of
 /// its strata, or all of them when the plan has a floor, which draws from them all: as the
@@ -21,13 +21,14 @@ pub fn chart_data(bundle: &Bundle) -> ChartData {
     let commitment = &bundle.commitment;
     let plan = &commitment.header.plan;
     let sectors = sectors(commitment);
+    let lists = memberships(commitment);
     let population: Vec<_> = commitment
         .snapshots
         .entities
         .iter()
         .filter(|e| {
             in_population(plan, &sectors, e)
-                && (plan.floor().is_some() || plan.stratum_of(&attributes(e)).is_some())
+                && (plan.floor().is_some() || plan.stratum_of(&attributes(e, &lists)).is_some())
         })
         .collect();
     let by_uscc: HashMap<&str, _> = population.iter().map(|e| (e.uscc.as_str(), *e)).collect();

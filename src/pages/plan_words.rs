@@ -163,6 +163,13 @@ fn selector(s: &Stratum, first: bool, lang: Lang) -> String {
         list(lang, &levels),
         levels.is_empty(),
     );
+    let lists = s.lists.as_deref().unwrap_or(&[]);
+    add(
+        "列入以下任一名录",
+        "on any of the lists",
+        list(lang, lists),
+        lists.is_empty(),
+    );
     if parts.is_empty() {
         return if first {
             pick(lang, "全部单位", "every entity")
@@ -421,5 +428,26 @@ mod tests {
         let mut plain = plan.clone();
         plain.team.department_matters = None;
         assert!(!team(&plain, Lang::Zh).contains("检查事项"));
+    }
+
+    #[test]
+    fn a_stratum_with_lists_reads_in_both_languages() {
+        let mut s = Stratum::of_grades("投诉举报", vec![crate::domain::Grade::C]);
+        s.lists = Some(vec!["投诉举报".into(), "活动异常名录".into()]);
+        assert_eq!(
+            selector(&s, true, Lang::Zh),
+            "信用风险分类 C，列入以下任一名录 投诉举报、活动异常名录"
+        );
+        assert_eq!(
+            selector(&s, false, Lang::En),
+            "credit grades C, on any of the lists 投诉举报, 活动异常名录 (except those in an \
+             earlier stratum)"
+        );
+        s.lists = Some(Vec::new());
+        assert_eq!(
+            selector(&s, true, Lang::Zh),
+            "信用风险分类 C",
+            "[]: not said"
+        );
     }
 }

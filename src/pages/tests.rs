@@ -734,7 +734,13 @@ fn an_announced_batch_shows_its_plan_in_words_and_its_commitment_but_no_target()
     assert!(html.contains("行业领域：养老服务"), "{html}");
     assert!(
         html.contains(
-            "D级（高风险）：信用风险分类 D；按比例 30% 抽取（向上取整）（不超过可抽取的单位数）"
+            "投诉举报：列入以下任一名录 投诉举报；按比例 50% 抽取（向上取整）（不超过可抽取的单位数）"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "D级（高风险）：信用风险分类 D（已归入前面分层的除外）；按比例 30% 抽取（向上取整）"
         ),
         "{html}"
     );

@@ -1,7 +1,7 @@
 //! Strata (DRAW-SPEC §3, §5): which entities a stratum selects, how it splits into parts, how
 //! many each part draws, and whether the exclusion rules apply to it; and the plan's floor
-//! on its whole population. The fields version 4 added are `Option`s: `None` in a plan of
-//! versions 1 to 3 (and where a plan file leaves them out), read as their defaults.
+//! on its whole population. The fields versions 4 and 5 added are `Option`s: `None` in a plan
+//! of an earlier version (and where a plan file leaves them out), read as their defaults.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,9 @@ pub struct Stratum {
     pub entity_types: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<Level>>,
+    /// Version 5: named lists (名录); an entity on at least one of them is selected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<String>>,
     /// One part per value of these attributes (§5.3); empty or absent: one part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_by: Option<Vec<Attribute>>,
@@ -88,6 +91,8 @@ pub struct Attributes<'a> {
     pub entity_type: &'a str,
     pub authority: &'a str,
     pub level: Level,
+    /// The lists the entity is on (version 5; not a `split_by` attribute).
+    pub lists: &'a [&'a str],
 }
 
 impl<'a> Attributes<'a> {
@@ -117,6 +122,7 @@ impl Stratum {
             districts: None,
             entity_types: None,
             levels: None,
+            lists: None,
             split_by: None,
             ratio: None,
             count: None,
@@ -134,6 +140,10 @@ impl Stratum {
                 .levels
                 .as_ref()
                 .is_none_or(|l| l.is_empty() || l.contains(&e.level))
+            && self
+                .lists
+                .as_ref()
+                .is_none_or(|l| l.is_empty() || e.lists.iter().any(|on| l.iter().any(|n| n == on)))
     }
 
     /// The attributes the stratum splits by (none: one part).
@@ -170,6 +180,20 @@ impl Stratum {
                 self.levels.as_deref().unwrap_or(&[]),
                 later.levels.as_deref().unwrap_or(&[]),
             )
+            && covers(
+                self.lists.as_deref().unwrap_or(&[]),
+                later.lists.as_deref().unwrap_or(&[]),
+            )
+    }
+
+    /// Whether the version 5 field is present.
+    pub fn has_version_5_fields(&self) -> bool {
+        self.lists.is_some()
+    }
+
+    /// Whether the version 5 field says nothing an earlier stratum could not (absent or empty).
+    pub fn version_5_fields_are_defaults(&self) -> bool {
+        self.lists.as_ref().is_none_or(Vec::is_empty)
     }
 
     /// Whether any field version 4 added is present.
@@ -207,6 +231,16 @@ impl Stratum {
         self.levels.get_or_insert_with(Vec::new);
         self.split_by.get_or_insert_with(Vec::new);
         self.exclusions.get_or_insert(Exclusions::Apply);
+        self
+    }
+
+    /// The stratum with (`true`) or without its version 5 field, `lists` (`[]` when absent).
+    pub fn with_version_5_fields(mut self, present: bool) -> Stratum {
+        if present {
+            self.lists.get_or_insert_with(Vec::new);
+        } else {
+            self.lists = None;
+        }
         self
     }
 

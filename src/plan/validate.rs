@@ -131,6 +131,7 @@ impl Plan {
                 for (field, list) in [
                     ("districts", &mut s.districts),
                     ("entity_types", &mut s.entity_types),
+                    ("lists", &mut s.lists),
                 ] {
                     if let Some(list) = list {
                         p.texts(&format!("{at}.{field}"), list);

@@ -1,8 +1,8 @@
 //! A plan's shape under each version of DRAW-SPEC. Version 3 added the window's end
 //! (`inspection_end`); version 4 the stratum selectors, splits and exclusions choice, the
-//! floor and the calendar-year exclusion; version 5 the matters of each department of a
-//! joint batch (`team.department_matters`). A plan as read from a file has the fields it
-//! wrote; a commitment holds the plan in the shape of its version (`in_shape_of`), and a new
+//! floor and the calendar-year exclusion; version 5 the strata's `lists` selector and the
+//! matters of each department of a joint batch (`team.department_matters`). A plan as read
+//! from a file has the fields it wrote; a commitment holds the plan in the shape of its version (`in_shape_of`), and a new
 //! commitment is made under the newest, once `check_new` has passed.
 
 use super::Plan;
@@ -10,9 +10,15 @@ use super::Plan;
 /// The newest version: the one new commitments are made under.
 pub const NEWEST: &str = "5";
 
-/// The number of a version (0 for a text that names none).
-fn number(spec_version: &str) -> u32 {
-    spec_version.parse().unwrap_or(0)
+/// Whether a plan of `spec_version` has the fields version 4 added (versions 4 and later).
+pub fn has_version_4_shape(spec_version: &str) -> bool {
+    !matches!(spec_version, "1" | "2" | "3")
+}
+
+/// Whether a plan of `spec_version` has the fields version 5 added, the strata's `lists`
+/// and `team.department_matters` (and its commitment the `lists` snapshot and source).
+pub fn has_version_5_shape(spec_version: &str) -> bool {
+    has_version_4_shape(spec_version) && spec_version != "4"
 }
 
 impl Plan {
@@ -80,25 +86,37 @@ impl Plan {
         ))
     }
 
-    /// The plan in the shape of `spec_version`, if it can be written there: versions 4 and 5
-    /// with every field of version 4 present (absent ones at their defaults), versions 1 to
-    /// 3 without them (only if they say nothing those versions could not); version 5 with
-    /// `team.department_matters` present, earlier ones without it (only if it is empty);
-    /// versions 3 to 5 name the window's end, 1 and 2 do not.
+    /// The plan in the shape of `spec_version`, if it can be written there: versions 4 and 5 with
+    /// every version 4 field present (absent ones at their defaults), versions 1 to 3 without
+    /// them (only if they say nothing those versions could not); likewise version 5 with every
+    /// stratum's `lists` and `team.department_matters` and versions 1 to 4 without (only if
+    /// they are empty); versions 3 on name the window's end, 1 and 2 do not.
     pub fn in_shape_of(mut self, spec_version: &str) -> Option<Plan> {
-        let version = number(spec_version);
-        let names_end = version >= 3;
+        let names_end = !matches!(spec_version, "1" | "2");
         if self.inspection_end.is_some() != names_end {
             return None;
         }
-        if version >= 5 {
-            self.team.department_matters.get_or_insert_with(Vec::new);
-        } else if self.has_version_5_content() {
+        let lists = has_version_5_shape(spec_version);
+        if !lists
+            && (self.has_version_5_content()
+                || !self
+                    .strata
+                    .iter()
+                    .all(|s| s.version_5_fields_are_defaults()))
+        {
             return None;
+        }
+        self.strata = self
+            .strata
+            .into_iter()
+            .map(|s| s.with_version_5_fields(lists))
+            .collect();
+        if lists {
+            self.team.department_matters.get_or_insert_with(Vec::new);
         } else {
             self.team.department_matters = None;
         }
-        if version >= 4 {
+        if has_version_4_shape(spec_version) {
             self.floor.get_or_insert(None);
             self.constraints
                 .exclude_inspected_in_year
@@ -126,8 +144,7 @@ impl Plan {
     /// Why a committed plan does not have the shape of its commitment's `spec_version`, if
     /// it does not.
     pub fn shape_problem(&self, spec_version: &str) -> Option<(&'static str, &'static str)> {
-        let version = number(spec_version);
-        let names_end = version >= 3;
+        let names_end = !matches!(spec_version, "1" | "2");
         if self.inspection_end.is_some() != names_end {
             return Some((
                 "inspection_end",
@@ -138,17 +155,28 @@ impl Plan {
                 },
             ));
         }
-        if self.team.department_matters.is_some() != (version >= 5) {
+        let lists = has_version_5_shape(spec_version);
+        if self.team.department_matters.is_some() != lists {
             return Some((
                 "team.department_matters",
-                if version >= 5 {
+                if lists {
                     "is missing: a plan of version 5 on lists it ([] when no department names its matters)"
                 } else {
                     "is not a field of a plan before version 5"
                 },
             ));
         }
-        if version >= 4 {
+        if lists && !self.strata.iter().all(|s| s.has_version_5_fields()) {
+            return Some(("", "lacks a field of a version 5 plan (a stratum's lists)"));
+        }
+        if !lists && self.strata.iter().any(|s| s.has_version_5_fields()) {
+            return Some((
+                "",
+                "has a field of version 5 (a stratum's lists), which a plan of versions 1 to 4 \
+                 does not have",
+            ));
+        }
+        if has_version_4_shape(spec_version) {
             (!self.has_all_version_4_fields()).then_some((
                 "",
                 "lacks a field of a version 4 plan (floor, constraints.exclude_inspected_in_year, \
@@ -197,6 +225,82 @@ mod tests {
             ignoring.in_shape_of("3").is_none(),
             "version 3 cannot say it"
         );
+    }
+
+    #[test]
+    fn lists_are_version_5s_and_a_stratum_inside_an_earlier_ones_lists_is_shadowed() {
+        let text = PLAN.replacen(
+            "grades = [\"C\", \"D\"]",
+            "grades = [\"C\", \"D\"]\nlists = [\"投诉举报\"]",
+            1,
+        );
+        let plan = Plan::from_toml("p", &text).unwrap();
+        let v5 = plan.clone().in_shape_of("5").unwrap();
+        assert_eq!(v5.shape_problem("5"), None);
+        assert_eq!(
+            v5.strata[1].lists,
+            Some(Vec::new()),
+            "written always, [] when unused"
+        );
+        assert!(
+            plan.clone().in_shape_of("4").is_none(),
+            "version 4 cannot say it"
+        );
+        assert!(v5.shape_problem("4").unwrap().1.contains("version 5"));
+        let mut without = v5.clone();
+        without.strata[1].lists = None;
+        assert!(without.shape_problem("5").unwrap().1.contains("lacks"));
+        // Without lists in use, a version 5 plan goes back to version 4 unchanged otherwise.
+        let v4 = Plan::from_toml("p", PLAN)
+            .unwrap()
+            .in_shape_of("5")
+            .unwrap();
+        assert!(
+            v4.in_shape_of("4")
+                .unwrap()
+                .strata
+                .iter()
+                .all(|s| s.lists.is_none())
+        );
+
+        // Shadowing (§3.1): a later stratum whose lists are inside an earlier one's, the other
+        // selectors covered too, can never draw; one naming another list can.
+        let mut earlier = v5.strata[0].clone();
+        earlier.grades.clear();
+        earlier.lists = Some(vec!["活动异常名录".into(), "投诉举报".into()]);
+        let mut later = earlier.clone();
+        later.lists = Some(vec!["投诉举报".into()]);
+        assert!(earlier.shadows(&later));
+        later.lists = Some(vec!["严重违法失信名单".into()]);
+        assert!(!earlier.shadows(&later));
+        later.lists = Some(Vec::new());
+        assert!(!earlier.shadows(&later), "any entity, on a list or not");
+    }
+
+    #[test]
+    fn a_stratum_with_lists_selects_an_entity_on_one_of_them() {
+        use crate::domain::{Grade, Level};
+        use crate::plan::Attributes;
+        let mut s = crate::plan::Stratum::of_grades("s", vec![Grade::C]);
+        s.lists = Some(vec!["活动异常名录".into(), "投诉举报".into()]);
+        let entity = |grade, lists: &'static [&'static str]| Attributes {
+            grade,
+            district: "徐汇",
+            entity_type: "社会团体",
+            authority: "310104",
+            level: Level::County,
+            lists,
+        };
+        assert!(s.selects(&entity(Grade::C, &["投诉举报"])));
+        assert!(s.selects(&entity(Grade::C, &["严重违法失信名单", "活动异常名录"])));
+        assert!(!s.selects(&entity(Grade::C, &["严重违法失信名单"])));
+        assert!(!s.selects(&entity(Grade::C, &[])), "on no list");
+        assert!(
+            !s.selects(&entity(Grade::D, &["投诉举报"])),
+            "and of its grade"
+        );
+        s.lists = Some(Vec::new());
+        assert!(s.selects(&entity(Grade::C, &[])), "[]: any entity");
     }
 
     #[test]

@@ -166,6 +166,7 @@ pub const TABLES: &[TableSpec] = &[
             "published_at",
             "withdrawn_at",
             "withdraw_reason",
+            "lists_snapshot",
         ],
         key: 1,
     },

@@ -45,7 +45,8 @@ struct Batch {
     created_at: String,
     state: &'static str,
     commitment_hash: Option<String>,
-    snapshots: [Option<i64>; 5],
+    /// Entities, officers, matters, recusals, history, lists (`Kind::ALL` order).
+    snapshots: [Option<i64>; 6],
     committed_at: Option<String>,
     /// The entropy the draw started with (canonical JSON), and its entry.
     started: Option<(u64, String)>,
@@ -297,11 +298,14 @@ impl Replay {
                     .get("snapshots")?
                     .as_object()
                     .ok_or("batch.committed's 'snapshots' is not an object")?;
-                let mut ids = [None; 5];
+                let mut ids = [None; 6];
                 for (slot, table) in ids.iter_mut().zip(Kind::ALL.map(Kind::word)) {
-                    let s = snapshots
-                        .get(table)
-                        .ok_or_else(|| format!("batch {id}: no {table} snapshot"))?;
+                    // A batch names a lists snapshot only when one was imported before it.
+                    let s = match snapshots.get(table) {
+                        Some(s) => s,
+                        None if table == Kind::Lists.word() => continue,
+                        None => return Err(format!("batch {id}: no {table} snapshot")),
+                    };
                     let version = s["version"].as_i64().unwrap_or(-1);
                     let sid = self
                         .snapshot_ids
@@ -938,7 +942,7 @@ impl Replay {
                 Some(h) => Expect::Sha256Of(h.clone()),
                 None => Expect::Is(Cell::Null),
             };
-            let [e, o, m, r, h] = b.snapshots;
+            let [e, o, m, r, h, l] = b.snapshots;
             self.put(
                 "batches",
                 b.last,
@@ -963,6 +967,7 @@ impl Replay {
                     Expect::from(b.published_at),
                     Expect::from(b.withdrawn_at),
                     Expect::from(b.withdraw_reason),
+                    Expect::from(l),
                 ],
             );
         }

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use super::parse;
 use super::write::{self, EntityText, write_table};
-use crate::domain::{Entity, Inspection, Matter, Officer, Recusal};
+use crate::domain::{Entity, Inspection, Listing, Matter, Officer, Recusal};
 
 /// A row of one directory table, in whatever form a reader keeps it, as the canonical CSV
 /// writes it.
@@ -82,6 +82,16 @@ impl TableRow<4> for Inspection {
     }
     fn record(&self) -> [Cow<'_, str>; 4] {
         write::inspection_record(self)
+    }
+}
+
+impl TableRow<4> for Listing {
+    const COLUMNS: &'static [&'static str] = parse::LIST_COLUMNS;
+    fn key(&self) -> &str {
+        self.uscc.as_str()
+    }
+    fn record(&self) -> [Cow<'_, str>; 4] {
+        write::listing_record(self)
     }
 }
 

@@ -4,12 +4,13 @@
 //! minor ones, the municipal corps and district bureaus. A `GenerateSpec` determines the whole
 //! `Directory`: the same spec always gives the same rows, and the same bytes once written.
 //!
-//! Each part (entities, officers, recusals, history) draws from its own ChaCha8 stream keyed
+//! Each part (entities, officers, recusals, history, lists) draws from its own ChaCha8 stream keyed
 //! by the seed and the part's name, so changing only the number of entities leaves the
 //! officers unchanged. The matter list is fixed.
 
 mod entities;
 mod links;
+mod lists;
 mod matters;
 mod names;
 mod officers;
@@ -48,7 +49,8 @@ pub const SHANGHAI_SAMPLE: GenerateSpec = GenerateSpec {
 /// About 25% of the officers are in the corps, about 5% (at least 4 from 100 officers) in the
 /// fire and market departments, the rest in the district bureaus (at least 2 each from 50
 /// officers). Recusals number about 3 per 100 officers; history covers about 8% of the
-/// entities.
+/// entities; lists (`lists`) put about 1.7% of the active social organisations on the
+/// 活动异常名录 and a few elderly-care and funeral entities on 投诉举报.
 ///
 /// # Panics
 /// When `spec.entities` exceeds `MAX_ENTITIES` (887,503,681): the organisation codes that
@@ -71,11 +73,13 @@ pub fn generate(spec: &GenerateSpec) -> Directory {
         &recused,
         spec.seed,
     );
+    let lists = lists::lists(&entities, spec.seed);
     Directory {
         entities,
         officers,
         matters,
         recusals,
         history,
+        lists,
     }
 }

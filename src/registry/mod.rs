@@ -1,4 +1,5 @@
-//! The directory folder format: five tables, each a CSV file (UTF-8 or GBK) or an `.xlsx`
+//! The directory folder format: six tables (the sixth, `lists`, may be left out: a folder
+//! without it has an empty one), each a CSV file (UTF-8 or GBK) or an `.xlsx`
 //! workbook (documented in `registries/README.md`), read through the one decoding path
 //! (`decode`) with every bad row reported by file, line and column. This is the file
 //! adapter in front of `domain`; it holds no draw logic.
@@ -30,17 +31,19 @@ pub struct FileNames<'a> {
     pub matters: &'a str,
     pub recusals: &'a str,
     pub history: &'a str,
+    pub lists: &'a str,
 }
 
 impl<'a> FileNames<'a> {
-    /// The five, in table order.
-    pub fn all(&self) -> [&'a str; 5] {
+    /// The six, in table order.
+    pub fn all(&self) -> [&'a str; 6] {
         [
             self.entities,
             self.officers,
             self.matters,
             self.recusals,
             self.history,
+            self.lists,
         ]
     }
 }
@@ -53,6 +56,7 @@ pub const FILES: FileNames<'static> = FileNames {
     matters: "matters.csv",
     recusals: "recusals.csv",
     history: "history.csv",
+    lists: "lists.csv",
 };
 
 /// The workbook a folder may hold instead of a table's CSV file: `entities.xlsx` for
@@ -94,6 +98,7 @@ impl Loaded {
             (FILES.matters, Rows::Matters(d.matters.clone())),
             (FILES.recusals, Rows::Recusals(d.recusals.clone())),
             (FILES.history, Rows::History(d.history.clone())),
+            (FILES.lists, Rows::Lists(d.lists.clone())),
         ];
         let sources = tables
             .into_iter()
@@ -163,7 +168,14 @@ pub fn load_with<E: TableRow<10> + Send>(
     let files: Vec<Option<(String, Mapped)>> = FILES
         .all()
         .iter()
-        .map(|name| read_file(dir, name, &mut errors))
+        .map(|name| {
+            // A folder made before lists.csv existed has none: an empty table, not an error.
+            let absent =
+                *name == FILES.lists && table_file(dir, name).is_ok_and(|f| !dir.join(f).exists());
+            (!absent)
+                .then(|| read_file(dir, name, &mut errors))
+                .flatten()
+        })
         .collect();
     // Each file as CSV text, through the one decoding path: UTF-8 stays the mapped bytes
     // (parsed on two threads when large); GBK and workbooks are converted first.
@@ -179,7 +191,7 @@ pub fn load_with<E: TableRow<10> + Send>(
         })
         .collect();
     // What messages call each table: the file (and sheet) it was read from.
-    let labels: Vec<&str> = (0..5)
+    let labels: Vec<&str> = (0..6)
         .map(|i| match (&decoded[i], &files[i]) {
             (Some(d), _) => d.label.as_str(),
             (None, Some((name, _))) => name.as_str(),
@@ -192,6 +204,7 @@ pub fn load_with<E: TableRow<10> + Send>(
         matters: labels[2],
         recusals: labels[3],
         history: labels[4],
+        lists: labels[5],
     };
     // An unreadable file was reported once, above: it is not parsed, and references into it
     // are not reported again.
@@ -236,6 +249,14 @@ pub fn load_with<E: TableRow<10> + Send>(
         &mut errors,
         parse::inspection,
     );
+    let lists = table::read_some(
+        f.lists,
+        data(5),
+        parse::LIST_COLUMNS,
+        "uscc",
+        &mut errors,
+        parse::listing,
+    );
 
     // The small tables' content hashes are taken on a second thread while the checks across
     // rows and files run on this one.
@@ -246,6 +267,7 @@ pub fn load_with<E: TableRow<10> + Send>(
                 canonical::hash(&matters.rows),
                 canonical::hash(&recusals.rows),
                 canonical::hash(&history.rows),
+                canonical::hash(&lists.rows),
             ]
         });
         let entity_keys =
@@ -264,6 +286,7 @@ pub fn load_with<E: TableRow<10> + Send>(
             matters: validate::Known(&matter_keys, &matters.bad_keys, data(2).is_none()),
             recusals: &recusals,
             history: &history,
+            lists: &lists,
         };
         validate::references(f, &tables, &mut errors);
         hashes.join().expect("hashing thread")
@@ -282,13 +305,20 @@ pub fn load_with<E: TableRow<10> + Send>(
     // snapshot's, so neither sorts them again.
     let mut entities = entities.rows;
     sort::by_uscc(&mut entities, TableRow::key);
-    let [officers_hash, matters_hash, recusals_hash, history_hash] = hashes;
+    let [
+        officers_hash,
+        matters_hash,
+        recusals_hash,
+        history_hash,
+        lists_hash,
+    ] = hashes;
     let hashes = [
         canonical::hash_in_order(&entities),
         officers_hash,
         matters_hash,
         recusals_hash,
         history_hash,
+        lists_hash,
     ];
     let rows = [
         entities.len(),
@@ -296,6 +326,7 @@ pub fn load_with<E: TableRow<10> + Send>(
         matters.rows.len(),
         recusals.rows.len(),
         history.rows.len(),
+        lists.rows.len(),
     ];
     let sources = FILES
         .all()
@@ -315,6 +346,7 @@ pub fn load_with<E: TableRow<10> + Send>(
             matters: matters.rows,
             recusals: recusals.rows,
             history: history.rows,
+            lists: lists.rows,
         },
         sources,
     })

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use crate::domain::text;
 use crate::domain::{
-    Entity, EntityStatus, Grade, Inspection, Matter, Method, Officer, OfficerStatus, Recusal, Uscc,
+    Entity, EntityStatus, Grade, Inspection, Listing, Matter, Method, Officer, OfficerStatus,
+    Recusal, Uscc,
 };
 
 use super::table::Row;
@@ -41,6 +42,7 @@ pub const MATTER_COLUMNS: &[&str] = &[
 ];
 pub const RECUSAL_COLUMNS: &[&str] = &["card_no", "uscc", "reason"];
 pub const HISTORY_COLUMNS: &[&str] = &["uscc", "matter_code", "date", "officers"];
+pub const LIST_COLUMNS: &[&str] = &["uscc", "list", "listed_on", "reason"];
 
 fn uscc(value: &str) -> Result<Uscc, String> {
     Uscc::parse(value).map_err(|e| e.to_string())
@@ -183,5 +185,18 @@ pub fn inspection(row: &mut Row) -> Option<Inspection> {
         matter_code: matter_code?,
         date: date?,
         officers: officers?,
+    })
+}
+
+pub fn listing(row: &mut Row) -> Option<Listing> {
+    let uscc = row.field("uscc", uscc);
+    let list = row.field("list", text::required);
+    let listed_on = row.field("listed_on", text::date);
+    let reason = row.field("reason", text::optional);
+    Some(Listing {
+        uscc: uscc?,
+        list: list?,
+        listed_on: listed_on?,
+        reason: reason?,
     })
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::{Inspection, Recusal};
+use crate::domain::{Inspection, Listing, Recusal};
 
 use super::error::RowError;
 use super::table::{Table, key_form};
@@ -55,6 +55,7 @@ pub struct Tables<'a> {
     pub matters: Known<'a>,
     pub recusals: &'a Table<Recusal>,
     pub history: &'a Table<Inspection>,
+    pub lists: &'a Table<Listing>,
 }
 
 /// The keys of a table: those of good rows, and those of rows already reported as bad.
@@ -70,19 +71,53 @@ impl Known<'_> {
 
 /// Reports each officer–entity pair declared a second time, at its line, naming the first.
 pub fn unique_pairs(file: &str, table: &Table<Recusal>, errors: &mut Vec<RowError>) {
+    unique_by_pair(
+        file,
+        table,
+        |r| (&r.card_no, r.uscc.as_str()),
+        "uscc",
+        |first| format!("the same officer and entity are declared at line {first}"),
+        errors,
+    );
+}
+
+/// Reports each entity put on the same list a second time, at its line, naming the first
+/// (the key of `lists.csv` is the pair `uscc`, `list`).
+pub fn unique_listings(file: &str, table: &Table<Listing>, errors: &mut Vec<RowError>) {
+    unique_by_pair(
+        file,
+        table,
+        |l| (l.uscc.as_str(), &l.list),
+        "list",
+        |first| {
+            format!(
+                "该对象已在第 {first} 行列入同一名录 / the same entity is on this list at line {first}"
+            )
+        },
+        errors,
+    );
+}
+
+/// Reports each row whose key pair repeats an earlier row's, in `column`, with `said` of the
+/// earlier row's line.
+fn unique_by_pair<'a, T>(
+    file: &str,
+    table: &'a Table<T>,
+    pair: impl Fn(&'a T) -> (&'a str, &'a str),
+    column: &str,
+    said: impl Fn(u64) -> String,
+    errors: &mut Vec<RowError>,
+) {
     use std::collections::hash_map::Entry;
     let mut first = HashMap::with_capacity(table.rows.len());
     for (r, &line) in table.rows.iter().zip(&table.lines) {
-        match first.entry((r.card_no.as_str(), r.uscc.as_str())) {
+        match first.entry(pair(r)) {
             Entry::Vacant(v) => {
                 v.insert(line);
             }
             Entry::Occupied(o) => {
-                let reason = format!(
-                    "the same officer and entity are declared at line {}",
-                    o.get()
-                );
-                errors.push(error(file, line, "uscc", reason));
+                let reason = said(*o.get());
+                errors.push(error(file, line, column, reason));
             }
         }
     }
@@ -118,4 +153,14 @@ pub fn references(files: &super::FileNames, t: &Tables, errors: &mut Vec<RowErro
             }
         }
     }
+    for (l, &line) in t.lists.rows.iter().zip(&t.lists.lines) {
+        if !entities.contains(l.uscc.as_str()) {
+            let reason = format!(
+                "名录中的对象不在 {0} 中 / entity '{1}' is not in {0}",
+                files.entities, l.uscc
+            );
+            errors.push(error(files.lists, line, "uscc", reason));
+        }
+    }
+    unique_listings(files.lists, t.lists, errors);
 }

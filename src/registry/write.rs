@@ -1,11 +1,13 @@
-//! Writes a `Directory` as the five CSV files of the folder format (the inverse of `load`).
+//! Writes a `Directory` as the six CSV files of the folder format (the inverse of `load`).
 //! Each table's rows are written as `*_record` spells them, by `write_table`, which
 //! `registry::canonical` (the content hash) uses too.
 
 use std::borrow::Cow;
 use std::path::Path;
 
-use crate::domain::{Directory, Entity, EntityStatus, Grade, Inspection, Matter, Officer, Recusal};
+use crate::domain::{
+    Directory, Entity, EntityStatus, Grade, Inspection, Listing, Matter, Officer, Recusal,
+};
 
 use super::{FILES, parse};
 
@@ -99,6 +101,16 @@ pub fn inspection_record(h: &Inspection) -> [Cow<'_, str>; 4] {
     ]
 }
 
+/// A list row's fields as written, in `parse::LIST_COLUMNS` order.
+pub fn listing_record(l: &Listing) -> [Cow<'_, str>; 4] {
+    [
+        Cow::Borrowed(l.uscc.as_str()),
+        Cow::Borrowed(&l.list),
+        Cow::Owned(l.listed_on.to_string()),
+        Cow::Borrowed(&l.reason),
+    ]
+}
+
 /// Writes one table to `out`: the header `columns`, then each record (RFC 4180 quoting
 /// where needed, LF line ends, no BOM).
 pub fn write_table<'a, W, R, F>(out: W, columns: &[&str], records: R) -> std::io::Result<()>
@@ -138,5 +150,7 @@ pub fn write(dir: &Path, directory: &Directory) -> std::io::Result<()> {
     let recusals = d.recusals.iter().map(recusal_record);
     write_file(dir, FILES.recusals, parse::RECUSAL_COLUMNS, recusals)?;
     let history = d.history.iter().map(inspection_record);
-    write_file(dir, FILES.history, parse::HISTORY_COLUMNS, history)
+    write_file(dir, FILES.history, parse::HISTORY_COLUMNS, history)?;
+    let lists = d.lists.iter().map(listing_record);
+    write_file(dir, FILES.lists, parse::LIST_COLUMNS, lists)
 }

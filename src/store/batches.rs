@@ -16,8 +16,9 @@ pub struct BatchRow {
     pub plan_toml: String,
     pub created_at: String,
     pub commitment_hash: Option<String>,
-    /// Snapshot ids: entities, officers, matters, recusals, history.
-    pub snapshots: [Option<i64>; 5],
+    /// Snapshot ids: entities, officers, matters, recusals, history, and lists (none when
+    /// no lists table had been imported when the batch was committed).
+    pub snapshots: [Option<i64>; 6],
     pub committed_at: Option<String>,
     pub seed: Option<String>,
     pub entropy_json: Option<String>,
@@ -45,7 +46,8 @@ pub struct Assignment {
 
 const COLUMNS: &str = "id, title, state, plan_toml, created_at, commitment_hash, \
     entities_snapshot, officers_snapshot, matters_snapshot, recusals_snapshot, history_snapshot, \
-    committed_at, seed, entropy_json, bundle_sha256, drawn_at, published_at, withdrawn_at, withdraw_reason";
+    committed_at, seed, entropy_json, bundle_sha256, drawn_at, published_at, withdrawn_at, withdraw_reason, \
+    lists_snapshot";
 
 fn from_row<R: Row>(r: R) -> Result<BatchRow, sqlx::Error>
 where
@@ -67,6 +69,7 @@ where
             r.try_get(8)?,
             r.try_get(9)?,
             r.try_get(10)?,
+            r.try_get(19)?,
         ],
         committed_at: r.try_get(11)?,
         seed: r.try_get(12)?,
@@ -133,13 +136,14 @@ pub async fn commit(
     id: &str,
     hash: &str,
     header: &[u8],
-    snapshots: [i64; 5],
+    snapshots: [Option<i64>; 6],
     time: &str,
 ) -> Result<bool> {
     let n = on_conn!(tx, c => sqlx::query(
         "UPDATE batches SET state = 'committed', commitment_hash = $2, commitment_header = $3, \
          entities_snapshot = $4, officers_snapshot = $5, matters_snapshot = $6, recusals_snapshot = $7, \
-         history_snapshot = $8, committed_at = $9 WHERE id = $1 AND state = 'draft'",
+         history_snapshot = $8, committed_at = $9, lists_snapshot = $10 \
+         WHERE id = $1 AND state = 'draft'",
     )
     .bind(id)
     .bind(hash)
@@ -150,6 +154,7 @@ pub async fn commit(
     .bind(snapshots[3])
     .bind(snapshots[4])
     .bind(time)
+    .bind(snapshots[5])
     .execute(&mut *c)
     .await?
     .rows_affected());

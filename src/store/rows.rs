@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::{Result, Store, StoreError, Tx};
 use crate::commitment::EntityRecord;
 use crate::domain::codes::{EntityStatus, Grade, Method, OfficerStatus};
-use crate::domain::{Entity, Inspection, Matter, Officer, Recusal, Uscc, text};
+use crate::domain::{Entity, Inspection, Listing, Matter, Officer, Recusal, Uscc, text};
 use crate::on_pool;
 use crate::registry::parse;
 use compact_str::CompactString;
@@ -49,6 +49,12 @@ pub const RECUSALS: Layout = Layout {
     columns: parse::RECUSAL_COLUMNS,
     positioned: false,
     order: "card_no, uscc",
+};
+pub const LISTS: Layout = Layout {
+    table: "lists",
+    columns: parse::LIST_COLUMNS,
+    positioned: false,
+    order: "uscc, list",
 };
 pub const HISTORY: Layout = Layout {
     table: "history",
@@ -435,6 +441,18 @@ pub async fn history(store: &Store, snapshot: i64) -> Result<Vec<Inspection>> {
             matter_code: f[1].to_string(),
             date: text::date(f[2])?,
             officers: list(f[3])?,
+        })
+    })
+    .await
+}
+
+pub async fn lists(store: &Store, snapshot: i64) -> Result<Vec<Listing>> {
+    read_as(store, &LISTS, LISTS.columns, snapshot, |f| {
+        Ok(Listing {
+            uscc: uscc(f[0])?,
+            list: f[1].to_string(),
+            listed_on: text::date(f[2])?,
+            reason: f[3].to_string(),
         })
     })
     .await

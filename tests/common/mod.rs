@@ -171,6 +171,7 @@ pub fn directory(g: &mut Gen, entities: u64, officers: u64) -> Directory {
         ],
         recusals,
         history,
+        lists: Vec::new(),
     }
 }
 

@@ -92,7 +92,8 @@ async fn a_committed_batch_is_announced_with_its_plan_and_logged_commitment() {
         "已承诺",
         &hash,
         "行业领域：养老服务",
-        "D级（高风险）：信用风险分类 D；按比例 30% 抽取",
+        "投诉举报：列入以下任一名录 投诉举报；按比例 50% 抽取",
+        "D级（高风险）：信用风险分类 D（已归入前面分层的除外）；按比例 30% 抽取",
         "每组 2 名执法人员",
         "公开摇号：见证人 陈思远、林晓岚、周文博 各自现场掷出 10 位数字",
         "<code>batch.committed</code>",
@@ -116,7 +117,9 @@ async fn a_committed_batch_is_announced_with_its_plan_and_logged_commitment() {
     assert_eq!(api["state"], "committed");
     assert_eq!(api["commitment_hash"], hash.as_str());
     assert_eq!(api["plan"]["entropy"]["source"], "ceremony");
-    assert_eq!(api["plan"]["strata"][0]["ratio"], "30/100");
+    assert_eq!(api["plan"]["strata"][0]["ratio"], "50/100");
+    assert_eq!(api["plan"]["strata"][0]["lists"], json!(["投诉举报"]));
+    assert_eq!(api["plan"]["strata"][1]["ratio"], "30/100");
     assert_eq!(api["log_entries"][1]["kind"], "batch.committed");
     assert_eq!(api["targets"], json!([]));
     let listed = call(&router, Method::GET, "/api/v1/public/batches", None, None)

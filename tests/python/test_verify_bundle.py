@@ -27,9 +27,8 @@ MINI_BUNDLE = os.path.join(VECTORS, "mini-bundle.json")
 MINI_BUNDLE_V1 = os.path.join(VECTORS, "mini-bundle-v1.json")
 MINI_BUNDLE_V2 = os.path.join(VECTORS, "mini-bundle-v2.json")
 MINI_BUNDLE_V3 = os.path.join(VECTORS, "mini-bundle-v3.json")
-STRATA_BUNDLE = os.path.join(VECTORS, "strata-bundle.json")
 MINI_BUNDLE_V4 = os.path.join(VECTORS, "mini-bundle-v4.json")
-STRATA_BUNDLE_V4 = os.path.join(VECTORS, "strata-bundle-v4.json")
+STRATA_BUNDLE = os.path.join(VECTORS, "strata-bundle.json")
 JOINT_BUNDLE = os.path.join(VECTORS, "joint-bundle.json")
 VERIFIER = os.path.join(HERE, "verify_bundle.py")
 
@@ -632,7 +631,8 @@ SPEC_RULES = (
     # §2.4: sources
     ("source with another file name", lambda b: b["commitment"]["header"]["sources"][0].update(file="entities.jsonl"), "/commitment/header/sources/0/file", "entities.csv"),
     ("sources out of order", lambda b: b["commitment"]["header"]["sources"].reverse(), "/commitment/header/sources/0/file", "entities.csv"),
-    ("a source missing", lambda b: b["commitment"]["header"]["sources"].pop(), "/commitment/header/sources/4", "history.csv"),
+    ("a source missing", lambda b: b["commitment"]["header"]["sources"].pop(), "/commitment/header/sources/5", "lists.csv"),
+    ("the history source missing", lambda b: b["commitment"]["header"]["sources"].pop(4), "/commitment/header/sources/4/file", "history.csv"),
     ("source hash in capitals", lambda b: b["commitment"]["header"]["sources"][1].update(sha256=b["commitment"]["header"]["sources"][1]["sha256"].upper()), "/commitment/header/sources/1/sha256", "lowercase"),
 )
 
@@ -1541,16 +1541,15 @@ class Version4Test(unittest.TestCase):
 
 class Version4VectorsTest(unittest.TestCase):
     """The vectors of the Rust side (§8): mini-bundle.json (version 5), mini-bundle-v4.json,
-    mini-bundle-v3.json, strata-bundle.json (version 5, every rule of §5), strata-bundle-v4.json
-    and joint-bundle.json (version 5, department matters)."""
+    mini-bundle-v3.json, strata-bundle.json (version 4, every rule of §5) and joint-bundle.json
+    (version 5, department matters)."""
 
     def test_vectors_pass(self):
         for path, version in (
             (MINI_BUNDLE, "5"),
             (MINI_BUNDLE_V4, "4"),
             (MINI_BUNDLE_V3, "3"),
-            (STRATA_BUNDLE, "5"),
-            (STRATA_BUNDLE_V4, "4"),
+            (STRATA_BUNDLE, "4"),
             (JOINT_BUNDLE, "5"),
         ):
             with self.subTest(os.path.basename(path)):
@@ -1674,6 +1673,119 @@ class Version5JointTest(unittest.TestCase):
         with self.assertRaises(vb.Discrepancy) as caught:
             vb.verify(bundle)
         self.assertIn("department_matters", caught.exception.path + caught.exception.message)
+
+
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+# Version 5: the lists snapshot and the stratum selector `lists`
+# ─────────────────────────────────────────────────────────────────────────────────────────────
+
+LISTS_BUNDLE = os.path.join(VECTORS, "lists-bundle.json")
+
+
+class Version5ListsTest(unittest.TestCase):
+    """lists-bundle.json (§8): a 100% stratum of one list that ignores the exclusions, a
+    stratum of another list combined with grades, and the rest; the rules of §2 and §3 on
+    lists, each broken alone."""
+
+    def verify(self, bundle):
+        return vb.verify(bundle)
+
+    def expect_fail(self, bundle, path, words):
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(bundle)
+        self.assertEqual(caught.exception.path, path, caught.exception.message)
+        self.assertIn(words, caught.exception.message)
+
+    def test_the_vector_passes_and_selects_by_list(self):
+        status, out = run_cli(LISTS_BUNDLE)
+        self.assertEqual(status, 0, out)
+        bundle = load_json(LISTS_BUNDLE)
+        self.assertEqual(at(bundle, ("commitment", "header", "spec_version")), "5")
+        on = vb.memberships(at(bundle, SNAP))
+        first = bundle["draw"]["strata"][0]
+        self.assertEqual((first["population"], first["excluded"], len(first["targets"])), (3, 0, 3))
+        for target in first["targets"]:
+            self.assertIn("活动异常名录", on[target["uscc"]])
+        for target in bundle["draw"]["strata"][1]["targets"]:
+            self.assertIn("投诉举报", on[target["uscc"]])
+
+    def test_a_list_no_record_names_is_refused(self):
+        bundle = load_json(LISTS_BUNDLE)
+        at(bundle, PLAN)["strata"][1]["lists"] = ["投诉举报", "严重违法失信名单"]
+        self.expect_fail(reseal(bundle), "/commitment/header/plan/strata/1/lists/1", "no record of the lists snapshot")
+
+    def test_a_list_named_twice_is_refused(self):
+        bundle = load_json(LISTS_BUNDLE)
+        at(bundle, PLAN)["strata"][1]["lists"] = ["投诉举报", "投诉举报"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(reseal(bundle))
+        self.assertIn("twice", caught.exception.message)
+
+    def test_a_stratum_inside_an_earlier_ones_lists_is_shadowed(self):
+        bundle = load_json(LISTS_BUNDLE)
+        strata = at(bundle, PLAN)["strata"]
+        strata[1]["grades"] = []
+        strata[1]["lists"] = ["活动异常名录"]
+        self.expect_fail(reseal(bundle), "/commitment/header/plan/strata/1", "shadowed")
+        # A list the earlier stratum does not name: not shadowed.
+        bundle = load_json(LISTS_BUNDLE)
+        at(bundle, PLAN)["strata"][1]["grades"] = []
+        self.verify(reseal(bundle))
+
+    def test_the_lists_snapshot_is_checked(self):
+        for what, change, path, words in (
+            ("out of order", lambda l: l.reverse(), "/commitment/snapshots/lists/1", "canonical order"),
+            ("repeated pair", lambda l: l.insert(1, dict(l[0])), "/commitment/snapshots/lists/1", "repeats"),
+            ("extra field", lambda l: l[0].update(reason="x"), "/commitment/snapshots/lists/0/reason", "reason"),
+            ("bad uscc", lambda l: l[0].update(uscc=l[0]["uscc"][:-1] + "0"), "/commitment/snapshots/lists/0/uscc", "check"),
+        ):
+            with self.subTest(what):
+                bundle = load_json(LISTS_BUNDLE)
+                change(at(bundle, SNAP)["lists"])
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.verify(reseal(bundle))
+                self.assertEqual(caught.exception.path, path, caught.exception.message)
+
+    def test_a_record_removed_without_resealing_fails_the_digest(self):
+        bundle = load_json(LISTS_BUNDLE)
+        at(bundle, SNAP)["lists"].pop()
+        self.expect_fail(bundle, "/commitment/header/snapshots/lists/count", "§2.3")
+
+    def test_versions_before_5_have_no_lists(self):
+        # A version 4 bundle with a lists snapshot, a sixth source or a stratum's lists.
+        for what, change, path in (
+            ("lists snapshot", lambda b: at(b, SNAP).update(lists=[]), "/commitment/snapshots/lists"),
+            ("sixth source", lambda b: at(b, ("commitment", "header", "sources")).append(dict(at(b, ("commitment", "header", "sources"))[0], file="lists.csv")), "/commitment/header/sources/5"),
+            ("stratum lists", lambda b: at(b, PLAN)["strata"][0].update(lists=[]), "/commitment/header/plan/strata/0/lists"),
+        ):
+            with self.subTest(what):
+                bundle = load_json(MINI_BUNDLE_V4)
+                change(bundle)
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.verify(reseal(bundle))
+                self.assertEqual(caught.exception.path, path, caught.exception.message)
+        # And a version 5 bundle without them.
+        bundle = load_json(LISTS_BUNDLE)
+        del at(bundle, PLAN)["strata"][2]["lists"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.verify(reseal(bundle))
+        self.assertEqual(caught.exception.path, "/commitment/header/plan/strata/2/lists", caught.exception.message)
+
+    def test_a_target_not_on_the_list_is_caught_by_the_recheck(self):
+        """§7.1 step 6 on the draw directly: an entity that is not on 活动异常名录 put in the
+        full-coverage stratum's place."""
+        bundle = load_json(LISTS_BUNDLE)
+        header, snapshots = at(bundle, ("commitment", "header")), at(bundle, SNAP)
+        on = vb.memberships(snapshots)
+        drawn = {t["uscc"] for s in bundle["draw"]["strata"] for t in s["targets"]}
+        outsider = next(
+            e["uscc"] for e in snapshots["entities"]
+            if e["status"] == "正常" and e["uscc"] not in on and e["uscc"] not in drawn
+        )
+        bundle["draw"]["strata"][0]["targets"][0]["uscc"] = outsider
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.recheck_result(header["plan"], header, snapshots, bundle["draw"])
+        self.assertIn("not the first stratum that selects it", caught.exception.message)
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -47,7 +47,8 @@ import unicodedata
 
 SPEC_VERSION = "5"  # new commitments are made under this version
 BUNDLE_FORMAT = "shuangsui-bundle/1"
-# Versions: each header `format` with its `spec_version`. Version 5 adds the matters of each
+# Versions: each header `format` with its `spec_version`. Version 5 adds the `lists` snapshot,
+# its source `lists.csv` and the stratum selector `lists` (§2, §3, §5.2), and the matters of each
 # department of a joint batch (`team.department_matters`), whose one sector its slot's officers
 # hold (§3, §6.1); version 4 adds the stratum selectors
 # (districts, entity types, registration levels), split_by parts, per-stratum exclusions, the
@@ -76,6 +77,12 @@ def has_selectors(spec_version):
     return spec_version not in ("1", "2", "3")
 
 
+def has_lists(spec_version):
+    """Conventions: from version 5 on a commitment has the `lists` snapshot and source and each
+    stratum its `lists` selector; versions 1 to 4 have none of them."""
+    return spec_version not in ("1", "2", "3", "4")
+
+
 def has_department_matters(spec_version):
     """Conventions: from version 5 on a plan's team has `department_matters` (§3)."""
     return spec_version not in ("1", "2", "3", "4")
@@ -101,8 +108,9 @@ ENTITY_STATUSES = ("正常", "停业", "清算", "注销", "吊销", "撤销")  
 OFFICER_STATUSES = ("在岗", "暂停", "离岗")  # §2.1
 GRADES = ("A", "B", "C", "D")  # §2.1
 METHODS = ("书面检查", "实地核查", "网络监测")  # §2.4: documents, on-site, online
-# §2.4: header.sources names the directory's five tables, in this order.
-SOURCE_FILES = ("entities.csv", "officers.csv", "matters.csv", "recusals.csv", "history.csv")
+# §2.4: header.sources names the directory's five tables, in this order, and from version 5
+# on a sixth, lists.
+SOURCE_FILES = ("entities.csv", "officers.csv", "matters.csv", "recusals.csv", "history.csv", "lists.csv")
 # §4.1: the pinned drand chains, by chain hash: whether the scheme is chained (a chained
 # round's bundle carries the previous signature; an unchained one has null there).
 PINNED_CHAINS = {
@@ -123,8 +131,8 @@ EXCLUSIONS = ("apply", "ignore")  # §3: whether §5.4's exclusion rules apply i
 SELECTORS = (("grades", "grade"), ("districts", "district"), ("entity_types", "entity_type"), ("levels", "level"))
 # Conventions, §3, §5.2–§5.4: the version 4 stratum fields a plan of versions 1 to 3 does not
 # have, at the value their absence means (an absent selector list selects any value, and the
-# exclusion rules apply).
-STRATUM_DEFAULTS = {"districts": (), "entity_types": (), "levels": (), "split_by": (), "exclusions": "apply"}
+# exclusion rules apply); likewise version 5's `lists` in a plan of versions 1 to 4.
+STRATUM_DEFAULTS = {"districts": (), "entity_types": (), "levels": (), "split_by": (), "exclusions": "apply", "lists": ()}
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -679,6 +687,8 @@ def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
         stratum_keys = ("count", "grades", "minimum", "name", "ratio")
         if selectors:
             stratum_keys += ("districts", "entity_types", "exclusions", "levels", "split_by")
+        if has_lists(spec_version):
+            stratum_keys += ("lists",)
         expect_object(stratum, s_path, stratum_keys)
         expect_str(stratum["name"], ptr(s_path, "name"))
         expect_str_list(stratum["grades"], ptr(s_path, "grades"))
@@ -686,6 +696,8 @@ def check_plan_shape(plan, path, spec_version=SPEC_VERSION):
             for key in ("districts", "entity_types", "levels", "split_by"):
                 expect_str_list(stratum[key], ptr(s_path, key))
             expect_str(stratum["exclusions"], ptr(s_path, "exclusions"))
+        if has_lists(spec_version):
+            expect_str_list(stratum["lists"], ptr(s_path, "lists"))
         if stratum["ratio"] is not None:
             expect_str(stratum["ratio"], ptr(s_path, "ratio"))
         expect_optional_int(stratum["count"], ptr(s_path, "count"))
@@ -758,25 +770,27 @@ def check_matter_shapes(matters, path):
         expect_distinct(methods, ptr(m_path, "methods"), "a matter's methods")
 
 
-def check_sources_shape(sources, path):
+def check_sources_shape(sources, path, spec_version=SPEC_VERSION):
     """§2.4: `sources` names the directory's five tables in the order entities, officers,
-    matters, recusals, history: [{"file", "rows", "sha256"}] with the table's file name, its
-    number of rows and its content hash (§2.5) in lowercase hex. The hashes themselves cannot
-    be recomputed here: the directory's other columns are not in the bundle."""
+    matters, recusals, history (and from version 5 on a sixth, lists): [{"file", "rows",
+    "sha256"}] with the table's file name, its number of rows and its content hash (§2.5) in
+    lowercase hex. The hashes themselves cannot be recomputed here: the directory's other
+    columns are not in the bundle."""
+    files = SOURCE_FILES if has_lists(spec_version) else SOURCE_FILES[:5]
     expect_list(sources, path)
     for i, source in enumerate(sources):
         s_path = ptr(path, i)
         expect_object(source, s_path, ("file", "rows", "sha256"))
-        if i >= len(SOURCE_FILES):
-            raise Discrepancy(s_path, f"is a sixth source; a commitment names the directory's {len(SOURCE_FILES)} tables (§2.4)")
-        if source["file"] != SOURCE_FILES[i]:
+        if i >= len(files):
+            raise Discrepancy(s_path, f"is one source too many; a commitment of version {spec_version} names the directory's {len(files)} tables (§2.4)")
+        if source["file"] != files[i]:
             raise Discrepancy(
-                ptr(s_path, "file"), f"is {describe(source['file'])}; source {i} is the table {describe(SOURCE_FILES[i])} (§2.4)"
+                ptr(s_path, "file"), f"is {describe(source['file'])}; source {i} is the table {describe(files[i])} (§2.4)"
             )
         expect_int(source["rows"], ptr(s_path, "rows"), 0, MAX_SAFE_INTEGER)
         expect_hex(source["sha256"], ptr(s_path, "sha256"), 32)
-    if len(sources) < len(SOURCE_FILES):
-        raise Discrepancy(ptr(path, len(sources)), f"is missing: no source for the table {describe(SOURCE_FILES[len(sources)])} (§2.4)")
+    if len(sources) < len(files):
+        raise Discrepancy(ptr(path, len(sources)), f"is missing: no source for the table {describe(files[len(sources)])} (§2.4)")
 
 
 # ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -940,21 +954,26 @@ def check_stratum_selectors(strata, i, s_path):
     expect_distinct(stratum["split_by"], ptr(s_path, "split_by"), "a stratum's split_by", may_be_empty=True)
     if stratum["exclusions"] not in EXCLUSIONS:
         raise Discrepancy(ptr(s_path, "exclusions"), f"is {describe(stratum['exclusions'])}, expected \"apply\" or \"ignore\" (§3.1)")
+    if "lists" in stratum:  # version 5: list names are texts, none twice; may be empty
+        expect_texts(stratum["lists"], ptr(s_path, "lists"), "a stratum's lists", may_be_empty=True)
     for k in range(i):
         if shadows(strata[k], stratum):
             raise Discrepancy(
                 s_path,
                 f"is shadowed by the earlier stratum {k} ({describe(strata[k]['name'])}): for each of grades, districts, "
-                "entity_types and levels, that stratum's list is empty or this one's is non-empty and inside it, so it "
-                "selects every entity this one selects and this one could never draw any (§3.1)",
+                "entity_types, levels (and, version 5, lists), that stratum's list is empty or this one's is non-empty "
+                "and inside it, so it selects every entity this one selects and this one could never draw any (§3.1)",
             )
 
 
 def shadows(earlier, later):
     """§3.1: stratum `later` is shadowed by `earlier` when, for each of the four selector lists,
     earlier's list is empty, or later's list is non-empty and every value of it is in earlier's."""
-    return all(
-        not earlier[key] or (later[key] and set(later[key]) <= set(earlier[key])) for key, _ in SELECTORS
+    def covers(a, b):
+        return not a or (b and set(b) <= set(a))
+
+    return all(covers(earlier[key], later[key]) for key, _ in SELECTORS) and covers(
+        stratum_field(earlier, "lists"), stratum_field(later, "lists")
     )
 
 
@@ -1014,6 +1033,12 @@ def check_directory_rules(plan, header, snapshots):
                 f"/commitment/header/plan/team/department_matters/{i}/matters",
                 "names matters of several sectors; a department's matters are of one sector (§3.2)",
             )
+    # Version 5: every list a stratum names is the `list` of at least one record of the snapshot.
+    listed = {r["list"] for r in snapshots.get("lists", ())}
+    for i, stratum in enumerate(plan["strata"]):
+        for j, name in enumerate(stratum.get("lists", ())):
+            if name not in listed:
+                raise Discrepancy(ptr(f"/commitment/header/plan/strata/{i}/lists", j), f"{describe(name)} is the list of no record of the lists snapshot (§3.2)")
 
     # "At least one officer (of any status)": whatever his status, card validity or sectors.
     departments_with_officers = {o["department"] for o in snapshots["officers"]}
@@ -1083,6 +1108,13 @@ def check_history(record, path):
     expect_uscc(record["uscc"], ptr(path, "uscc"))
 
 
+def check_list_record(record, path):
+    """§2.1 lists (version 5): list (text), uscc."""
+    expect_object(record, path, ("list", "uscc"))
+    expect_text(record["list"], ptr(path, "list"))
+    expect_uscc(record["uscc"], ptr(path, "uscc"))
+
+
 # §2.2: (record check, sort key, whether equal keys may repeat, what the key is called)
 SNAPSHOT_RULES = {
     "entities": (check_entity, lambda r: r["uscc"], False, "uscc"),
@@ -1091,6 +1123,7 @@ SNAPSHOT_RULES = {
     # Python compares lists element by element with a prefix first, and str by code point,
     # which is the UTF-8 byte order of §Conventions.
     "history": (check_history, lambda r: (r["uscc"], r["date"], r["matter"], r["officers"]), True, "(uscc, date, matter, officers)"),
+    "lists": (check_list_record, lambda r: (r["uscc"], r["list"]), False, "(uscc, list)"),
 }
 
 
@@ -1119,12 +1152,14 @@ def snapshot_digest(records):
 
 
 def check_snapshots(commitment):
-    """§2.2 and §2.3 for every snapshot: order, then count and digest against the header."""
-    snapshots = expect_object(commitment["snapshots"], "/commitment/snapshots", SNAPSHOT_NAMES)
-    declared = expect_object(commitment["header"]["snapshots"], "/commitment/header/snapshots", SNAPSHOT_NAMES)
-    for name in SNAPSHOT_NAMES:
+    """§2.2 and §2.3 for every snapshot (lists from version 5 on): order, then count and digest
+    against the header."""
+    names = SNAPSHOT_NAMES + (("lists",) if has_lists(commitment["header"]["spec_version"]) else ())
+    snapshots = expect_object(commitment["snapshots"], "/commitment/snapshots", names)
+    declared = expect_object(commitment["header"]["snapshots"], "/commitment/header/snapshots", names)
+    for name in names:
         check_snapshot_order(name, snapshots[name], ptr("/commitment/snapshots", name))
-    for name in SNAPSHOT_NAMES:
+    for name in names:
         d_path = ptr("/commitment/header/snapshots", name)
         expect_object(declared[name], d_path, ("count", "sha256"))
         actual = snapshot_digest(snapshots[name])
@@ -1265,9 +1300,18 @@ def registration_level(authority):
     return "县级"
 
 
-def entity_attributes(entity):
+def memberships(snapshots):
+    """§5.2, version 5: the lists each entity is on, by uscc (none before version 5)."""
+    on = {}
+    for record in snapshots.get("lists", ()):
+        on.setdefault(record["uscc"], set()).add(record["list"])
+    return on
+
+
+def entity_attributes(entity, on_lists=None):
     """§5.2: the attributes of an entity record: grade, district, entity_type (its `type`),
-    authority (characters 3 to 8 of its uscc) and level (read from authority)."""
+    authority (characters 3 to 8 of its uscc) and level (read from authority); and the lists
+    it is on (version 5, from `memberships`; not an attribute to split by)."""
     authority = entity["uscc"][2:8]
     return {
         "grade": entity["grade"],
@@ -1275,6 +1319,7 @@ def entity_attributes(entity):
         "entity_type": entity["type"],
         "authority": authority,
         "level": registration_level(authority),
+        "lists": (on_lists or {}).get(entity["uscc"], set()),
     }
 
 
@@ -1285,13 +1330,15 @@ def stratum_field(stratum, key):
 
 def selects(stratum, attributes):
     """§5.2: the entity's grade is in the stratum's grades, its district in districts, its
-    entity_type in entity_types and its level in levels; an empty (or, versions 1 to 3,
-    absent) list selects any value."""
+    entity_type in entity_types and its level in levels, and (version 5) it is on at least
+    one of the stratum's lists; an empty (or, in earlier versions, absent) list selects any
+    value."""
     for key, attribute in SELECTORS:
         values = stratum["grades"] if key == "grades" else stratum_field(stratum, key)
         if values and attributes[attribute] not in values:
             return False
-    return True
+    lists = stratum_field(stratum, "lists")
+    return not lists or any(name in attributes["lists"] for name in lists)
 
 
 def first_stratum(plan, attributes):
@@ -1343,7 +1390,7 @@ def part_name(stratum_name, values):
     return stratum_name + "\uff08" + "\u3001".join(values) + "\uff09"
 
 
-def draw_parts(plan, header, entities):
+def draw_parts(plan, header, entities, on_lists=None):
     """§5.2 and §5.3: (population, parts). population: the entities of the population, in
     canonical order. parts: in draw order (strata in plan order, each stratum's parts in the
     order of their values), each {"stratum": index, "values": the split_by values (None when
@@ -1352,7 +1399,7 @@ def draw_parts(plan, header, entities):
     population = [e for e in entities if in_population(e, plan, sectors)]
     members = [[] for _ in plan["strata"]]
     for entity in population:
-        attributes = entity_attributes(entity)
+        attributes = entity_attributes(entity, on_lists)
         i = first_stratum(plan, attributes)
         if i is not None:
             members[i].append((entity, attributes))
@@ -1386,7 +1433,7 @@ def select_targets(plan, header, snapshots, seed):
     """§5: per part (§5.3; strata in plan order, then the floor of §5.7) the population count,
     size, eligible pool and the targets chosen with the part's stream. Returns a list of dicts
     without teams yet."""
-    population, parts = draw_parts(plan, header, snapshots["entities"])
+    population, parts = draw_parts(plan, header, snapshots["entities"], memberships(snapshots))
     excluded = excluded_entities(plan, snapshots["history"])
     results = []
     drawn = set()
@@ -1527,6 +1574,7 @@ class _Facts:
     def __init__(self, plan, header, snapshots):
         self.plan = plan
         self.header = header
+        self.on_lists = memberships(snapshots)
         self.date = plan["inspection_date"]
         self.cards_through = cards_valid_through(plan)
         self.constraints = plan["constraints"]
@@ -1593,7 +1641,7 @@ def recheck_in_part(facts, part, entity, path):
     excluded if its stratum applies the exclusion rules (§5.4)."""
     i = part["stratum"]
     rule = facts.plan["strata"][i]
-    attributes = entity_attributes(entity)
+    attributes = entity_attributes(entity, facts.on_lists)
     if not in_population(entity, facts.plan, facts.sectors) or first_stratum(facts.plan, attributes) != i:
         raise Discrepancy(path, f"is not in this stratum's population: stratum {i} is not the first stratum that selects it (§5.2)")
     if part["values"] is not None:
@@ -1676,7 +1724,7 @@ def recheck_result(plan, header, snapshots, draw):
     parts (§5.3) are derived from the plan and the snapshot, without the streams; the floor's
     targets (§5.7) are population entities not drawn in a stratum and not excluded."""
     facts = _Facts(plan, header, snapshots)
-    population, parts = draw_parts(plan, header, snapshots["entities"])
+    population, parts = draw_parts(plan, header, snapshots["entities"], memberships(snapshots))
     floor = plan.get("floor")
     expected = len(parts) + (floor is not None)
     if len(draw["strata"]) != expected:
@@ -1718,7 +1766,8 @@ def recheck_result(plan, header, snapshots, draw):
 
 EXPORT_PREFIX = b'{"bundle":'
 EXPORT_MIDDLE = b',"format":"shuangsui-export/1","log":'
-SNAPSHOT_TABLES = ("entities", "officers", "matters", "recusals", "history")  # LOG.md, directory.snapshot
+SNAPSHOT_TABLES = ("entities", "officers", "matters", "recusals", "history", "lists")  # LOG.md, directory.snapshot
+OPTIONAL_SNAPSHOT_TABLE = "lists"  # LOG.md: named by batch.committed only when a lists table was imported
 
 
 def split_export(raw, filename):
@@ -2044,6 +2093,8 @@ def check_export_complete(proven, bundle, bundle_raw):
     named = committed.get("snapshots") if isinstance(committed.get("snapshots"), dict) else {}
     for table in SNAPSHOT_TABLES:
         s = named.get(table)
+        if s is None and table == OPTIONAL_SNAPSHOT_TABLE:
+            continue
         if not isinstance(s, dict):
             raise Discrepancy("/log/entries", f"the batch.committed entry names no {table} snapshot")
         fields = ("version", "content_sha256", "rows")
@@ -2129,7 +2180,7 @@ def verify(bundle, expect_commitment=None, raw=None):
     # Step 2: plan rules, canonical order and digests of every snapshot, header hash.
     check_plan_shape(plan, "/commitment/header/plan", header["spec_version"])
     check_matter_shapes(header["matters"], "/commitment/header/matters")
-    check_sources_shape(header["sources"], "/commitment/header/sources")
+    check_sources_shape(header["sources"], "/commitment/header/sources", header["spec_version"])
     check_plan_rules(plan, "/commitment/header/plan", header["spec_version"])
     snapshots = check_snapshots(commitment)
     check_directory_rules(plan, header, snapshots)
@@ -2183,7 +2234,7 @@ def check_canonical_bytes(raw, canonical):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 4, and commitments of versions 1 to 3) and docs/LOG.md.")
+    parser = argparse.ArgumentParser(description="Verify a shuangsui draw bundle, or an export of one, against docs/DRAW-SPEC.md (version 5, and commitments of versions 1 to 4) and docs/LOG.md.")
     parser.add_argument("bundle", help="the bundle or export JSON file")
     parser.add_argument("--expect-commitment", metavar="HEX", help="the commitment hash published before the draw")
     parser.add_argument("--log-key", metavar="KEY", help="for an export: the log's published verifier key")

@@ -50,9 +50,9 @@ async fn a_batch_goes_from_plan_to_publication_and_its_exports_verify() {
             .await
             .unwrap();
         let checked = verify_export(&public, &app.verifier.to_string());
-        // created, committed, drawn, every result and its approval, published, and the five
-        // snapshots.
-        assert_eq!(checked.entries, 3 + 2 * n + 1 + 5, "{}", db.name);
+        // created, committed, drawn, every result and its approval, published, and the six
+        // snapshots (lists among them).
+        assert_eq!(checked.entries, 3 + 2 * n + 1 + 6, "{}", db.name);
 
         let verified = app::log::verify(&app, None).await.unwrap();
         assert!(

@@ -19,7 +19,7 @@ pub fn shanghai(file: &str) -> PathBuf {
         .join(file)
 }
 
-/// Initialises the database and imports the five shipped Shanghai tables.
+/// Initialises the database and imports the six shipped Shanghai tables.
 pub async fn setup(db: &TestDb) -> App {
     app::init(&db.url, &db.key(), "shuangsui.test/log")
         .await

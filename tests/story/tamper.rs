@@ -78,8 +78,9 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
         ),
         (
             "log_entries",
-            "DELETE FROM log_entries WHERE seq = 6",
-            "entry 6",
+            // Entries 1 to 6 are the six imports (a snapshot row refers to each), 7 the batch's.
+            "DELETE FROM log_entries WHERE seq = 7",
+            "entry 7",
         ),
         (
             "batches",
@@ -95,6 +96,12 @@ async fn log_verify_names_the_entry_or_row_changed_behind_its_back() {
             "entities",
             "UPDATE entities SET name = name || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM entities)",
             "FAIL table entities: snapshot 1 (entities v1",
+        ),
+        (
+            // A list entry's reason is in no snapshot record, but in the table's content hash.
+            "lists",
+            "UPDATE lists SET reason = reason || '（改）' WHERE uscc = (SELECT MIN(uscc) FROM lists)",
+            "FAIL table lists: snapshot 6 (lists v1",
         ),
     ];
     for (table, sql, expected) in cases {

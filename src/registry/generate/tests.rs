@@ -277,3 +277,35 @@ fn names_are_unique_at_any_size() {
     // Foundations share one small vocabulary: ordinals had to be used.
     assert!(d.entities.iter().any(|e| e.name.contains('第')));
 }
+
+#[test]
+fn list_entries_name_entities_of_their_sector_once_each_in_canonical_order() {
+    let d = generate(&spec(3_000, 300, 21));
+    let entity: HashMap<&str, _> = d.entities.iter().map(|e| (e.uscc.as_str(), e)).collect();
+    assert!(d.lists.len() > 20, "{}", d.lists.len());
+    for l in &d.lists {
+        let e = entity[l.uscc.as_str()];
+        let expected = match l.list.as_str() {
+            "活动异常名录" => e.sector == "社会组织" && e.status.as_str() == "正常",
+            "严重违法失信名单" => {
+                e.sector == "社会组织" && matches!(e.status.as_str(), "撤销" | "吊销")
+            }
+            "投诉举报" => {
+                matches!(e.sector.as_str(), "养老服务" | "殡葬服务") && e.status.as_str() == "正常"
+            }
+            other => panic!("unknown list {other}"),
+        };
+        assert!(expected, "{l:?} of {e:?}");
+        assert_eq!(l.listed_on.format("%Y").to_string(), "2026");
+        assert!(!l.reason.is_empty());
+    }
+    let keys: Vec<(&str, &str)> = d
+        .lists
+        .iter()
+        .map(|l| (l.uscc.as_str(), l.list.as_str()))
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no pair twice"
+    );
+}

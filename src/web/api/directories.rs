@@ -24,7 +24,7 @@ static NO_PROGRESS: fn(u64) = |_| {};
 fn kind(word: &str) -> ApiResult<Kind> {
     Kind::parse(word).ok_or_else(|| {
         ApiError::not_found(format!(
-            "no directory '{word}' (entities, officers, matters, recusals, history)"
+            "no directory '{word}' (entities, officers, matters, recusals, history, lists)"
         ))
     })
 }
@@ -39,12 +39,18 @@ pub async fn current(
 ) -> ApiResult<Json<Vec<SnapshotView>>> {
     caller.require(&[Role::Corps, Role::Auditor])?;
     let current = directory::current(&state.app).await?;
-    Ok(Json(current.into_iter().map(SnapshotView::from).collect()))
+    Ok(Json(
+        current
+            .into_iter()
+            .flatten()
+            .map(SnapshotView::from)
+            .collect(),
+    ))
 }
 
 /// Every version of one table, oldest first.
 #[utoipa::path(get, path = "/api/v1/directories/{kind}", tag = "directories",
-    security(("token" = [])), params(("kind" = String, Path, description = "entities, officers, matters, recusals or history")),
+    security(("token" = [])), params(("kind" = String, Path, description = "entities, officers, matters, recusals, history or lists")),
     responses((status = 200, body = Vec<SnapshotView>), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,

@@ -115,7 +115,7 @@ pub struct BatchDetail {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SnapshotView {
     pub id: i64,
-    /// entities, officers, matters, recusals or history.
+    /// entities, officers, matters, recusals, history or lists.
     pub kind: String,
     pub version: i64,
     pub content_sha256: String,

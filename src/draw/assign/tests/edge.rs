@@ -155,6 +155,7 @@ fn conflicts_at_the_pool_edges_are_skipped() {
         matters: matters(1),
         recusals,
         history,
+        lists: Vec::new(),
     };
     for cross in [false, true] {
         let mut s = shape(3, 0, cross, Some(2));

@@ -216,6 +216,7 @@ pub fn directory(s: &Shape, g: &mut Gen) -> Directory {
         matters,
         recusals,
         history,
+        lists: Vec::new(),
     }
 }
 
