@@ -293,8 +293,30 @@ fn joint_bundle_matches_the_vector() {
     let officer = |card: &str| officers.iter().find(|o| o.card_no == card).unwrap();
     let mut fire = std::collections::BTreeSet::new();
     let mut staffed = 0;
+    let mut unstaffed = 0;
     for t in bundle.draw.targets() {
-        assert!(t.unstaffed.is_none(), "{}", t.uscc);
+        if let Some(u) = &t.unstaffed {
+            // Both fire officers who could go are recused: the fire slot counts them as
+            // qualified for its own sector (消防安全), none left after the conflicts.
+            let recused = [
+                "52310106000011850A",
+                "523101010000133302",
+                "523101040000137001",
+                "52310101000016660U",
+            ];
+            assert!(recused.contains(&t.uscc.as_str()), "{}", t.uscc);
+            assert_eq!(
+                (
+                    u.slot,
+                    u.department.as_deref(),
+                    u.qualified,
+                    u.after_conflicts
+                ),
+                (1, Some("市消防救援总队"), 2, 0)
+            );
+            unstaffed += 1;
+            continue;
+        }
         let [civil, firefighter] = t.team.as_slice() else {
             panic!("a team of two")
         };
@@ -306,10 +328,9 @@ fn joint_bundle_matches_the_vector() {
         staffed += 1;
     }
     assert!(staffed >= 4, "the fixture draws several targets");
-    assert!(
-        !fire.contains("F-003"),
-        "card expired before the window ends"
-    );
+    assert!(unstaffed >= 1, "a recused home is drawn");
+    assert!(!fire.contains("F-003"), "card expired before the window");
+    assert!(!fire.contains("F-005"), "card expires inside the window");
     assert!(!fire.contains("F-004"), "holds no 消防安全");
     shuangsui::bundle::verify::verify_bytes(&bundle, &bundle.to_bytes()).unwrap();
     // The same plan cannot be written under version 4, which has no department matters.
@@ -501,4 +522,76 @@ fn a_version_2_plan_with_a_version_4_rule_is_refused() {
     plan.strata[0].exclusions = Some(shuangsui::plan::Exclusions::Ignore);
     let e = Commitment::build(&loaded, plan).unwrap_err();
     assert!(format!("{e:?}").contains("cannot use the rules"), "{e:?}");
+}
+
+/// The rules version 5 adds beyond the vectors' own, each refused by name: the lists source
+/// against the lists snapshot, one form for department matters, named population sectors in
+/// a plan with them, an officer of the department holding its sector, and list records of
+/// entities of the snapshot.
+#[test]
+fn version_5_rules_are_refused_by_name() {
+    let bundle = fixture_bundle("joint");
+    let c = &bundle.commitment;
+    let refused = |c: &Commitment| c.check_file(None).unwrap_err().to_string();
+    // The lists source: one row per record; an empty table's hash.
+    let mut rows = c.clone();
+    rows.header.sources[5].rows = 1;
+    assert!(
+        refused(&rows).contains("sources/5/rows"),
+        "{}",
+        refused(&rows)
+    );
+    let mut hash = c.clone();
+    hash.header.sources[5].sha256 = "0".repeat(64);
+    assert!(refused(&hash).contains("an empty lists table's content hash is 4d5c90dd"));
+    // One form: entries in the order of team.departments.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/joint");
+    let loaded = registry::load(&dir).unwrap();
+    let text = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    let civil =
+        "[[team.department_matters]]\ndepartment = \"市民政执法总队\"\nmatters = [\"T-YL-01\"]\n";
+    let reordered = text.replace("[constraints]", &format!("{civil}\n[constraints]"));
+    let e = Plan::from_toml("plan.toml", &reordered)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("in the order of team.departments"), "{e}");
+    let ordered = text.replace(
+        "[[team.department_matters]]",
+        &format!("{civil}\n[[team.department_matters]]"),
+    );
+    Plan::from_toml("plan.toml", &ordered).unwrap();
+    // A plan with an entry names its population's sectors.
+    let unnamed = text.replace("sectors = [\"养老服务\"]\n", "");
+    let e = Plan::from_toml("plan.toml", &unnamed)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("population.sectors is empty"), "{e}");
+    // Some officer of the department holds the entry's sector.
+    let plan = Plan::from_toml("plan.toml", &text).unwrap();
+    let mut no_holder = loaded.clone();
+    for o in &mut no_holder.directory.officers {
+        if o.department == "市消防救援总队" {
+            o.sectors = vec!["养老服务".into()];
+        }
+    }
+    let e = Commitment::build(&no_holder, plan.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("no officer of '市消防救援总队' holds the sector '消防安全'"),
+        "{e}"
+    );
+    // A list record of no entity.
+    let mut stray = c.clone();
+    let lists = stray.snapshots.lists.as_mut().unwrap();
+    lists.push(shuangsui::commitment::ListRecord {
+        list: "投诉举报".into(),
+        uscc: "91310000MA1FL0000X".into(),
+    });
+    stray.header.sources[5].rows = 1;
+    assert!(
+        refused(&stray).contains("is no entity of the directory"),
+        "{}",
+        refused(&stray)
+    );
 }

@@ -110,6 +110,33 @@ pub fn matters(matters: &[MatterRecord]) -> Result<(), Discrepancy> {
     Ok(())
 }
 
+/// The lists source against the lists snapshot (DRAW-SPEC §2.4, version 5): one row per
+/// record, and an empty table's content hash when there is none (a bundle holds every column
+/// of an empty table, so that hash is checkable).
+pub fn lists_source(source: &SourceFile, records: usize) -> Result<(), Discrepancy> {
+    let at = "/commitment/header/sources/5";
+    if source.rows != records as u64 {
+        return Err(Discrepancy::new(
+            format!("{at}/rows"),
+            format!(
+                "is {}; the lists snapshot has {records} records, one per row of lists.csv",
+                source.rows
+            ),
+        ));
+    }
+    let empty = crate::registry::canonical::hash::<crate::domain::Listing, 4>(&[]);
+    if records == 0 && source.sha256 != empty {
+        return Err(Discrepancy::new(
+            format!("{at}/sha256"),
+            format!(
+                "is {}; an empty lists table's content hash is {empty}",
+                source.sha256
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The header's sources (DRAW-SPEC §2.4): the directory's five tables in the order entities,
 /// officers, matters, recusals, history, and from version 5 on (`with_lists`) a sixth,
 /// lists, each by its file name, with a content hash in lowercase hex. (The hashes

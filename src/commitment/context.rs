@@ -112,7 +112,19 @@ pub fn problems(
             }
         }
     }
-    // Version 5: a list a stratum names is the list of some record (a typo would select none).
+    // Version 5: every list record is of an entity of the snapshot, and a list a stratum
+    // names is the list of some record (a typo would select none).
+    let usccs: HashSet<&str> = if lists.is_empty() {
+        HashSet::new()
+    } else {
+        entities.iter().map(|e| e.uscc.as_str()).collect()
+    };
+    if let Some(l) = lists.iter().find(|l| !usccs.contains(l.uscc.as_str())) {
+        problems.push(format!(
+            "lists: {} is on the list '{}' but is no entity of the directory",
+            l.uscc, l.list
+        ));
+    }
     let names: HashSet<&str> = lists.iter().map(|l| l.list.as_str()).collect();
     for (i, s) in plan.strata.iter().enumerate() {
         for list in s.lists.iter().flatten() {
@@ -154,6 +166,17 @@ pub fn problems(
                 }
                 seen
             });
+        if let [sector] = sectors.as_slice()
+            && !officers
+                .iter()
+                .any(|o| o.department == d.department && o.sectors.iter().any(|s| s == sector))
+        {
+            problems.push(format!(
+                "team.department_matters[{i}]: no officer of '{}' holds the sector '{sector}' of \
+                 its matters, so its slot could never be staffed (该部门没有具备“{sector}”领域资格的执法人员)",
+                d.department
+            ));
+        }
         if sectors.len() > 1 {
             problems.push(format!(
                 "team.department_matters[{i}]: the matters of '{}' are of several sectors ({}): a \

@@ -506,6 +506,11 @@ impl Commitment {
                 ));
             }
         }
+        if let (true, Some(source), Some(lists)) =
+            (with_lists, h.sources.get(5), &self.snapshots.lists)
+        {
+            check::lists_source(source, lists.len())?;
+        }
         let problems = context::problems(
             &h.plan,
             &h.matters,

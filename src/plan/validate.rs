@@ -206,6 +206,33 @@ impl Plan {
                 t.size
             )
         });
+        // One form for one plan: entries in the order of team.departments, each entry's
+        // matters in the order of the plan's matters (so the commitment hash does not depend
+        // on how the file ordered them).
+        let position = |list: &[String], v: &String| list.iter().position(|x| x == v);
+        let entries = t.department_matters.as_deref().unwrap_or_default();
+        let departments_in_order = entries.windows(2).all(|w| {
+            position(&t.departments, &w[0].department) < position(&t.departments, &w[1].department)
+        });
+        p.check(departments_in_order, || {
+            "team.department_matters: list the departments in the order of team.departments".into()
+        });
+        for (i, d) in entries.iter().enumerate() {
+            let in_order = d
+                .matters
+                .windows(2)
+                .all(|w| position(&self.matters, &w[0]) < position(&self.matters, &w[1]));
+            p.check(in_order, || {
+                format!("team.department_matters[{i}].matters: list the matters in the order of the plan's matters")
+            });
+        }
+        // The population's sectors are named, not taken from every matter: a department's
+        // own matters are of its officers' sector (消防安全), not of the entities inspected.
+        p.check(entries.is_empty() || !self.population.sectors.is_empty(), || {
+            "population.sectors is empty: a joint batch whose departments name their own matters \
+             names the sectors of the entities it draws (联合抽查须写明 population.sectors)"
+                .into()
+        });
         let mut named = HashSet::new();
         let mut claimed: HashSet<String> = HashSet::new();
         for (i, d) in t.department_matters.iter_mut().flatten().enumerate() {

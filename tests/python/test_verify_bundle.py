@@ -1626,18 +1626,27 @@ class Version5JointTest(unittest.TestCase):
         plan = at(bundle, PLAN)
         self.assertEqual(plan["team"]["department_matters"], [{"department": "市消防救援总队", "matters": ["T-XF-01"]}])
         officers = {o["card_no"]: o for o in at(bundle, SNAP)["officers"]}
+        unstaffed = 0
         for target in bundle["draw"]["strata"][0]["targets"]:
+            if target["unstaffed"] is not None:
+                # Both fire officers who could go are recused: counted for the slot's own sector.
+                self.assertEqual(target["unstaffed"], {"after_conflicts": 0, "department": "市消防救援总队", "qualified": 2, "slot": 1})
+                unstaffed += 1
+                continue
             self.assertEqual(officers[target["team"][1]]["sectors"], ["消防安全"])
+        self.assertGreaterEqual(unstaffed, 1)
 
     def test_an_officer_without_the_slots_sector_fails_the_recheck(self):
         """F-004 is of the fire department but holds 养老服务, the target's sector: the version 4
         rule would take him, version 5's does not."""
         bundle = load_json(JOINT_BUNDLE)
-        bundle["draw"]["strata"][0]["targets"][0]["team"][1] = "F-004"
+        targets = bundle["draw"]["strata"][0]["targets"]
+        k = next(i for i, t in enumerate(targets) if t["team"])
+        targets[k]["team"][1] = "F-004"
         header = bundle["commitment"]["header"]
         with self.assertRaises(vb.Discrepancy) as caught:
             vb.recheck_result(header["plan"], header, at(bundle, SNAP), bundle["draw"])
-        self.assertEqual(caught.exception.path, "/draw/strata/0/targets/0/team/1", caught.exception.message)
+        self.assertEqual(caught.exception.path, f"/draw/strata/0/targets/{k}/team/1", caught.exception.message)
         self.assertIn("消防安全", caught.exception.message)
 
     def test_department_matters_rules(self):
@@ -1658,6 +1667,46 @@ class Version5JointTest(unittest.TestCase):
         with self.assertRaises(vb.Discrepancy) as caught:
             vb.check_plan_rules(plan, "/commitment/header/plan", "5")
         self.assertIn("another department", caught.exception.message)
+
+    def test_one_form_and_named_population_sectors(self):
+        """§3.1: entries in team.departments order, matters in plan order; a plan with an entry
+        names its population's sectors."""
+        plan = at(load_json(JOINT_BUNDLE), PLAN)
+        plan["team"]["department_matters"].insert(0, {"department": "市民政执法总队", "matters": ["T-YL-01"]})
+        vb.check_plan_rules(copy.deepcopy(plan), "/commitment/header/plan", "5")
+        plan["team"]["department_matters"].reverse()
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_plan_rules(plan, "/commitment/header/plan", "5")
+        self.assertIn("order of team.departments", caught.exception.message)
+        plan = at(load_json(JOINT_BUNDLE), PLAN)
+        plan["population"]["sectors"] = []
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_plan_rules(plan, "/commitment/header/plan", "5")
+        self.assertEqual(caught.exception.path, "/commitment/header/plan/population/sectors")
+
+    def test_a_department_none_of_whose_officers_holds_its_sector_is_refused(self):
+        bundle = load_json(JOINT_BUNDLE)
+        header = bundle["commitment"]["header"]
+        for o in at(bundle, SNAP)["officers"]:
+            if o["department"] == "市消防救援总队":
+                o["sectors"] = ["养老服务"]
+        with self.assertRaises(vb.Discrepancy) as caught:
+            vb.check_directory_rules(header["plan"], header, at(bundle, SNAP))
+        self.assertIn("holds the sector", caught.exception.message)
+
+    def test_the_lists_source_agrees_with_the_lists_snapshot(self):
+        """§2.4: rows equal the lists records; an empty lists table has the header line's hash."""
+        bundle = load_json(JOINT_BUNDLE)
+        self.assertEqual(at(bundle, SNAP)["lists"], [])
+        self.assertEqual(bundle["commitment"]["header"]["sources"][5]["sha256"], "4d5c90ddeb0f4f8911661e80c811c1bf72c8cac3f2dfc830b02c84ec8a7b2a78")
+        vb.check_snapshots(bundle["commitment"])
+        for field, value in (("rows", 1), ("sha256", "0" * 64)):
+            with self.subTest(field=field):
+                changed = load_json(JOINT_BUNDLE)
+                changed["commitment"]["header"]["sources"][5][field] = value
+                with self.assertRaises(vb.Discrepancy) as caught:
+                    vb.check_snapshots(changed["commitment"])
+                self.assertEqual(caught.exception.path, "/commitment/header/sources/5/" + field)
 
     def test_a_department_with_matters_of_two_sectors_is_refused(self):
         bundle = load_json(JOINT_BUNDLE)

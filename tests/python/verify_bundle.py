@@ -890,6 +890,9 @@ def check_plan_rules(plan, path, spec_version=SPEC_VERSION):
     # two entries.
     named, claimed = set(), set()
     dm_path = ptr(team_path, "department_matters")
+    # One form: entries in the order of team.departments, each entry's matters in the order
+    # of the plan's matters (checked after each value is known to be there).
+    entries = plan["team"].get("department_matters", ())
     for i, entry in enumerate(plan["team"].get("department_matters", ())):
         entry_path = ptr(dm_path, i)
         department = entry["department"]
@@ -906,6 +909,12 @@ def check_plan_rules(plan, path, spec_version=SPEC_VERSION):
             if code in claimed:
                 raise Discrepancy(ptr(ptr(entry_path, "matters"), j), f"{describe(code)} is named by another department (§3.1)")
             claimed.add(code)
+        if [c for c in plan["matters"] if c in codes] != list(codes):
+            raise Discrepancy(ptr(entry_path, "matters"), "does not list its matters in the order of the plan's matters (§3.1)")
+    if [d for d in departments if d in named] != [e["department"] for e in entries]:
+        raise Discrepancy(dm_path, "does not list its departments in the order of team.departments (§3.1)")
+    if entries and not plan["population"]["sectors"]:
+        raise Discrepancy(ptr(pop_path, "sectors"), "is empty; a plan whose departments name their own matters names the population's sectors (§3.1)")
 
     c_path = ptr(path, "constraints")
     for key in ("exclude_inspected_within_days", "no_repeat_pairing_within_days"):
@@ -1033,7 +1042,19 @@ def check_directory_rules(plan, header, snapshots):
                 f"/commitment/header/plan/team/department_matters/{i}/matters",
                 "names matters of several sectors; a department's matters are of one sector (§3.2)",
             )
-    # Version 5: every list a stratum names is the `list` of at least one record of the snapshot.
+        # ... and some officer of the department (any status) holds that sector.
+        sector = sector_of[entry["matters"][0]]
+        if not any(o["department"] == entry["department"] and sector in o["sectors"] for o in snapshots["officers"]):
+            raise Discrepancy(
+                f"/commitment/header/plan/team/department_matters/{i}",
+                f"no officer of {describe(entry['department'])} holds the sector {describe(sector)} of its matters (§3.2)",
+            )
+    # Version 5: every list record's uscc is the uscc of an entity of the snapshot, and every
+    # list a stratum names is the `list` of at least one record of the snapshot.
+    usccs = {e["uscc"] for e in snapshots["entities"]}
+    for j, record in enumerate(snapshots.get("lists", ())):
+        if record["uscc"] not in usccs:
+            raise Discrepancy(ptr("/commitment/snapshots/lists", j), f"{record['uscc']} is on a list but is no entity of the snapshot (§3.2)")
     listed = {r["list"] for r in snapshots.get("lists", ())}
     for i, stratum in enumerate(plan["strata"]):
         for j, name in enumerate(stratum.get("lists", ())):
@@ -1169,6 +1190,18 @@ def check_snapshots(commitment):
                     ptr(d_path, field),
                     f"is {describe(declared[name][field])}, but the {name} snapshot gives {describe(actual[field])} (§2.3)",
                 )
+    if "lists" in names:
+        # §2.4, version 5: the lists source has one row per record of the lists snapshot, and
+        # an empty table has the content hash of its header line (§2.5).
+        source = commitment["header"]["sources"][5]
+        if source["rows"] != len(snapshots["lists"]):
+            raise Discrepancy(
+                "/commitment/header/sources/5/rows",
+                f"is {source['rows']}, but the lists snapshot has {len(snapshots['lists'])} records (§2.4)",
+            )
+        empty = hashlib.sha256(b"uscc,list,listed_on,reason\n").hexdigest()
+        if not snapshots["lists"] and source["sha256"] != empty:
+            raise Discrepancy("/commitment/header/sources/5/sha256", f"is not {empty}, the content hash of an empty lists table (§2.4, §2.5)")
     return snapshots
 
 

@@ -284,7 +284,28 @@ pub fn commit(directory: Directory, plan: Plan) -> Commitment {
 pub fn case(s: &Shape) -> (Commitment, Vec<u32>) {
     let mut g = Gen::new(s.seed);
     let directory = directory(s, &mut g);
-    let plan = plan(s, &mut g, s.sectors);
+    let mut plan = plan(s, &mut g, s.sectors);
+    // A joint plan whose department names its own matter names its population's sectors:
+    // those of the matters that some entity has (none, or no officer of the department
+    // holding the matter's sector: the plan goes without the entry).
+    if !plan.team.department_matters().is_empty() {
+        let present: Vec<String> = SECTORS[..s.sectors]
+            .iter()
+            .filter(|sector| directory.entities.iter().any(|e| e.sector == **sector))
+            .map(|sector| sector.to_string())
+            .collect();
+        // And some officer of the department holds the matter's sector (§3.2).
+        let entry = &plan.team.department_matters()[0];
+        let sector = SECTORS[entry.matters[0][1..].parse::<usize>().unwrap()];
+        let held = directory
+            .officers
+            .iter()
+            .any(|o| o.department == entry.department && o.sectors.iter().any(|x| x == sector));
+        if present.is_empty() || !held {
+            plan.team.department_matters = Some(Vec::new());
+        }
+        plan.population.sectors = present;
+    }
     let c = commit(directory, plan);
     let mut order: Vec<u32> = (0..s.entities as u32).collect();
     for i in 0..order.len() {
