@@ -208,6 +208,7 @@ fn selection_is_uniform_within_a_stratum() {
         ..Stratum::of_grades("B", vec![shuangsui::domain::Grade::B])
     }];
     plan.floor = None;
+    common::fit_to(&mut plan, &dir);
     let c = Commitment::build(&common::loaded(dir), plan).unwrap();
     let rounds = 20_000u32;
     let mut first = vec![0u32; 20];

@@ -287,11 +287,38 @@ pub fn entropy(a: &str, b: &str) -> Entropy {
     }
 }
 
+/// Makes a joint plan whose fire department names its own matter fit a small random
+/// directory: its population's sectors are those some entity has, and without one, or
+/// without a fire officer holding the fire sector, the plan goes without the entry.
+pub fn fit_to(plan: &mut Plan, d: &Directory) {
+    if plan.team.department_matters().is_empty() {
+        return;
+    }
+    let present: Vec<String> = SECTORS
+        .iter()
+        .filter(|s| d.entities.iter().any(|e| e.sector == **s))
+        .map(|s| s.to_string())
+        .collect();
+    let held = d
+        .officers
+        .iter()
+        .any(|o| o.department == DEPARTMENTS[1] && o.sectors.iter().any(|s| s == FIRE_SECTOR));
+    if present.is_empty() || !held {
+        plan.team.department_matters = Some(Vec::new());
+        plan.matters.retain(|m| m != FIRE_MATTER);
+        plan.population.sectors.clear();
+    } else {
+        plan.population.sectors = present;
+    }
+}
+
 /// A random commitment and its bundle for the given entropy digits.
 pub fn random_bundle(seed: u64, entities: u64, officers: u64, digits: (&str, &str)) -> Bundle {
     let mut g = Gen::new(seed);
     let directory = directory(&mut g, entities, officers);
-    let plan = plan(&mut g).normalized().unwrap();
+    let mut plan = plan(&mut g);
+    fit_to(&mut plan, &directory);
+    let plan = plan.normalized().unwrap();
     let commitment = Commitment::build(&loaded(directory), plan).unwrap();
     Bundle::make(commitment, entropy(digits.0, digits.1)).unwrap()
 }
