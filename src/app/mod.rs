@@ -21,6 +21,7 @@ pub mod public;
 pub mod public_log;
 pub mod results;
 pub mod reviews;
+pub mod sign_in;
 pub mod stats;
 pub mod users;
 pub mod witnessing;

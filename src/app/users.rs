@@ -218,6 +218,7 @@ pub async fn revoke(app: &App, name: &str) -> Result<UserRow> {
             "user '{name}' was revoked meanwhile"
         )));
     }
+    store::sessions::delete_of_user(&mut tx, user.id).await?;
     tx.commit().await?;
     store::users::get(&app.store, user.id)
         .await?

@@ -48,7 +48,8 @@ const IN_PROGRESS: &str = "joint";
 struct Made {
     published: Vec<String>,
     in_progress: Option<String>,
-    tokens: Vec<(Role, String, String)>,
+    /// Role, user name, token, password.
+    tokens: Vec<(Role, String, String, String)>,
     /// The annual plans published.
     annual: Vec<String>,
 }
@@ -289,7 +290,8 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
         }
         None => None,
     };
-    made.tokens.push((Role::Corps, corps.name, corps_token));
+    made.tokens
+        .push((Role::Corps, corps.name, corps_token, String::new()));
     let users = [
         (Role::Officer, "demo-officer", officer_card),
         (Role::Auditor, "demo-auditor", None),
@@ -299,10 +301,19 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
             continue;
         }
         let (row, token) = app::users::add(&app, name, role, card.as_deref()).await?;
-        made.tokens.push((role, row.name, token));
+        made.tokens.push((role, row.name, token, String::new()));
     }
     made.tokens
-        .push((Role::Reviewer, reviewer.name, reviewer_token));
+        .push((Role::Reviewer, reviewer.name, reviewer_token, String::new()));
+    // Each person signs in to the console with a password of their own, made here at
+    // random and shown once (the demo may be reachable by others).
+    for (_, name, _, password) in &mut made.tokens {
+        let user = crate::store::users::by_name(&app.store, name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(name.clone()))?;
+        *password = app::sign_in::generated_password()?;
+        app::sign_in::set_password(&app, user.id, password, app::sign_in::SetBy::Operator).await?;
+    }
     let v = app::log::verify(&app, None).await?;
     println!(
         "log verified: {} entries, {} checkpoints",
@@ -327,11 +338,15 @@ fn print_guide(made: &Made, base: &str) {
     }
     println!("   API docs:      {base}/api/v1/docs   (OpenAPI: {base}/api/v1/openapi.json)");
     println!();
-    println!("   demo tokens (shown once; only their hashes are stored):");
-    for (role, name, token) in &made.tokens {
-        println!("   {:<8} {name:<13} {token}", role.as_str());
+    println!("   console:       {base}/console/   (sign in with a name and password below)");
+    println!();
+    println!(
+        "   demo people (passwords for the console, tokens for the API; shown once, only hashes are stored):"
+    );
+    for (role, name, token, password) in &made.tokens {
+        println!("   {:<8} {name:<13} {password}   {token}", role.as_str());
     }
-    if let Some((_, _, token)) = made.tokens.iter().find(|t| t.0 == Role::Officer) {
+    if let Some((_, _, token, _)) = made.tokens.iter().find(|t| t.0 == Role::Officer) {
         println!();
         println!("   an officer's own assignments:");
         println!("   curl -H 'Authorization: Bearer {token}' {base}/api/v1/me/assignments");

@@ -1,8 +1,10 @@
-//! `user add | list | revoke`: the users of the HTTP API. A new user's token is printed
-//! once, on stdout; the database keeps only the SHA-256 of its secret.
+//! `user add | list | revoke | password`: the users of the HTTP API and the console. A new
+//! user's token is printed once, on stdout; the database keeps only the SHA-256 of its
+//! secret. A console password is read from standard input (or made with `--generate` and
+//! printed once) and kept as an argon2id hash.
 
 use crate::app::{
-    App, AppError,
+    App, AppError, sign_in,
     users::{self, Role},
 };
 
@@ -21,8 +23,17 @@ pub enum UserCommand {
     },
     /// List every user: name, role, card, when added, when revoked.
     List,
-    /// Revoke a user: its token stops working; the user stays listed.
+    /// Revoke a user: its token stops working, its console sessions end; the user stays
+    /// listed.
     Revoke { name: String },
+    /// Set a user's console password, read from standard input (one line), or made at
+    /// random and printed once with --generate. Every session of the user ends.
+    Password {
+        name: String,
+        /// Make a random password and print it once instead of reading one.
+        #[arg(long)]
+        generate: bool,
+    },
 }
 
 pub fn run(command: UserCommand, db: &super::db::Db) -> i32 {
@@ -31,6 +42,29 @@ pub fn run(command: UserCommand, db: &super::db::Db) -> i32 {
 
 async fn execute(app: &App, command: UserCommand) -> Result<(), AppError> {
     match command {
+        UserCommand::Password { name, generate } => {
+            let user = crate::store::users::by_name(&app.store, name.trim())
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("no user named '{}'", name.trim())))?;
+            let password = if generate {
+                sign_in::generated_password()?
+            } else {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| AppError::Setup(format!("standard input: {e}")))?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            };
+            sign_in::set_password(app, user.id, &password, sign_in::SetBy::Operator).await?;
+            eprintln!(
+                "set the console password of {} (id {}); their sessions have ended",
+                user.name, user.id
+            );
+            if generate {
+                eprintln!("the password, shown once (only its argon2id hash is stored):");
+                println!("{password}");
+            }
+        }
         UserCommand::Add { name, role, card } => {
             let (user, token) = users::add(app, &name, role, card.as_deref()).await?;
             eprintln!(

@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod codes;
 pub mod directory;
 pub mod followup;
+pub mod password;
 pub mod publication;
 pub mod registration;
 pub mod result_code;

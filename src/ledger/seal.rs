@@ -35,6 +35,10 @@ pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("followup.closed", &["closed_on", "outcome", "text", "uscc"]),
     ("user.added", &["card_no", "name", "token_commitment"]),
     ("user.revoked", &["name"]),
+    ("user.password_set", &["phc_commitment"]),
+    // Who signs in when is a person's working day: never public.
+    ("user.signed_in", &["user"]),
+    ("user.signed_out", &["user"]),
 ];
 
 /// What a result entry (recorded or corrected) seals: everything that names its target.

@@ -123,6 +123,18 @@ pub fn say(kind: &str, e: &Map<String, Value>) -> Result<String, String> {
         ),
         "user.added" => format!("新增用户 #{}（{}）", number(e, "user")?, text(e, "role")?),
         "user.revoked" => format!("撤销用户 #{}", number(e, "user")?),
+        "user.password_set" => match get(e, "by")? {
+            serde_json::Value::Null => {
+                format!("服务器管理员设置用户 #{} 的密码", number(e, "user")?)
+            }
+            _ => format!(
+                "用户 #{} 设置用户 #{} 的密码",
+                number(e, "by")?,
+                number(e, "user")?
+            ),
+        },
+        "user.signed_in" => "一名用户登录（用户密封）".to_string(),
+        "user.signed_out" => "一名用户退出登录（用户密封）".to_string(),
         other => return Err(format!("unknown entry kind {other:?}")),
     })
 }

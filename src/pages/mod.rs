@@ -3,6 +3,7 @@
 
 pub mod annual;
 pub mod chart;
+pub mod console;
 pub mod csv;
 pub mod doc;
 pub mod followups;

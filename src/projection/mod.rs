@@ -267,6 +267,11 @@ pub const TABLES: &[TableSpec] = &[
         ],
         key: 1,
     },
+    TableSpec {
+        name: "passwords",
+        columns: &["log_seq", "user_id", "phc", "set_by", "set_at"],
+        key: 1,
+    },
 ];
 
 /// The columns a directory snapshot table (named by its `Kind`'s word) may have:
@@ -284,10 +289,18 @@ pub fn snapshot_columns(kind: Kind) -> Vec<&'static str> {
 }
 
 /// Tables that hold no state of the product, with the reason each may go unchecked.
-pub const EXEMPT: &[(&str, &str)] = &[(
-    "_sqlx_migrations",
-    "sqlx's record of which schema migrations ran: the schema, not the record",
-)];
+pub const EXEMPT: &[(&str, &str)] = &[
+    (
+        "_sqlx_migrations",
+        "sqlx's record of which schema migrations ran: the schema, not the record",
+    ),
+    (
+        "sessions",
+        "sign-in sessions: the server's memory of who holds which cookie, ended by sign-out, \
+         idleness, age, a new password or revocation; the sign-ins and sign-outs are entries, \
+         and a session row forged here opens nothing without the cookie secret it hashes",
+    ),
+];
 
 /// The rows one table must hold, by key, each with the entry that last set it.
 #[derive(Debug, Clone, PartialEq, Eq)]

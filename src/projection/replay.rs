@@ -86,6 +86,8 @@ struct Replay {
     results: i64,
     /// User id → (name, role, whether revoked).
     users: BTreeMap<i64, (String, String, bool)>,
+    /// Users who have a password (they may sign in).
+    passwords: std::collections::BTreeSet<i64>,
     /// Batch → the openings its publication reveals so far (seq, opening), in log order.
     openings: HashMap<String, Vec<(u64, String)>>,
     /// Annual plan id → its newest version and that version's number.
@@ -103,6 +105,7 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
         batches: BTreeMap::new(),
         results: 0,
         users: BTreeMap::new(),
+        passwords: Default::default(),
         openings: HashMap::new(),
         annual: HashMap::new(),
         book: crate::domain::result_code::CodeBook::shipped(),
@@ -468,9 +471,56 @@ impl Replay {
                     row[6] = Expect::from(time);
                 }
             }
+            "user.password_set" => {
+                let id = ev.int("user")?;
+                self.active_user(id)?;
+                let by = ev.opt_int("by")?;
+                if let Some(by) = by {
+                    let role = self.active_user(by)?;
+                    if by != id && role != "corps" {
+                        return Err(format!(
+                            "user {by} ({role}) set the password of user {id}: only the user or the corps may"
+                        ));
+                    }
+                }
+                self.passwords.insert(id);
+                self.put(
+                    "passwords",
+                    seq,
+                    vec![
+                        Expect::from(seq as i64),
+                        Expect::from(id),
+                        Expect::Sha256Of(ev.str("phc_commitment")?.to_string()),
+                        Expect::from(by),
+                        Expect::from(time),
+                    ],
+                );
+            }
+            "user.signed_in" => {
+                let id = ev.int("user")?;
+                self.active_user(id)?;
+                if !self.passwords.contains(&id) {
+                    return Err(format!("user {id} signed in without a password"));
+                }
+            }
+            "user.signed_out" => {
+                let id = ev.int("user")?;
+                if !self.users.contains_key(&id) {
+                    return Err(format!("user {id} was never added"));
+                }
+            }
             other => return Err(format!("unknown entry kind '{other}'")),
         }
         Ok(())
+    }
+
+    /// The role of user `id`, who must have been added and not revoked.
+    fn active_user(&self, id: i64) -> Result<&str, String> {
+        match self.users.get(&id) {
+            Some((_, role, false)) => Ok(role),
+            Some(_) => Err(format!("user {id} is revoked")),
+            None => Err(format!("user {id} was never added")),
+        }
     }
 
     fn snapshot(&mut self, seq: u64, time: &str, ev: Event<'_>) -> Result<(), String> {

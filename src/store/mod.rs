@@ -14,9 +14,11 @@ pub mod catalog;
 pub mod cosignatures;
 pub mod followups;
 pub mod log;
+pub mod passwords;
 pub mod results;
 pub mod reviews;
 pub mod rows;
+pub mod sessions;
 pub mod snapshots;
 pub mod users;
 

@@ -104,6 +104,14 @@ pub async fn get_in(tx: &mut Tx, id: i64) -> Result<Option<UserRow>> {
     )
 }
 
+/// One user by name.
+pub async fn by_name(store: &Store, name: &str) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE name = $1");
+    Ok(
+        on_pool!(store, p => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(name).fetch_optional(p).await?.map(from_row).transpose()?),
+    )
+}
+
 /// One user by name, as seen inside a write transaction.
 pub async fn by_name_in(tx: &mut Tx, name: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE name = $1");

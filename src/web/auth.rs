@@ -59,6 +59,19 @@ fn client_ip(parts: &Parts) -> IpAddr {
     resolved.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), counted_as)
 }
 
+/// The client's address as the limiter counts it, for handlers that count failures
+/// themselves (the console's sign-in).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 

@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 pub mod connections;
+pub mod console;
 pub mod error;
 pub mod input;
 pub mod limiter;
@@ -148,6 +149,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/log/opening/{seq}", get(public_log::opening))
         .route("/log/content/{sha256}", get(public_log::content))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(console::routes())
         .nest("/api/v1", api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -31,6 +31,10 @@ pub struct Settings {
     pub upload_limit_bytes: usize,
     pub auth_max_failures: u32,
     pub auth_window_secs: u64,
+    /// A console session ends after this many minutes without a request…
+    pub session_idle_minutes: u64,
+    /// …and this many hours after sign-in, however busy.
+    pub session_max_hours: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// A `tracing` filter, e.g. `info` or `shuangsui=debug,tower_http=info`.
@@ -58,6 +62,8 @@ impl Default for Settings {
             upload_limit_bytes: 512 * 1024 * 1024,
             auth_max_failures: 10,
             auth_window_secs: 300,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
             log_format: "text".into(),
             log_filter: "info".into(),
             witnesses: Vec::new(),
@@ -117,6 +123,12 @@ upload_limit_bytes = 536870912
 auth_max_failures = 10
 auth_window_secs = 300
 
+# A console session (a person signed in with a password) ends after this many minutes
+# without a request, and this many hours after sign-in. Its cookie is HttpOnly and
+# SameSite=Strict, and Secure when public_url starts with https://.
+session_idle_minutes = 30
+session_max_hours = 12
+
 # Logs on standard error: "text" or "json"; filter as for RUST_LOG.
 log_format = "text"
 log_filter = "info"
@@ -162,6 +174,13 @@ impl Settings {
         super::client::TrustedProxies::parse(&self.trusted_proxies)?;
         if self.auth_max_failures == 0 || self.auth_window_secs == 0 {
             return Err("auth_max_failures and auth_window_secs must be at least 1".into());
+        }
+        if self.session_idle_minutes == 0
+            || self.session_max_hours == 0
+            || self.session_max_hours > 24 * 366
+            || self.session_idle_minutes > self.session_max_hours * 60
+        {
+            return Err("session_idle_minutes must be at least 1 and at most session_max_hours × 60, session_max_hours from 1 to 8784".into());
         }
         for w in &self.witnesses {
             crate::app::witnessing::WitnessAt::parse(w).map_err(|e| format!("witnesses: {e}"))?;

@@ -40,6 +40,8 @@ pub struct AppState {
     pub witness_quorum: usize,
     /// Shown in "how to verify" commands, e.g. `https://example.gov.cn`; empty for relative.
     pub public_url: Arc<str>,
+    /// How long console sessions last.
+    pub sessions: crate::app::sign_in::Rules,
 }
 
 impl AppState {
@@ -53,7 +55,20 @@ impl AppState {
             witnessing: None,
             witness_quorum: 0,
             public_url: Arc::from(public_url.trim_end_matches('/')),
+            sessions: crate::app::sign_in::Rules::default(),
         }
+    }
+
+    /// The same state, console sessions lasting as `rules` say.
+    pub fn with_sessions(mut self, rules: crate::app::sign_in::Rules) -> AppState {
+        self.sessions = rules;
+        self
+    }
+
+    /// Whether cookies are marked Secure: the site is served over TLS (its public address
+    /// is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// The same state, sending each new checkpoint to these witnesses.

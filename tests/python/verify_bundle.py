@@ -2002,6 +2002,9 @@ SEALED_FIELDS = {
     "followup.closed": ("closed_on", "outcome", "text", "uscc"),
     "user.added": ("card_no", "name", "token_commitment"),
     "user.revoked": ("name",),
+    "user.password_set": ("phc_commitment",),
+    "user.signed_in": ("user",),
+    "user.signed_out": ("user",),
 }
 REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected", "result.returned", "followup.measure", "followup.closed")
 

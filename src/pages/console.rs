@@ -1,0 +1,195 @@
+//! The console's pages (`/console/`), pure: what a signed-in person of the corps, an
+//! officer, a reviewer or an auditor sees, from plain data, as askama templates under
+//! `templates/console/`. Chinese first, English on the toggle (`?lang=en`, remembered by the
+//! web adapter); labels above fields, an error summary at the top linking to each field
+//! marked (the GOV.UK Design System's patterns); no JavaScript; every form that changes
+//! anything carries the session's CSRF token. Both languages of a label sit side by side
+//! in the template: `c.t("登录", "Sign in")`.
+
+use askama::Template;
+
+use super::model::Lang;
+use crate::app::users::Role;
+
+/// What every console page knows: the language, who is signed in, the session's CSRF
+/// token, and the link to this page in the other language.
+pub struct Console {
+    pub lang: Lang,
+    /// The signed-in person's name, if any.
+    pub who: Option<String>,
+    pub csrf: String,
+    pub toggle_href: String,
+}
+
+impl Console {
+    /// `path` is this page's path (without query): the toggle links to it in the other
+    /// language.
+    pub fn new(lang: Lang, who: Option<String>, csrf: String, path: &str) -> Console {
+        let other = if lang == Lang::En { "zh" } else { "en" };
+        Console {
+            lang,
+            who,
+            csrf,
+            toggle_href: format!("{path}?lang={other}"),
+        }
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    /// The label in the page's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.is_en() { en } else { zh }
+    }
+}
+
+/// A field's error: the field's id (the summary links to it) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// A role's name for people.
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match (role, lang) {
+        (Role::Corps, Lang::Zh) => "执法总队",
+        (Role::Officer, Lang::Zh) => "执法人员",
+        (Role::Auditor, Lang::Zh) => "审计监督",
+        (Role::Reviewer, Lang::Zh) => "审核人员",
+        (Role::Corps, Lang::En) => "enforcement corps",
+        (Role::Officer, Lang::En) => "officer",
+        (Role::Auditor, Lang::En) => "auditor",
+        (Role::Reviewer, Lang::En) => "reviewer",
+    }
+}
+
+fn finish(result: askama::Result<String>) -> String {
+    result.unwrap_or_else(|e| format!("<!DOCTYPE html><meta charset=\"utf-8\"><p>500: {e}</p>"))
+}
+
+#[derive(Template)]
+#[template(path = "console/sign_in.html")]
+struct SignInTemplate<'a> {
+    c: &'a Console,
+    errors: &'a [FieldError],
+    has_errors: bool,
+    name: &'a str,
+    next: &'a str,
+    notice: Option<&'a str>,
+}
+
+/// The sign-in form: `name` as typed before, `next` the console page to go to after,
+/// `notice` a line above the form (signed out, session ended…).
+pub fn sign_in(
+    c: &Console,
+    errors: &[FieldError],
+    name: &str,
+    next: &str,
+    notice: Option<&str>,
+) -> String {
+    finish(
+        SignInTemplate {
+            c,
+            errors,
+            has_errors: !errors.is_empty(),
+            name,
+            next,
+            notice,
+        }
+        .render(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "console/home.html")]
+struct HomeTemplate<'a> {
+    c: &'a Console,
+    name: &'a str,
+    role: &'static str,
+    card_no: Option<&'a str>,
+    menu: Vec<(&'static str, &'static str)>,
+    notice: Option<&'a str>,
+}
+
+/// What each role finds on its console home: (link, label).
+fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let t = |zh: &'static str, en: &'static str| if lang == Lang::En { en } else { zh };
+    let mut items = Vec::new();
+    if role == Role::Officer {
+        items.push(("/console/tasks", t("我的检查任务", "My inspection tasks")));
+    }
+    items.push(("/", t("公示页面", "Public pages")));
+    items.push(("/api/v1/docs", t("接口文档", "API documentation")));
+    items.push(("/console/password", t("修改密码", "Change password")));
+    items
+}
+
+/// The console's home for a signed-in person.
+pub fn home(
+    c: &Console,
+    name: &str,
+    role: Role,
+    card_no: Option<&str>,
+    notice: Option<&str>,
+) -> String {
+    finish(
+        HomeTemplate {
+            c,
+            name,
+            role: role_label(role, c.lang),
+            card_no,
+            menu: menu(role, c.lang),
+            notice,
+        }
+        .render(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "console/password.html")]
+struct PasswordTemplate<'a> {
+    c: &'a Console,
+    errors: &'a [FieldError],
+}
+
+impl PasswordTemplate<'_> {
+    fn error_of(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.error_of(field).is_some()
+    }
+}
+
+/// The form to change one's own password.
+pub fn password(c: &Console, errors: &[FieldError]) -> String {
+    finish(PasswordTemplate { c, errors }.render())
+}
+
+#[derive(Template)]
+#[template(path = "console/message.html")]
+struct MessageTemplate<'a> {
+    c: &'a Console,
+    title: &'a str,
+    message: &'a str,
+    back: &'a str,
+}
+
+/// A page saying one thing (a refusal, an error), with a link back.
+pub fn message(c: &Console, title: &str, message: &str, back: &str) -> String {
+    finish(
+        MessageTemplate {
+            c,
+            title,
+            message,
+            back,
+        }
+        .render(),
+    )
+}
