@@ -102,7 +102,7 @@ mod tests {
     fn strong_passwords_pass() {
         for strong in [
             "river-lantern-copper-9",
-            "黄浦江边的灯笼与铜钟",
+            "黄浦江边的灯笼与铜钟声声",
             "Tq7#vL2m!xR9pZ",
         ] {
             assert_eq!(check(strong, "王芳"), Ok(()), "{strong}");

@@ -5,6 +5,7 @@ mod announcement;
 mod annual;
 mod api;
 mod connections;
+mod console;
 mod control_chars;
 mod excel;
 mod hardening;
@@ -38,6 +39,19 @@ pub struct Demo {
     pub officer: String,
     pub auditor: String,
     pub reviewer: String,
+    /// Role, user name and console password of each demo person.
+    pub people: Vec<(String, String, String)>,
+}
+
+impl Demo {
+    /// The user name and console password of the demo person of `role`.
+    pub fn person(&self, role: &str) -> (&str, &str) {
+        self.people
+            .iter()
+            .find(|p| p.0 == role)
+            .map(|p| (p.1.as_str(), p.2.as_str()))
+            .unwrap_or_else(|| panic!("no demo {role}"))
+    }
 }
 
 pub fn root() -> PathBuf {
@@ -68,12 +82,17 @@ pub fn demo() -> Demo {
         "demo failed: {stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Lines of "role name password token".
+    let people: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| w.len() == 4 && w[3].starts_with("ss1."))
+        .collect();
     let token = |role: &str| {
-        stdout
-            .lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>())
-            .find(|w| w.len() == 3 && w[0] == role && w[2].starts_with("ss1."))
-            .map(|w| w[2].to_string())
+        people
+            .iter()
+            .find(|w| w[0] == role)
+            .map(|w| w[3].to_string())
             .unwrap_or_else(|| panic!("no {role} token in:\n{stdout}"))
     };
     Demo {
@@ -83,6 +102,10 @@ pub fn demo() -> Demo {
         officer: token("officer"),
         auditor: token("auditor"),
         reviewer: token("reviewer"),
+        people: people
+            .iter()
+            .map(|w| (w[0].to_string(), w[1].to_string(), w[2].to_string()))
+            .collect(),
         dir,
     }
 }

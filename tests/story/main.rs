@@ -171,6 +171,7 @@ mod lifecycle;
 mod no_reroll;
 mod results;
 mod reviews;
+mod sign_in;
 mod tamper;
 mod tamper_matrix;
 mod verify_live;

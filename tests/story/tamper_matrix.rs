@@ -13,10 +13,16 @@ use shuangsui::store::{Store, catalog};
 use super::*;
 
 /// Tables that hold no state of the product, and why they may go unchecked.
-const EXEMPT: &[(&str, &str)] = &[(
-    "_sqlx_migrations",
-    "sqlx's record of which schema migrations ran: the schema, not the record",
-)];
+const EXEMPT: &[(&str, &str)] = &[
+    (
+        "_sqlx_migrations",
+        "sqlx's record of which schema migrations ran: the schema, not the record",
+    ),
+    (
+        "sessions",
+        "console sessions: server memory of open cookies; sign-ins and sign-outs are entries, and a forged row opens nothing without the secret it hashes",
+    ),
+];
 
 /// Tables whose rows are evidence about the log rather than its record, so that deleting one
 /// loses a proof but changes nothing the log says (and why that is enough): every other
@@ -72,7 +78,7 @@ async fn populate(app: &App) {
     approve_all(app, &published.id).await;
     app::batch::publish(app, &published.id).await.unwrap();
     // The finding followed up: a measure, then the closure (查处结果), public at once.
-    let (corps, _) = app::users::add(app, "总队一", app::users::Role::Corps, None)
+    let (corps, corps_token) = app::users::add(app, "总队一", app::users::Role::Corps, None)
         .await
         .unwrap();
     let m = app::followups::NewMeasure {
@@ -93,6 +99,35 @@ async fn populate(app: &App) {
         by: corps.id,
     };
     app::followups::close(app, &c).await.unwrap();
+    // Console passwords: set by the operator, then changed by the user themself (set_by
+    // filled); a sign-in and a sign-out (the session row itself is exempt).
+    use app::sign_in::{self, SetBy};
+    let principal = app::users::authenticate(app, &corps_token)
+        .await
+        .unwrap()
+        .unwrap();
+    sign_in::set_password(app, corps.id, "river-lantern-copper-9", SetBy::Operator)
+        .await
+        .unwrap();
+    sign_in::set_password(
+        app,
+        corps.id,
+        "harbour-violet-anchor-7",
+        SetBy::User(&principal),
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let rules = sign_in::Rules::default();
+    let (secret, _) = sign_in::sign_in(app, "总队一", "harbour-violet-anchor-7", now, rules)
+        .await
+        .unwrap()
+        .unwrap();
+    sign_in::sign_out(app, &secret).await.unwrap();
+    sign_in::sign_in(app, "总队一", "harbour-violet-anchor-7", now, rules)
+        .await
+        .unwrap()
+        .unwrap();
     // Drawn, a second draw refused, results to come.
     let open = drawn(app, "funeral").await;
     app::draw::draw(app, &open.id, &entropy_for(&open, 0))

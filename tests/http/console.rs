@@ -1,0 +1,579 @@
+//! The console's sign-in over HTTP: the cookie's flags, the CSRF token and Origin check on
+//! every form (a cross-site or token-less post is 403 and changes nothing), failed sign-ins
+//! limited without locking out the right password, sessions that end (sign-out, idle,
+//! password change), Chinese first with the English toggle.
+
+use super::*;
+
+/// A browser's cookie jar, kept by hand: name → value.
+#[derive(Default, Clone)]
+struct Jar(Vec<(String, String)>);
+
+impl Jar {
+    fn take(&mut self, reply: &Reply) {
+        for v in reply.headers.get_all(header::SET_COOKIE) {
+            let c = cookie::Cookie::parse(v.to_str().unwrap().to_string()).unwrap();
+            self.0.retain(|(n, _)| n != c.name());
+            if c.max_age() != Some(cookie::time::Duration::ZERO) {
+                self.0.push((c.name().to_string(), c.value().to_string()));
+            }
+        }
+    }
+
+    fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One request as a browser on `http://shuangsui.test` sends it: the jar's cookies, and for
+/// a post the form body with an `Origin` (`origin` None leaves it out).
+async fn send(
+    router: &Router,
+    jar: &mut Jar,
+    method: Method,
+    path: &str,
+    form: Option<&[(&str, &str)]>,
+    origin: Option<&str>,
+) -> Reply {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "shuangsui.test");
+    if !jar.0.is_empty() {
+        request = request.header(header::COOKIE, jar.header());
+    }
+    if let Some(o) = origin {
+        request = request.header(header::ORIGIN, o);
+    }
+    let body = match form {
+        Some(fields) => {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded::to_string(fields).unwrap())
+        }
+        None => Body::empty(),
+    };
+    let response = router
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let reply = Reply {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    };
+    jar.take(&reply);
+    reply
+}
+
+const SITE: &str = "http://shuangsui.test";
+
+/// The value of the hidden `csrf` field of the page.
+fn csrf_of(page: &Reply) -> String {
+    let text = page.text();
+    let at = text
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("no csrf field in {text}"));
+    let rest = &text[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+fn location(r: &Reply) -> String {
+    r.headers
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// Signs `name` in through the form; the jar then holds the session.
+async fn sign_in(router: &Router, jar: &mut Jar, name: &str, password: &str) -> Reply {
+    let form = send(router, jar, Method::GET, "/console/sign-in", None, None).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text());
+    let csrf = csrf_of(&form);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", name),
+        ("password", password),
+        ("next", "/console/"),
+    ];
+    send(
+        router,
+        jar,
+        Method::POST,
+        "/console/sign-in",
+        Some(&fields),
+        Some(SITE),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_person_signs_in_works_and_signs_out() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (name, password) = demo.person("officer");
+    let mut jar = Jar::default();
+
+    // Without a session, the console leads to the sign-in form, and back after.
+    let r = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/console/sign-in?next=%2Fconsole%2F");
+    let form = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/sign-in?next=/console/",
+        None,
+        None,
+    )
+    .await;
+    let text = form.text();
+    assert!(
+        text.contains("<label for=\"name\">用户名</label>"),
+        "{text}"
+    );
+    assert!(!text.contains("<script"), "no script on the form");
+
+    let r = sign_in(&router, &mut jar, name, password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/console/");
+    let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(set.starts_with("ss_session="), "{set}");
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(flag), "{flag} in {set}");
+    }
+    assert!(!set.contains("Secure"), "plain HTTP: {set}");
+
+    let home = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    let text = home.text();
+    assert!(text.contains(name) && text.contains("执法人员"), "{text}");
+    assert!(
+        text.contains("/console/tasks"),
+        "the officer's menu: {text}"
+    );
+    assert_eq!(home.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    // The English toggle, remembered.
+    let en = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/?lang=en",
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        en.text().contains("officer") && en.text().contains("Sign out"),
+        "{}",
+        en.text()
+    );
+    let again = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+    assert!(again.text().contains("Sign out"), "{}", again.text());
+    send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/?lang=zh",
+        None,
+        None,
+    )
+    .await;
+
+    // Sign out: the session ends for good, the old cookie opens nothing.
+    let csrf = csrf_of(&home);
+    let old = jar.clone();
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/sign-out",
+        Some(&[("csrf", &csrf)]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/console/sign-in?why=out");
+    let mut replay = old;
+    let r = send(&router, &mut replay, Method::GET, "/console/", None, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(location(&r).ends_with("&why=ended"), "{}", location(&r));
+}
+
+#[tokio::test]
+async fn cross_site_and_token_less_posts_are_refused() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (name, password) = demo.person("corps");
+
+    // The sign-in form itself: without its token, with another site's Origin, or marked
+    // cross-site by the browser, it is 403 and signs nobody in.
+    let mut jar = Jar::default();
+    let form = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/sign-in",
+        None,
+        None,
+    )
+    .await;
+    let csrf = csrf_of(&form);
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("name", name),
+        ("password", password),
+    ];
+    let tokenless = [("name", name), ("password", password)];
+    for (fields, origin) in [
+        (&tokenless[..], Some(SITE)),
+        (&good[..], Some("https://evil.example")),
+        (&good[..], Some("null")),
+    ] {
+        let r = send(
+            &router,
+            &mut jar,
+            Method::POST,
+            "/console/sign-in",
+            Some(fields),
+            origin,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{origin:?}: {}", r.text());
+        assert!(r.text().contains("请求被拒绝"), "{}", r.text());
+        assert!(r.headers.get(header::SET_COOKIE).is_none());
+    }
+    // The token of another browser's form does not do either.
+    let mut other = Jar::default();
+    let theirs = csrf_of(
+        &send(
+            &router,
+            &mut other,
+            Method::GET,
+            "/console/sign-in",
+            None,
+            None,
+        )
+        .await,
+    );
+    let fields = [
+        ("csrf", theirs.as_str()),
+        ("name", name),
+        ("password", password),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/sign-in",
+        Some(&fields),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A cross-site fetch (Sec-Fetch-Site), even with the right token.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/console/sign-in")
+        .header(header::HOST, "shuangsui.test")
+        .header(header::COOKIE, jar.header())
+        .header("sec-fetch-site", "cross-site")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(good).unwrap()))
+        .unwrap();
+    let r = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Signed in: sign-out and the password form need the session's token and this site.
+    let r = sign_in(&router, &mut jar, name, password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let home = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+    let csrf = csrf_of(&home);
+    let new = "meadow-copper-lantern-5";
+    let change = |token: &'static str| {
+        [
+            ("csrf", token),
+            ("current", password),
+            ("new", new),
+            ("confirm", new),
+        ]
+    };
+    for (fields, origin) in [
+        (change(""), Some(SITE)),
+        (change("forged-token"), Some(SITE)),
+    ] {
+        let r = send(
+            &router,
+            &mut jar,
+            Method::POST,
+            "/console/password",
+            Some(&fields),
+            origin,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    }
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("current", password),
+        ("new", new),
+        ("confirm", new),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/password",
+        Some(&fields),
+        Some("https://evil.example"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/sign-out",
+        Some(&[("csrf", "x")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Nothing changed: still signed in, the password still the old one.
+    let r = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let app = App::open(&demo.url, None).await.unwrap();
+    let user = shuangsui::store::users::by_name(&app.store, name)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        shuangsui::app::sign_in::password_matches(&app, user.id, password)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_limited_but_the_right_password_still_signs_in() {
+    let demo = demo();
+    let router = router(&demo, 3).await;
+    let (name, password) = demo.person("reviewer");
+    let mut jar = Jar::default();
+    for attempt in 0..5 {
+        let r = sign_in(&router, &mut jar, name, "wrong-password-entirely").await;
+        let expected = if attempt < 3 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(r.status, expected, "attempt {attempt}: {}", r.text());
+        if attempt < 3 {
+            assert!(r.text().contains("用户名或密码不正确"), "{}", r.text());
+            assert!(r.text().contains("class=\"error-summary\""));
+        } else {
+            assert!(r.headers.get(header::RETRY_AFTER).is_some());
+        }
+    }
+    // An unknown name is answered like a wrong password (while not limited).
+    let fresh = super::router(&demo, 3).await;
+    let r = sign_in(&fresh, &mut Jar::default(), "无此用户", password).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Limited, yet the right password signs in.
+    let r = sign_in(&router, &mut jar, name, password).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+}
+
+#[tokio::test]
+async fn an_idle_session_has_ended_and_a_changed_password_ends_every_session() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (name, password) = demo.person("auditor");
+    let mut jar = Jar::default();
+    sign_in(&router, &mut jar, name, password).await;
+    let mut second = Jar::default();
+    sign_in(&router, &mut second, name, password).await;
+    assert_eq!(
+        send(&router, &mut jar, Method::GET, "/console/", None, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // Idle past the limit (30 minutes by default): the session has ended.
+    let app = App::open(&demo.url, None).await.unwrap();
+    let an_hour_ago = chrono::Utc::now().timestamp() - 3600;
+    let user = shuangsui::store::users::by_name(&app.store, name)
+        .await
+        .unwrap()
+        .unwrap();
+    match &app.store {
+        shuangsui::store::Store::Sqlite(p) => {
+            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE user_id = $2")
+                .bind(an_hour_ago)
+                .bind(user.id)
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        shuangsui::store::Store::Postgres(_) => unreachable!("the demo is SQLite"),
+    }
+    for j in [&mut jar, &mut second] {
+        let r = send(&router, j, Method::GET, "/console/password", None, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            location(&r),
+            "/console/sign-in?next=%2Fconsole%2Fpassword&why=ended"
+        );
+        let page = send(&router, j, Method::GET, &location(&r), None, None).await;
+        assert!(page.text().contains("会话已结束"), "{}", page.text());
+    }
+
+    // Change the password: a weak or mismatched one is refused field by field.
+    let mut jar = Jar::default();
+    sign_in(&router, &mut jar, name, password).await;
+    let mut other = Jar::default();
+    sign_in(&router, &mut other, name, password).await;
+    let form = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/password",
+        None,
+        None,
+    )
+    .await;
+    let csrf = csrf_of(&form);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("current", "not-it"),
+        ("new", "short"),
+        ("confirm", "other"),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/password",
+        Some(&fields),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text();
+    for (field, message) in [
+        ("current", "当前密码不正确"),
+        ("new", "密码至少 12 个字符"),
+        ("confirm", "两次输入的新密码不一致"),
+    ] {
+        assert!(
+            text.contains(&format!("<a href=\"#{field}\">{message}</a>")),
+            "{field}: {text}"
+        );
+    }
+    let new = "quiet-harbour-lantern-8";
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("current", password),
+        ("new", new),
+        ("confirm", new),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/password",
+        Some(&fields),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), "/console/sign-in?why=password");
+    // Every session of the user has ended; the new password signs in, the old does not.
+    let r = send(&router, &mut other, Method::GET, "/console/", None, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&router, &mut Jar::default(), name, password)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&router, &mut Jar::default(), name, new)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // The log holds the change and the sign-ins, nothing secret, and verifies.
+    let entries = shuangsui::store::log::entries(&app.store).await.unwrap();
+    let text: String = entries
+        .iter()
+        .map(|e| String::from_utf8_lossy(&e.bytes).into_owned())
+        .collect();
+    assert!(text.contains("\"kind\":\"user.password_set\""));
+    assert!(!text.contains(new) && !text.contains(password) && !text.contains("argon2"));
+    let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    shuangsui::app::log::verify(&writer, None).await.unwrap();
+}
+
+#[tokio::test]
+async fn behind_tls_the_cookie_is_secure_and_host_only() {
+    let demo = demo();
+    let app = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    let state = AppState::new(
+        app,
+        FailedAuthLimiter::new(1_000, std::time::Duration::from_secs(300)),
+        "https://shuangsui.example.gov.cn",
+    );
+    let router = web::router(state, Limits::from_settings(&Settings::default()));
+    let (name, password) = demo.person("corps");
+    let mut jar = Jar::default();
+    let form = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/sign-in",
+        None,
+        None,
+    )
+    .await;
+    let set = form
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        set.starts_with("__Host-ss_signin=") && set.contains("Secure"),
+        "{set}"
+    );
+    let csrf = csrf_of(&form);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", name),
+        ("password", password),
+    ];
+    // The configured public address is this site's origin too.
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        "/console/sign-in",
+        Some(&fields),
+        Some("https://shuangsui.example.gov.cn"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(
+        set.starts_with("__Host-ss_session=") && set.contains("Secure") && set.contains("HttpOnly"),
+        "{set}"
+    );
+}
