@@ -143,13 +143,13 @@ fn require(
     headers: &HeaderMap,
     state: &AppState,
     path: &str,
-) -> Result<(Session, [u8; 32]), Response> {
+) -> Result<(Session, [u8; 32]), Box<Response>> {
     match person.0 {
         Some(s) => Ok(s),
-        None => Err(to_sign_in(
+        None => Err(Box::new(to_sign_in(
             path,
             session::has_session_cookie(state, headers),
-        )),
+        ))),
     }
 }
 
@@ -162,7 +162,7 @@ async fn home(
     let lang = lang_of(&q, &headers);
     let (s, _) = match require(person, &headers, &state, "/console/") {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let p = &s.principal;
     let c = Console::new(lang.0, Some(p.name.clone()), s.csrf.clone(), "/console/");
@@ -325,10 +325,10 @@ fn check_form(
     person: &Person,
     csrf: &str,
     lang: Lang,
-) -> Result<(), Response> {
+) -> Result<(), Box<Response>> {
     let expected = person.0.as_ref().map_or("", |(s, _)| s.csrf.as_str());
     if !session::same_origin(state, headers) || !session::token_matches(csrf, expected) {
-        return Err(forged(state, lang));
+        return Err(Box::new(forged(state, lang)));
     }
     Ok(())
 }
@@ -345,7 +345,7 @@ async fn sign_out(
         return Redirect::to("/console/sign-in").into_response();
     }
     if let Err(r) = check_form(&state, &headers, &person, &form.csrf, lang.0) {
-        return r;
+        return *r;
     }
     if let Some((s, secret)) = &person.0 {
         if let Err(e) = sign_in::sign_out(&state.app, secret).await {
@@ -368,7 +368,7 @@ async fn password_form(
     let lang = lang_of(&q, &headers);
     let (s, _) = match require(person, &headers, &state, "/console/password") {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let c = Console::new(
         lang.0,
@@ -407,7 +407,7 @@ async fn change_password(
         return to_sign_in("/console/password", true);
     }
     if let Err(r) = check_form(&state, &headers, &person, &form.csrf, lang.0) {
-        return r;
+        return *r;
     }
     let Some((s, _)) = person.0 else {
         return to_sign_in("/console/password", true);
