@@ -85,11 +85,15 @@ pub struct Principal {
 
 /// A user name as stored: trimmed, NFC, no control characters, 1 to 64 characters.
 fn user_name(name: &str) -> Result<String> {
-    let name = crate::domain::text::required(name)
-        .map_err(|e| AppError::Invalid(format!("user name '{}': {e}", name.trim())))?;
+    let name = crate::domain::text::required(name).map_err(|e| {
+        AppError::Invalid(format!(
+            "用户名无效：不能为空，不能含控制字符（user name '{}': {e}）",
+            name.trim()
+        ))
+    })?;
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(AppError::Invalid(format!(
-            "user name '{name}': is longer than {MAX_NAME_CHARS} characters"
+            "用户名至多 {MAX_NAME_CHARS} 个字符（user name '{name}': is longer than {MAX_NAME_CHARS} characters）"
         )));
     }
     Ok(name)
@@ -101,7 +105,7 @@ async fn card_for(app: &App, role: Role, card: Option<&str>) -> Result<Option<St
     let card = card.map(str::trim).filter(|c| !c.is_empty());
     match (role, card) {
         (Role::Officer, None) => Err(AppError::Invalid(
-            "role officer needs --card: the officer's card number (执法证号) in the current officers snapshot"
+            "执法人员须填写执法证号（role officer needs --card: the officer's card number (执法证号) in the current officers snapshot）"
                 .into(),
         )),
         (Role::Officer, Some(card)) => {
@@ -109,20 +113,20 @@ async fn card_for(app: &App, role: Role, card: Option<&str>) -> Result<Option<St
                 .await?
                 .ok_or_else(|| {
                     AppError::Invalid(format!(
-                        "card '{card}': no officers snapshot yet: import officers first (`shuangsui import officers FILE`)"
+                        "尚未导入执法人员名录，无法核对执法证号 {card}（card '{card}': no officers snapshot yet: import officers first (`shuangsui import officers FILE`)）"
                     ))
                 })?;
             let cards = rows::keys(&app.store, &rows::OFFICERS, snapshot.id).await?;
             if !cards.contains(card) {
                 return Err(AppError::Invalid(format!(
-                    "card '{card}' is not an officer's card number in the current officers snapshot (version {})",
-                    snapshot.version
+                    "执法证号 {card} 不在当前执法人员名录（第 {} 版）中（card '{card}' is not an officer's card number in the current officers snapshot (version {})）",
+                    snapshot.version, snapshot.version
                 )));
             }
             Ok(Some(card.to_string()))
         }
         (role, Some(card)) => Err(AppError::Invalid(format!(
-            "card '{card}': --card is for officers only, role {role} takes none"
+            "只有执法人员填写执法证号（card '{card}': --card is for officers only, role {role} takes none）"
         ))),
         (_, None) => Ok(None),
     }
@@ -151,7 +155,7 @@ pub async fn add(
     let mut tx = app.store.write().await?;
     if let Some(existing) = store::users::by_name_in(&mut tx, &name).await? {
         return Err(AppError::Invalid(format!(
-            "user name '{name}' is taken (user {}, {}{}): names are never reused",
+            "用户名 {name} 已被使用，用户名不能重复使用（user name '{name}' is taken (user {}, {}{}): names are never reused）",
             existing.id,
             existing.role,
             match &existing.revoked_at {

@@ -117,8 +117,8 @@ struct HomeTemplate<'a> {
 fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
     let t = |zh: &'static str, en: &'static str| if lang == Lang::En { en } else { zh };
     let mut items = Vec::new();
-    if role == Role::Officer {
-        items.push(("/console/tasks", t("我的检查任务", "My inspection tasks")));
+    if role == Role::Corps {
+        items.push(("/console/users", t("人员与账号", "People and accounts")));
     }
     items.push(("/", t("公示页面", "Public pages")));
     items.push(("/api/v1/docs", t("接口文档", "API documentation")));
@@ -189,6 +189,109 @@ pub fn message(c: &Console, title: &str, message: &str, back: &str) -> String {
             title,
             message,
             back,
+        }
+        .render(),
+    )
+}
+
+/// A person as the users page lists them.
+pub struct UserLine {
+    pub id: i64,
+    pub name: String,
+    /// The role's name for people.
+    pub role: &'static str,
+    pub card_no: Option<String>,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// What the add form was filled with (shown again beside its errors).
+#[derive(Debug, Default)]
+pub struct NewPersonForm {
+    pub name: String,
+    pub role: String,
+    pub card: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/users.html")]
+struct UsersTemplate<'a> {
+    c: &'a Console,
+    errors: &'a [FieldError],
+    users: &'a [UserLine],
+    roles: Vec<(&'static str, &'static str)>,
+    form_name: &'a str,
+    form_role: &'a str,
+    form_card: &'a str,
+}
+
+impl UsersTemplate<'_> {
+    fn error_of(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    fn has_error(&self, field: &str) -> bool {
+        self.error_of(field).is_some()
+    }
+}
+
+/// The corps' page of people: the add form (with its errors) and everyone, each with a
+/// password reset and a disable form while active.
+pub fn users(
+    c: &Console,
+    errors: &[FieldError],
+    users: &[UserLine],
+    form: &NewPersonForm,
+) -> String {
+    finish(
+        UsersTemplate {
+            c,
+            errors,
+            users,
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.as_str(), role_label(*r, c.lang)))
+                .collect(),
+            form_name: &form.name,
+            form_role: if form.role.is_empty() {
+                Role::Officer.as_str()
+            } else {
+                &form.role
+            },
+            form_card: &form.card,
+        }
+        .render(),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "console/issued.html")]
+struct IssuedTemplate<'a> {
+    c: &'a Console,
+    title: &'a str,
+    name: &'a str,
+    password: Option<&'a str>,
+    token: Option<&'a str>,
+}
+
+/// A password and/or token just made, shown this once.
+pub fn issued(
+    c: &Console,
+    title: &str,
+    name: &str,
+    password: Option<&str>,
+    token: Option<&str>,
+) -> String {
+    finish(
+        IssuedTemplate {
+            c,
+            title,
+            name,
+            password,
+            token,
         }
         .render(),
     )

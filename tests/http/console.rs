@@ -156,8 +156,8 @@ async fn a_person_signs_in_works_and_signs_out() {
     let text = home.text();
     assert!(text.contains(name) && text.contains("执法人员"), "{text}");
     assert!(
-        text.contains("/console/tasks"),
-        "the officer's menu: {text}"
+        !text.contains("/console/users"),
+        "people are the corps': {text}"
     );
     assert_eq!(home.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
     // The English toggle, remembered.
@@ -576,4 +576,212 @@ async fn behind_tls_the_cookie_is_secure_and_host_only() {
         set.starts_with("__Host-ss_session=") && set.contains("Secure") && set.contains("HttpOnly"),
         "{set}"
     );
+}
+
+/// The `<code>` values of an "issued" page: the password, then the token if any.
+fn codes_of(page: &Reply) -> Vec<String> {
+    page.text()
+        .split("<code>")
+        .skip(1)
+        .map(|c| c[..c.find("</code>").unwrap()].to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_corps_adds_resets_and_disables_people() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (name, password) = demo.person("corps");
+    let mut corps = Jar::default();
+    sign_in(&router, &mut corps, name, password).await;
+    let page = send(
+        &router,
+        &mut corps,
+        Method::GET,
+        "/console/users",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(page.text().contains("demo-reviewer"), "{}", page.text());
+    let csrf = csrf_of(&page);
+
+    // Other roles may not.
+    let (officer, officer_pw) = demo.person("officer");
+    let mut o = Jar::default();
+    sign_in(&router, &mut o, officer, officer_pw).await;
+    let r = send(&router, &mut o, Method::GET, "/console/users", None, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("无权访问"), "{}", r.text());
+
+    // A card outside the officers directory: the card field says why, in Chinese first.
+    let add = |n: &'static str, role: &'static str, card: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("name", n.into()),
+            ("role", role.into()),
+            ("card", card.into()),
+        ]
+    };
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        "/console/users",
+        Some(&as_refs(&add("李强", "officer", "NO-SUCH-CARD"))),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text()
+            .contains("<a href=\"#card\">执法证号 NO-SUCH-CARD 不在当前执法人员名录"),
+        "{}",
+        r.text()
+    );
+    assert!(
+        r.text().contains("value=\"李强\""),
+        "the form keeps what was typed"
+    );
+
+    // Added: a password and a token, shown once; both work.
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        "/console/users",
+        Some(&as_refs(&add("审计二", "auditor", ""))),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let shown = codes_of(&r);
+    assert_eq!(shown.len(), 2, "{}", r.text());
+    let (first_pw, token) = (shown[0].clone(), shown[1].clone());
+    let me = call(&router, Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(me.json()["role"], "auditor");
+    let mut new = Jar::default();
+    assert_eq!(
+        sign_in(&router, &mut new, "审计二", &first_pw).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Reset: a new password shown once, the person's session ends, the old password fails.
+    let app = App::open(&demo.url, None).await.unwrap();
+    let id = shuangsui::store::users::by_name(&app.store, "审计二")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        &format!("/console/users/{id}/password"),
+        Some(&[("csrf", csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let reset = codes_of(&r);
+    assert_eq!(reset.len(), 1);
+    assert_eq!(
+        send(&router, &mut new, Method::GET, "/console/", None, None)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_in(&router, &mut Jar::default(), "审计二", &first_pw)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut again = Jar::default();
+    assert_eq!(
+        sign_in(&router, &mut again, "审计二", &reset[0])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Disable: only with the confirmation; then the token, the session and the password stop.
+    let path = format!("/console/users/{id}/revoke");
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        &path,
+        Some(&[("csrf", csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        call(&router, Method::GET, "/api/v1/me", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        &path,
+        Some(&[("csrf", csrf.as_str()), ("confirm", "yes")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        call(&router, Method::GET, "/api/v1/me", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(&router, &mut again, Method::GET, "/console/", None, None)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_in(&router, &mut Jar::default(), "审计二", &reset[0])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = send(
+        &router,
+        &mut corps,
+        Method::GET,
+        "/console/users",
+        None,
+        None,
+    )
+    .await;
+    assert!(page.text().contains("已停用"), "{}", page.text());
+    // None of it without the session's token.
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        "/console/users",
+        Some(&[("name", "x"), ("role", "auditor")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    shuangsui::app::log::verify(&writer, None).await.unwrap();
+}
+
+fn as_refs<'a>(fields: &'a [(&'static str, String); 4]) -> [(&'static str, &'a str); 4] {
+    [
+        (fields[0].0, fields[0].1.as_str()),
+        (fields[1].0, fields[1].1.as_str()),
+        (fields[2].0, fields[2].1.as_str()),
+        (fields[3].0, fields[3].1.as_str()),
+    ]
 }

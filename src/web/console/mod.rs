@@ -6,6 +6,7 @@
 //! session's CSRF token first (403 otherwise).
 
 pub mod session;
+pub mod users;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -38,6 +39,15 @@ pub fn routes() -> Router<AppState> {
             "/console/password",
             get(password_form).post(change_password),
         )
+        .route("/console/users", get(users::list).post(users::add))
+        .route(
+            "/console/users/{id}/password",
+            axum::routing::post(users::reset_password),
+        )
+        .route(
+            "/console/users/{id}/revoke",
+            axum::routing::post(users::revoke),
+        )
 }
 
 /// The language and query of a console page.
@@ -51,7 +61,7 @@ pub struct PageQuery {
 }
 
 /// The page's language: `?lang=` if given (then remembered), else the remembered one.
-fn lang_of(q: &PageQuery, headers: &HeaderMap) -> (Lang, bool) {
+pub(crate) fn lang_of(q: &PageQuery, headers: &HeaderMap) -> (Lang, bool) {
     match q.lang.as_deref() {
         Some(l) => (Lang::from_query(Some(l)), true),
         None => (
@@ -62,7 +72,12 @@ fn lang_of(q: &PageQuery, headers: &HeaderMap) -> (Lang, bool) {
 }
 
 /// An HTML response, remembering the language if the query chose it.
-fn page(state: &AppState, status: StatusCode, lang: (Lang, bool), html: String) -> Response {
+pub(crate) fn page(
+    state: &AppState,
+    status: StatusCode,
+    lang: (Lang, bool),
+    html: String,
+) -> Response {
     let mut r = (
         status,
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
@@ -111,6 +126,30 @@ fn forged(state: &AppState, lang: Lang) -> Response {
     )
 }
 
+/// 403 for a signed-in person whose role may not use the page.
+pub(crate) fn forbidden_page(state: &AppState, lang: Lang, s: &Session) -> Response {
+    let c = Console::new(
+        lang,
+        Some(s.principal.name.clone()),
+        s.csrf.clone(),
+        "/console/",
+    );
+    page(
+        state,
+        StatusCode::FORBIDDEN,
+        (lang, false),
+        pages::message(
+            &c,
+            c.t("无权访问", "Not allowed"),
+            c.t(
+                "您的角色不能使用这个页面。",
+                "Your role may not use this page.",
+            ),
+            "/console/",
+        ),
+    )
+}
+
 /// Where to send a person without a session: the sign-in form, then back to `path`.
 fn to_sign_in(path: &str, ended: bool) -> Response {
     let why = if ended { "&why=ended" } else { "" };
@@ -138,7 +177,7 @@ fn safe_next(next: Option<&str>) -> &str {
 
 /// The open session, or the redirect to sign in (noting that a session has ended if the
 /// request carried one).
-fn require(
+pub(crate) fn require(
     person: Person,
     headers: &HeaderMap,
     state: &AppState,
@@ -319,7 +358,7 @@ struct CsrfOnly {
 }
 
 /// The session if the form comes from this site and carries its token; 403 otherwise.
-fn check_form(
+pub(crate) fn check_form(
     state: &AppState,
     headers: &HeaderMap,
     person: &Person,
