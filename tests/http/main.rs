@@ -11,6 +11,7 @@ mod excel;
 mod hardening;
 mod how_to_verify;
 mod matrix;
+mod openapi;
 mod public_log;
 mod server;
 mod stats;

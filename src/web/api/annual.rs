@@ -22,9 +22,11 @@ pub struct AnnualPlanView {
     pub published_at: String,
 }
 
-/// The annual plans in force (the newest version of each), newest year first.
+/// The annual plans in force.
+///
+/// The newest version of each annual plan (年度抽查计划), newest year first. No token.
 #[utoipa::path(get, path = "/api/v1/public/annual", tag = "public",
-    responses((status = 200, body = Vec<AnnualPlanView>)))]
+    responses((status = 200, body = Vec<AnnualPlanView>, description = "the plans in force")))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Response> {
     let bytes = state
         .cache
@@ -47,12 +49,14 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(json_bytes(bytes, None))
 }
 
-/// An annual plan: its floors, its batches and where each stands, its versions, and the
-/// coverage of its published batches per sector, registration level and district, with
-/// the entities drawn twice or more in the year.
+/// An annual plan with its coverage.
+///
+/// Its floors, its batches and where each stands, its versions, and the coverage of its
+/// published batches per sector, registration level and registering authority, with the
+/// entities drawn twice or more in the year (the values of `/annual/{id}`). No token.
 #[utoipa::path(get, path = "/api/v1/public/annual/{id}", tag = "public",
-    params(("id" = String, Path)),
-    responses((status = 200, body = AnnualReport), (status = 404, body = crate::web::error::ErrorBody)))]
+    params(("id" = String, Path, description = "annual plan id")),
+    responses((status = 200, body = AnnualReport, description = "the plan's report"), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let bytes = state
         .cache

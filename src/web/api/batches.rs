@@ -49,10 +49,14 @@ pub(super) async fn view(state: &AppState, row: store::batches::BatchRow) -> Api
     Ok(v)
 }
 
-/// Every batch, newest first, with its state and publication deadline.
+/// Every batch, newest first.
+///
+/// Each batch in any state (draft to published or withdrawn) with its publication
+/// deadline, inspection progress and, once drawn, its review progress and follow-up
+/// counts. For the corps, auditors and reviewers.
 #[utoipa::path(get, path = "/api/v1/batches", tag = "batches",
     security(("token" = [])),
-    responses((status = 200, body = Vec<BatchView>), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = Vec<BatchView>, description = "every batch, newest first"), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -69,9 +73,13 @@ pub async fn list(
 }
 
 /// One batch with its plan, targets and every result.
+///
+/// The batch as `GET /api/v1/batches` shows it, with the plan as committed (TOML), each
+/// target with its team and standing result, and every result in the order recorded
+/// (corrections included). For the corps, auditors and reviewers.
 #[utoipa::path(get, path = "/api/v1/batches/{id}", tag = "batches",
-    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
-    responses((status = 200, body = BatchDetail), (status = 404, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])), params(("id" = String, Path, description = "batch id, e.g. SH-MZ-2026-YL-01")),
+    responses((status = 200, body = BatchDetail, description = "the batch"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -110,11 +118,13 @@ pub async fn get(
     }))
 }
 
-/// The dispatch list of a drawn batch as an `.xlsx` workbook: each target with its team
-/// (the targets of `GET /api/v1/batches/{id}`, same roles), every cell text.
+/// The dispatch list of a drawn batch as an `.xlsx` workbook.
+///
+/// Each target with its team (the targets of `GET /api/v1/batches/{id}`), every cell
+/// text, never cached. For the corps and auditors; a batch not yet drawn is 409.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/dispatch.xlsx", tag = "batches",
     security(("token" = [])), params(("id" = String, Path, description = "batch id")),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the workbook"), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the workbook, as a download named ID-dispatch.xlsx"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn dispatch_xlsx(
     State(state): State<AppState>,
     caller: Caller,
@@ -149,11 +159,15 @@ pub async fn dispatch_xlsx(
     Ok(r)
 }
 
-/// Creates a draft batch from a plan (TOML text as the body); its id is the plan's `id`.
+/// Creates a draft batch from a plan.
+///
+/// The body is the plan file's TOML text (the format of `registries/README.md`); the
+/// batch's id is the plan's `id`. A plan that breaks a rule is 422, naming the field. For
+/// the corps.
 #[utoipa::path(post, path = "/api/v1/batches", tag = "batches",
     security(("token" = [])),
-    request_body(content = String, content_type = "application/toml", description = "the batch plan"),
-    responses((status = 201, body = BatchView), (status = 422, body = crate::web::error::ErrorBody)))]
+    request_body(content = String, content_type = "application/toml", description = "the batch plan (TOML)", example = super::examples::plan_toml),
+    responses((status = 201, body = BatchView, description = "the draft"), (status = 403, body = crate::web::error::ErrorBody), (status = 413, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -171,10 +185,14 @@ pub async fn create(
     ))
 }
 
-/// Commits a draft over the current directory snapshots; publish the returned hash.
+/// Commits a draft over the current directory snapshots.
+///
+/// Takes no body. The commitment's hash (in the answer and the log) is what to publish
+/// before the ceremony: it fixes the plan and every snapshot the draw will read. A batch
+/// is committed once (409 after). For the corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/commit", tag = "batches",
-    security(("token" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = BatchView), (status = 409, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, body = BatchView, description = "the committed batch with its commitment hash"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn commit(
     State(state): State<AppState>,
     caller: Caller,
@@ -186,10 +204,15 @@ pub async fn commit(
     Ok(Json(view(&state, row).await?))
 }
 
-/// Runs the draw once with the ceremony's entropy. A second draw is refused (and logged).
+/// Runs the draw once with the ceremony's entropy.
+///
+/// The entropy is the one the plan declared: the witnesses' digits (`WITNESS=DIGITS,…`)
+/// or a drand round's JSON. The first attempt binds the batch to its entropy; a second
+/// draw, or other entropy, is refused (409) and logged. For the corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/draw", tag = "batches",
-    security(("token" = [])), params(("id" = String, Path)), request_body = DrawRequest,
-    responses((status = 200, body = BatchView), (status = 409, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    request_body(content = DrawRequest, description = "the ceremony's public entropy", example = super::examples::draw),
+    responses((status = 200, body = BatchView, description = "the drawn batch with its seed and bundle hash"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn draw(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,9 +229,13 @@ pub async fn draw(
 }
 
 /// Withdraws a batch before its draw, with the reason.
+///
+/// The reason is public on the batch's page. A drawn batch cannot be withdrawn (409). For
+/// the corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/withdraw", tag = "batches",
-    security(("token" = [])), params(("id" = String, Path)), request_body = WithdrawRequest,
-    responses((status = 200, body = BatchView), (status = 409, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    request_body(content = WithdrawRequest, description = "why", example = super::examples::withdraw),
+    responses((status = 200, body = BatchView, description = "the withdrawn batch"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
@@ -221,11 +248,14 @@ pub async fn withdraw(
     Ok(Json(view(&state, row).await?))
 }
 
-/// Publishes a drawn batch whose staffed targets all have standing results approved by a
-/// reviewer; otherwise 422, naming how many are unrecorded, awaiting review and returned.
+/// Publishes a drawn batch's results.
+///
+/// Takes no body. Every staffed target needs a standing result approved by a reviewer;
+/// otherwise 422, naming how many are unrecorded, awaiting review and returned. Once
+/// published, the targets, results and export are public. For the corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/publish", tag = "batches",
-    security(("token" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = BatchView), (status = 422, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, body = BatchView, description = "the published batch"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
     caller: Caller,
@@ -237,11 +267,14 @@ pub async fn publish(
     Ok(Json(view(&state, row).await?))
 }
 
-/// The auditor's export of a drawn batch: the bundle, every entry about it (draw attempts
-/// and refusals included) with inclusion proofs, and a signed checkpoint.
+/// The auditor's export of a drawn batch.
+///
+/// The bundle, every log entry about the batch (draw attempts and refusals included) with
+/// inclusion proofs, and a signed checkpoint (`shuangsui-export/1`), before publication
+/// too; `shuangsui verify` checks it offline. Never cached. For the corps and auditors.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/bundle", tag = "bundles",
-    security(("token" = [])), params(("id" = String, Path)),
-    responses((status = 200, description = "shuangsui-export/1 JSON", content_type = "application/json"), (status = 409, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])), params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, description = "shuangsui-export/1 JSON, as a download named ID.auditor.export.json", content_type = "application/json"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn auditor_bundle(
     State(state): State<AppState>,
     caller: Caller,

@@ -18,6 +18,21 @@ use crate::web::error::{ApiError, ApiResult};
 use crate::web::state::AppState;
 use crate::web::upload::Spool;
 
+/// An import file's bytes as the body: CSV, JSON Lines or an `.xlsx` workbook.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // The body is read by `web::upload`; this only describes it.
+pub struct ImportFile(Vec<u8>);
+
+/// A `multipart/form-data` upload: one file part (other parts are skipped).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // The form is read by `web::upload`; this only describes it.
+pub struct UploadForm {
+    /// The import file; its filename names it unless the query gives `name`.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Uploads report no progress (the response comes when the import is done).
 static NO_PROGRESS: fn(u64) = |_| {};
 
@@ -30,9 +45,15 @@ fn kind(word: &str) -> ApiResult<Kind> {
 }
 
 /// The current snapshot of each table.
+///
+/// One entry per directory table that has been imported (entities, officers, matters,
+/// recusals, history, lists): its newest version, row count and content hash. For the
+/// corps and auditors.
 #[utoipa::path(get, path = "/api/v1/directories", tag = "directories",
     security(("token" = [])),
-    responses((status = 200, body = Vec<SnapshotView>), (status = 401, body = crate::web::error::ErrorBody)))]
+    responses(
+        (status = 200, body = Vec<SnapshotView>, description = "the current snapshots", example = json!([super::examples::snapshot()])),
+        (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn current(
     State(state): State<AppState>,
     caller: Caller,
@@ -49,9 +70,17 @@ pub async fn current(
 }
 
 /// Every version of one table, oldest first.
+///
+/// Each import that changed the table's content made a new version; old versions stay
+/// readable (a committed batch names the versions it drew from). For the corps and
+/// auditors.
 #[utoipa::path(get, path = "/api/v1/directories/{kind}", tag = "directories",
-    security(("token" = [])), params(("kind" = String, Path, description = "entities, officers, matters, recusals, history or lists")),
-    responses((status = 200, body = Vec<SnapshotView>), (status = 404, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])),
+    params(("kind" = String, Path, description = "the table: entities, officers, matters, recusals, history or lists")),
+    responses(
+        (status = 200, body = Vec<SnapshotView>, description = "the table's versions, oldest first", example = json!([super::examples::snapshot()])),
+        (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
     caller: Caller,
@@ -70,24 +99,49 @@ pub async fn versions(
     ))
 }
 
+/// An upload's query: all optional.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UploadParams {
-    /// `csv` or `jsonl`; by default from `name`'s extension, else CSV.
+    /// `auto`, `csv` or `jsonl`; by default from the file name's extension, else CSV (a
+    /// workbook is known by its content).
     pub format: Option<String>,
-    /// `utf-8` or `gbk`; by default detected.
+    /// `auto`, `utf-8` or `gbk`; by default detected.
     pub encoding: Option<String>,
-    /// The file's name, kept with the snapshot and used in error messages.
+    /// The file's name, kept with the snapshot and used in error messages; by default a
+    /// form's file part's filename, else `KIND.csv`.
     pub name: Option<String>,
 }
 
-/// Imports one table from the request body (CSV in UTF-8 or GBK, an `.xlsx` workbook, or
-/// JSON Lines). Any bad row: every one is listed (file, line, column; for a workbook its
-/// sheet and row) and nothing is imported. An old `.xls` or another binary is refused.
+/// Imports one table: a new version of the directory, or none if the content is the same.
+///
+/// The file is the body itself (`Content-Type` e.g. `text/csv`; CSV in UTF-8 or GBK, an
+/// `.xlsx` workbook or JSON Lines), or the one file part of a `multipart/form-data` form
+/// (a browser's file input, `curl -F file=@entities.csv`), whose filename then names the
+/// file (and so its format) unless the query gives `name`. Other parts of a form are
+/// skipped; a form without a file part, or with two, is 400. Any bad row: every one is
+/// listed (file, line, column; for a workbook its sheet and row) and nothing is imported
+/// (422, `import_rejected`). An old `.xls` or another binary is refused. The body is
+/// spooled to a temporary file and may be at most the server's upload limit (413). For the
+/// corps.
 #[utoipa::path(post, path = "/api/v1/directories/{kind}", tag = "directories",
-    security(("token" = [])), params(("kind" = String, Path), UploadParams),
-    request_body(content = Vec<u8>, content_type = "text/csv", description = "the import file"),
-    responses((status = 201, body = ImportView, description = "a new version"), (status = 200, body = ImportView, description = "same content as the current version"), (status = 422, body = crate::web::error::ErrorBody)))]
+    security(("token" = [])),
+    params(("kind" = String, Path, description = "the table: entities, officers, matters, recusals, history or lists"), UploadParams),
+    request_body(
+        description = "the import file, as the body or as the file part of a form",
+        content(
+            (ImportFile = "text/csv", example = super::examples::entities_csv),
+            (UploadForm = "multipart/form-data", example = super::examples::entities_form),
+        )),
+    responses(
+        (status = 201, body = ImportView, description = "a new version", example = super::examples::import),
+        (status = 200, body = ImportView, description = "same content as the current version: nothing new"),
+        (status = 400, body = crate::web::error::ErrorBody),
+        (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody),
+        (status = 413, body = crate::web::error::ErrorBody),
+        (status = 422, body = crate::web::error::ErrorBody, example = json!({"error": {"status": 422, "code": "import_rejected", "message": "entities.csv:2: column 'credit_grade': 'E' is not one of A, B, C, D\nnothing imported"}}))))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,10 +165,12 @@ pub async fn upload(
         Some(word) => Encoding::parse(word)
             .ok_or_else(|| ApiError::invalid(format!("encoding '{word}': auto, utf-8 or gbk")))?,
     };
+    let upload = spool.receive(&headers, body).await?;
     let name = params
         .name
+        .or(upload.file_name)
         .unwrap_or_else(|| format!("{}.csv", kind.word()));
-    let file = spool.receive(&headers, body).await?;
+    let file = upload.file;
     // The import parses and hashes the whole file: it runs on a blocking thread, off the
     // workers that answer other requests (its future is driven there by `block_on`).
     let app = state.app.clone();

@@ -1,16 +1,18 @@
-//! The OpenAPI document (`/api/v1/openapi.json`, from the handlers' `utoipa` annotations)
-//! and a readable page made from it on the server (`/api/v1/docs`: no JavaScript, no CDN).
+//! The OpenAPI document (`/api/v1/openapi.json`), from the handlers' `utoipa` annotations
+//! (each with a summary line and a description; request bodies with examples from
+//! `examples`) and two modifiers: the bearer token scheme, and the one error shape's
+//! description and example on every error response (`ERRORS`). `docs_page` renders it.
 
 use axum::Json;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use serde_json::json;
 use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Response};
 
 use super::{
     annual, batches, directories, followups, log, officers, public, reviews, stats, views,
 };
-use crate::pages::chart::escape;
 use crate::pages::model;
 use crate::web::error;
 
@@ -33,13 +35,118 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// What each error status means here: its `code` in the body, when it is answered, and an
+/// example message.
+pub const ERRORS: &[(&str, &str, &str, &str)] = &[
+    (
+        "400",
+        "bad_request",
+        "The request cannot be read: a control character in the address, an unreadable body, a form without its file part.",
+        crate::web::upload::NO_FILE_PART,
+    ),
+    (
+        "401",
+        "unauthenticated",
+        "No token, or a token that is not valid (malformed, unknown or revoked).",
+        "this route needs a token: Authorization: Bearer TOKEN",
+    ),
+    (
+        "403",
+        "forbidden",
+        "The token's role may not use this route.",
+        "role officer may not use this route (it is for corps)",
+    ),
+    (
+        "404",
+        "not_found",
+        "No such thing, or nothing the caller may see (the same answer for both).",
+        "no batch 'SH-MZ-2026-XX-01'",
+    ),
+    (
+        "409",
+        "refused",
+        "Refused in the current state; the message says why.",
+        "batch SH-MZ-2026-YL-01 is drawn, not a draft: a batch is committed once",
+    ),
+    (
+        "413",
+        "payload_too_large",
+        "The body is larger than the limit.",
+        "request body too large (an upload is at most 268435456 bytes)",
+    ),
+    (
+        "422",
+        "invalid",
+        "The input breaks a rule; the message names the field (an import: every bad row, code `import_rejected`).",
+        "inspected_on '2026-13-01': a date YYYY-MM-DD",
+    ),
+];
+
+/// Every secured operation may answer 401; every error response gets the meaning of its
+/// status and an example body of the one error shape.
+struct Errors;
+
+impl utoipa::Modify for Errors {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                describe_errors(op);
+            }
+        }
+    }
+}
+
+fn describe_errors(op: &mut Operation) {
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    if secured && !op.responses.responses.contains_key("401") {
+        let mut unauthenticated = Response::new("");
+        unauthenticated.content.insert(
+            "application/json".into(),
+            utoipa::openapi::Content::new(Some(RefOr::Ref(
+                utoipa::openapi::Ref::from_schema_name("ErrorBody"),
+            ))),
+        );
+        op.responses
+            .responses
+            .insert("401".into(), RefOr::T(unauthenticated));
+    }
+    for (status, response) in op.responses.responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        let Some((_, code, meaning, message)) = ERRORS.iter().find(|e| e.0 == status) else {
+            continue;
+        };
+        if response.description.is_empty() {
+            response.description = (*meaning).to_string();
+        }
+        for content in response.content.values_mut() {
+            if content.example.is_none() {
+                content.example = Some(json!({"error": {
+                    "status": status.parse::<u16>().unwrap_or_default(),
+                    "code": code,
+                    "message": message,
+                }}));
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "shuangsui API",
         description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show every batch from its commitment on (targets and results once published); the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only), auditor (read only) or reviewer (approves or returns results before publication). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
     ),
-    modifiers(&Security),
+    modifiers(&Security, &Errors),
     paths(
         public::batches, public::batch_page, public::bundle, public::search, public::result_codes,
         annual::list, annual::get, stats::public, stats::all,
@@ -86,62 +193,4 @@ pub struct ApiDoc;
 /// `/api/v1/openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
-}
-
-/// `/api/v1/docs`: every operation with its method, path, summary, roles and responses.
-pub async fn page() -> Response {
-    let api = ApiDoc::openapi();
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>shuangsui API</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;line-height:1.5}\
-         code{background:#f3f3f3;padding:0 .2em}.op{border-top:1px solid #ddd;padding:.5rem 0}\
-         .m{display:inline-block;min-width:3.5rem;font-weight:bold}.lock{color:#a33}</style></head><body>",
-    );
-    html.push_str(&format!(
-        "<h1>{} <small>{}</small></h1><p>{}</p><p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI {}).</p>",
-        escape(&api.info.title),
-        escape(&api.info.version),
-        escape(api.info.description.as_deref().unwrap_or_default()),
-        "3.1"
-    ));
-    for (path, item) in &api.paths.paths {
-        let ops = [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("DELETE", &item.delete),
-        ];
-        for (method, op) in ops {
-            let Some(op) = op else { continue };
-            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-            html.push_str(&format!(
-                "<div class=\"op\"><span class=\"m\">{method}</span> <code>{}</code> {}<br>{}",
-                escape(path),
-                if secured {
-                    "<span class=\"lock\">token</span>"
-                } else {
-                    "public"
-                },
-                escape(
-                    op.description
-                        .as_deref()
-                        .or(op.summary.as_deref())
-                        .unwrap_or_default()
-                )
-            ));
-            let codes: Vec<String> = op.responses.responses.keys().map(|c| escape(c)).collect();
-            html.push_str(&format!(
-                "<br><small>responses: {}</small></div>",
-                codes.join(", ")
-            ));
-        }
-    }
-    html.push_str("</body></html>");
-    let mut r = html.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    r
 }

@@ -20,17 +20,20 @@ const READERS: &[Role] = &[Role::Corps, Role::Auditor, Role::Reviewer];
 
 /// Which follow-ups `GET /api/v1/followups` lists.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// `open` (overdue included) or `overdue`; all when absent.
     pub state: Option<String>,
 }
 
-/// A batch's follow-ups (every target whose standing result has a finding, or had one that
-/// was followed up) with their measures and closure, and the counts.
+/// A batch's follow-ups.
+///
+/// Every target whose standing result has a finding, or had one that was followed up,
+/// with its measures and closure, and the counts. For the corps, auditors and reviewers.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/followups", tag = "followups",
     security(("token" = [])), params(("id" = String, Path, description = "batch id")),
-    responses((status = 200, body = BatchFollowUps), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = BatchFollowUps, description = "the follow-ups"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn of_batch(
     State(state): State<AppState>,
     caller: Caller,
@@ -42,10 +45,13 @@ pub async fn of_batch(
     ))
 }
 
-/// The follow-ups of every drawn batch, optionally only the open or the overdue ones.
+/// The follow-ups of every drawn batch.
+///
+/// All of them, or with `state` only the open (overdue included) or the overdue ones. For
+/// the corps, auditors and reviewers.
 #[utoipa::path(get, path = "/api/v1/followups", tag = "followups",
     security(("token" = [])), params(ListQuery),
-    responses((status = 200, body = Vec<FollowUp>), (status = 400, body = crate::web::error::ErrorBody), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = Vec<FollowUp>, description = "the follow-ups"), (status = 400, description = "an unknown query parameter (plain text)"), (status = 403, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -67,14 +73,16 @@ pub async fn list(
     ))
 }
 
-/// Records a measure on the follow-up of target `uscc` of batch `id` (logged as
-/// `followup.measure`; sealed until the batch is published, public at once after). Refused
-/// (409) while the finding awaits review, after the closure, or for a result without finding.
+/// Records a measure on a target's follow-up.
+///
+/// Logged as `followup.measure`; sealed until the batch is published, public at once
+/// after. Refused (409) while the finding awaits review, after the closure, or for a
+/// result without a finding. For the corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/followups/{uscc}/measures", tag = "followups",
     security(("token" = [])),
     params(("id" = String, Path, description = "batch id"), ("uscc" = String, Path, description = "the target's USCC")),
-    request_body = MeasureRequest,
-    responses((status = 200, body = MeasureRow), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    request_body(content = MeasureRequest, description = "the measure", example = super::examples::measure),
+    responses((status = 200, body = MeasureRow, description = "the measure as recorded"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn measure(
     State(state): State<AppState>,
     caller: Caller,
@@ -95,14 +103,16 @@ pub async fn measure(
     Ok(Json(row))
 }
 
-/// Closes the follow-up of target `uscc` of batch `id` with its outcome (查处结果; logged as
-/// `followup.closed`, public at once for a published batch). Once: a second closure, or
-/// one dated before the inspection or in the future, is refused.
+/// Closes a target's follow-up with its outcome (查处结果).
+///
+/// Logged as `followup.closed`, public at once for a published batch. Once: a second
+/// closure, or one dated before the inspection or in the future, is refused. For the
+/// corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/followups/{uscc}/close", tag = "followups",
     security(("token" = [])),
     params(("id" = String, Path, description = "batch id"), ("uscc" = String, Path, description = "the target's USCC")),
-    request_body = ClosureRequest,
-    responses((status = 200, body = ClosureRow), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    request_body(content = ClosureRequest, description = "the outcome", example = super::examples::closure),
+    responses((status = 200, body = ClosureRow, description = "the closure as recorded"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     caller: Caller,

@@ -6,6 +6,8 @@ pub mod annual;
 pub mod batches;
 pub mod directories;
 pub mod docs;
+pub mod docs_page;
+mod examples;
 pub mod followups;
 pub mod log;
 pub mod officers;
@@ -48,7 +50,7 @@ pub fn json_bytes(bytes: Bytes, file_name: Option<&str>) -> Response {
 pub fn routes(upload: super::upload::Spool) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(docs::openapi_json))
-        .route("/docs", get(docs::page))
+        .route("/docs", get(docs_page::page))
         .route("/public/batches", get(public::batches))
         .route("/public/batches/{id}", get(public::batch_page))
         .route("/public/batches/{id}/bundle", get(public::bundle))

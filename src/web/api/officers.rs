@@ -17,9 +17,11 @@ use crate::web::error::{ApiError, ApiResult};
 use crate::web::state::AppState;
 
 /// Who the token belongs to.
+///
+/// The user's name, role and (for an officer) card number. Any role.
 #[utoipa::path(get, path = "/api/v1/me", tag = "officers",
     security(("token" = [])),
-    responses((status = 200, body = MeView), (status = 401, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = MeView, description = "the caller", example = super::examples::me)))]
 pub async fn me(caller: Caller) -> ApiResult<Json<MeView>> {
     let p = caller.require(&Role::ALL)?;
     Ok(Json(MeView {
@@ -29,10 +31,13 @@ pub async fn me(caller: Caller) -> ApiResult<Json<MeView>> {
     }))
 }
 
-/// The calling officer's own assignments, newest draw first, with their standing results.
+/// The calling officer's own assignments.
+///
+/// Newest draw first: each target in the officer's teams with its batch, sector, the id of
+/// its result list and its standing result. For officers.
 #[utoipa::path(get, path = "/api/v1/me/assignments", tag = "officers",
     security(("token" = [])),
-    responses((status = 200, body = Vec<AssignmentView>), (status = 403, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = Vec<AssignmentView>, description = "the assignments"), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn assignments(
     State(state): State<AppState>,
     caller: Caller,
@@ -86,18 +91,20 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<&str>> {
     Ok(Some(results::request_id(key)?))
 }
 
-/// Records the result of a target in the caller's team, or a correction (`corrects`) of
-/// the result that stands. A second result that is not a correction is refused (409, naming
-/// the standing one). With an `Idempotency-Key` header (1 to 128 printable ASCII characters,
-/// scoped to the batch and the caller), a retry returns the first result (201 again, with
-/// `Idempotent-Replayed: true`) and adds nothing; the same key with other content is 422.
-/// Anything not the caller's (no such batch, not drawn, a target of another team, no
-/// target) is one and the same 404.
+/// Records the result of a target in the caller's team.
+///
+/// Or a correction (`corrects`) of the result that stands. A second result that is not a
+/// correction is refused (409, naming the standing one). With an `Idempotency-Key` header
+/// (1 to 128 printable ASCII characters, scoped to the batch and the caller), a retry
+/// returns the first result (201 again, with `Idempotent-Replayed: true`) and adds
+/// nothing; the same key with other content is 422. Anything not the caller's (no such
+/// batch, not drawn, a target of another team, no target) is one and the same 404. For
+/// officers.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/results", tag = "officers",
     security(("token" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "makes a retry return the first result")),
-    request_body = ResultRequest,
-    responses((status = 201, body = ResultView), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    params(("id" = String, Path, description = "batch id"), ("Idempotency-Key" = Option<String>, Header, description = "makes a retry return the first result")),
+    request_body(content = ResultRequest, description = "the result", example = super::examples::result),
+    responses((status = 201, body = ResultView, description = "the result as recorded (or, for a retry, as first recorded)"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn record(
     State(state): State<AppState>,
     caller: Caller,
@@ -152,14 +159,16 @@ pub async fn record(
     Ok(response)
 }
 
-/// The empty form of a batch (检查表单): the checklist of each of its matters (items, legal
-/// basis, answers allowed, content hash) and the template an officer fills and sends as a
-/// result's `checklist`. The plan's matters are public from its commitment (the
-/// announcement), and the checklists are public: any user may ask, and a draft's form only
-/// the corps (to anyone else a draft answers as a batch that does not exist).
+/// The empty form of a batch (检查表单).
+///
+/// The checklist of each of the batch's matters (items, legal basis, answers allowed,
+/// content hash) and the template an officer fills and sends as a result's `checklist`.
+/// The plan's matters are public from its commitment and the checklists are public: any
+/// user may ask, and for a draft only the corps (to anyone else a draft answers as a batch
+/// that does not exist).
 #[utoipa::path(get, path = "/api/v1/batches/{id}/form", tag = "officers",
     security(("token" = [])), params(("id" = String, Path, description = "batch id")),
-    responses((status = 200, body = crate::app::checklists::FormView), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = crate::app::checklists::FormView, description = "the form"), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn form(
     State(state): State<AppState>,
     caller: Caller,

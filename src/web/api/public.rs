@@ -14,9 +14,13 @@ use crate::web::error::{ApiError, ApiResult};
 use crate::web::site;
 use crate::web::state::AppState;
 
-/// Published batches (newest first) and overdue publications.
+/// Every batch the public sees, and overdue publications.
+///
+/// Batches from their commitment on (announced, drawn, published, withdrawn; newest
+/// first), the annual plans in force and the log's size and witnesses: the values of the
+/// home page. No token.
 #[utoipa::path(get, path = "/api/v1/public/batches", tag = "public",
-    responses((status = 200, body = HomePage)))]
+    responses((status = 200, body = HomePage, description = "the home page's values")))]
 pub async fn batches(State(state): State<AppState>) -> ApiResult<Response> {
     let today = batch::china_today();
     let bytes = state
@@ -31,11 +35,15 @@ pub async fn batches(State(state): State<AppState>) -> ApiResult<Response> {
     Ok(json_bytes(bytes, None))
 }
 
-/// A published batch: matters, strata, targets with results and teams (card numbers),
-/// commitment, entropy, seed and the log's checkpoint.
+/// One batch as the public sees it.
+///
+/// From its commitment on: the plan in plain words, matters, strata, commitment and, once
+/// drawn, the entropy and seed; once published, the targets with results and teams (card
+/// numbers) and the chart's counts; and the log's entries and checkpoint. A draft, or no
+/// such batch, is 404. No token.
 #[utoipa::path(get, path = "/api/v1/public/batches/{id}", tag = "public",
-    params(("id" = String, Path)),
-    responses((status = 200, body = BatchPage), (status = 404, body = crate::web::error::ErrorBody)))]
+    params(("id" = String, Path, description = "batch id, e.g. SH-MZ-2026-YL-01")),
+    responses((status = 200, body = BatchPage, description = "the batch page's values"), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn batch_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -53,24 +61,33 @@ pub async fn batch_page(
     Ok(json_bytes(bytes, None))
 }
 
-/// The public export of a published batch: the bundle with its log evidence.
+/// The public export of a published batch.
+///
+/// The bundle with the log's evidence (`shuangsui-export/1`), for `shuangsui verify` or
+/// `verify_bundle.py`; a batch not published is 404. No token.
 #[utoipa::path(get, path = "/api/v1/public/batches/{id}/bundle", tag = "public",
-    params(("id" = String, Path)),
-    responses((status = 200, description = "shuangsui-export/1 JSON", content_type = "application/json"), (status = 404, body = crate::web::error::ErrorBody)))]
+    params(("id" = String, Path, description = "batch id")),
+    responses((status = 200, description = "shuangsui-export/1 JSON, as a download named ID.export.json", content_type = "application/json"), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn bundle(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let bytes = site::public_export(&state, &id).await?;
     Ok(json_bytes(bytes, Some(&format!("{id}.export.json"))))
 }
 
+/// A search's query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// A USCC or a fragment of an organisation's name (at most 100 characters).
     pub q: Option<String>,
 }
 
-/// Organisations drawn in published batches, by name fragment or USCC (at most 50 hits).
+/// Organisations drawn in published batches.
+///
+/// By a fragment of the name or by USCC, at most 50 hits (`truncated` says when there
+/// were more), each with its batch and standing result. An empty `q` finds nothing. No
+/// token.
 #[utoipa::path(get, path = "/api/v1/public/search", tag = "public", params(SearchParams),
-    responses((status = 200, body = SearchPage), (status = 422, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = SearchPage, description = "the hits"), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     query: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
@@ -86,10 +103,13 @@ pub async fn search(
     ))
 }
 
-/// The result lists (`registries/result-codes/*.toml`), one per sector and a fallback, with
-/// their categories and rules.
+/// The result lists, one per sector and a fallback.
+///
+/// Each list (`registries/result-codes/*.toml`) with the sectors that use it, its source,
+/// its categories in canonical order and its rules: what an officer's `codes` are checked
+/// against. No token.
 #[utoipa::path(get, path = "/api/v1/result-codes", tag = "public",
-    responses((status = 200, body = Vec<CodeListView>)))]
+    responses((status = 200, body = Vec<CodeListView>, description = "every list")))]
 pub async fn result_codes(State(state): State<AppState>) -> Json<Vec<CodeListView>> {
     let rule = |rule: &str, codes: &[String], with: &[String], zh: &str, en: &str| RuleView {
         rule: rule.to_string(),

@@ -17,11 +17,13 @@ use crate::web::state::AppState;
 
 const REVIEWER: &[Role] = &[Role::Reviewer];
 
-/// The targets of a batch whose standing result awaits review, in bundle order, each with
-/// its team and that result (as in `GET /api/v1/batches/{id}`'s `targets`).
+/// The results of a batch awaiting review.
+///
+/// The targets whose standing result awaits review, in bundle order, each with its team
+/// and that result (as in `GET /api/v1/batches/{id}`'s `targets`). For reviewers.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/results/awaiting-review", tag = "reviews",
     security(("token" = [])), params(("id" = String, Path, description = "batch id")),
-    responses((status = 200, body = Vec<TargetView>), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = Vec<TargetView>, description = "the targets awaiting review"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn awaiting(
     State(state): State<AppState>,
     caller: Caller,
@@ -53,13 +55,15 @@ pub async fn awaiting(
     ))
 }
 
-/// Approves the standing result `result` of batch `id` (logged as `result.approved`). A
-/// result is reviewed once: approving it again, approving a returned result (correct it
-/// first) or a result since corrected is refused (409).
+/// Approves a standing result.
+///
+/// Takes no body. Logged as `result.approved`. A result is reviewed once: approving it
+/// again, approving a returned result (correct it first) or a result since corrected is
+/// refused (409). For reviewers.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/results/{result}/approve", tag = "reviews",
     security(("token" = [])),
     params(("id" = String, Path, description = "batch id"), ("result" = i64, Path, description = "result id")),
-    responses((status = 200, body = ReviewView), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = ReviewView, description = "the review"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn approve(
     State(state): State<AppState>,
     caller: Caller,
@@ -71,14 +75,15 @@ pub async fn approve(
     Ok(Json(row.into()))
 }
 
-/// Returns the standing result `result` of batch `id` to its officer, with the reason
-/// (logged as `result.returned`; the reason is sealed until publication). The officer
-/// records a correction, which is reviewed in turn.
+/// Returns a standing result to its officer, with the reason.
+///
+/// Logged as `result.returned`; the reason is sealed until publication. The officer
+/// records a correction, which is reviewed in turn. For reviewers.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/results/{result}/return", tag = "reviews",
     security(("token" = [])),
     params(("id" = String, Path, description = "batch id"), ("result" = i64, Path, description = "result id")),
-    request_body = ReturnRequest,
-    responses((status = 200, body = ReviewView), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    request_body(content = ReturnRequest, description = "why", example = super::examples::return_result),
+    responses((status = 200, body = ReviewView, description = "the review", example = super::examples::review), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn return_result(
     State(state): State<AppState>,
     caller: Caller,

@@ -31,12 +31,14 @@ pub async fn public_stats(state: &AppState, year: &str) -> Result<YearStats, cra
     .await
 }
 
-/// A year's statistics as the public sees them: batches whose inspection window opens in
-/// the year, by state and publication timeliness; targets, result categories and
-/// follow-ups of the published ones.
+/// A year's statistics as the public sees them.
+///
+/// Batches whose inspection window opens in the year, by state and publication
+/// timeliness; targets, result categories and follow-ups of the published ones (the
+/// values of `/stats/{year}`). No token.
 #[utoipa::path(get, path = "/api/v1/public/stats/{year}", tag = "public",
     params(("year" = String, Path, description = "a year, e.g. 2026")),
-    responses((status = 200, body = YearStats), (status = 422, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = YearStats, description = "the year's statistics"), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn public(
     State(state): State<AppState>,
     Path(year): Path<String>,
@@ -50,10 +52,13 @@ pub async fn public(
     Ok(json_bytes(bytes, None))
 }
 
-/// A year's statistics over every drawn batch, published or not (the department's view).
+/// A year's statistics over every drawn batch.
+///
+/// As `GET /api/v1/public/stats/{year}`, but counting every drawn batch, published or
+/// not (the department's view). For the corps, auditors and reviewers.
 #[utoipa::path(get, path = "/api/v1/stats/{year}", tag = "batches",
     security(("token" = [])), params(("year" = String, Path, description = "a year, e.g. 2026")),
-    responses((status = 200, body = YearStats), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = YearStats, description = "the year's statistics"), (status = 403, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn all(
     State(state): State<AppState>,
     caller: Caller,
