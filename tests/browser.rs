@@ -1,8 +1,11 @@
 //! The public site as a reader uses it, in headless Chromium driven over WebDriver
 //! (fantoccini and Debian's chromedriver): the home page, a published batch, a search for
 //! one of its targets and the target's row, the bundle downloaded by the browser and checked
-//! by `shuangsui verify`, and the English page. Leaves a screenshot of the batch page in
-//! `target/browser/batch-page.png`.
+//! by `shuangsui verify`, and the English page. Then, on a 390 × 844 phone (Chromium's
+//! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
+//! cards whose cells carry their column's label, chart text is at least 11 px, links are
+//! large enough to tap. Leaves screenshots of the batch page in
+//! `target/browser/batch-page.png` and `target/browser/batch-page-phone.png`.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`scripts/install-browser.sh`).
 //! Without them the test says it skipped and passes, unless `SHUANGSUI_REQUIRE_BROWSER=1`
@@ -22,7 +25,7 @@ use serde_json::json;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The whole test, set-up included: past it the test fails instead of hanging.
-const OVERALL: Duration = Duration::from_secs(120);
+const OVERALL: Duration = Duration::from_secs(180);
 /// One wait in the browser (an element, a navigation).
 const STEP: Duration = Duration::from_secs(15);
 /// The browser's download of the bundle.
@@ -75,6 +78,12 @@ async fn reader() {
     };
     run.walk().await;
     c.close().await.expect("closing the browser session");
+
+    let phone_profile = dir.path().join("profile-phone");
+    std::fs::create_dir_all(&phone_profile).unwrap();
+    let c = phone(&driver_url, &phone_profile).await;
+    phone_pages(&c, &base).await;
+    c.close().await.expect("closing the phone's session");
     drop(driver);
     drop(server);
 }
@@ -397,6 +406,141 @@ async fn browser(driver_url: &str, profile: &Path, downloads: &Path) -> Client {
         .connect(driver_url)
         .await
         .unwrap_or_else(|e| panic!("chromedriver at {driver_url} started no browser: {e}"))
+}
+
+/// Headless Chromium emulating a 390 × 844 phone (CSS pixels, two device pixels each).
+async fn phone(driver_url: &str, profile: &Path) -> Client {
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "mobileEmulation": {
+                "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": true},
+            },
+        },
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver_url)
+        .await
+        .unwrap_or_else(|e| panic!("chromedriver at {driver_url} started no phone browser: {e}"))
+}
+
+/// What is wrong with the page shown, for a phone: the page or a region of it scrolling
+/// sideways, a table cell without its column's label, chart text under 11 px (its box's
+/// height, and its font size as drawn), a link in a table or the language toggle under
+/// 40 px tall. Also counts the chart texts shown.
+const PHONE_CHECKS: &str = r#"
+const problems = [];
+const vw = window.innerWidth;
+const page = document.documentElement.scrollWidth;
+if (page > vw) problems.push(`the page is ${page} px wide in a ${vw} px window`);
+for (const el of document.querySelectorAll('body *')) {
+  const ox = getComputedStyle(el).overflowX;
+  if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+    problems.push(`<${el.tagName.toLowerCase()} class="${el.className}"> scrolls sideways: ${el.scrollWidth} px in ${el.clientWidth}`);
+  }
+}
+const texts = [...document.querySelectorAll('svg text')].filter(t => t.getBoundingClientRect().height > 0);
+for (const t of texts) {
+  const svg = t.ownerSVGElement;
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const size = parseFloat(getComputedStyle(t).fontSize) * scale;
+  const h = t.getBoundingClientRect().height;
+  if (h < 11 || size < 11) problems.push(`chart text "${t.textContent}" is ${h.toFixed(1)} px tall, font ${size.toFixed(1)} px`);
+}
+const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+let cells = 0;
+for (const table of document.querySelectorAll('main table')) {
+  const heads = [...table.querySelectorAll('thead th')].map(th => norm(th.textContent));
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    [...tr.children].forEach((td, i) => {
+      cells += 1;
+      if (norm(td.dataset.label) !== heads[i]) problems.push(`a cell of column "${heads[i]}" is labelled "${td.dataset.label}"`);
+    });
+  }
+  const a = table.querySelector('tbody a');
+  if (a && a.getBoundingClientRect().height < 40) problems.push(`a link in a table is ${a.getBoundingClientRect().height} px tall`);
+}
+const toggle = document.querySelector('.lang a');
+if (toggle.getBoundingClientRect().height < 40) problems.push(`the language toggle is ${toggle.getBoundingClientRect().height} px tall`);
+return {problems, charts: texts.length, cells, width: vw};
+"#;
+
+/// The home page, a published batch and a search on a phone; a screenshot of the batch.
+async fn phone_pages(c: &Client, base: &str) {
+    c.goto(&format!("{base}/")).await.unwrap();
+    let link = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("#published tbody tr td:first-child a"))
+        .await
+        .expect("a published batch on the home page");
+    let batch = link.attr("href").await.unwrap().expect("the batch's link");
+    let mut charts = check_on_phone(c, base, "/").await;
+    charts += check_on_phone(c, base, &batch).await;
+    // The screenshot shows the targets as cards.
+    c.execute(
+        "document.querySelector('#targets').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let png = c.screenshot().await.unwrap();
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    std::fs::create_dir_all(&shot).unwrap();
+    std::fs::write(shot.join("batch-page-phone.png"), &png).unwrap();
+    let name = c
+        .find(Locator::Css("#targets tbody tr td:nth-child(3)"))
+        .await
+        .expect("a target's name")
+        .text()
+        .await
+        .unwrap();
+    let query: String = url_encode(&name);
+    charts += check_on_phone(c, base, &format!("/search?q={query}")).await;
+    assert!(charts > 0, "no chart text shown on the phone");
+}
+
+/// Loads `path` on the phone, checks it (`PHONE_CHECKS`) and returns how many chart
+/// texts it shows.
+async fn check_on_phone(c: &Client, base: &str, path: &str) -> u64 {
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("main table"))
+        .await
+        .unwrap_or_else(|_| panic!("no table on {path}"));
+    let found = c.execute(PHONE_CHECKS, vec![]).await.unwrap();
+    println!("{path} on a phone: {found}");
+    assert_eq!(found["width"], json!(390), "the phone's window");
+    assert!(
+        found["cells"].as_u64().unwrap() > 0,
+        "no table cells on {path}"
+    );
+    assert_eq!(found["problems"], json!([]), "{path} on a 390 px phone");
+    found["charts"].as_u64().unwrap()
+}
+
+/// `text` percent-encoded for a query.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A child process killed (with its process group, for chromedriver's browsers) when

@@ -100,42 +100,82 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const WIDTH: u64 = 640;
-/// Where bars start (labels are right-aligned before it).
-const BAR_X: u64 = 130;
-/// The longest bar; the numbers are written after it.
-const BAR_MAX: u64 = 400;
+/// The geometry of a chart: its width in user units (a `viewBox` as wide as the space it
+/// is shown in keeps its 13-unit text at about 13 CSS px), where bars start (labels are
+/// right-aligned before it), the longest bar (numbers are written after it) and how many
+/// characters of a label fit before it.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// The CSS class of the `<svg>`: `wide` is shown above 600 px, `narrow` below.
+    pub class: &'static str,
+    pub width: u64,
+    pub bar_x: u64,
+    pub bar_max: u64,
+    pub label_chars: usize,
+}
+
+/// For screens wider than 600 px (stretched up to 56rem: text 13 to 18 px).
+pub const WIDE: Layout = Layout {
+    class: "wide",
+    width: 640,
+    bar_x: 130,
+    bar_max: 400,
+    label_chars: 9,
+};
+
+/// For phones: 360 wide, so that on a 390 px screen its text stays near 13 px.
+pub const NARROW: Layout = Layout {
+    class: "narrow",
+    width: 360,
+    bar_x: 92,
+    bar_max: 190,
+    label_chars: 6,
+};
+
 const ROW: u64 = 26;
 const BAR_H: u64 = 18;
 const TOP: u64 = 56;
 const LIGHT: &str = "#c9d6e3";
 const DARK: &str = "#1f4e79";
-/// Labels longer than this are cut (with "…") so they stay left of the bars.
-const LABEL_CHARS: usize = 9;
 
-/// Two charts (by district, by grade), each an `<svg role="img">` with a `<title>`, a
-/// legend (two rects) and per bar a population rect (light) and a sample rect (dark) over
-/// it, both scaled to the largest value; a non-zero sample is at least 1 unit wide.
+/// Two charts (by district, by grade), each in both layouts (the page's CSS shows one).
 pub fn svg(data: &ChartData, lang: Lang) -> String {
-    let t = text::text(lang);
-    let mut out = String::new();
-    one_chart(&mut out, &data.by_district, t.chart_by_district, lang);
-    one_chart(&mut out, &data.by_grade, t.chart_by_grade, lang);
+    let mut out = svg_in(data, lang, &WIDE);
+    out.push_str(&svg_in(data, lang, &NARROW));
     out
 }
 
-/// The width of `value` on a scale where `max` is `BAR_MAX`; at least 1 when non-zero.
-fn scaled(value: u64, max: u64) -> u64 {
+/// Two charts (by district, by grade) in `layout`, each an `<svg role="img">` with a
+/// `<title>`, a legend (two rects) and per bar a population rect (light) and a sample rect
+/// (dark) over it, both scaled to the largest value; a non-zero sample is at least 1 unit
+/// wide.
+pub fn svg_in(data: &ChartData, lang: Lang, layout: &Layout) -> String {
+    let t = text::text(lang);
+    let mut out = String::new();
+    one_chart(
+        &mut out,
+        &data.by_district,
+        t.chart_by_district,
+        lang,
+        layout,
+    );
+    one_chart(&mut out, &data.by_grade, t.chart_by_grade, lang, layout);
+    out
+}
+
+/// The width of `value` on a scale where `max` is `full`; at least 1 when non-zero.
+fn scaled(value: u64, max: u64, full: u64) -> u64 {
     if value == 0 || max == 0 {
         return 0;
     }
-    let w = u128::from(value) * u128::from(BAR_MAX) / u128::from(max);
-    u64::try_from(w).unwrap_or(BAR_MAX).clamp(1, BAR_MAX)
+    let w = u128::from(value) * u128::from(full) / u128::from(max);
+    u64::try_from(w).unwrap_or(full).clamp(1, full)
 }
 
-fn cut(label: &str) -> String {
-    if label.chars().count() > LABEL_CHARS {
-        let mut s: String = label.chars().take(LABEL_CHARS - 1).collect();
+/// `label`, cut to `chars` characters (the last one "…") if longer.
+fn cut(label: &str, chars: usize) -> String {
+    if label.chars().count() > chars {
+        let mut s: String = label.chars().take(chars - 1).collect();
         s.push('…');
         s
     } else {
@@ -143,8 +183,23 @@ fn cut(label: &str) -> String {
     }
 }
 
-fn one_chart(out: &mut String, bars: &[ChartBar], heading: &str, lang: Lang) {
+/// The opening `<svg>` tag of a chart `height` high in `layout`.
+fn open_svg(layout: &Layout, height: u64) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{}\" viewBox=\"0 0 {w} {height}\" width=\"{w}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"13\">",
+        layout.class,
+        w = layout.width,
+    )
+}
+
+fn one_chart(out: &mut String, bars: &[ChartBar], heading: &str, lang: Lang, layout: &Layout) {
     let t = text::text(lang);
+    let Layout {
+        bar_x,
+        bar_max,
+        label_chars,
+        ..
+    } = *layout;
     let rows = bars.len().max(1) as u64;
     let height = TOP + rows * ROW + 8;
     let title = match lang {
@@ -159,45 +214,45 @@ fn one_chart(out: &mut String, bars: &[ChartBar], heading: &str, lang: Lang) {
     // Writing to a String cannot fail.
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"13\">\
-<title>{}</title>\
+        "{}<title>{}</title>\
 <text x=\"0\" y=\"18\" font-weight=\"bold\" font-size=\"15\" fill=\"#1a1a1a\">{}</text>\
-<rect x=\"{BAR_X}\" y=\"28\" width=\"14\" height=\"12\" fill=\"{DARK}\"/>\
+<rect x=\"{bar_x}\" y=\"28\" width=\"14\" height=\"12\" fill=\"{DARK}\"/>\
 <text x=\"{}\" y=\"39\" fill=\"#1a1a1a\">{}</text>\
 <rect x=\"{}\" y=\"28\" width=\"14\" height=\"12\" fill=\"{LIGHT}\"/>\
 <text x=\"{}\" y=\"39\" fill=\"#1a1a1a\">{}</text>",
+        open_svg(layout, height),
         escape(&title),
         escape(heading),
-        BAR_X + 20,
+        bar_x + 20,
         escape(t.legend_sample),
-        BAR_X + 120,
-        BAR_X + 140,
+        bar_x + 120,
+        bar_x + 140,
         escape(t.legend_population),
     );
     if bars.is_empty() {
         let _ = write!(
             out,
-            "<text x=\"{BAR_X}\" y=\"{}\" fill=\"#555\">{}</text>",
+            "<text x=\"{bar_x}\" y=\"{}\" fill=\"#555\">{}</text>",
             TOP + 13,
             escape(t.chart_empty)
         );
     }
     for (i, bar) in bars.iter().enumerate() {
         let y = TOP + i as u64 * ROW;
-        let pop_w = scaled(bar.population, max);
-        let sample_w = scaled(bar.sample, max);
+        let pop_w = scaled(bar.population, max, bar_max);
+        let sample_w = scaled(bar.sample, max, bar_max);
         let text_y = y + 14;
         let _ = write!(
             out,
             "<g><title>{label}: {sample} / {population}</title>\
 <text x=\"{}\" y=\"{text_y}\" text-anchor=\"end\" fill=\"#1a1a1a\">{short}</text>\
-<rect x=\"{BAR_X}\" y=\"{y}\" width=\"{pop_w}\" height=\"{BAR_H}\" fill=\"{LIGHT}\"/>\
-<rect x=\"{BAR_X}\" y=\"{y}\" width=\"{sample_w}\" height=\"{BAR_H}\" fill=\"{DARK}\"/>\
+<rect x=\"{bar_x}\" y=\"{y}\" width=\"{pop_w}\" height=\"{BAR_H}\" fill=\"{LIGHT}\"/>\
+<rect x=\"{bar_x}\" y=\"{y}\" width=\"{sample_w}\" height=\"{BAR_H}\" fill=\"{DARK}\"/>\
 <text x=\"{}\" y=\"{text_y}\" fill=\"#1a1a1a\">{sample} / {population}</text></g>",
-            BAR_X - 6,
-            BAR_X + pop_w.max(sample_w) + 6,
+            bar_x - 6,
+            bar_x + pop_w.max(sample_w) + 6,
             label = escape(&bar.label),
-            short = escape(&cut(&bar.label)),
+            short = escape(&cut(&bar.label, label_chars)),
             sample = bar.sample,
             population = bar.population,
         );
@@ -209,8 +264,21 @@ fn one_chart(out: &mut String, bars: &[ChartBar], heading: &str, lang: Lang) {
 /// `<svg role="img">` titled `heading`, one bar per `(label, count)` in the order given,
 /// scaled to the largest, each with its count after it and its full label in its
 /// `<title>`.
+/// In both layouts, as `svg`.
 pub fn counts(heading: &str, bars: &[(String, u64)], lang: Lang) -> String {
+    let mut out = counts_in(heading, bars, lang, &WIDE);
+    out.push_str(&counts_in(heading, bars, lang, &NARROW));
+    out
+}
+
+fn counts_in(heading: &str, bars: &[(String, u64)], lang: Lang, layout: &Layout) -> String {
     let t = text::text(lang);
+    let Layout {
+        bar_x,
+        bar_max,
+        label_chars,
+        ..
+    } = *layout;
     let rows = bars.len().max(1) as u64;
     let top = 32;
     let height = top + rows * ROW + 8;
@@ -218,33 +286,33 @@ pub fn counts(heading: &str, bars: &[(String, u64)], lang: Lang) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"13\">\
-<title>{heading}</title>\
+        "{}<title>{heading}</title>\
 <text x=\"0\" y=\"18\" font-weight=\"bold\" font-size=\"15\" fill=\"#1a1a1a\">{heading}</text>",
+        open_svg(layout, height),
         heading = escape(heading),
     );
     if bars.is_empty() {
         let _ = write!(
             out,
-            "<text x=\"{BAR_X}\" y=\"{}\" fill=\"#555\">{}</text>",
+            "<text x=\"{bar_x}\" y=\"{}\" fill=\"#555\">{}</text>",
             top + 13,
             escape(t.chart_empty)
         );
     }
     for (i, (label, n)) in bars.iter().enumerate() {
         let y = top + i as u64 * ROW;
-        let w = scaled(*n, max);
+        let w = scaled(*n, max, bar_max);
         let text_y = y + 14;
         let _ = write!(
             out,
             "<g><title>{label}: {n}</title>\
 <text x=\"{}\" y=\"{text_y}\" text-anchor=\"end\" fill=\"#1a1a1a\">{short}</text>\
-<rect x=\"{BAR_X}\" y=\"{y}\" width=\"{w}\" height=\"{BAR_H}\" fill=\"{DARK}\"/>\
+<rect x=\"{bar_x}\" y=\"{y}\" width=\"{w}\" height=\"{BAR_H}\" fill=\"{DARK}\"/>\
 <text x=\"{}\" y=\"{text_y}\" fill=\"#1a1a1a\">{n}</text></g>",
-            BAR_X - 6,
-            BAR_X + w + 6,
+            bar_x - 6,
+            bar_x + w + 6,
             label = escape(label),
-            short = escape(&cut(label)),
+            short = escape(&cut(label, label_chars)),
         );
     }
     out.push_str("</svg>");

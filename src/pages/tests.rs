@@ -666,8 +666,8 @@ fn every_target_row_is_an_anchor() {
     // The team: card numbers, and 未配齐 for the empty one.
     assert!(html.contains("<code>31000012345</code><br><code>31000067890</code>"));
     assert_eq!(html.matches("未配齐").count(), 1);
-    // The strata table.
-    assert!(html.contains("<td class=\"n\">120</td><td class=\"n\">3</td><td class=\"n\">117</td><td class=\"n\">4</td>"), "{html}");
+    // The strata table, each cell with its column's label (shown above it on a phone).
+    assert!(html.contains("<td data-label=\"总体\" class=\"n\">120</td><td data-label=\"排除\" class=\"n\">3</td><td data-label=\"可抽取\" class=\"n\">117</td><td data-label=\"样本量\" class=\"n\">4</td>"), "{html}");
 }
 
 #[test]
@@ -1059,7 +1059,7 @@ fn count_tags(svg: &str, open: &str, close: &str) -> (usize, usize) {
 #[test]
 fn svg_has_two_rects_per_bar_a_legend_and_escaped_labels() {
     let data = sample_batch().chart;
-    let svg = chart::svg(&data, Lang::Zh);
+    let svg = chart::svg_in(&data, Lang::Zh, &chart::WIDE);
     let bars = data.by_district.len() + data.by_grade.len();
     // Two legend rects per chart, two charts.
     assert_eq!(svg.matches("<rect").count(), 2 * bars + 4, "{svg}");
@@ -1090,8 +1090,16 @@ fn svg_has_two_rects_per_bar_a_legend_and_escaped_labels() {
         svg.contains(">3 / 100</text>"),
         "the numbers are written: {svg}"
     );
-    let en = chart::svg(&data, Lang::En);
+    let en = chart::svg_in(&data, Lang::En, &chart::WIDE);
     assert!(en.contains("population") && en.contains("sample") && en.contains("By district"));
+    // The page has both layouts, the phone's as wide as a phone's screen.
+    let both = chart::svg(&data, Lang::Zh);
+    assert_eq!(both.matches("<svg").count(), 4);
+    assert_eq!(both.matches("class=\"wide\" viewBox=\"0 0 640 ").count(), 2);
+    assert_eq!(
+        both.matches("class=\"narrow\" viewBox=\"0 0 360 ").count(),
+        2
+    );
 }
 
 #[test]
@@ -1111,7 +1119,7 @@ fn svg_bars_scale_to_the_largest_and_small_samples_stay_visible() {
         ],
         by_grade: vec![],
     };
-    let svg = chart::svg(&data, Lang::Zh);
+    let svg = chart::svg_in(&data, Lang::Zh, &chart::WIDE);
     let widths: Vec<u64> = svg
         .split("<rect ")
         .skip(1)

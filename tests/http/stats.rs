@@ -138,7 +138,8 @@ async fn the_demo_year_in_numbers_for_the_public_and_the_corps() {
     ] {
         assert!(html.contains(words), "{words}");
     }
-    assert_eq!(html.matches("<svg").count(), 2);
+    // Two charts, each wide and narrow (for phones).
+    assert_eq!(html.matches("<svg").count(), 4);
     let en = get(format!("/stats/{year}?lang=en"), None).await.text();
     assert!(
         en.contains(&format!("Statistics of the year {year}"))
