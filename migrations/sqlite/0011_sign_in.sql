@@ -30,6 +30,9 @@ CREATE TABLE sessions (
     created   INTEGER NOT NULL,
     last_seen INTEGER NOT NULL,
     -- The `passwords` row the session was opened with: a newer password ends it.
-    password_seq INTEGER NOT NULL REFERENCES passwords (log_seq)
+    password_seq INTEGER NOT NULL REFERENCES passwords (log_seq),
+    -- The `user.signed_in` entry that opened it, which names it (the SHA-256 of id_sha256):
+    -- a row without one opens nothing.
+    signed_in_seq INTEGER NOT NULL REFERENCES log_entries (seq)
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);

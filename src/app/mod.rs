@@ -23,6 +23,7 @@ pub mod results;
 pub mod reviews;
 pub mod sign_in;
 pub mod stats;
+pub mod tasks;
 pub mod users;
 pub mod witnessing;
 

@@ -113,8 +113,18 @@ fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Runs the slow hash off the async workers.
+/// Password hashes computed at once: each takes 19 MiB and a core for tens of
+/// milliseconds, so a flood of sign-ins waits its turn instead of exhausting the machine.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs the slow hash off the async workers, a few at a time.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Setup(format!("password hashing: {e}")))?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AppError::Setup(format!("password hashing task: {e}")))
@@ -124,6 +134,21 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 /// look-alikes 0, 1, l, o, in groups of five: about 100 bits), for a new person or a reset,
 /// shown once to be changed at the first sign-in.
 pub fn generated_password() -> Result<String> {
+    generated_password_for("")
+}
+
+/// As [`generated_password`], one that passes the strength rule for the user `name` (a
+/// short name could appear in a random password by chance: another is made).
+pub fn generated_password_for(name: &str) -> Result<String> {
+    loop {
+        let p = random_password()?;
+        if password::check(&p, name).is_ok() {
+            return Ok(p);
+        }
+    }
+}
+
+fn random_password() -> Result<String> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let bytes = random::<20>()?;
     let chars: Vec<char> = bytes
@@ -192,6 +217,18 @@ pub async fn set_password(app: &App, user_id: i64, new: &str, by: SetBy<'_>) -> 
     let phc = blocking(move || hash(&new)).await??;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    // Revoked meanwhile (while the hash was made)? Then no password is set: the log never
+    // holds a password set for, or by, a revoked user.
+    for id in std::iter::once(user_id).chain(by_id) {
+        let revoked = store::users::get_in(&mut tx, id)
+            .await?
+            .is_none_or(|u| u.revoked_at.is_some());
+        if revoked {
+            return Err(AppError::Refused(format!(
+                "用户 #{id} 已撤销（user {id} is revoked）"
+            )));
+        }
+    }
     let event = json!({
         "user": user_id,
         "by": by_id,
@@ -259,30 +296,36 @@ pub async fn sign_in(
     let secret = random::<SECRET_BYTES>()?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
-    // The password may have changed since it was read: sign in only with the current one.
+    // The password may have changed, or the user been revoked, since they were read: sign
+    // in only with the current password of a user still active.
     if store::passwords::current_in(&mut tx, user.id)
         .await?
         .is_none_or(|p| p.log_seq != current.log_seq)
+        || store::users::get_in(&mut tx, user.id)
+            .await?
+            .is_none_or(|u| u.revoked_at.is_some())
     {
         return Ok(None);
     }
-    journal::append(
+    let id_sha256 = Sha256::digest(secret);
+    let signed_in = journal::append(
         &mut tx,
         key,
         &app.origin,
         "user.signed_in",
-        &json!({ "user": user.id }),
+        &json!({ "user": user.id, "session": session_commitment(&id_sha256) }),
     )
     .await?;
     store::sessions::delete_stale(&mut tx, now - rules.idle_secs, now - rules.max_secs).await?;
     store::sessions::insert(
         &mut tx,
         &SessionRow {
-            id_sha256: Sha256::digest(secret).to_vec(),
+            id_sha256: id_sha256.to_vec(),
             user_id: user.id,
             created: now,
             last_seen: now,
             password_seq: current.log_seq,
+            signed_in_seq: signed_in.seq as i64,
         },
     )
     .await?;
@@ -312,6 +355,15 @@ pub async fn session(
     if user.revoked_at.is_some() || current.is_none_or(|p| p.log_seq != row.password_seq) {
         return Ok(None);
     }
+    // A session row is good only with the signed sign-in it names: a row written into the
+    // table by hand (with a secret of the writer's choosing) has none, and opens nothing.
+    if !signed_in_entry_names(app, &row).await? {
+        tracing::warn!(
+            user = row.user_id,
+            "a session row without its sign-in entry"
+        );
+        return Ok(None);
+    }
     if now - row.last_seen >= TOUCH_EVERY_SECS {
         store::sessions::touch(&app.store, &id, now).await?;
     }
@@ -319,6 +371,38 @@ pub async fn session(
         principal: principal_of(user)?,
         csrf: csrf_token(secret),
     }))
+}
+
+/// What the log holds of a session: the hex SHA-256 of the stored hash of its secret (so
+/// the log names each session without anything that opens it).
+pub fn session_commitment(id_sha256: &[u8]) -> String {
+    crate::canonical::sha256_hex(id_sha256)
+}
+
+/// Whether the session row's `signed_in_seq` is a `user.signed_in` entry of its user that
+/// names it.
+async fn signed_in_entry_names(app: &App, row: &SessionRow) -> Result<bool> {
+    let Ok(seq) = u64::try_from(row.signed_in_seq) else {
+        return Ok(false);
+    };
+    let entries = store::log::entries_between(&app.store, seq, seq + 1).await?;
+    let Some(stored) = entries.first() else {
+        return Ok(false);
+    };
+    let Ok(mut entry) = crate::ledger::entry::decode(&stored.bytes) else {
+        return Ok(false);
+    };
+    if entry.kind != "user.signed_in"
+        || crate::ledger::seal::open(&entry.kind, &mut entry.event, stored.opening.as_deref())
+            .is_err()
+    {
+        return Ok(false);
+    }
+    let commitment = session_commitment(&row.id_sha256);
+    Ok(
+        entry.event.get("user").and_then(|u| u.as_i64()) == Some(row.user_id)
+            && entry.event.get("session").and_then(|s| s.as_str()) == Some(commitment.as_str()),
+    )
 }
 
 /// Ends the session of `secret`; logs the sign-out if it was open.
@@ -335,7 +419,7 @@ pub async fn sign_out(app: &App, secret: &[u8; SECRET_BYTES]) -> Result<()> {
             key,
             &app.origin,
             "user.signed_out",
-            &json!({ "user": row.user_id }),
+            &json!({ "user": row.user_id, "session": session_commitment(&id) }),
         )
         .await?;
     }

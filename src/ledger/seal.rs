@@ -37,8 +37,8 @@ pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("user.revoked", &["name"]),
     ("user.password_set", &["phc_commitment"]),
     // Who signs in when is a person's working day: never public.
-    ("user.signed_in", &["user"]),
-    ("user.signed_out", &["user"]),
+    ("user.signed_in", &["session", "user"]),
+    ("user.signed_out", &["session", "user"]),
 ];
 
 /// What a result entry (recorded or corrected) seals: everything that names its target.

@@ -117,6 +117,9 @@ struct HomeTemplate<'a> {
 fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
     let t = |zh: &'static str, en: &'static str| if lang == Lang::En { en } else { zh };
     let mut items = Vec::new();
+    if role == Role::Officer {
+        items.push(("/console/tasks", t("我的检查任务", "My inspection tasks")));
+    }
     if role == Role::Corps {
         items.push(("/console/users", t("人员与账号", "People and accounts")));
     }
@@ -219,6 +222,8 @@ struct UsersTemplate<'a> {
     c: &'a Console,
     errors: &'a [FieldError],
     users: &'a [UserLine],
+    /// The signed-in corps user: no reset or disable on their own line.
+    me: i64,
     roles: Vec<(&'static str, &'static str)>,
     form_name: &'a str,
     form_role: &'a str,
@@ -244,6 +249,7 @@ pub fn users(
     c: &Console,
     errors: &[FieldError],
     users: &[UserLine],
+    me: i64,
     form: &NewPersonForm,
 ) -> String {
     finish(
@@ -251,6 +257,7 @@ pub fn users(
             c,
             errors,
             users,
+            me,
             roles: Role::ALL
                 .iter()
                 .map(|r| (r.as_str(), role_label(*r, c.lang)))
@@ -292,6 +299,168 @@ pub fn issued(
             name,
             password,
             token,
+        }
+        .render(),
+    )
+}
+
+/// One batch of an officer's tasks.
+pub struct TaskGroup {
+    pub batch_id: String,
+    pub title: String,
+    pub state: &'static str,
+    /// The last day of the inspection window.
+    pub due: Option<String>,
+    /// Targets without a result yet.
+    pub open: usize,
+    pub tasks: Vec<TaskLine>,
+}
+
+/// One target in the task list.
+pub struct TaskLine {
+    pub href: String,
+    pub name: String,
+    pub district: String,
+    pub status: String,
+    /// No result recorded yet.
+    pub open: bool,
+}
+
+/// A batch's state for people.
+fn state_label(state: &str, lang: Lang) -> &'static str {
+    match (state, lang) {
+        ("drawn", Lang::Zh) => "已抽取，检查中",
+        ("published", Lang::Zh) => "已公示",
+        ("withdrawn", Lang::Zh) => "已撤回",
+        ("drawn", Lang::En) => "drawn, inspecting",
+        ("published", Lang::En) => "published",
+        ("withdrawn", Lang::En) => "withdrawn",
+        (_, Lang::Zh) => "其他",
+        (_, Lang::En) => "other",
+    }
+}
+
+/// What a target's standing result says, in a few words.
+fn status_of(target: &super::model::TargetView, lang: Lang) -> String {
+    match &target.result {
+        None => (if lang == Lang::En {
+            "not recorded"
+        } else {
+            "未录入"
+        })
+        .into(),
+        Some(r) => {
+            let labels: Vec<&str> = r
+                .codes
+                .iter()
+                .map(|c| {
+                    if lang == Lang::En {
+                        c.en.as_str()
+                    } else {
+                        c.zh.as_str()
+                    }
+                })
+                .collect();
+            let head = if lang == Lang::En {
+                "recorded"
+            } else {
+                "已录入"
+            };
+            format!("{head} {}：{}", r.inspected_on, labels.join("、"))
+        }
+    }
+}
+
+/// An officer's tasks by batch: the batches with targets still to record first, the
+/// earliest inspection deadline first; in each, the targets to record first, then in draw
+/// order.
+pub fn task_groups(tasks: &[crate::app::tasks::Task], lang: Lang) -> Vec<TaskGroup> {
+    let mut groups: Vec<TaskGroup> = Vec::new();
+    for t in tasks {
+        if groups.last().is_none_or(|g| g.batch_id != t.batch_id) {
+            groups.push(TaskGroup {
+                batch_id: t.batch_id.clone(),
+                title: t.batch_title.clone(),
+                state: state_label(&t.batch_state, lang),
+                due: t.inspection_end.map(|d| d.to_string()),
+                open: 0,
+                tasks: Vec::new(),
+            });
+        }
+        if let Some(g) = groups.last_mut() {
+            g.open += usize::from(t.target.result.is_none());
+            g.tasks.push(TaskLine {
+                href: format!(
+                    "/console/tasks/{}/{}",
+                    super::render::encode(&t.batch_id),
+                    super::render::encode(&t.target.uscc)
+                ),
+                name: t.target.name.clone(),
+                district: t.target.district.clone(),
+                status: status_of(&t.target, lang),
+                open: t.target.result.is_none(),
+            });
+        }
+    }
+    // Stable sorts: draw order within a batch, the store's order among equals.
+    for g in &mut groups {
+        g.tasks.sort_by_key(|l| !l.open);
+    }
+    groups.sort_by(|a, b| {
+        (a.open == 0, a.due.is_none(), &a.due).cmp(&(b.open == 0, b.due.is_none(), &b.due))
+    });
+    groups
+}
+
+#[derive(Template)]
+#[template(path = "console/tasks.html")]
+struct TasksTemplate<'a> {
+    c: &'a Console,
+    groups: &'a [TaskGroup],
+}
+
+/// The officer's task list.
+pub fn tasks(c: &Console, groups: &[TaskGroup]) -> String {
+    finish(TasksTemplate { c, groups }.render())
+}
+
+#[derive(Template)]
+#[template(path = "console/task.html")]
+struct TaskTemplate<'a> {
+    c: &'a Console,
+    name: &'a str,
+    uscc: &'a str,
+    address: &'a str,
+    legal_representative: &'a str,
+    contact: &'a str,
+    district: &'a str,
+    batch_id: &'a str,
+    batch_title: &'a str,
+    due: Option<String>,
+    team: String,
+    status: String,
+    checklists: &'a [&'static crate::domain::checklist::Checklist],
+}
+
+/// A target of the officer's: where it is, who answers for it, its result, and the
+/// checklist of each matter of its batch.
+pub fn task(c: &Console, d: &crate::app::tasks::TaskDetail) -> String {
+    let t = &d.task.target;
+    finish(
+        TaskTemplate {
+            c,
+            name: &t.name,
+            uscc: &t.uscc,
+            address: &d.address,
+            legal_representative: &d.legal_representative,
+            contact: &d.contact,
+            district: &t.district,
+            batch_id: &d.task.batch_id,
+            batch_title: &d.task.batch_title,
+            due: d.task.inspection_end.map(|e| e.to_string()),
+            team: t.team.join("、"),
+            status: status_of(t, c.lang),
+            checklists: &d.checklists,
         }
         .render(),
     )

@@ -298,7 +298,8 @@ pub const EXEMPT: &[(&str, &str)] = &[
         "sessions",
         "sign-in sessions: the server's memory of who holds which cookie, ended by sign-out, \
          idleness, age, a new password or revocation; the sign-ins and sign-outs are entries, \
-         and a session row forged here opens nothing without the cookie secret it hashes",
+         and a session opens only when its row names a signed-in entry that names it back, \
+         so a row written here by hand opens nothing",
     ),
 ];
 

@@ -88,6 +88,9 @@ struct Replay {
     users: BTreeMap<i64, (String, String, bool)>,
     /// Users who have a password (they may sign in).
     passwords: std::collections::BTreeSet<i64>,
+    /// Per user, the sessions (their commitments) signed in and not yet signed out, since
+    /// the user's last password: a new password and a revocation end them all.
+    sessions: BTreeMap<i64, std::collections::BTreeSet<String>>,
     /// Batch → the openings its publication reveals so far (seq, opening), in log order.
     openings: HashMap<String, Vec<(u64, String)>>,
     /// Annual plan id → its newest version and that version's number.
@@ -106,6 +109,7 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
         results: 0,
         users: BTreeMap::new(),
         passwords: Default::default(),
+        sessions: BTreeMap::new(),
         openings: HashMap::new(),
         annual: HashMap::new(),
         book: crate::domain::result_code::CodeBook::shipped(),
@@ -466,6 +470,7 @@ impl Replay {
                     Some(_) => return Err(format!("user {id} revoked twice")),
                     None => return Err(format!("user {id} was never added")),
                 }
+                self.sessions.remove(&id);
                 let table = self.tables.iter_mut().find(|t| t.spec.name == "users");
                 if let Some((_, row)) = table.and_then(|t| t.rows.get_mut(&vec![Cell::Int(id)])) {
                     row[6] = Expect::from(time);
@@ -484,6 +489,7 @@ impl Replay {
                     }
                 }
                 self.passwords.insert(id);
+                self.sessions.remove(&id);
                 self.put(
                     "passwords",
                     seq,
@@ -502,11 +508,24 @@ impl Replay {
                 if !self.passwords.contains(&id) {
                     return Err(format!("user {id} signed in without a password"));
                 }
+                let session = ev.str("session")?;
+                if !self
+                    .sessions
+                    .entry(id)
+                    .or_default()
+                    .insert(session.to_string())
+                {
+                    return Err(format!("user {id} signed in twice to session {session}"));
+                }
             }
             "user.signed_out" => {
                 let id = ev.int("user")?;
-                if !self.users.contains_key(&id) {
-                    return Err(format!("user {id} was never added"));
+                let session = ev.str("session")?;
+                let open = self.sessions.get_mut(&id);
+                if !open.is_some_and(|s| s.remove(session)) {
+                    return Err(format!(
+                        "user {id} signed out of session {session}, which is not open (never signed in, signed out already, or ended by a new password or revocation)"
+                    ));
                 }
             }
             other => return Err(format!("unknown entry kind '{other}'")),

@@ -811,3 +811,37 @@ fn follow_ups_replay_only_as_the_application_writes_them() {
         assert!(f.contains(expected), "{expected}: {f}");
     }
 }
+
+#[test]
+fn sign_ins_and_outs_replay_only_as_the_application_writes_them() {
+    let password = |user: i64| {
+        (
+            "user.password_set",
+            json!({ "user": user, "by": null, "phc_commitment": "ee" }),
+        )
+    };
+    let signed = |kind: &'static str, user: i64, session: &str| {
+        (kind, json!({ "user": user, "session": session }))
+    };
+    let mut ok = vec![user(1, "王芳", "corps"), password(1)];
+    ok.push(signed("user.signed_in", 1, "s1"));
+    ok.push(signed("user.signed_out", 1, "s1"));
+    assert!(replay(&log(&ok)).is_ok());
+    // A sign-in without a password; a sign-out of a session never opened, signed out
+    // already, or ended by a new password.
+    let no_password = vec![user(1, "王芳", "corps"), signed("user.signed_in", 1, "s1")];
+    assert!(fault(no_password).contains("without a password"));
+    let never = vec![
+        user(1, "王芳", "corps"),
+        password(1),
+        signed("user.signed_out", 1, "s1"),
+    ];
+    assert!(fault(never).contains("not open"));
+    let mut twice = ok.clone();
+    twice.push(signed("user.signed_out", 1, "s1"));
+    assert!(fault(twice).contains("not open"));
+    let mut ended = vec![user(1, "王芳", "corps"), password(1)];
+    ended.extend([signed("user.signed_in", 1, "s2"), password(1)]);
+    ended.push(signed("user.signed_out", 1, "s2"));
+    assert!(fault(ended).contains("not open"));
+}

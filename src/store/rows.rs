@@ -368,6 +368,22 @@ pub async fn entity_records(store: &Store, snapshot: i64) -> Result<Vec<EntityRe
     .await
 }
 
+/// Where an entity of a snapshot is and who answers for it: its address, legal
+/// representative and contact, as inspectors need them (the public pages never show them).
+pub async fn entity_contact(
+    store: &Store,
+    snapshot: i64,
+    uscc: &str,
+) -> Result<Option<(String, String, String)>> {
+    Ok(on_pool!(store, p => sqlx::query_as(
+        "SELECT address, legal_representative, contact FROM entities WHERE snapshot_id = $1 AND uscc = $2",
+    )
+    .bind(snapshot)
+    .bind(uscc)
+    .fetch_optional(p)
+    .await?))
+}
+
 fn uscc(v: &str) -> Result<Uscc, String> {
     Uscc::parse(v).map_err(|e| e.to_string())
 }

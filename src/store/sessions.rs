@@ -15,19 +15,22 @@ pub struct SessionRow {
     pub last_seen: i64,
     /// The `passwords` row (its log entry) the session was opened with.
     pub password_seq: i64,
+    /// The `user.signed_in` entry that opened it.
+    pub signed_in_seq: i64,
 }
 
 /// Opens a session.
 pub async fn insert(tx: &mut Tx, row: &SessionRow) -> Result<()> {
     on_conn!(tx, c => sqlx::query(
-        "INSERT INTO sessions (id_sha256, user_id, created, last_seen, password_seq) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sessions (id_sha256, user_id, created, last_seen, password_seq, signed_in_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&row.id_sha256)
     .bind(row.user_id)
     .bind(row.created)
     .bind(row.last_seen)
     .bind(row.password_seq)
+    .bind(row.signed_in_seq)
     .execute(&mut *c)
     .await?
     .rows_affected());
@@ -37,7 +40,7 @@ pub async fn insert(tx: &mut Tx, row: &SessionRow) -> Result<()> {
 /// The session whose id hashes to `id_sha256`.
 pub async fn get(store: &Store, id_sha256: &[u8]) -> Result<Option<SessionRow>> {
     Ok(on_pool!(store, p => sqlx::query_as(
-        "SELECT id_sha256, user_id, created, last_seen, password_seq FROM sessions WHERE id_sha256 = $1",
+        "SELECT id_sha256, user_id, created, last_seen, password_seq, signed_in_seq FROM sessions WHERE id_sha256 = $1",
     )
     .bind(id_sha256)
     .fetch_optional(p)

@@ -119,7 +119,10 @@ upload_limit_bytes = 536870912
 
 # After this many failed tokens from one client address within the window, further
 # failed tokens from it are answered 429 until the window has passed. A valid token is
-# always accepted: failures cannot lock out a real user.
+# always accepted: failures cannot lock out a real user. Failed console sign-ins count
+# too; past the limit, sign-ins from that address are refused unchecked until the window
+# has passed (a password can be guessed, a token cannot), while the account stays open to
+# every other address.
 auth_max_failures = 10
 auth_window_secs = 300
 

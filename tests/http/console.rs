@@ -7,9 +7,14 @@ use super::*;
 
 /// A browser's cookie jar, kept by hand: name → value.
 #[derive(Default, Clone)]
-struct Jar(Vec<(String, String)>);
+struct Jar(Vec<(String, String)>, Option<std::net::SocketAddr>);
 
 impl Jar {
+    /// A browser at address `ip`.
+    fn at(ip: &str) -> Jar {
+        Jar(Vec::new(), Some(format!("{ip}:40000").parse().unwrap()))
+    }
+
     fn take(&mut self, reply: &Reply) {
         for v in reply.headers.get_all(header::SET_COOKIE) {
             let c = cookie::Cookie::parse(v.to_str().unwrap().to_string()).unwrap();
@@ -56,11 +61,13 @@ async fn send(
         }
         None => Body::empty(),
     };
-    let response = router
-        .clone()
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
+    let mut request = request.body(body).unwrap();
+    if let Some(peer) = jar.1 {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+    }
+    let response = router.clone().oneshot(request).await.unwrap();
     let reply = Reply {
         status: response.status(),
         headers: response.headers().clone(),
@@ -140,6 +147,11 @@ async fn a_person_signs_in_works_and_signs_out() {
         "{text}"
     );
     assert!(!text.contains("<script"), "no script on the form");
+    // Under the site's no-referrer a browser would send `Origin: null` with the form.
+    assert_eq!(
+        form.headers.get(header::REFERRER_POLICY).unwrap(),
+        "same-origin"
+    );
 
     let r = sign_in(&router, &mut jar, name, password).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
@@ -362,11 +374,11 @@ async fn cross_site_and_token_less_posts_are_refused() {
 }
 
 #[tokio::test]
-async fn failed_sign_ins_are_limited_but_the_right_password_still_signs_in() {
+async fn failed_sign_ins_are_limited_per_address_without_locking_the_account() {
     let demo = demo();
     let router = router(&demo, 3).await;
     let (name, password) = demo.person("reviewer");
-    let mut jar = Jar::default();
+    let mut jar = Jar::at("192.0.2.7");
     for attempt in 0..5 {
         let r = sign_in(&router, &mut jar, name, "wrong-password-entirely").await;
         let expected = if attempt < 3 {
@@ -382,13 +394,52 @@ async fn failed_sign_ins_are_limited_but_the_right_password_still_signs_in() {
             assert!(r.headers.get(header::RETRY_AFTER).is_some());
         }
     }
-    // An unknown name is answered like a wrong password (while not limited).
-    let fresh = super::router(&demo, 3).await;
-    let r = sign_in(&fresh, &mut Jar::default(), "无此用户", password).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    // Limited, yet the right password signs in.
+    // Blocked, this address guesses no more: even the right password is not checked.
     let r = sign_in(&router, &mut jar, name, password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert!(r.text().contains("账号没有被锁定"), "{}", r.text());
+    // The account is not locked: from another address the right password signs in, and an
+    // unknown name is answered like a wrong password.
+    let r = sign_in(&router, &mut Jar::at("198.51.100.4"), "无此用户", password).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let mut elsewhere = Jar::at("198.51.100.4");
+    let r = sign_in(&router, &mut elsewhere, name, password).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+
+    // Guessing the current password on the password form counts the same way.
+    let home = send(
+        &router,
+        &mut elsewhere,
+        Method::GET,
+        "/console/",
+        None,
+        None,
+    )
+    .await;
+    let csrf = csrf_of(&home);
+    for attempt in 0..3 {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("current", "not-the-password"),
+            ("new", "quiet-harbour-lantern-8"),
+            ("confirm", "quiet-harbour-lantern-8"),
+        ];
+        let r = send(
+            &router,
+            &mut elsewhere,
+            Method::POST,
+            "/console/password",
+            Some(&fields),
+            Some(SITE),
+        )
+        .await;
+        let expected = if attempt < 2 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(r.status, expected, "attempt {attempt}: {}", r.text());
+    }
 }
 
 #[tokio::test]
@@ -706,6 +757,48 @@ async fn the_corps_adds_resets_and_disables_people() {
         StatusCode::SEE_OTHER
     );
 
+    // One's own password is changed on the password form, never reset here.
+    let me = shuangsui::store::users::by_name(&app.store, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let own = format!("/console/users/{me}/password");
+    let r = send(
+        &router,
+        &mut corps,
+        Method::POST,
+        &own,
+        Some(&[("csrf", csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("修改密码"), "{}", r.text());
+    assert!(
+        !r.text().contains(&format!("action=\"{own}\"")),
+        "no reset button on one's own line"
+    );
+    // A one-letter name: the password made for it never contains it.
+    for short in ["a", "b", "c", "d", "e", "f"] {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("name", short),
+            ("role", "auditor"),
+            ("card", ""),
+        ];
+        let r = send(
+            &router,
+            &mut corps,
+            Method::POST,
+            "/console/users",
+            Some(&fields),
+            Some(SITE),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{short}: {}", r.text());
+    }
+
     // Disable: only with the confirmation; then the token, the session and the password stop.
     let path = format!("/console/users/{id}/revoke");
     let r = send(
@@ -784,4 +877,85 @@ fn as_refs<'a>(fields: &'a [(&'static str, String); 4]) -> [(&'static str, &'a s
         (fields[2].0, fields[2].1.as_str()),
         (fields[3].0, fields[3].1.as_str()),
     ]
+}
+
+#[tokio::test]
+async fn an_officer_sees_their_tasks_and_a_targets_page() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (uscc, _card) = open_target(&demo, IN_PROGRESS).await;
+    let (name, password) = demo.person("officer");
+    let mut jar = Jar::default();
+    sign_in(&router, &mut jar, name, password).await;
+    let home = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+    assert!(home.text().contains("/console/tasks"), "{}", home.text());
+
+    let list = send(&router, &mut jar, Method::GET, "/console/tasks", None, None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    let text = list.text();
+    let href = format!("/console/tasks/{IN_PROGRESS}/{uscc}");
+    assert!(text.contains(IN_PROGRESS) && text.contains(&href), "{text}");
+    assert!(
+        text.contains("未录入") && text.contains("检查截止"),
+        "{text}"
+    );
+
+    // The target's page: address and contact from the directory, and the checklist.
+    let page = send(&router, &mut jar, Method::GET, &href, None, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let row = std::fs::read_to_string(root().join("registries/shanghai/entities.csv"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with(&uscc))
+        .unwrap()
+        .to_string();
+    let fields: Vec<&str> = row.split(',').collect();
+    let text = page.text();
+    for (what, value) in [
+        ("address", fields[5]),
+        ("legal representative", fields[8]),
+        ("contact", fields[9]),
+    ] {
+        assert!(text.contains(value), "{what} {value} in {text}");
+    }
+    assert!(
+        text.contains("<ol class=\"checklist\">") && text.contains("依据："),
+        "{text}"
+    );
+
+    // Another target, a bogus one, and other roles: not theirs.
+    let (other, _) = {
+        let app = App::open(&demo.url, None).await.unwrap();
+        let targets = shuangsui::store::batches::assignments(&app.store, IN_PROGRESS)
+            .await
+            .unwrap();
+        let card = _card.clone();
+        let t = targets.iter().find(|t| !t.team.contains(&card)).unwrap();
+        (t.uscc.clone(), ())
+    };
+    for path in [
+        format!("/console/tasks/{IN_PROGRESS}/{other}"),
+        format!("/console/tasks/{IN_PROGRESS}/NOT-A-USCC"),
+        format!("/console/tasks/NO-SUCH-BATCH/{uscc}"),
+    ] {
+        let r = send(&router, &mut jar, Method::GET, &path, None, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.text().contains("不是您的检查任务"), "{}", r.text());
+        assert!(!r.text().contains(fields[9]), "nothing of the target");
+    }
+    let (corps, corps_pw) = demo.person("corps");
+    let mut c = Jar::default();
+    sign_in(&router, &mut c, corps, corps_pw).await;
+    assert_eq!(
+        send(&router, &mut c, Method::GET, "/console/tasks", None, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&router, &mut c, Method::GET, &href, None, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -2003,8 +2003,8 @@ SEALED_FIELDS = {
     "user.added": ("card_no", "name", "token_commitment"),
     "user.revoked": ("name",),
     "user.password_set": ("phc_commitment",),
-    "user.signed_in": ("user",),
-    "user.signed_out": ("user",),
+    "user.signed_in": ("session", "user"),
+    "user.signed_out": ("session", "user"),
 }
 REVEALED_AT_PUBLICATION = ("batch.drawn", "result.recorded", "result.corrected", "result.returned", "followup.measure", "followup.closed")
 

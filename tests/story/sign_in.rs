@@ -76,6 +76,47 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
             .unwrap()
             .unwrap();
         assert_eq!((p.user_id, p.role), (corps.id, Role::Corps), "{name}");
+        // A session row written by hand, with a secret of the writer's choosing, opens
+        // nothing: it has no signed sign-in naming it, not even when it points at another's.
+        let real = shuangsui::store::sessions::get(&app.store, &sha256(&secret))
+            .await
+            .unwrap()
+            .unwrap();
+        let forged_secret = [9u8; 32];
+        // Pointing at the real sign-in (which names another session), or at the log's first
+        // entry (not a sign-in).
+        for seq in [real.signed_in_seq, 0] {
+            let mut tx = app.store.write().await.unwrap();
+            let id_sha256 = sha256(&forged_secret).to_vec();
+            shuangsui::store::sessions::delete(&mut tx, &id_sha256)
+                .await
+                .unwrap();
+            shuangsui::store::sessions::insert(
+                &mut tx,
+                &shuangsui::store::sessions::SessionRow {
+                    id_sha256,
+                    signed_in_seq: seq,
+                    ..real.clone()
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            assert!(
+                sign_in::session(&app, &forged_secret, t0 + 1, rules)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "{name}: a forged session row opened a session"
+            );
+        }
+        {
+            let mut tx = app.store.write().await.unwrap();
+            shuangsui::store::sessions::delete(&mut tx, &sha256(&forged_secret))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
         let open = |now| sign_in::session(&app, &secret, now, rules);
         let s = open(t0 + 300).await.unwrap().unwrap();
         assert_eq!(s.csrf, sign_in::csrf_token(&secret), "{name}");
@@ -225,6 +266,11 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
         assert_eq!(kinds("user.signed_out"), 1, "{name}");
         app::log::verify(&app, None).await.unwrap();
     }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// A session secret as its cookie carries it.

@@ -20,7 +20,7 @@ const EXEMPT: &[(&str, &str)] = &[
     ),
     (
         "sessions",
-        "console sessions: server memory of open cookies; sign-ins and sign-outs are entries, and a forged row opens nothing without the secret it hashes",
+        "console sessions: server memory of open cookies; sign-ins and sign-outs are entries, and a session opens only when its row names a signed-in entry that names it back, so a row written by hand opens nothing",
     ),
 ];
 

@@ -11,7 +11,6 @@ use super::views::{AssignmentView, MeView, ResultRequest};
 use crate::app::users::Role;
 use crate::app::{batch, public, results};
 use crate::pages::model::ResultView;
-use crate::store;
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
 use crate::web::state::AppState;
@@ -44,29 +43,18 @@ pub async fn assignments(
 ) -> ApiResult<Json<Vec<AssignmentView>>> {
     let p = caller.require(&[Role::Officer])?;
     let card = p.card_no.as_deref().unwrap_or_default();
-    let found = store::batches::assignments_of_officer(&state.app.store, card)
-        .await
-        .map_err(crate::app::AppError::from)?;
-    let mut out = Vec::with_capacity(found.len());
-    let mut cache: Option<(String, Vec<store::results::ResultRow>)> = None;
-    for hit in found {
-        if cache.as_ref().is_none_or(|(b, _)| *b != hit.batch_id) {
-            let rows = store::results::of_batch(&state.app.store, &hit.batch_id)
-                .await
-                .map_err(crate::app::AppError::from)?;
-            cache = Some((hit.batch_id.clone(), rows));
-        }
-        let rows = cache.as_ref().map_or(&[][..], |(_, r)| r.as_slice());
-        let standing = results::standing(rows);
-        out.push(AssignmentView {
-            batch_id: hit.batch_id,
-            batch_title: hit.batch_title,
-            batch_state: hit.batch_state,
-            sector: hit.target.sector.clone(),
-            result_codes: state.app.codes.for_sector(&hit.target.sector).id.clone(),
-            target: public::target_view(hit.target, &standing, &state.app.codes),
-        });
-    }
+    let out = crate::app::tasks::of_officer(&state.app, card)
+        .await?
+        .into_iter()
+        .map(|t| AssignmentView {
+            batch_id: t.batch_id,
+            batch_title: t.batch_title,
+            batch_state: t.batch_state,
+            sector: t.sector,
+            result_codes: t.result_codes,
+            target: t.target,
+        })
+        .collect();
     Ok(Json(out))
 }
 

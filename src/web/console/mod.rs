@@ -6,6 +6,7 @@
 //! session's CSRF token first (403 otherwise).
 
 pub mod session;
+pub mod tasks;
 pub mod users;
 
 use axum::Router;
@@ -39,6 +40,8 @@ pub fn routes() -> Router<AppState> {
             "/console/password",
             get(password_form).post(change_password),
         )
+        .route("/console/tasks", get(tasks::list))
+        .route("/console/tasks/{batch}/{uscc}", get(tasks::target))
         .route("/console/users", get(users::list).post(users::add))
         .route(
             "/console/users/{id}/password",
@@ -78,9 +81,18 @@ pub(crate) fn page(
     lang: (Lang, bool),
     html: String,
 ) -> Response {
+    // `same-origin`, not the site's `no-referrer`: under `no-referrer` a browser sends
+    // `Origin: null` with the page's forms, and the same-origin check could not tell them
+    // from another site's.
     let mut r = (
         status,
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            ),
+        ],
         axum::response::Html(html),
     )
         .into_response();
@@ -224,6 +236,29 @@ fn sign_in_notice(why: Option<&str>, c: &Console) -> Option<&'static str> {
     }
 }
 
+/// 429: too many failed sign-ins (or password checks) from this address.
+fn too_many(state: &AppState, lang: (Lang, bool), wait: std::time::Duration) -> Response {
+    let c = Console::new(lang.0, None, String::new(), "/console/sign-in");
+    let mut r = page(
+        state,
+        StatusCode::TOO_MANY_REQUESTS,
+        lang,
+        pages::message(
+            &c,
+            c.t("失败次数过多", "Too many failures"),
+            c.t(
+                "这个地址的登录失败次数过多，请稍后再试。账号没有被锁定。",
+                "Too many failed sign-ins from this address; try again later. The account is not locked.",
+            ),
+            "/console/sign-in",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
 /// The sign-in form with a fresh form token (in a cookie and in the form).
 fn sign_in_page(
     state: &AppState,
@@ -296,7 +331,13 @@ async fn sign_in(
         return forged(&state, lang.0);
     }
     let next = safe_next(Some(&form.next)).to_string();
-    let blocked = state.limiter.is_blocked(ip, Instant::now());
+    // Past the limit, this address guesses no more until the window has passed: the
+    // password is not even checked (a password, unlike a token, can be guessed). The block
+    // is of the address, never of the account: the right password from elsewhere signs in.
+    if let Some(wait) = state.limiter.is_blocked(ip, Instant::now()) {
+        tracing::warn!(%ip, "sign-in refused: too many failures from this address");
+        return too_many(&state, lang, wait);
+    }
     let now = chrono::Utc::now().timestamp();
     let signed_in =
         match sign_in::sign_in(&state.app, &form.name, &form.password, now, state.sessions).await {
@@ -305,28 +346,8 @@ async fn sign_in(
         };
     let Some((secret, principal)) = signed_in else {
         state.limiter.record_failure(ip, Instant::now());
-        tracing::warn!(%ip, blocked = blocked.is_some(), "failed sign-in");
+        tracing::warn!(%ip, "failed sign-in");
         let c = Console::new(lang.0, None, String::new(), "/console/sign-in");
-        if let Some(wait) = blocked {
-            let mut r = page(
-                &state,
-                StatusCode::TOO_MANY_REQUESTS,
-                lang,
-                pages::message(
-                    &c,
-                    c.t("登录失败次数过多", "Too many failed sign-ins"),
-                    c.t(
-                        "这个地址的登录失败次数过多，请稍后再试。输入正确密码仍可登录。",
-                        "Too many failed sign-ins from this address; try again later. The right password still signs in.",
-                    ),
-                    "/console/sign-in",
-                ),
-            );
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-                r.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            return r;
-        }
         let errors = [FieldError {
             field: "name",
             message: c
@@ -458,6 +479,9 @@ async fn change_password(
         s.csrf.clone(),
         "/console/password",
     );
+    if let Some(wait) = state.limiter.is_blocked(ip, Instant::now()) {
+        return too_many(&state, lang, wait);
+    }
     let mut errors = Vec::new();
     match sign_in::password_matches(&state.app, p.user_id, &form.current).await {
         Ok(true) => {}

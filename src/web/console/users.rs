@@ -60,7 +60,12 @@ async fn users_page(
 ) -> Response {
     let c = Console::new(lang.0, Some(who.name.clone()), csrf.to_string(), PATH);
     match lines(state, lang.0).await {
-        Ok(list) => page(state, status, lang, pages::users(&c, errors, &list, form)),
+        Ok(list) => page(
+            state,
+            status,
+            lang,
+            pages::users(&c, errors, &list, who.user_id, form),
+        ),
         Err(e) => internal_error(&e),
     }
 }
@@ -136,7 +141,7 @@ pub async fn add(
         .await;
     };
     let card = Some(form.card.trim()).filter(|c| !c.is_empty());
-    let password = match sign_in::generated_password() {
+    let password = match sign_in::generated_password_for(form.name.trim()) {
         Ok(p) => p,
         Err(e) => return internal_error(&e),
     };
@@ -220,13 +225,29 @@ pub async fn reset_password(
         Ok(n) => n,
         Err(r) => return *r,
     };
-    let password = match sign_in::generated_password() {
+    if id == who.user_id {
+        let e = FieldError {
+            field: "add",
+            message: "您自己的密码请在“修改密码”页面修改（change your own password on the Change password page）".into(),
+        };
+        return users_page(
+            &state,
+            lang,
+            &who,
+            &csrf,
+            StatusCode::CONFLICT,
+            &[e],
+            &NewPersonForm::default(),
+        )
+        .await;
+    }
+    let password = match sign_in::generated_password_for(&name) {
         Ok(p) => p,
         Err(e) => return internal_error(&e),
     };
     match sign_in::set_password(&state.app, id, &password, SetBy::User(&who)).await {
         Ok(()) => {}
-        Err(AppError::Refused(m)) => {
+        Err(AppError::Refused(m) | AppError::Invalid(m)) => {
             let e = FieldError {
                 field: "add",
                 message: m,
@@ -245,10 +266,6 @@ pub async fn reset_password(
         Err(e) => return internal_error(&e),
     }
     tracing::info!(by = who.user_id, user = id, "password reset in the console");
-    if id == who.user_id {
-        // One's own reset ends one's own session too.
-        return Redirect::to("/console/sign-in?why=password").into_response();
-    }
     let c = Console::new(lang.0, Some(who.name.clone()), csrf, PATH);
     let html = pages::issued(
         &c,
