@@ -57,9 +57,10 @@ async fn a_reader_finds_a_target_and_verifies_its_bundle_in_chromium() {
 async fn reader() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_path_buf();
-    let (server, base) = blocking(move || {
-        demo(&work);
-        serve(&work)
+    let (server, base, officer) = blocking(move || {
+        let officer = demo(&work);
+        let (server, base) = serve(&work);
+        (server, base, officer)
     })
     .await;
     let downloads = dir.path().join("downloads");
@@ -83,6 +84,7 @@ async fn reader() {
     std::fs::create_dir_all(&phone_profile).unwrap();
     let c = phone(&driver_url, &phone_profile).await;
     phone_pages(&c, &base).await;
+    console_on_phone(&c, &base, &officer).await;
     c.close().await.expect("closing the phone's session");
     drop(driver);
     drop(server);
@@ -569,8 +571,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
-/// The demo database in `dir` (`shuangsui demo --no-serve`).
-fn demo(dir: &Path) {
+/// The demo database in `dir` (`shuangsui demo --no-serve`); the demo officer's user name
+/// and console password, as it prints them.
+fn demo(dir: &Path) -> (String, String) {
     let out = bounded(
         Command::new(env!("CARGO_BIN_EXE_shuangsui"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -582,6 +585,100 @@ fn demo(dir: &Path) {
     );
     assert_eq!(out.status.code(), Some(0), "demo: {}", text(&out));
     assert!(dir.join("shuangsui.db").exists());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|w| w.len() == 4 && w[0] == "officer" && w[3].starts_with("ss1."))
+        .map(|w| (w[1].to_string(), w[2].to_string()))
+        .unwrap_or_else(|| panic!("no officer in the demo's output: {stdout}"))
+}
+
+/// What is wrong with a console page on a phone: the page scrolling sideways, a link,
+/// button or field under 44 px tall.
+const CONSOLE_PHONE_CHECKS: &str = r#"
+const problems = [];
+const vw = window.innerWidth;
+if (document.documentElement.scrollWidth > vw) problems.push(`the page is ${document.documentElement.scrollWidth} px wide in ${vw}`);
+for (const el of document.querySelectorAll('main a, main button, main input:not([type=hidden]), header a, header button')) {
+  const h = el.getBoundingClientRect().height;
+  if (h > 0 && h < 44 && el.type !== 'checkbox') problems.push(`<${el.tagName.toLowerCase()}> "${el.textContent.trim()}" is ${h} px tall`);
+}
+return {problems, width: vw};
+"#;
+
+async fn check_console(c: &Client, what: &str) {
+    let found = c.execute(CONSOLE_PHONE_CHECKS, vec![]).await.unwrap();
+    println!("{what} on a phone: {found}");
+    assert_eq!(found["problems"], json!([]), "{what} on a 390 px phone");
+}
+
+/// The officer on the phone: signs in through the form (a real browser's form post must
+/// pass the same-origin check), sees their tasks, opens a target, signs out.
+async fn console_on_phone(c: &Client, base: &str, (name, password): &(String, String)) {
+    c.goto(&format!("{base}/console/")).await.unwrap();
+    let field = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("input#name"))
+        .await
+        .expect("the sign-in form");
+    check_console(c, "the sign-in form").await;
+    field.send_keys(name).await.unwrap();
+    c.find(Locator::Css("input#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let menu = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("nav.menu a[href='/console/tasks']"))
+        .await
+        .expect("signed in: the officer's menu");
+    check_console(c, "the console's home").await;
+    menu.click().await.unwrap();
+    let task = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("ul.tasks a"))
+        .await
+        .expect("a task");
+    check_console(c, "my tasks").await;
+    let png = c.screenshot().await.unwrap();
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    std::fs::write(shot.join("console-tasks-phone.png"), &png).unwrap();
+    task.click().await.unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("ol.checklist"))
+        .await
+        .expect("the target's checklist");
+    check_console(c, "a target").await;
+    c.find(Locator::Css("header form button"))
+        .await
+        .expect("the sign-out button")
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("input#name"))
+        .await
+        .expect("signed out: the sign-in form");
+    c.goto(&format!("{base}/console/tasks")).await.unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("input#name"))
+        .await
+        .expect("after sign-out the tasks lead to the sign-in form");
 }
 
 /// `shuangsui serve` on a free port; its address, read from its first line.

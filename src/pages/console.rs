@@ -330,6 +330,8 @@ pub struct TaskLine {
 fn state_label(state: &str, lang: Lang) -> &'static str {
     match (state, lang) {
         ("drawn", Lang::Zh) => "已抽取，检查中",
+        ("results", Lang::Zh) => "检查结果录入中",
+        ("results", Lang::En) => "results being recorded",
         ("published", Lang::Zh) => "已公示",
         ("withdrawn", Lang::Zh) => "已撤回",
         ("drawn", Lang::En) => "drawn, inspecting",

@@ -895,6 +895,7 @@ async fn an_officer_sees_their_tasks_and_a_targets_page() {
     let text = list.text();
     let href = format!("/console/tasks/{IN_PROGRESS}/{uscc}");
     assert!(text.contains(IN_PROGRESS) && text.contains(&href), "{text}");
+    assert!(!text.contains("其他"), "every state named: {text}");
     assert!(
         text.contains("未录入") && text.contains("检查截止"),
         "{text}"
