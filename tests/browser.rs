@@ -595,14 +595,15 @@ fn demo(dir: &Path) -> (String, String) {
 }
 
 /// What is wrong with a console page on a phone: the page scrolling sideways, a link,
-/// button or field under 44 px tall.
+/// button or field under 44 px tall (a checkbox or radio button counts by its label, whose
+/// height is checked with the labels).
 const CONSOLE_PHONE_CHECKS: &str = r#"
 const problems = [];
 const vw = window.innerWidth;
 if (document.documentElement.scrollWidth > vw) problems.push(`the page is ${document.documentElement.scrollWidth} px wide in ${vw}`);
-for (const el of document.querySelectorAll('main a, main button, main input:not([type=hidden]), header a, header button')) {
+for (const el of document.querySelectorAll('main a, main button, main input:not([type=hidden]), main select, label.check, header a, header button')) {
   const h = el.getBoundingClientRect().height;
-  if (h > 0 && h < 44 && el.type !== 'checkbox') problems.push(`<${el.tagName.toLowerCase()}> "${el.textContent.trim()}" is ${h} px tall`);
+  if (h > 0 && h < 44 && el.type !== 'checkbox' && el.type !== 'radio') problems.push(`<${el.tagName.toLowerCase()}> "${el.textContent.trim()}" is ${h} px tall`);
 }
 return {problems, width: vw};
 "#;
@@ -662,6 +663,44 @@ async fn console_on_phone(c: &Client, base: &str, (name, password): &(String, St
         .await
         .expect("the target's checklist");
     check_console(c, "a target").await;
+    // The result: no problem found, the first item of the checklist checked and compliant.
+    c.find(Locator::Css("input[name='code'][value='1']"))
+        .await
+        .expect("the category 未发现问题")
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "ol.checklist li input[type='radio'][value='符合']",
+    ))
+    .await
+    .expect("an item's answer 符合")
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("form button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .expect("the result recorded");
+    assert!(notice.text().await.unwrap().contains("检查结果已录入"));
+    assert!(
+        c.find(Locator::Css("input[name='corrects']")).await.is_ok(),
+        "the form now corrects the recorded result"
+    );
+    check_console(c, "a target with its result").await;
+    c.execute("document.querySelector('#record').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(shot.join("console-result-phone.png"), &png).unwrap();
     c.find(Locator::Css("header form button"))
         .await
         .expect("the sign-out button")

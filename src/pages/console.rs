@@ -392,11 +392,7 @@ pub fn task_groups(tasks: &[crate::app::tasks::Task], lang: Lang) -> Vec<TaskGro
         if let Some(g) = groups.last_mut() {
             g.open += usize::from(t.target.result.is_none());
             g.tasks.push(TaskLine {
-                href: format!(
-                    "/console/tasks/{}/{}",
-                    super::render::encode(&t.batch_id),
-                    super::render::encode(&t.target.uscc)
-                ),
+                href: task_href(&t.batch_id, &t.target.uscc),
                 name: t.target.name.clone(),
                 district: t.target.district.clone(),
                 status: status_of(&t.target, lang),
@@ -441,12 +437,21 @@ struct TaskTemplate<'a> {
     due: Option<String>,
     team: String,
     status: String,
-    checklists: &'a [&'static crate::domain::checklist::Checklist],
+    action: String,
+    form: &'a super::result_form::ResultForm,
+    errors: &'a [FieldError],
+    notice: Option<&'a str>,
 }
 
-/// A target of the officer's: where it is, who answers for it, its result, and the
-/// checklist of each matter of its batch.
-pub fn task(c: &Console, d: &crate::app::tasks::TaskDetail) -> String {
+/// A target of the officer's: where it is, who answers for it, its result, and the form
+/// to record (or correct) it with the checklist of each matter of its batch.
+pub fn task(
+    c: &Console,
+    d: &crate::app::tasks::TaskDetail,
+    form: &super::result_form::ResultForm,
+    errors: &[FieldError],
+    notice: Option<&str>,
+) -> String {
     let t = &d.task.target;
     finish(
         TaskTemplate {
@@ -462,8 +467,20 @@ pub fn task(c: &Console, d: &crate::app::tasks::TaskDetail) -> String {
             due: d.task.inspection_end.map(|e| e.to_string()),
             team: t.team.join("、"),
             status: status_of(t, c.lang),
-            checklists: &d.checklists,
+            action: task_href(&d.task.batch_id, &t.uscc),
+            form,
+            errors,
+            notice,
         }
         .render(),
+    )
+}
+
+/// The console page of a task.
+pub fn task_href(batch: &str, uscc: &str) -> String {
+    format!(
+        "/console/tasks/{}/{}",
+        super::render::encode(batch),
+        super::render::encode(uscc)
     )
 }

@@ -10,6 +10,7 @@ pub mod followups;
 pub mod model;
 pub mod plan_words;
 pub mod render;
+pub mod result_form;
 pub mod stats;
 pub mod text;
 pub mod xlsx;

@@ -960,3 +960,143 @@ async fn an_officer_sees_their_tasks_and_a_targets_page() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The value of hidden field `name` of the page.
+fn hidden(page: &Reply, name: &str) -> String {
+    let text = page.text();
+    let needle = format!("name=\"{name}\" value=\"");
+    let at = text
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no {name} field in {text}"));
+    let rest = &text[at + needle.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn an_officer_records_a_result_through_the_form() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (uscc, _) = open_target(&demo, IN_PROGRESS).await;
+    let (name, password) = demo.person("officer");
+    let mut jar = Jar::at("192.0.2.30");
+    sign_in(&router, &mut jar, name, password).await;
+    let href = format!("/console/tasks/{IN_PROGRESS}/{uscc}");
+    let page = send(&router, &mut jar, Method::GET, &href, None, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    assert!(
+        text.contains("录入检查结果") && text.contains("name=\"code\" value=\"1\""),
+        "{text}"
+    );
+    let csrf = csrf_of(&page);
+    let request = hidden(&page, "request");
+    let today = shuangsui::app::batch::china_today().to_string();
+    let count = || async {
+        let app = App::open(&demo.url, None).await.unwrap();
+        shuangsui::store::results::of_batch(&app.store, IN_PROGRESS)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.uscc == uscc)
+            .count()
+    };
+    assert_eq!(count().await, 0);
+
+    // Nothing ticked: refused, in Chinese first, the form as typed.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("request", request.as_str()),
+        ("inspected_on", today.as_str()),
+        ("note", "现场检查"),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &href,
+        Some(&fields),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains("class=\"error-summary\"") && r.text().contains(">现场检查</textarea>"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(count().await, 0);
+    // A bad date names its field.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("code", "1"),
+        ("inspected_on", "昨天"),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &href,
+        Some(&fields),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .contains("<a href=\"#inspected_on\">检查日期须为年-月-日</a>"),
+        "{}",
+        r.text()
+    );
+
+    // Recorded; the same form sent again (a second tap) records nothing more.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("request", request.as_str()),
+        ("inspected_on", today.as_str()),
+        ("code", "1"),
+        ("note", "现场检查"),
+    ];
+    for _ in 0..2 {
+        let r = send(
+            &router,
+            &mut jar,
+            Method::POST,
+            &href,
+            Some(&fields),
+            Some(SITE),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(location(&r), format!("{href}?done=1"));
+    }
+    assert_eq!(count().await, 1);
+    let page = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        &format!("{href}?done=1"),
+        None,
+        None,
+    )
+    .await;
+    let text = page.text();
+    assert!(
+        text.contains("检查结果已录入") && text.contains("已录入") && text.contains("更正检查结果"),
+        "{text}"
+    );
+    // Without the session's token, nothing.
+    let forged = [("code", "1"), ("inspected_on", today.as_str())];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &href,
+        Some(&forged),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(count().await, 1);
+    let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    shuangsui::app::log::verify(&writer, None).await.unwrap();
+}

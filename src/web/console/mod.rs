@@ -41,7 +41,10 @@ pub fn routes() -> Router<AppState> {
             get(password_form).post(change_password),
         )
         .route("/console/tasks", get(tasks::list))
-        .route("/console/tasks/{batch}/{uscc}", get(tasks::target))
+        .route(
+            "/console/tasks/{batch}/{uscc}",
+            get(tasks::target).post(tasks::record),
+        )
         .route("/console/users", get(users::list).post(users::add))
         .route(
             "/console/users/{id}/password",
@@ -56,7 +59,7 @@ pub fn routes() -> Router<AppState> {
 /// The language and query of a console page.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
     next: Option<String>,
     /// Why the sign-in form is shown: `ended` (the session ended), `out` (signed out),
     /// `password` (password changed).
