@@ -123,6 +123,9 @@ fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
     if role == Role::Corps {
         items.push(("/console/users", t("人员与账号", "People and accounts")));
     }
+    if role == Role::Reviewer {
+        items.push(("/console/review", t("结果审核", "Review results")));
+    }
     items.push(("/", t("公示页面", "Public pages")));
     items.push(("/api/v1/docs", t("接口文档", "API documentation")));
     items.push(("/console/password", t("修改密码", "Change password")));
@@ -482,5 +485,78 @@ pub fn task_href(batch: &str, uscc: &str) -> String {
         "/console/tasks/{}/{}",
         super::render::encode(batch),
         super::render::encode(uscc)
+    )
+}
+
+/// A drawn batch on the reviewer's list.
+pub struct ReviewBatch {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub staffed: usize,
+    pub awaiting: usize,
+    pub returned: usize,
+    pub approved: usize,
+}
+
+/// A result awaiting review.
+pub struct ReviewItem {
+    pub id: i64,
+    pub target: String,
+    pub corrects: Option<i64>,
+    pub inspected_on: String,
+    pub recorded_by: String,
+    /// The categories' labels, joined.
+    pub codes: String,
+    pub measures: String,
+    pub note: String,
+    pub approve: String,
+    pub return_to: String,
+}
+
+/// The console page of a batch's review.
+pub fn review_href(batch: &str) -> String {
+    format!("/console/review/{}", super::render::encode(batch))
+}
+
+#[derive(Template)]
+#[template(path = "console/review_list.html")]
+struct ReviewListTemplate<'a> {
+    c: &'a Console,
+    batches: &'a [ReviewBatch],
+}
+
+/// The reviewer's list of drawn batches with their review progress.
+pub fn review_list(c: &Console, batches: &[ReviewBatch]) -> String {
+    finish(ReviewListTemplate { c, batches }.render())
+}
+
+#[derive(Template)]
+#[template(path = "console/review_batch.html")]
+struct ReviewBatchTemplate<'a> {
+    c: &'a Console,
+    title: &'a str,
+    items: &'a [ReviewItem],
+    errors: &'a [FieldError],
+    notice: Option<&'a str>,
+}
+
+/// A batch's results awaiting review, each with its approve and return forms.
+pub fn review_batch(
+    c: &Console,
+    title: &str,
+    items: &[ReviewItem],
+    errors: &[FieldError],
+    notice: Option<&str>,
+) -> String {
+    finish(
+        ReviewBatchTemplate {
+            c,
+            title,
+            items,
+            errors,
+            notice,
+        }
+        .render(),
     )
 }

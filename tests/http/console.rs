@@ -1100,3 +1100,124 @@ async fn an_officer_records_a_result_through_the_form() {
     let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
     shuangsui::app::log::verify(&writer, None).await.unwrap();
 }
+
+/// The `action`s of the forms of a page that end with `suffix`.
+fn actions(page: &Reply, suffix: &str) -> Vec<String> {
+    page.text()
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .filter(|a| a.ends_with(suffix))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_reviewer_approves_and_returns_results() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let (name, password) = demo.person("reviewer");
+    let mut jar = Jar::at("192.0.2.40");
+    sign_in(&router, &mut jar, name, password).await;
+    let list = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/review",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    let href = format!("/console/review/{IN_PROGRESS}");
+    assert!(list.text().contains(&href), "{}", list.text());
+    let page = send(&router, &mut jar, Method::GET, &href, None, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let csrf = csrf_of(&page);
+    let approve = actions(&page, "/approve");
+    let give_back = actions(&page, "/return");
+    assert!(approve.len() >= 2, "{}", page.text());
+    let awaiting = |p: &Reply| actions(p, "/approve").len();
+
+    // Approve one.
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &approve[0],
+        Some(&[("csrf", csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(location(&r), format!("{href}?done=approved"));
+    let page = send(&router, &mut jar, Method::GET, &location(&r), None, None).await;
+    assert!(page.text().contains("已审核通过"), "{}", page.text());
+    assert_eq!(awaiting(&page), approve.len() - 1);
+    // Return one: a reason is needed (Chinese first), then it goes back to the officer.
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &give_back[1],
+        Some(&[("csrf", csrf.as_str()), ("reason", "  ")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("class=\"error-summary\""), "{}", r.text());
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &give_back[1],
+        Some(&[("csrf", csrf.as_str()), ("reason", "未写明整改期限")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = send(&router, &mut jar, Method::GET, &href, None, None).await;
+    assert_eq!(awaiting(&page), approve.len() - 2);
+    // Reviewed once only; nothing without the token; other roles may not.
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &approve[0],
+        Some(&[("csrf", csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &approve[2],
+        Some(&[("csrf", "nope")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (officer, officer_pw) = demo.person("officer");
+    let mut o = Jar::at("192.0.2.41");
+    sign_in(&router, &mut o, officer, officer_pw).await;
+    assert_eq!(
+        send(&router, &mut o, Method::GET, &href, None, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let officer_csrf = csrf_of(&send(&router, &mut o, Method::GET, "/console/", None, None).await);
+    let r = send(
+        &router,
+        &mut o,
+        Method::POST,
+        &approve[2],
+        Some(&[("csrf", officer_csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    shuangsui::app::log::verify(&writer, None).await.unwrap();
+}

@@ -5,6 +5,7 @@
 //! JavaScript; every form that changes anything passes `session::same_origin` and the
 //! session's CSRF token first (403 otherwise).
 
+pub mod review;
 pub mod session;
 pub mod tasks;
 pub mod users;
@@ -44,6 +45,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/tasks/{batch}/{uscc}",
             get(tasks::target).post(tasks::record),
+        )
+        .route("/console/review", get(review::list))
+        .route("/console/review/{batch}", get(review::batch))
+        .route(
+            "/console/review/{batch}/{result}/approve",
+            axum::routing::post(review::approve),
+        )
+        .route(
+            "/console/review/{batch}/{result}/return",
+            axum::routing::post(review::return_result),
         )
         .route("/console/users", get(users::list).post(users::add))
         .route(
