@@ -143,7 +143,9 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
 /// Withdraws a batch before its draw, with the reason (logged).
 pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     if reason.trim().is_empty() {
-        return Err(AppError::Invalid("a withdrawal needs its reason".into()));
+        return Err(AppError::Invalid(
+            "撤回须写明原因（a withdrawal needs its reason）".into(),
+        ));
     }
     let reason = crate::domain::text::required(reason)
         .map_err(|e| AppError::Invalid(format!("the withdrawal reason {e}")))?;

@@ -121,6 +121,7 @@ fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
         items.push(("/console/tasks", t("我的检查任务", "My inspection tasks")));
     }
     if role == Role::Corps {
+        items.push(("/console/batches", t("抽查批次", "Batches")));
         items.push(("/console/users", t("人员与账号", "People and accounts")));
     }
     if role == Role::Reviewer {
@@ -554,6 +555,47 @@ pub fn review_batch(
             c,
             title,
             items,
+            errors,
+            notice,
+        }
+        .render(),
+    )
+}
+
+/// A batch on the corps' list.
+pub struct BatchLine {
+    pub id: String,
+    pub title: String,
+    /// Its review progress, in words, once drawn.
+    pub progress: Option<String>,
+    pub reason: Option<String>,
+    /// Shown on the public pages (from its commitment on).
+    pub public: bool,
+    pub can_publish: bool,
+    pub can_withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/batches.html")]
+struct BatchesTemplate<'a> {
+    c: &'a Console,
+    groups: Vec<(&'static str, &'a [BatchLine])>,
+    errors: &'a [FieldError],
+    notice: Option<&'a str>,
+}
+
+/// The corps' batches by state: in progress (drawn), committed, drafts, published,
+/// withdrawn; `lines` holds them in that order of groups.
+pub fn batches(
+    c: &Console,
+    lines: &[(&'static str, Vec<BatchLine>)],
+    errors: &[FieldError],
+    notice: Option<&str>,
+) -> String {
+    finish(
+        BatchesTemplate {
+            c,
+            groups: lines.iter().map(|(t, l)| (*t, l.as_slice())).collect(),
             errors,
             notice,
         }

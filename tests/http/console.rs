@@ -1221,3 +1221,113 @@ async fn the_reviewer_approves_and_returns_results() {
     let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
     shuangsui::app::log::verify(&writer, None).await.unwrap();
 }
+
+#[tokio::test]
+async fn the_corps_publishes_and_withdraws_batches() {
+    let demo = demo();
+    // A committed batch to withdraw.
+    let plan = elderly_care_plan().replace("SH-MZ-2026-YL-01", "SH-MZ-2026-YL-99");
+    {
+        let app = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+        let b = shuangsui::app::batch::create(&app, "yl-99.toml", &plan)
+            .await
+            .unwrap();
+        shuangsui::app::batch::commit(&app, &b.id).await.unwrap();
+    }
+    let router = router(&demo, 1_000).await;
+    let (name, password) = demo.person("corps");
+    let mut jar = Jar::at("192.0.2.50");
+    sign_in(&router, &mut jar, name, password).await;
+    let page = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/batches",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    for heading in ["检查中（已抽取）", "已公告，待摇号", "已公示"] {
+        assert!(text.contains(heading), "{heading}: {text}");
+    }
+    assert!(
+        text.contains("/console/batches/SH-MZ-2026-YL-99/withdraw"),
+        "{text}"
+    );
+    // The batch in progress is not complete: no publish button, and a publication asked
+    // for anyway is refused with the reason.
+    let publish = format!("/console/batches/{IN_PROGRESS}/publish");
+    assert!(!text.contains(&format!("action=\"{publish}\"")), "{text}");
+    let csrf = csrf_of(&page);
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &publish,
+        Some(&[("csrf", csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("class=\"error-summary\""), "{}", r.text());
+    // Withdraw: a reason is needed, in Chinese first; then it is withdrawn, the reason public.
+    let withdraw = "/console/batches/SH-MZ-2026-YL-99/withdraw";
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        withdraw,
+        Some(&[("csrf", csrf.as_str()), ("reason", " ")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("撤回须写明原因"), "{}", r.text());
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        withdraw,
+        Some(&[("csrf", csrf.as_str()), ("reason", "名录更新，撤回重做")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = send(&router, &mut jar, Method::GET, &location(&r), None, None).await;
+    assert!(
+        page.text().contains("已撤回。") && page.text().contains("名录更新，撤回重做"),
+        "{}",
+        page.text()
+    );
+    // Nothing without the token; not for other roles.
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &publish,
+        Some(&[("csrf", "x")]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (reviewer, reviewer_pw) = demo.person("reviewer");
+    let mut rj = Jar::at("192.0.2.51");
+    sign_in(&router, &mut rj, reviewer, reviewer_pw).await;
+    assert_eq!(
+        send(
+            &router,
+            &mut rj,
+            Method::GET,
+            "/console/batches",
+            None,
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+    shuangsui::app::log::verify(&writer, None).await.unwrap();
+}

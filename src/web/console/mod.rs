@@ -5,6 +5,7 @@
 //! JavaScript; every form that changes anything passes `session::same_origin` and the
 //! session's CSRF token first (403 otherwise).
 
+pub mod batches;
 pub mod review;
 pub mod session;
 pub mod tasks;
@@ -45,6 +46,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/tasks/{batch}/{uscc}",
             get(tasks::target).post(tasks::record),
+        )
+        .route("/console/batches", get(batches::list))
+        .route(
+            "/console/batches/{id}/publish",
+            axum::routing::post(batches::publish),
+        )
+        .route(
+            "/console/batches/{id}/withdraw",
+            axum::routing::post(batches::withdraw),
         )
         .route("/console/review", get(review::list))
         .route("/console/review/{batch}", get(review::batch))
