@@ -120,6 +120,9 @@ fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
     if role == Role::Officer {
         items.push(("/console/tasks", t("我的检查任务", "My inspection tasks")));
     }
+    if matches!(role, Role::Corps | Role::Auditor) {
+        items.push(("/console/directories", t("名录", "Directories")));
+    }
     if role == Role::Corps {
         items.push(("/console/batches", t("抽查批次", "Batches")));
         items.push(("/console/users", t("人员与账号", "People and accounts")));
@@ -601,4 +604,52 @@ pub fn batches(
         }
         .render(),
     )
+}
+
+/// One version of a directory table.
+pub struct VersionLine {
+    pub version: i64,
+    pub rows: i64,
+    pub imported_at: String,
+    pub source: String,
+    pub encoding: String,
+    pub content_sha256: String,
+}
+
+/// A directory table and its versions, newest first.
+pub struct TableLine {
+    pub word: &'static str,
+    pub name: &'static str,
+    pub versions: Vec<VersionLine>,
+}
+
+/// A directory table's name for people.
+pub fn table_name(kind: crate::import::Kind, lang: Lang) -> &'static str {
+    use crate::import::Kind;
+    match (kind, lang) {
+        (Kind::Entities, Lang::Zh) => "检查对象名录",
+        (Kind::Officers, Lang::Zh) => "执法检查人员名录",
+        (Kind::Matters, Lang::Zh) => "抽查事项清单",
+        (Kind::Recusals, Lang::Zh) => "回避关系",
+        (Kind::History, Lang::Zh) => "既往检查记录",
+        (Kind::Lists, Lang::Zh) => "名录名单（异常名录等）",
+        (Kind::Entities, Lang::En) => "Supervised entities",
+        (Kind::Officers, Lang::En) => "Officers",
+        (Kind::Matters, Lang::En) => "Inspection matters",
+        (Kind::Recusals, Lang::En) => "Recusals",
+        (Kind::History, Lang::En) => "Past inspections",
+        (Kind::Lists, Lang::En) => "List memberships",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/directories.html")]
+struct DirectoriesTemplate<'a> {
+    c: &'a Console,
+    tables: &'a [TableLine],
+}
+
+/// The directory tables with their versions.
+pub fn directories(c: &Console, tables: &[TableLine]) -> String {
+    finish(DirectoriesTemplate { c, tables }.render())
 }

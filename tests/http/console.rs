@@ -1331,3 +1331,54 @@ async fn the_corps_publishes_and_withdraws_batches() {
     let writer = App::open(&demo.url, Some(&demo.key)).await.unwrap();
     shuangsui::app::log::verify(&writer, None).await.unwrap();
 }
+
+#[tokio::test]
+async fn the_corps_and_auditors_see_the_directories_versions() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let rows = std::fs::read_to_string(root().join("registries/shanghai/entities.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    for (role, ip) in [("corps", "192.0.2.60"), ("auditor", "192.0.2.61")] {
+        let (name, password) = demo.person(role);
+        let mut jar = Jar::at(ip);
+        sign_in(&router, &mut jar, name, password).await;
+        let home = send(&router, &mut jar, Method::GET, "/console/", None, None).await;
+        assert!(home.text().contains("/console/directories"), "{role}");
+        let page = send(
+            &router,
+            &mut jar,
+            Method::GET,
+            "/console/directories",
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK, "{role}: {}", page.text());
+        let text = page.text();
+        for want in [
+            "检查对象名录",
+            "执法检查人员名录",
+            "（当前）",
+            "entities.csv",
+            &format!("<dd>{rows}</dd>"),
+        ] {
+            assert!(text.contains(want), "{role}: {want} in {text}");
+        }
+    }
+    let (name, password) = demo.person("officer");
+    let mut jar = Jar::at("192.0.2.62");
+    sign_in(&router, &mut jar, name, password).await;
+    let r = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/directories",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

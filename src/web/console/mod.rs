@@ -6,6 +6,7 @@
 //! session's CSRF token first (403 otherwise).
 
 pub mod batches;
+pub mod directories;
 pub mod review;
 pub mod session;
 pub mod tasks;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
             "/console/tasks/{batch}/{uscc}",
             get(tasks::target).post(tasks::record),
         )
+        .route("/console/directories", get(directories::list))
         .route("/console/batches", get(batches::list))
         .route(
             "/console/batches/{id}/publish",
