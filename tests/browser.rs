@@ -85,6 +85,7 @@ async fn reader() {
     let c = phone(&driver_url, &phone_profile).await;
     phone_pages(&c, &base).await;
     console_on_phone(&c, &base, &officer).await;
+    refused_in_the_browser(&c, &base, &officer, &dir.path().join("shuangsui.db")).await;
     c.close().await.expect("closing the phone's session");
     drop(driver);
     drop(server);
@@ -612,6 +613,89 @@ async fn check_console(c: &Client, what: &str) {
     let found = c.execute(CONSOLE_PHONE_CHECKS, vec![]).await.unwrap();
     println!("{what} on a phone: {found}");
     assert_eq!(found["problems"], json!([]), "{what} on a 390 px phone");
+}
+
+/// Signs `name` in through the console's form.
+async fn sign_in_by_form(c: &Client, base: &str, name: &str, password: &str) {
+    c.goto(&format!("{base}/console/sign-in")).await.unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("input#name"))
+        .await
+        .expect("the sign-in form")
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("nav.menu"))
+        .await
+        .expect("signed in: the console's menu");
+}
+
+/// What the browser itself is refused: a form another site posts (here a `data:` page,
+/// whose posts carry `Origin: null` and no SameSite=Strict cookie) changes nothing and is
+/// 403; a session idle past its limit leads back to the sign-in form.
+async fn refused_in_the_browser(
+    c: &Client,
+    base: &str,
+    (name, password): &(String, String),
+    db: &Path,
+) {
+    sign_in_by_form(c, base, name, password).await;
+    let forged = format!(
+        "data:text/html;charset=utf-8,<form method=post action='{base}/console/password'><input name=csrf value=x><input name=current value=x><input name=new value=quiet-harbour-lantern-8><input name=confirm value=quiet-harbour-lantern-8></form><script>document.forms[0].submit()</script>"
+    );
+    c.goto(&forged).await.unwrap();
+    let heading = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("main h1"))
+        .await
+        .expect("the answer to a cross-site post");
+    assert_eq!(heading.text().await.unwrap(), "请求被拒绝");
+    // Still signed in, with the same password.
+    c.goto(&format!("{base}/console/")).await.unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("nav.menu"))
+        .await
+        .expect("still signed in after the cross-site post");
+    // Idle for an hour: the session has ended.
+    let app = shuangsui::app::App::open(&format!("sqlite://{}", db.display()), None)
+        .await
+        .unwrap();
+    let shuangsui::store::Store::Sqlite(pool) = &app.store else {
+        unreachable!("the demo is SQLite")
+    };
+    sqlx::query("UPDATE sessions SET last_seen = last_seen - 3600, created = created - 3600")
+        .execute(pool)
+        .await
+        .unwrap();
+    app.store.close().await;
+    c.goto(&format!("{base}/console/tasks")).await.unwrap();
+    let notice = c
+        .wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .expect("the sign-in form, saying the session ended");
+    assert!(notice.text().await.unwrap().contains("会话已结束"));
+    assert!(c.find(Locator::Css("input#name")).await.is_ok());
+    // The password was never changed: it still signs in.
+    sign_in_by_form(c, base, name, password).await;
 }
 
 /// The officer on the phone: signs in through the form (a real browser's form post must
