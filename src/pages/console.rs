@@ -51,6 +51,14 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The message of `field`'s error, if it has one.
+fn error_of<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
 /// A role's name for people.
 pub fn role_label(role: Role, lang: Lang) -> &'static str {
     match (role, lang) {
@@ -166,10 +174,7 @@ struct PasswordTemplate<'a> {
 
 impl PasswordTemplate<'_> {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        error_of(self.errors, field)
     }
 
     fn has_error(&self, field: &str) -> bool {
@@ -239,10 +244,7 @@ struct UsersTemplate<'a> {
 
 impl UsersTemplate<'_> {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        error_of(self.errors, field)
     }
 
     fn has_error(&self, field: &str) -> bool {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::Person;
-use super::{PageQuery, check_form, forbidden_page, internal_error, lang_of, page, require};
+use super::{PageQuery, check_form, internal_error, lang_of, page, require_role};
 use crate::app::users::Role;
 use crate::app::{AppError, Result, batch, reviews};
 use crate::pages::console::{self as pages, BatchLine, Console, FieldError};
@@ -25,16 +25,7 @@ fn corps(
     person: Person,
     lang: Lang,
 ) -> std::result::Result<Console, Box<Response>> {
-    let (s, _) = require(person, headers, state, PATH)?;
-    if s.principal.role != Role::Corps {
-        return Err(Box::new(forbidden_page(state, lang, &s)));
-    }
-    Ok(Console::new(
-        lang,
-        Some(s.principal.name.clone()),
-        s.csrf.clone(),
-        PATH,
-    ))
+    require_role(person, headers, state, PATH, lang, &[Role::Corps]).map(|(_, c)| c)
 }
 
 async fn groups(state: &AppState, lang: Lang) -> Result<Vec<(&'static str, Vec<BatchLine>)>> {

@@ -6,10 +6,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::session::Person;
-use super::{PageQuery, forbidden_page, internal_error, lang_of, page, require};
+use super::{PageQuery, internal_error, lang_of, page, require_role};
 use crate::app::users::Role;
 use crate::import::Kind;
-use crate::pages::console::{self as pages, Console, TableLine, VersionLine};
+use crate::pages::console::{self as pages, TableLine, VersionLine};
 use crate::web::state::AppState;
 
 const PATH: &str = "/console/directories";
@@ -21,13 +21,17 @@ pub async fn list(
     person: Person,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    let (s, _) = match require(person, &headers, &state, PATH) {
-        Ok(s) => s,
+    let (_, c) = match require_role(
+        person,
+        &headers,
+        &state,
+        PATH,
+        lang.0,
+        &[Role::Corps, Role::Auditor],
+    ) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
-    if !matches!(s.principal.role, Role::Corps | Role::Auditor) {
-        return forbidden_page(&state, lang.0, &s);
-    }
     let all = match crate::store::snapshots::all(&state.app.store).await {
         Ok(a) => a,
         Err(e) => return internal_error(&e),
@@ -52,7 +56,6 @@ pub async fn list(
                 .collect(),
         })
         .collect();
-    let c = Console::new(lang.0, Some(s.principal.name.clone()), s.csrf.clone(), PATH);
     page(
         &state,
         StatusCode::OK,

@@ -230,6 +230,24 @@ pub(crate) fn require(
     }
 }
 
+/// The open session of a person whose role is one of `roles`, with the console of page
+/// `path`; else the page to answer instead (the sign-in form, or 403 for another role).
+pub(crate) fn require_role(
+    person: Person,
+    headers: &HeaderMap,
+    state: &AppState,
+    path: &str,
+    lang: Lang,
+    roles: &[crate::app::users::Role],
+) -> Result<(Session, Console), Box<Response>> {
+    let (s, _) = require(person, headers, state, path)?;
+    if !roles.contains(&s.principal.role) {
+        return Err(Box::new(forbidden_page(state, lang, &s)));
+    }
+    let c = Console::new(lang, Some(s.principal.name.clone()), s.csrf.clone(), path);
+    Ok((s, c))
+}
+
 async fn home(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::Person;
-use super::{PageQuery, check_form, forbidden_page, internal_error, lang_of, page, require};
+use super::{PageQuery, check_form, internal_error, lang_of, page, require_role};
 use crate::app::reviews::{self, Verdict};
 use crate::app::users::{Principal, Role};
 use crate::app::{AppError, Result, checklists, public};
@@ -25,12 +25,8 @@ fn reviewer(
     lang: Lang,
     path: &str,
 ) -> std::result::Result<(Principal, Console), Box<Response>> {
-    let (s, _) = require(person, headers, state, path)?;
-    if s.principal.role != Role::Reviewer {
-        return Err(Box::new(forbidden_page(state, lang, &s)));
-    }
-    let c = Console::new(lang, Some(s.principal.name.clone()), s.csrf.clone(), path);
-    Ok((s.principal, c))
+    require_role(person, headers, state, path, lang, &[Role::Reviewer])
+        .map(|(s, c)| (s.principal, c))
 }
 
 async fn batches(state: &AppState) -> Result<Vec<ReviewBatch>> {

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::session::Person;
-use super::{PageQuery, check_form, forbidden_page, internal_error, lang_of, page, require};
+use super::{PageQuery, check_form, internal_error, lang_of, page, require_role};
 use crate::app::users::Role;
 use crate::app::{AppError, results};
 use crate::pages::console::{self as pages, Console, FieldError};
@@ -25,24 +25,22 @@ pub async fn list(
     person: Person,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    let (s, _) = match require(person, &headers, &state, "/console/tasks") {
-        Ok(s) => s,
+    let (s, c) = match require_role(
+        person,
+        &headers,
+        &state,
+        "/console/tasks",
+        lang.0,
+        &[Role::Officer],
+    ) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
-    if s.principal.role != Role::Officer {
-        return forbidden_page(&state, lang.0, &s);
-    }
     let card = s.principal.card_no.as_deref().unwrap_or_default();
     let tasks = match crate::app::tasks::of_officer(&state.app, card).await {
         Ok(t) => t,
         Err(e) => return internal_error(&e),
     };
-    let c = Console::new(
-        lang.0,
-        Some(s.principal.name.clone()),
-        s.csrf.clone(),
-        "/console/tasks",
-    );
     let groups = pages::task_groups(&tasks, lang.0);
     page(&state, StatusCode::OK, lang, pages::tasks(&c, &groups))
 }
@@ -57,11 +55,7 @@ async fn officer_task(
     uscc: &str,
 ) -> Result<(Console, crate::app::tasks::TaskDetail), Box<Response>> {
     let path = pages::task_href(batch, uscc);
-    let (s, _) = require(person, headers, state, &path)?;
-    if s.principal.role != Role::Officer {
-        return Err(Box::new(forbidden_page(state, lang, &s)));
-    }
-    let c = Console::new(lang, Some(s.principal.name.clone()), s.csrf.clone(), &path);
+    let (s, c) = require_role(person, headers, state, &path, lang, &[Role::Officer])?;
     let card = s.principal.card_no.as_deref().unwrap_or_default();
     match crate::app::tasks::detail(&state.app, card, batch, uscc).await {
         Ok(d) => Ok((c, d)),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::Person;
-use super::{PageQuery, check_form, forbidden_page, internal_error, lang_of, page, require};
+use super::{PageQuery, check_form, internal_error, lang_of, page, require_role};
 use crate::app::sign_in::{self, SetBy};
 use crate::app::users::{self, Principal, Role};
 use crate::app::{AppError, Result};
@@ -42,10 +42,7 @@ async fn corps(
     person: &Person,
     lang: Lang,
 ) -> std::result::Result<(Principal, String), Box<Response>> {
-    let (s, _) = require(person.clone(), headers, state, PATH)?;
-    if s.principal.role != Role::Corps {
-        return Err(Box::new(forbidden_page(state, lang, &s)));
-    }
+    let (s, _) = require_role(person.clone(), headers, state, PATH, lang, &[Role::Corps])?;
     Ok((s.principal, s.csrf))
 }
 
