@@ -66,7 +66,7 @@ async fn append(
     getrandom::fill(&mut salt).map_err(|e| AppError::Setup(e.to_string()))?;
     let (public, opening) = ledger::seal::seal(kind, event, &salt);
     let bytes = ledger::entry::encode(seq, &time, kind, &public)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Setup(e.to_string()))?;
     let leaf = ledger::tree::leaf_hash(&bytes);
     store::log::insert(tx, seq, &bytes, &leaf, opening.as_deref()).await?;
     tree.push_leaf_hash(leaf);
@@ -110,7 +110,7 @@ async fn results(
             let codes = app
                 .codes
                 .check(&t.sector, &codes)
-                .map_err(AppError::Invalid)?;
+                .map_err(|e| AppError::Setup(e.to_string()))?;
             let row = ResultRow {
                 id: next,
                 batch_id: id.to_string(),
@@ -233,7 +233,7 @@ async fn build(
         let (n, staffed) = results(&app, &key, &b.id, room).await?;
         in_bulk += t.elapsed().as_secs_f64();
         if n == 0 {
-            return Err(AppError::Refused(format!("{}: no staffed target", b.id)));
+            return Err(AppError::Setup(format!("{}: no staffed target", b.id)));
         }
         if n < staffed {
             // Publication needs every result: the last batch stays in progress.

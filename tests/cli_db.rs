@@ -150,6 +150,11 @@ fn a_clerk_runs_a_batch_from_import_to_an_export_anyone_verifies() {
     let out = c.ok(&["batch", "draw", "SH-MZ-2026-BZ-01", "--entropy", entropy]);
     assert!(out.contains("seed ") && out.contains("drawn"), "{out}");
     let why = c.refused(&["batch", "draw", "SH-MZ-2026-BZ-01", "--entropy", entropy]);
+    // Named by the API's code, Chinese then English.
+    assert!(
+        why.contains("[refused] 批次 SH-MZ-2026-BZ-01 已于"),
+        "{why}"
+    );
     assert!(why.contains("drawn already"), "{why}");
 
     // The first target's team records; anyone else is refused.

@@ -69,7 +69,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 fn invalid(e: AppError) -> String {
     match e {
-        AppError::Invalid(m) => m,
+        AppError::Invalid(m) => m.to_string(),
         other => panic!("expected a refusal of the input, got {other:?}"),
     }
 }
@@ -195,11 +195,13 @@ async fn a_revoked_users_token_stops_working() {
         assert_eq!(listed[0].revoked_at, revoked.revoked_at);
         assert_eq!(listed[1].revoked_at, None);
         match users::revoke(&app, "wang").await {
-            Err(AppError::Refused(m)) => assert!(m.contains("'wang'") && m.contains("already")),
+            Err(AppError::Refused(m)) => assert!(
+                m.en.contains("'wang'") && m.en.contains("already") && m.zh.contains("已于")
+            ),
             other => panic!("{}: {other:?}", db.name),
         }
         match users::revoke(&app, "nobody").await {
-            Err(AppError::NotFound(m)) => assert!(m.contains("'nobody'"), "{m}"),
+            Err(AppError::NotFound(m)) => assert!(m.en.contains("'nobody'"), "{m}"),
             other => panic!("{}: {other:?}", db.name),
         }
         let m = invalid(

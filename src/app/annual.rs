@@ -6,6 +6,8 @@
 //! batch's targets are sealed until its publication); `Scope::All` (the CLI, with the
 //! database) counts every drawn batch.
 
+use crate::domain::Message;
+use crate::msg;
 use std::collections::HashMap;
 
 use chrono::Datelike;
@@ -31,7 +33,7 @@ pub enum Scope {
 /// Publishes the plan in `text` (TOML, read from `file`): version 1, or the next version
 /// of the plan with the same id.
 pub async fn publish(app: &App, file: &str, text: &str) -> Result<AnnualPlanRow> {
-    let plan = annual::parse(file, text).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let plan = annual::parse(file, text).map_err(|e| AppError::Invalid(Message::same(e)))?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     let versions = store::annual_plans::versions_in(&mut tx, plan.id.as_str()).await?;
@@ -40,7 +42,8 @@ pub async fn publish(app: &App, file: &str, text: &str) -> Result<AnnualPlanRow>
         Some(last) => {
             // Decided on the signed entry, not on the row.
             let previous = signed_plan(&mut tx, last).await?;
-            plan.amends(&previous).map_err(AppError::Refused)?;
+            plan.amends(&previous)
+                .map_err(|e| AppError::Refused(Message::same(e)))?;
             last.version + 1
         }
     };
@@ -151,8 +154,9 @@ pub async fn report(
 ) -> Result<AnnualReport> {
     let versions = store::annual_plans::versions(&app.store, id).await?;
     let Some(row) = versions.last() else {
-        return Err(AppError::NotFound(format!(
-            "没有年度抽查计划 '{id}'（no annual plan '{id}'）"
+        return Err(AppError::NotFound(msg!(
+            "没有年度抽查计划 '{id}'",
+            "no annual plan '{id}'"
         )));
     };
     let plan = plan_of(row)?;
@@ -279,8 +283,9 @@ pub async fn resolve(app: &App, what: &str) -> Result<String> {
         return Ok(what.to_string());
     }
     let Ok(year) = what.parse::<i64>() else {
-        return Err(AppError::NotFound(format!(
-            "没有年度抽查计划 '{what}'（no annual plan '{what}'）"
+        return Err(AppError::NotFound(msg!(
+            "没有年度抽查计划 '{what}'",
+            "no annual plan '{what}'"
         )));
     };
     let of_year: Vec<&str> = plans
@@ -290,13 +295,16 @@ pub async fn resolve(app: &App, what: &str) -> Result<String> {
         .collect();
     match of_year.as_slice() {
         [one] => Ok(one.to_string()),
-        [] => Err(AppError::NotFound(format!(
-            "{year} 年没有公布年度抽查计划（no annual plan for {year}）"
+        [] => Err(AppError::NotFound(msg!(
+            "{year} 年没有公布年度抽查计划",
+            "no annual plan for {year}"
         ))),
-        many => Err(AppError::Invalid(format!(
-            "{year} 年有多个年度抽查计划，请指明编号：{}（several plans for {year}: name one of {}）",
-            many.join("、"),
-            many.join(", ")
-        ))),
+        many => {
+            let (zh, en) = (many.join("、"), many.join(", "));
+            Err(AppError::Invalid(msg!(
+                "{year} 年有多个年度抽查计划，请指明编号：{zh}",
+                "several plans for {year}: name one of {en}"
+            )))
+        }
     }
 }

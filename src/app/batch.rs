@@ -8,28 +8,34 @@ use serde_json::json;
 use super::{App, AppError, Result, directory, journal};
 use crate::canonical;
 use crate::commitment::Commitment;
+use crate::domain::Message;
 use crate::ledger;
+use crate::msg;
 use crate::plan::Plan;
 use crate::store::{self, batches::BatchRow};
 
 /// Creates a draft batch from a plan file's text; the batch id is the plan's `id`.
 pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<BatchRow> {
     let plan =
-        Plan::from_toml(file_name, plan_toml).map_err(|e| AppError::Invalid(e.to_string()))?;
+        Plan::from_toml(file_name, plan_toml).map_err(|e| AppError::Invalid(Message::same(e)))?;
     plan.check_new()
-        .map_err(|e| AppError::Invalid(format!("{file_name}: {e}")))?;
+        .map_err(|e| AppError::Invalid(Message::same(format!("{file_name}: {e}"))))?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     if store::batches::get_in(&mut tx, &plan.id).await?.is_some() {
-        return Err(AppError::Invalid(format!(
-            "{file_name}: batch {} exists already (a plan id is used once)",
-            plan.id
-        )));
+        let id = &plan.id;
+        return Err(AppError::Invalid(
+            msg!(
+                "{file_name}：批次编号 {id} 已被使用（编号只用一次）",
+                "{file_name}: batch {id} exists already (a plan id is used once)"
+            )
+            .on("id"),
+        ));
     }
     let event = json!({
         "batch": plan.id,
         "title": plan.title,
-        "plan": serde_json::to_value(&plan).map_err(|e| AppError::Invalid(e.to_string()))?,
+        "plan": serde_json::to_value(&plan).map_err(|e| AppError::Setup(e.to_string()))?,
         "plan_toml": plan_toml,
     });
     let logged = journal::append(&mut tx, key, &app.origin, "batch.created", &event).await?;
@@ -38,11 +44,17 @@ pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<Batch
     get(app, &plan.id).await
 }
 
+/// A batch's state in words, Chinese (as a predicate: 为草稿) and English.
+pub(crate) fn states(state: &str) -> (String, &str) {
+    use crate::pages::{model::Lang, text::state_label};
+    (format!("为{}", state_label(Lang::Zh, state)), state)
+}
+
 /// A batch by id.
 pub async fn get(app: &App, id: &str) -> Result<BatchRow> {
     store::batches::get(&app.store, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no batch '{id}'")))
+        .ok_or_else(|| AppError::NotFound(msg!("没有批次 {id}", "no batch '{id}'")))
 }
 
 /// The plan of a stored batch.
@@ -55,9 +67,10 @@ pub fn plan(batch: &BatchRow) -> Result<Plan> {
 /// lists table had been imported).
 pub fn snapshot_ids(batch: &BatchRow) -> Result<[Option<i64>; 6]> {
     if batch.snapshots[..5].iter().any(Option::is_none) {
-        return Err(AppError::Invalid(format!(
-            "batch {} is not committed",
-            batch.id
+        let id = &batch.id;
+        return Err(AppError::Invalid(msg!(
+            "批次 {id} 尚未承诺",
+            "batch {id} is not committed"
         )));
     }
     Ok(batch.snapshots)
@@ -68,7 +81,7 @@ pub fn snapshot_ids(batch: &BatchRow) -> Result<[Option<i64>; 6]> {
 pub async fn commitment(app: &App, batch: &BatchRow) -> Result<Commitment> {
     let loaded = directory::load(app, snapshot_ids(batch)?).await?;
     let mut commitment = Commitment::build_from(loaded, plan(batch)?)
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Invalid(Message::same(e)))?;
     let rebuilt = commitment.hash.clone();
     // A batch committed before an upgrade is drawn under the version it was committed under
     // (through the database, a source's hash has always been its table's content hash, so
@@ -96,22 +109,25 @@ pub async fn commitment(app: &App, batch: &BatchRow) -> Result<Commitment> {
 pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
     let batch = get(app, id).await?;
     if batch.state != "draft" {
-        return Err(AppError::Refused(format!(
-            "batch {id} is {}, not a draft: a batch is committed once",
-            batch.state
+        let (zh, en) = states(&batch.state);
+        return Err(AppError::Refused(msg!(
+            "批次 {id} {zh}，不是草稿：一个批次只承诺一次",
+            "batch {id} is {en}, not a draft: a batch is committed once"
         )));
     }
     let plan = plan(&batch)?;
-    plan.check_new().map_err(AppError::Invalid)?;
+    plan.check_new()
+        .map_err(|e| AppError::Invalid(Message::same(e)))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    crate::entropy::drand::check_future_round(&plan.entropy, now).map_err(AppError::Invalid)?;
+    crate::entropy::drand::check_future_round(&plan.entropy, now)
+        .map_err(|e| AppError::Invalid(Message::same(e)))?;
     let current = directory::current(app).await?;
     let ids = current.each_ref().map(|s| s.as_ref().map(|s| s.id));
     let loaded = directory::load(app, ids).await?;
     let commitment = Commitment::build_from(loaded, plan)
-        .map_err(|e| AppError::Invalid(format!("batch {id}: {e}")))?;
+        .map_err(|e| AppError::Invalid(Message::same(format!("{id}: {e}"))))?;
     let header = canonical::to_vec(&commitment.header);
     let snapshots: serde_json::Map<String, serde_json::Value> = current
         .iter()
@@ -132,7 +148,8 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
     let mut tx = app.store.write().await?;
     let logged = journal::append(&mut tx, key, &app.origin, "batch.committed", &event).await?;
     if !store::batches::commit(&mut tx, id, &commitment.hash, &header, ids, &logged.time).await? {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(msg!(
+            "批次 {id} 已由另一进程承诺",
             "batch {id} was committed by another process"
         )));
     }
@@ -144,11 +161,12 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
 pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     if reason.trim().is_empty() {
         return Err(AppError::Invalid(
-            "撤回须写明原因（a withdrawal needs its reason）".into(),
+            msg!("撤回须写明原因", "a withdrawal needs its reason").on("reason"),
         ));
     }
-    let reason = crate::domain::text::required(reason)
-        .map_err(|e| AppError::Invalid(format!("the withdrawal reason {e}")))?;
+    let reason = crate::domain::text::required(reason).map_err(|e| {
+        AppError::Invalid(Message::same(format!("撤回原因 the withdrawal reason {e}")).on("reason"))
+    })?;
     let reason = reason.as_str();
     let batch = get(app, id).await?;
     let key = app.key()?;
@@ -156,7 +174,8 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     // Once its draw started, the outcome under that entropy is set: withdrawing the batch
     // (and drawing the same plan again under another id) would be a re-roll.
     if let Some((seq, _)) = super::draw::logged(app, &mut tx, id).await?.started {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(msg!(
+            "批次 {id} 已开始摇号（日志第 {seq} 条）：批次只能在摇号开始前撤回，摇号后不能撤回",
             "batch {id}: its draw started (log entry {seq}); a batch is withdrawn only before its draw starts, never after the draw"
         )));
     }
@@ -169,9 +188,10 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
     )
     .await?;
     if !store::batches::withdraw(&mut tx, id, reason, &logged.time).await? {
-        return Err(AppError::Refused(format!(
-            "batch {id} is {}: only a draft or committed batch can be withdrawn (never after the draw)",
-            batch.state
+        let (zh, en) = states(&batch.state);
+        return Err(AppError::Refused(msg!(
+            "批次 {id} {zh}：只有草稿或已承诺的批次可以撤回（摇号后不能撤回）",
+            "batch {id} is {en}: only a draft or committed batch can be withdrawn (never after the draw)"
         )));
     }
     tx.commit().await?;
@@ -183,9 +203,10 @@ pub async fn withdraw(app: &App, id: &str, reason: &str) -> Result<BatchRow> {
 pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
     let batch = get(app, id).await?;
     if !matches!(batch.state.as_str(), "drawn" | "results") {
-        return Err(AppError::Refused(format!(
-            "batch {id} is {}: only a drawn batch is published",
-            batch.state
+        let (zh, en) = states(&batch.state);
+        return Err(AppError::Refused(msg!(
+            "批次 {id} {zh}：只有已抽取的批次可以公示",
+            "batch {id} is {en}: only a drawn batch is published"
         )));
     }
     let super::reviews::Reviewing {
@@ -211,7 +232,8 @@ pub async fn publish(app: &App, id: &str) -> Result<BatchRow> {
     });
     let logged = journal::append(&mut tx, key, &app.origin, "batch.published", &event).await?;
     if !store::batches::publish(&mut tx, id, &logged.time).await? {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(msg!(
+            "批次 {id} 已由另一进程公示",
             "batch {id} was published by another process"
         )));
     }

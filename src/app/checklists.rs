@@ -4,6 +4,8 @@
 //! and the findings' opening, kept beside the result and never published (docs/LOG.md).
 //! Also the empty form of a batch, for the officer who fills it.
 
+use crate::domain::Message;
+use crate::msg;
 use serde_json::{Value, json};
 
 use super::{App, AppError, Result, batch};
@@ -33,7 +35,7 @@ pub fn check(
         .collect();
     Book::shipped()
         .check(matters, &kinds, filled)
-        .map_err(AppError::Invalid)
+        .map_err(|e| AppError::Invalid(Message::same(e).on("checklist")))
 }
 
 /// What the log and the row keep of `forms`: the entry's `checklist` value (null for no
@@ -167,7 +169,7 @@ pub async fn form(app: &App, id: &str, drafts: bool) -> Result<FormView> {
     let row = batch::get(app, id).await?;
     if row.state == "draft" && !drafts {
         // Not announced: to whoever may not see drafts, as a batch that does not exist.
-        return Err(AppError::NotFound(format!("no batch '{id}'")));
+        return Err(AppError::NotFound(msg!("没有批次 {id}", "no batch '{id}'")));
     }
     let plan = batch::plan(&row)?;
     let lists: Vec<&crate::domain::checklist::Checklist> = plan

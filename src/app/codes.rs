@@ -3,6 +3,7 @@
 //! here, so the CLI, the API and the demo share one check.
 
 use super::{App, AppError, Result};
+use crate::domain::Message;
 use crate::store;
 
 /// The sector of `uscc` as a target of `batch`, from the entity row of the batch's committed
@@ -20,7 +21,10 @@ pub async fn sector_of(app: &App, batch: &str, uscc: &str) -> Result<Option<Stri
 /// caller refuses such a result for what it is, before anything is written.
 pub fn check(app: &App, sector: Option<&str>, codes: &[String]) -> Result<Vec<String>> {
     match sector {
-        Some(sector) => app.codes.check(sector, codes).map_err(AppError::Invalid),
+        Some(sector) => app
+            .codes
+            .check(sector, codes)
+            .map_err(|e| AppError::Invalid(Message::same(e).on("codes"))),
         None => Ok(codes.iter().map(|c| c.trim().to_string()).collect()),
     }
 }

@@ -6,6 +6,7 @@
 //! the projection does not know is itself a failure (only `projection::EXEMPT` tables, which
 //! hold no state, are skipped), so a column added later without coverage cannot go unseen.
 
+use crate::domain::Message;
 use std::collections::HashMap;
 
 use super::{AppError, Result};
@@ -17,7 +18,7 @@ use crate::store::Store;
 use crate::store::{self, catalog, rows};
 
 fn fail(message: String) -> AppError {
-    AppError::Invalid(message)
+    AppError::Invalid(Message::same(message))
 }
 
 /// Checks every table against the log; returns how many rows were compared (snapshot rows

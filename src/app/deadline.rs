@@ -8,6 +8,7 @@
 //!
 //! The CLI's `batch status`, the pages and the API show both from here.
 
+use crate::domain::Message;
 use chrono::NaiveDate;
 
 use super::{App, AppError, Result, batch, results};
@@ -153,7 +154,7 @@ pub async fn publication(app: &App, row: &BatchRow, today: NaiveDate) -> Result<
         .await?
         .publication
         .transpose()
-        .map_err(AppError::Invalid)
+        .map_err(|e| AppError::Invalid(Message::same(e)))
 }
 
 #[cfg(test)]

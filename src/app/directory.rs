@@ -4,6 +4,7 @@ use super::{App, AppError, Result, journal};
 use crate::commitment::EntityRecord;
 use crate::domain::Directory;
 use crate::import::{self, Encoding, Format, Kind, Known, Rows};
+use crate::msg;
 use crate::registry::{Loaded, SourceFile, write};
 use crate::store::{
     self, rows,
@@ -184,7 +185,7 @@ pub async fn import(
     tx.commit().await?;
     let snapshot = store::snapshots::by_id(&app.store, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("没有名录版本 {id}", "no snapshot {id}")))?;
     Ok(Imported::Created(snapshot))
 }
 
@@ -202,9 +203,10 @@ pub async fn current(app: &App) -> Result<[Option<Snapshot>; 6]> {
         found.push(latest);
     }
     if let Some(first) = missing.first() {
-        return Err(AppError::Invalid(format!(
-            "no snapshot of {} yet: import them first (`shuangsui import {first} FILE`)",
-            missing.join(", "),
+        let missing = missing.join(", ");
+        return Err(AppError::Invalid(msg!(
+            "尚未导入名录 {missing}：请先导入（`shuangsui import {first} FILE`）",
+            "no snapshot of {missing} yet: import them first (`shuangsui import {first} FILE`)"
         )));
     }
     Ok(found.try_into().expect("one per kind"))
@@ -217,7 +219,9 @@ pub async fn current(app: &App) -> Result<[Option<Snapshot>; 6]> {
 pub async fn load(app: &App, ids: [Option<i64>; 6]) -> Result<Loaded<EntityRecord>> {
     let s = &app.store;
     let required = |i: usize| {
-        ids[i].ok_or_else(|| AppError::Invalid(format!("no {} snapshot", Kind::ALL[i].word())))
+        let kind = Kind::ALL[i].word();
+        ids[i]
+            .ok_or_else(|| AppError::Invalid(msg!("没有名录 {kind} 的版本", "no {kind} snapshot")))
     };
     let directory = Directory {
         entities: rows::entity_records(s, required(0)?).await?,
@@ -234,9 +238,9 @@ pub async fn load(app: &App, ids: [Option<i64>; 6]) -> Result<Loaded<EntityRecor
     for (kind, id) in Kind::ALL.iter().zip(ids) {
         let (sha256, rows) = match id {
             Some(id) => {
-                let snapshot = store::snapshots::by_id(s, id)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound(format!("snapshot {id}")))?;
+                let snapshot = store::snapshots::by_id(s, id).await?.ok_or_else(|| {
+                    AppError::NotFound(msg!("没有名录版本 {id}", "no snapshot {id}"))
+                })?;
                 (snapshot.content_sha256, snapshot.row_count as usize)
             }
             None => (import::content_hash(&Rows::Lists(Vec::new())), 0),

@@ -17,6 +17,8 @@
 //!    logs `batch.drawn`. Every other outcome is logged as `draw.refused` or `draw.failed`
 //!    with its reason.
 
+use crate::domain::Message;
+use crate::msg;
 use serde_json::json;
 
 use super::{App, AppError, Result, batch, journal};
@@ -61,15 +63,17 @@ pub(super) struct Logged {
 
 impl Logged {
     /// Why the batch may not be drawn now, if it may not.
-    fn refusal(&self, id: &str) -> Option<String> {
+    fn refusal(&self, id: &str) -> Option<Message> {
         if let Some(at) = &self.drawn {
-            Some(format!(
+            Some(msg!(
+                "批次 {id} 已于 {at} 摇号：一个已承诺的批次只摇号一次",
                 "batch {id} was drawn already, at {at}: a committed batch is drawn exactly once"
             ))
         } else if self.withdrawn {
-            Some(format!("batch {id} was withdrawn"))
+            Some(msg!("批次 {id} 已撤回", "batch {id} was withdrawn"))
         } else if self.committed.is_none() {
-            Some(format!(
+            Some(msg!(
+                "批次 {id} 是草稿：摇号前须先承诺（并公布哈希）",
                 "batch {id} is a draft: commit it (and publish the hash) before the draw"
             ))
         } else {
@@ -145,19 +149,20 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
                 app,
                 id,
                 "draw.refused",
-                AppError::Invalid(format!("batch {id}: {e}")),
+                AppError::Invalid(Message::same(format!("{id}: {e}"))),
             )
             .await);
         }
     };
     let entropy_value: serde_json::Value = serde_json::from_slice(&canonical::to_vec(&entropy))
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
+        .map_err(|e| AppError::Setup(e.to_string()))?;
     // Bind the draw to this entropy, or refuse other entropy than the first attempt's: the
     // check and the entry are one write transaction.
     match before.started {
         Some((seq, earlier)) if earlier != entropy_value => {
             drop(tx);
-            let why = format!(
+            let why = msg!(
+                "批次 {id}：这组随机数与开始摇号时记入日志的不同（日志第 {seq} 条）；摇号从不重来",
                 "batch {id}: this entropy differs from the one logged when its draw started (log entry {seq}); a draw is never re-rolled"
             );
             return Err(refuse(app, id, "draw.refused", AppError::Refused(why)).await);
@@ -177,7 +182,8 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
     }
     let made = async {
         let commitment = batch::commitment(app, &row).await?;
-        Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(format!("batch {id}: {e}")))
+        Bundle::make(commitment, entropy)
+            .map_err(|e| AppError::Invalid(Message::same(format!("{id}: {e}"))))
     }
     .await;
     let bundle = match made {
@@ -229,7 +235,8 @@ pub async fn draw(app: &App, id: &str, entropy_text: &str) -> Result<Bundle> {
     .await?
     {
         drop(tx);
-        let why = format!(
+        let why = msg!(
+            "批次 {id}：日志记载已承诺、未摇号，但数据表不符（请运行 `shuangsui log verify`）",
             "batch {id}: the log says it is committed and not drawn, but its row is not (run `shuangsui log verify`)"
         );
         return Err(refuse(app, id, "draw.failed", AppError::Refused(why)).await);

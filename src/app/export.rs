@@ -7,8 +7,10 @@ use crate::bundle::{
     Bundle,
     evidence::{self, Evidence, ProvenEntry},
 };
+use crate::domain::Message;
 use crate::entropy::Entropy;
 use crate::ledger;
+use crate::msg;
 use crate::store;
 
 /// Who an export is for.
@@ -42,9 +44,10 @@ pub async fn export(app: &App, id: &str, audience: Audience) -> Result<Vec<u8>> 
         Audience::Auditor => matches!(row.state.as_str(), "drawn" | "results" | "published"),
     };
     if !allowed {
-        return Err(AppError::Refused(format!(
-            "batch {id} is {}: a public export is of a published batch, an auditor's of a drawn one",
-            row.state
+        let (zh, en) = batch::states(&row.state);
+        return Err(AppError::Refused(msg!(
+            "批次 {id} {zh}：公众导出的是已公示的批次，审计人员导出的是已抽取的批次",
+            "batch {id} is {en}: a public export is of a published batch, an auditor's of a drawn one"
         )));
     }
     let (_, bytes) = bundle(app, &row).await?;
@@ -139,7 +142,8 @@ pub async fn bundle(app: &App, row: &store::batches::BatchRow) -> Result<(Bundle
             )))
         })?;
     let commitment = batch::commitment(app, row).await?;
-    let bundle = Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let bundle =
+        Bundle::make(commitment, entropy).map_err(|e| AppError::Invalid(Message::same(e)))?;
     let bytes = bundle.to_bytes();
     let sha = crate::canonical::sha256_hex(&bytes);
     if Some(&sha) != row.bundle_sha256.as_ref() {

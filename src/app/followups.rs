@@ -9,6 +9,8 @@
 //! to correct, a case, a referral or a listing is an act of the administrative organ, and
 //! its outcome (查处结果) is the organ's decision; officers record what they found.
 
+use crate::domain::Message;
+use crate::msg;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -306,42 +308,35 @@ async fn current(
     match store::users::get_in(tx, by).await? {
         Some(u) if u.role == "corps" && u.revoked_at.is_none() => {}
         Some(u) => {
-            return Err(AppError::Forbidden(format!(
-                "用户 {} 的角色为 {}{}，只有执法总队可记录后续处置（user {} is {}{}: only the corps records measures and closures）",
-                u.name,
-                u.role,
-                if u.revoked_at.is_some() {
-                    "（已撤销）"
-                } else {
-                    ""
-                },
-                u.name,
-                u.role,
-                if u.revoked_at.is_some() {
-                    ", revoked"
-                } else {
-                    ""
-                },
+            let (name, role) = (&u.name, &u.role);
+            let (revoked_zh, revoked_en) = if u.revoked_at.is_some() {
+                ("（已撤销）", ", revoked")
+            } else {
+                ("", "")
+            };
+            return Err(AppError::Forbidden(msg!(
+                "用户 {name} 的角色为 {role}{revoked_zh}，只有执法总队可记录后续处置",
+                "user {name} is {role}{revoked_en}: only the corps records measures and closures"
             )));
         }
         None => {
-            return Err(AppError::NotFound(format!(
-                "没有用户 #{by}（no user {by}）"
-            )));
+            return Err(AppError::NotFound(msg!("没有用户 #{by}", "no user {by}")));
         }
     }
     let b = store::batches::get_in(tx, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有批次 {id}（no batch {id}）")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("没有批次 {id}", "no batch {id}")))?;
     if !matches!(b.state.as_str(), "drawn" | "results" | "published") {
-        return Err(AppError::Refused(format!(
-            "批次 {id} 状态为 {}，尚无检查结果（batch {id} is {}: follow-ups come after results）",
-            b.state, b.state
+        let (zh, en) = super::batch::states(&b.state);
+        return Err(AppError::Refused(msg!(
+            "批次 {id} {zh}，尚无检查结果",
+            "batch {id} is {en}: follow-ups come after results"
         )));
     }
     let sector = sector.ok_or_else(|| {
-        AppError::Invalid(format!(
-            "{uscc} 不是批次 {id} 的检查对象（{uscc} is not a target of batch {id}）"
+        AppError::Invalid(msg!(
+            "{uscc} 不是批次 {id} 的检查对象",
+            "{uscc} is not a target of batch {id}"
         ))
     })?;
     let results = store::results::of_target_in(tx, id, uscc).await?;
@@ -350,8 +345,9 @@ async fn current(
     }
     let standing = super::results::standing(&results);
     let result = standing.get(uscc).cloned().ok_or_else(|| {
-        AppError::Refused(format!(
-            "{uscc} 在批次 {id} 中尚无检查结果（{uscc} has no result in batch {id}: nothing to follow up）"
+        AppError::Refused(msg!(
+            "{uscc} 在批次 {id} 中尚无检查结果",
+            "{uscc} has no result in batch {id}: nothing to follow up"
         ))
     })?;
     let reviews: Vec<ReviewRow> = store::reviews::of_batch_in(tx, id)
@@ -387,6 +383,13 @@ async fn current(
     })
 }
 
+/// A target's USCC as given, or why it is none.
+fn parse_uscc(uscc: &str) -> Result<crate::domain::Uscc> {
+    crate::domain::Uscc::parse(uscc).map_err(|e| {
+        AppError::Invalid(Message::same(format!("统一社会信用代码 uscc '{uscc}': {e}")).on("uscc"))
+    })
+}
+
 /// A follow-up not open is refused by the rules (409); a date out of bounds is bad input.
 fn refusal(p: followup::Problem) -> AppError {
     match p {
@@ -400,11 +403,12 @@ fn refusal(p: followup::Problem) -> AppError {
 /// entry's, so a measure due "today" is decided as the replay decides it, even across
 /// midnight or after waiting for the lock.
 pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow> {
-    let measure = Measure::parse(m.measure)
-        .map_err(|e| AppError::Invalid(format!("处置措施（measure）: {e}")))?;
-    let note = followup::text(m.note, false, ("备注", "the note")).map_err(AppError::Invalid)?;
-    let uscc = crate::domain::Uscc::parse(m.uscc)
-        .map_err(|e| AppError::Invalid(format!("uscc '{}': {e}", m.uscc)))?;
+    let measure = Measure::parse(m.measure).map_err(|e| {
+        AppError::Invalid(Message::same(format!("处置措施 measure: {e}")).on("measure"))
+    })?;
+    let note = followup::text(m.note, false, ("备注", "the note"))
+        .map_err(|e| AppError::Invalid(e.on("note")))?;
+    let uscc = parse_uscc(m.uscc)?;
     // The target's sector (which result list says what a finding is), from the batch's
     // committed snapshot, read before the write transaction.
     let sector = super::codes::sector_of(app, m.batch, uscc.as_str()).await?;
@@ -443,12 +447,12 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow>
 /// Closes a target's follow-up with its outcome, as the corps user `c.by`, on the day of its
 /// entry (as [`record_measure`]).
 pub async fn close(app: &App, c: &NewClosure<'_>) -> Result<ClosureRow> {
-    let outcome = Outcome::parse(c.outcome)
-        .map_err(|e| AppError::Invalid(format!("查处结果类别（outcome）: {e}")))?;
+    let outcome = Outcome::parse(c.outcome).map_err(|e| {
+        AppError::Invalid(Message::same(format!("查处结果类别 outcome: {e}")).on("outcome"))
+    })?;
     let text = followup::text(c.text, true, ("查处结果", "the outcome text"))
-        .map_err(AppError::Invalid)?;
-    let uscc = crate::domain::Uscc::parse(c.uscc)
-        .map_err(|e| AppError::Invalid(format!("uscc '{}': {e}", c.uscc)))?;
+        .map_err(|e| AppError::Invalid(e.on("text")))?;
+    let uscc = parse_uscc(c.uscc)?;
     // The target's sector (which result list says what a finding is), from the batch's
     // committed snapshot, read before the write transaction.
     let sector = super::codes::sector_of(app, c.batch, uscc.as_str()).await?;

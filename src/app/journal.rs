@@ -5,6 +5,7 @@
 //! bytes were found to hash to the newest signed checkpoint, so a decision never rests on
 //! bytes or columns changed behind the log's back.
 
+use crate::msg;
 use std::path::Path;
 
 use super::{AppError, Result};
@@ -49,7 +50,7 @@ pub async fn append_at(
         .map_err(|e| AppError::Setup(format!("no randomness for a salt: {e}")))?;
     let (public, opening) = ledger::seal::seal(kind, event, &salt);
     let bytes = ledger::entry::encode(seq, &time, kind, &public)
-        .map_err(|e| AppError::Invalid(format!("log entry {kind}: {e}")))?;
+        .map_err(|e| AppError::Invalid(msg!("日志条目 {kind}：{e}", "log entry {kind}: {e}")))?;
     let leaf = ledger::tree::leaf_hash(&bytes);
     store::log::insert(tx, seq, &bytes, &leaf, opening.as_deref()).await?;
     sign_head(tx, key, origin).await?;

@@ -1,7 +1,9 @@
 //! The log as its users see it: sign the head, prove an entry, verify everything.
 
 use super::{App, AppError, Result, journal};
+use crate::domain::Message;
 use crate::ledger::{self, Checkpoint};
+use crate::msg;
 use crate::store::{self, log::StoredCheckpoint};
 
 /// Signs a checkpoint of the current head (stored; a head already signed is not signed twice).
@@ -17,7 +19,12 @@ pub async fn checkpoint(app: &App) -> Result<String> {
 pub async fn latest_checkpoint(app: &App) -> Result<StoredCheckpoint> {
     store::log::latest_checkpoint(&app.store)
         .await?
-        .ok_or_else(|| AppError::NotFound("the log has no checkpoint yet".into()))
+        .ok_or_else(|| {
+            AppError::NotFound(Message::new(
+                "日志尚无检查点",
+                "the log has no checkpoint yet",
+            ))
+        })
 }
 
 /// An entry with its inclusion proof against the newest checkpoint.
@@ -39,9 +46,10 @@ pub struct Proof {
 pub async fn prove(app: &App, seq: u64) -> Result<Proof> {
     let head = latest_checkpoint(app).await?;
     if seq >= head.size {
-        return Err(AppError::NotFound(format!(
-            "entry {seq} is not covered by the newest checkpoint (size {}); run `shuangsui log checkpoint`",
-            head.size
+        let size = head.size;
+        return Err(AppError::NotFound(msg!(
+            "第 {seq} 条不在最新检查点（大小 {size}）之内；请运行 `shuangsui log checkpoint`",
+            "entry {seq} is not covered by the newest checkpoint (size {size}); run `shuangsui log checkpoint`"
         )));
     }
     let entries = store::log::entries(&app.store).await?;
@@ -94,14 +102,20 @@ async fn verify_view(
     let stored = entries;
     let notes: Vec<String> = checkpoints.iter().map(|c| c.note.clone()).collect();
     let summary = ledger::verify::verify_log(&stored, &notes, key)
-        .map_err(|fault| AppError::Invalid(fault.to_string()))?;
+        .map_err(|fault| AppError::Invalid(Message::same(fault)))?;
     for c in &checkpoints {
-        let opened: Checkpoint = Checkpoint::open(&c.note, key)
-            .map_err(|e| AppError::Invalid(format!("checkpoint of size {}: {e}", c.size)))?;
+        let opened: Checkpoint = Checkpoint::open(&c.note, key).map_err(|e| {
+            let size = c.size;
+            AppError::Invalid(msg!(
+                "大小为 {size} 的检查点：{e}",
+                "checkpoint of size {size}: {e}"
+            ))
+        })?;
         if opened.size != c.size {
-            return Err(AppError::Invalid(format!(
-                "checkpoint stored for size {} signs size {}",
-                c.size, opened.size
+            let (stored, signed) = (c.size, opened.size);
+            return Err(AppError::Invalid(msg!(
+                "存为大小 {stored} 的检查点签署的大小是 {signed}",
+                "checkpoint stored for size {stored} signs size {signed}"
             )));
         }
     }

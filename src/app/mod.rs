@@ -30,6 +30,7 @@ pub mod witnessing;
 use std::path::Path;
 
 use crate::calendar::Calendar;
+use crate::domain::Message;
 use crate::domain::publication::PublicationRules;
 use crate::domain::result_code::CodeBook;
 use crate::import::ImportErrors;
@@ -45,15 +46,15 @@ pub const META_VERIFIER: &str = "log_verifier_key";
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Message),
     /// Refused by the rules (drawn already, wrong state…); the attempt is logged.
     #[error("{0}")]
-    Refused(String),
+    Refused(Message),
     /// The caller may not do this (an officer recording for a target not in their team).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     #[error("{0}")]
     Import(ImportErrors),
     #[error("{0}")]
@@ -65,6 +66,22 @@ pub enum AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Store(StoreError::Sql(e))
+    }
+}
+
+impl AppError {
+    /// The stable machine code of the error, the same in the API's error body and in the
+    /// CLI's message: `invalid`, `import_rejected`, `not_found`, `refused`, `forbidden`, or
+    /// `internal` (the environment's failure).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "invalid",
+            AppError::Import(_) => "import_rejected",
+            AppError::NotFound(_) => "not_found",
+            AppError::Refused(_) => "refused",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Setup(_) | AppError::Store(_) => "internal",
+        }
     }
 }
 

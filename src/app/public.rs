@@ -6,6 +6,8 @@
 //! the plan shown is the stored commitment header that hashes to the logged commitment.
 //! The same values are rendered as pages and served as the public JSON API.
 
+use crate::domain::Message;
+use crate::msg;
 use chrono::NaiveDate;
 
 use super::public_log::{BatchLog, PublicLog};
@@ -144,12 +146,15 @@ pub async fn published(app: &App, public_log: &PublicLog, id: &str) -> Result<Ba
     let logged = public_log.batch(app, id).await?.state() == "published";
     match store::batches::get(&app.store, id).await? {
         Some(row) if logged && row.state == "published" => Ok(row),
-        _ => Err(AppError::NotFound(format!("no published batch '{id}'"))),
+        _ => Err(AppError::NotFound(msg!(
+            "没有已公示的批次 {id}",
+            "no published batch '{id}'"
+        ))),
     }
 }
 
 fn not_announced(id: &str) -> AppError {
-    AppError::NotFound(format!("no committed batch '{id}'"))
+    AppError::NotFound(msg!("没有已承诺的批次 {id}", "no committed batch '{id}'"))
 }
 
 /// The commitment header of a batch whose commitment the log holds: the stored canonical
@@ -425,7 +430,11 @@ pub async fn search(app: &App, public_log: &PublicLog, query: &str) -> Result<Se
     }
     if query.chars().count() > 100 {
         return Err(AppError::Invalid(
-            "a search is at most 100 characters".into(),
+            Message::new(
+                "搜索词至多 100 个字符",
+                "a search is at most 100 characters",
+            )
+            .on("q"),
         ));
     }
     let mut found =

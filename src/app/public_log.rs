@@ -11,6 +11,8 @@
 //! as the log grows: the public pages learn from it where a batch stands, and the openings
 //! and reveals are found without reading the whole log per request.
 
+use crate::domain::Message;
+use crate::msg;
 use std::collections::HashMap;
 
 use tokio::sync::Mutex;
@@ -28,7 +30,12 @@ fn corrupt(why: String) -> AppError {
 pub async fn checkpoint(app: &App) -> Result<StoredCheckpoint> {
     store::log::latest_checkpoint(&app.store)
         .await?
-        .ok_or_else(|| AppError::NotFound("the log has no checkpoint yet".into()))
+        .ok_or_else(|| {
+            AppError::NotFound(Message::new(
+                "日志尚无检查点",
+                "the log has no checkpoint yet",
+            ))
+        })
 }
 
 /// The checkpoint to show the public, with the witnesses' cosignatures appended: the
@@ -46,7 +53,12 @@ pub async fn cosigned_checkpoint(app: &App, quorum: usize) -> Result<StoredCheck
 pub async fn with_cosignatures(app: &App, size: u64) -> Result<StoredCheckpoint> {
     let mut head = store::log::checkpoint_of_size(&app.store, size)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no checkpoint of size {size}")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(msg!(
+                "没有大小为 {size} 的检查点",
+                "no checkpoint of size {size}"
+            ))
+        })?;
     for c in store::cosignatures::of_size(&app.store, size).await? {
         head.note.push_str(&c.line);
     }

@@ -7,8 +7,10 @@
 //! use): a second result that is not a correction is refused, and a correction must correct
 //! the result that stands, decided inside the write transaction. A request id (the API's
 //! `Idempotency-Key`, the CLI's `--request-id`) makes a retry return the first result. An
-//! officer asking for anything not theirs gets one answer, `NOT_YOURS`, whatever the reason.
+//! officer asking for anything not theirs gets one answer, `not_yours()`, whatever the reason.
 
+use crate::domain::Message;
+use crate::msg;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -34,7 +36,12 @@ pub enum Asker {
 /// What an officer is told when a batch or a target is not theirs, whatever the reason
 /// (no such batch, not drawn, withdrawn, no such target, another team's target): one
 /// answer, so that nothing about other batches can be learned from it.
-pub const NOT_YOURS: &str = "no target of yours: you are in no team for this USCC in this batch (see GET /api/v1/me/assignments)";
+pub fn not_yours() -> AppError {
+    AppError::NotFound(Message::new(
+        "不是您的检查对象：您不在本批次这个检查对象的检查组中",
+        "no target of yours: you are in no team for this USCC in this batch (see GET /api/v1/me/assignments)",
+    ))
+}
 
 /// The longest request id.
 pub const REQUEST_MAX: usize = 128;
@@ -70,9 +77,10 @@ pub struct Recorded {
 /// header keeps exactly these; spaces at either end would not survive).
 pub fn request_id(id: &str) -> Result<&str> {
     if id.is_empty() || id.len() > REQUEST_MAX || !id.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(AppError::Invalid(format!(
-            "request id: 1 to {REQUEST_MAX} printable ASCII characters without spaces (got {} bytes)",
-            id.len()
+        let got = id.len();
+        return Err(AppError::Invalid(msg!(
+            "请求编号应为 1 至 {REQUEST_MAX} 个可打印的 ASCII 字符，不含空格（收到 {got} 字节）",
+            "request id: 1 to {REQUEST_MAX} printable ASCII characters without spaces (got {got} bytes)"
         )));
     }
     Ok(id)
@@ -224,9 +232,10 @@ impl Content {
 /// The answer to a retry: the earlier result if the request is the same, else a refusal.
 fn replay(earlier: ResultRow, content: &Content, request: &str) -> Result<Recorded> {
     if !content.matches(&earlier) {
-        return Err(AppError::Invalid(format!(
-            "request id '{request}' was used for result #{} with other content: a retry repeats its request exactly; a new result needs a new request id",
-            earlier.id
+        let earlier = earlier.id;
+        return Err(AppError::Invalid(msg!(
+            "请求编号 {request} 已用于内容不同的结果 #{earlier}：重试须与原请求完全相同，新结果须用新的请求编号",
+            "request id '{request}' was used for result #{earlier} with other content: a retry repeats its request exactly; a new result needs a new request id"
         )));
     }
     Ok(Recorded {
@@ -251,18 +260,25 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     let officer_asks = report.asker == Asker::Officer;
     // What needs no batch first: the same answer whichever batch is named.
     let request = report.request.map(request_id).transpose()?;
-    let uscc = crate::domain::Uscc::parse(report.uscc)
-        .map_err(|e| AppError::Invalid(format!("uscc '{}': {e}", report.uscc)))?;
+    let uscc = crate::domain::Uscc::parse(report.uscc).map_err(|e| {
+        AppError::Invalid(
+            Message::same(format!("统一社会信用代码 uscc '{}': {e}", report.uscc)).on("uscc"),
+        )
+    })?;
     let note = crate::domain::text::optional(report.note)
-        .map_err(|e| AppError::Invalid(format!("note: {e}")))?;
-    if report.inspected_on > today {
-        return Err(AppError::Invalid(format!(
-            "inspection date {} is in the future",
-            report.inspected_on
-        )));
+        .map_err(|e| AppError::Invalid(Message::same(format!("备注 note: {e}")).on("note")))?;
+    let on = report.inspected_on;
+    if on > today {
+        return Err(AppError::Invalid(
+            msg!(
+                "检查日期 {on} 晚于今天",
+                "inspection date {on} is in the future"
+            )
+            .on("inspected_on"),
+        ));
     }
     if officer_asks && !in_team(app, id, uscc.as_str(), report.officer).await? {
-        return Err(AppError::NotFound(NOT_YOURS.into()));
+        return Err(not_yours());
     }
     // Checked against the list of the target's sector (an officer's target only: nothing
     // about another's is told).
@@ -301,47 +317,61 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
         _ => false,
     };
     if !open {
-        return Err(AppError::Refused(format!(
-            "batch {id} is {}: results are recorded after the draw{}",
-            row.state,
-            if row.state == "published" {
-                " and before publication; record a correction (--corrects ID) instead"
-            } else {
-                ""
-            }
-        )));
+        let (zh, en) = batch::states(&row.state);
+        return Err(AppError::Refused(if row.state == "published" {
+            msg!(
+                "批次 {id} {zh}：检查结果在摇号后、公示前录入；请改为录入更正",
+                "batch {id} is {en}: results are recorded after the draw and before publication; record a correction (--corrects ID) instead"
+            )
+        } else {
+            msg!(
+                "批次 {id} {zh}：检查结果在摇号后录入",
+                "batch {id} is {en}: results are recorded after the draw"
+            )
+        }));
     }
     let targets = store::batches::assignments(&app.store, id).await?;
     let target = targets
         .iter()
         .find(|t| t.uscc == uscc.as_str())
         .ok_or_else(|| {
-            AppError::Invalid(format!("{} is not a target of batch {id}", uscc.as_str()))
+            let uscc = uscc.as_str();
+            AppError::Invalid(msg!(
+                "{uscc} 不是批次 {id} 的检查对象",
+                "{uscc} is not a target of batch {id}"
+            ))
         })?;
     if !target.team.iter().any(|c| c == report.officer) {
-        return Err(AppError::Forbidden(format!(
-            "officer {} is not in the team for {} in batch {id}: only the inspecting team records its result",
-            report.officer,
-            uscc.as_str()
+        let (officer, uscc) = (report.officer, uscc.as_str());
+        return Err(AppError::Forbidden(msg!(
+            "执法人员 {officer} 不在批次 {id} 中 {uscc} 的检查组：只有实施检查的检查组录入结果",
+            "officer {officer} is not in the team for {uscc} in batch {id}: only the inspecting team records its result"
         )));
     }
     let drawn_on = row.drawn_at.as_deref().and_then(batch::china_date);
     if let Some(d) = drawn_on
         && report.inspected_on < d
     {
-        return Err(AppError::Invalid(format!(
-            "inspection date {} is before the draw ({d})",
-            report.inspected_on
-        )));
+        return Err(AppError::Invalid(
+            msg!(
+                "检查日期 {on} 早于摇号日期（{d}）",
+                "inspection date {on} is before the draw ({d})"
+            )
+            .on("inspected_on"),
+        ));
     }
     let plan = batch::plan(&row)?;
     if let Some(end) = plan.inspection_end
         && !(plan.inspection_date..=end).contains(&report.inspected_on)
     {
-        return Err(AppError::Invalid(format!(
-            "inspection date {} is outside the plan's inspection window {} to {end}",
-            report.inspected_on, plan.inspection_date
-        )));
+        let start = plan.inspection_date;
+        return Err(AppError::Invalid(
+            msg!(
+                "检查日期 {on} 不在计划的检查期限 {start} 至 {end} 之内",
+                "inspection date {on} is outside the plan's inspection window {start} to {end}"
+            )
+            .on("inspected_on"),
+        ));
     }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
@@ -356,7 +386,8 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     // Published meanwhile by another process? Then only a correction may still be recorded.
     let state = store::batches::get_in(&mut tx, id).await?.map(|b| b.state);
     if state.as_deref() == Some("published") && !correction {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(msg!(
+            "批次 {id} 刚刚已公示：请改为录入更正",
             "batch {id} was published meanwhile; record a correction (--corrects ID) instead"
         )));
     }
@@ -370,34 +401,40 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
     if let Some(old) = report.corrects
         && !of_target.iter().any(|r| r.id == old)
     {
+        let uscc = uscc.as_str();
         return Err(if officer_asks {
-            AppError::NotFound(format!(
-                "no result #{old} of {} in batch {id} to correct",
-                uscc.as_str()
+            AppError::NotFound(msg!(
+                "批次 {id} 中 {uscc} 没有可更正的结果 #{old}",
+                "no result #{old} of {uscc} in batch {id} to correct"
             ))
         } else {
             match store::results::get_in(&mut tx, old).await? {
-                None => AppError::NotFound(format!("no result {old} to correct")),
-                Some(earlier) => AppError::Invalid(format!(
-                    "result {old} is for {} in batch {}, not {} in {id}",
-                    earlier.uscc,
-                    earlier.batch_id,
-                    uscc.as_str()
-                )),
+                None => {
+                    AppError::NotFound(msg!("没有可更正的结果 {old}", "no result {old} to correct"))
+                }
+                Some(earlier) => {
+                    let (theirs, their_batch) = (earlier.uscc, earlier.batch_id);
+                    AppError::Invalid(msg!(
+                        "结果 {old} 属于批次 {their_batch} 中的 {theirs}，而不是批次 {id} 中的 {uscc}",
+                        "result {old} is for {theirs} in batch {their_batch}, not {uscc} in {id}"
+                    ))
+                }
             }
         });
     }
     match (stands, report.corrects) {
         (Some(s), None) => {
-            return Err(AppError::Refused(format!(
-                "result #{s} stands for {} in batch {id}: a second result is refused; record a correction of it (--corrects {s}, \"corrects\": {s})",
-                uscc.as_str()
+            let uscc = uscc.as_str();
+            return Err(AppError::Refused(msg!(
+                "批次 {id} 中 {uscc} 已有结果 #{s}：不接受第二个结果；请录入对它的更正",
+                "result #{s} stands for {uscc} in batch {id}: a second result is refused; record a correction of it (--corrects {s}, \"corrects\": {s})"
             )));
         }
         (Some(s), Some(old)) if s != old => {
-            return Err(AppError::Refused(format!(
-                "result #{old} was corrected already; result #{s} stands for {} in batch {id}: correct that one (--corrects {s}, \"corrects\": {s})",
-                uscc.as_str()
+            let uscc = uscc.as_str();
+            return Err(AppError::Refused(msg!(
+                "结果 #{old} 已被更正；批次 {id} 中 {uscc} 现行的结果是 #{s}：请更正那一个",
+                "result #{old} was corrected already; result #{s} stands for {uscc} in batch {id}: correct that one (--corrects {s}, \"corrects\": {s})"
             )));
         }
         _ => {}
@@ -458,7 +495,7 @@ pub async fn record(app: &App, report: &Report<'_>, today: NaiveDate) -> Result<
             row,
             replayed: false,
         })
-        .ok_or_else(|| AppError::NotFound(format!("result {stored}")))
+        .ok_or_else(|| AppError::NotFound(msg!("没有结果 {stored}", "result {stored}")))
 }
 
 #[cfg(test)]

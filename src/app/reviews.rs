@@ -14,6 +14,7 @@
 //! - a batch is published only when every staffed target's standing result is approved
 //!   (`app::batch::publish`, from [`Progress`]).
 
+use crate::msg;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -54,10 +55,11 @@ pub fn verdict_of(kind: &str) -> Option<&'static str> {
 /// A return reason as stored: trimmed, NFC, no control characters, 1 to 500 characters.
 pub fn reason(text: &str) -> Result<String> {
     let r = crate::domain::text::required(text)
-        .map_err(|e| AppError::Invalid(format!("退回理由{e}（the return reason {e}）")))?;
+        .map_err(|e| AppError::Invalid(msg!("退回理由{e}", "the return reason {e}")))?;
     if r.chars().count() > REASON_MAX {
-        return Err(AppError::Invalid(format!(
-            "退回理由超过 {REASON_MAX} 字（the return reason is longer than {REASON_MAX} characters）"
+        return Err(AppError::Invalid(msg!(
+            "退回理由超过 {REASON_MAX} 字",
+            "the return reason is longer than {REASON_MAX} characters"
         )));
     }
     Ok(r)
@@ -195,9 +197,10 @@ pub async fn review(
     };
     let b = batch::get(app, id).await?;
     if !matches!(b.state.as_str(), "drawn" | "results" | "published") {
-        return Err(AppError::Refused(format!(
-            "批次 {id} 状态为 {}，无结果可审核（batch {id} is {}: results are reviewed after the draw）",
-            b.state, b.state
+        let (zh, en) = batch::states(&b.state);
+        return Err(AppError::Refused(msg!(
+            "批次 {id} {zh}，无结果可审核",
+            "batch {id} is {en}: results are reviewed after the draw"
         )));
     }
     let key = app.key()?;
@@ -206,20 +209,23 @@ pub async fn review(
     match &user {
         Some(u) if u.role == "reviewer" && u.revoked_at.is_none() => {}
         Some(u) if u.revoked_at.is_some() => {
-            return Err(AppError::Forbidden(format!(
-                "用户 {} 已被撤销（user {} is revoked）",
-                u.name, u.name
+            let name = &u.name;
+            return Err(AppError::Forbidden(msg!(
+                "用户 {name} 已被停用",
+                "user {name} is revoked"
             )));
         }
         Some(u) => {
-            return Err(AppError::Forbidden(format!(
-                "用户 {} 的角色为 {}，只有审核人员可审核（user {} is {}: only a reviewer approves or returns results）",
-                u.name, u.role, u.name, u.role
+            let (name, role) = (&u.name, &u.role);
+            return Err(AppError::Forbidden(msg!(
+                "用户 {name} 的角色为 {role}，只有审核人员可审核",
+                "user {name} is {role}: only a reviewer approves or returns results"
             )));
         }
         None => {
-            return Err(AppError::NotFound(format!(
-                "没有用户 #{reviewer}（no user {reviewer}）"
+            return Err(AppError::NotFound(msg!(
+                "没有用户 #{reviewer}",
+                "no user {reviewer}"
             )));
         }
     }
@@ -227,8 +233,9 @@ pub async fn review(
         .await?
         .filter(|r| r.batch_id == id)
         .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "批次 {id} 中没有结果 #{result}（no result #{result} in batch {id}）"
+            AppError::NotFound(msg!(
+                "批次 {id} 中没有结果 #{result}",
+                "no result #{result} in batch {id}"
             ))
         })?;
     // Which result stands, and what was said of it, is decided by the signed log.
@@ -241,23 +248,25 @@ pub async fn review(
         .map(|r| r.id);
     if stands != Some(result) {
         let s = stands.unwrap_or_default();
-        return Err(AppError::Refused(format!(
-            "结果 #{result} 已被更正，现行结果为 #{s}，请审核 #{s}（result #{result} was corrected: result #{s} stands for {} in batch {id}; review #{s}）",
-            row.uscc
+        let uscc = &row.uscc;
+        return Err(AppError::Refused(msg!(
+            "结果 #{result} 已被更正，现行结果为 #{s}，请审核 #{s}",
+            "result #{result} was corrected: result #{s} stands for {uscc} in batch {id}; review #{s}"
         )));
     }
     let reviews = store::reviews::of_batch_in(&mut tx, id).await?;
     if let Some(earlier) = reviews.iter().find(|r| r.result_id == result) {
         signed(&mut tx, earlier).await?;
+        let seq = earlier.log_seq;
         return Err(AppError::Refused(if earlier.verdict == "approved" {
-            format!(
-                "结果 #{result} 已审核通过（日志条目 {}），不能再次审核（result #{result} was approved already, log entry {}: a result is reviewed once）",
-                earlier.log_seq, earlier.log_seq
+            msg!(
+                "结果 #{result} 已审核通过（日志条目 {seq}），不能再次审核",
+                "result #{result} was approved already, log entry {seq}: a result is reviewed once"
             )
         } else {
-            format!(
-                "结果 #{result} 已退回（日志条目 {}），须先更正再审核（result #{result} was returned, log entry {}: the officer records a correction of it (corrects {result}), and the correction is reviewed）",
-                earlier.log_seq, earlier.log_seq
+            msg!(
+                "结果 #{result} 已退回（日志条目 {seq}），须先更正再审核",
+                "result #{result} was returned, log entry {seq}: the officer records a correction of it (corrects {result}), and the correction is reviewed"
             )
         }));
     }
@@ -293,19 +302,15 @@ pub fn not_ready(
         .filter(|t| !t.team.is_empty() && standing.get(&t.uscc).is_none())
         .map(|t| t.uscc.as_str())
         .collect();
-    AppError::Invalid(format!(
-        "批次 {id} 不能公示：{} 个对象未录入结果，{} 个结果待审核，{} 个结果被退回待更正（batch {id}: {} target(s) have no result yet{}; {} result(s) awaiting review; {} returned, to be corrected; every staffed target's standing result must be approved before publication）",
-        p.unrecorded,
-        p.awaiting_review,
-        p.returned,
-        p.unrecorded,
-        if missing.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", missing.join(", "))
-        },
-        p.awaiting_review,
-        p.returned
+    let (unrecorded, awaiting, returned) = (p.unrecorded, p.awaiting_review, p.returned);
+    let missing = if missing.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", missing.join(", "))
+    };
+    AppError::Invalid(msg!(
+        "批次 {id} 不能公示：{unrecorded} 个对象未录入结果，{awaiting} 个结果待审核，{returned} 个结果被退回待更正",
+        "batch {id}: {unrecorded} target(s) have no result yet{missing}; {awaiting} result(s) awaiting review; {returned} returned, to be corrected; every staffed target's standing result must be approved before publication"
     ))
 }
 

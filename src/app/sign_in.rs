@@ -18,6 +18,7 @@
 //! An unknown user name costs the same argon2 verification as a wrong password, so the time
 //! taken does not tell which names exist.
 
+use crate::msg;
 use std::sync::LazyLock;
 
 use argon2::Argon2;
@@ -197,22 +198,24 @@ pub async fn set_password(app: &App, user_id: i64, new: &str, by: SetBy<'_>) -> 
         SetBy::Operator => None,
         SetBy::User(p) if p.user_id == user_id || p.role == Role::Corps => Some(p.user_id),
         SetBy::User(p) => {
-            return Err(AppError::Forbidden(format!(
-                "只有本人或执法总队用户可以设置密码（user {} may set only their own password）",
-                p.user_id
+            let id = p.user_id;
+            return Err(AppError::Forbidden(msg!(
+                "只有本人或执法总队用户可以设置密码",
+                "user {id} may set only their own password"
             )));
         }
     };
     let user = store::users::get(&app.store, user_id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有用户 #{user_id}（no user {user_id}）")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("没有用户 #{user_id}", "no user {user_id}")))?;
     if user.revoked_at.is_some() {
-        return Err(AppError::Refused(format!(
-            "用户 {} 已撤销（user '{}' is revoked）",
-            user.name, user.name
+        let name = &user.name;
+        return Err(AppError::Refused(msg!(
+            "用户 {name} 已停用",
+            "user '{name}' is revoked"
         )));
     }
-    password::check(new, &user.name).map_err(|w| AppError::Invalid(w.message()))?;
+    password::check(new, &user.name).map_err(|w| AppError::Invalid(w.message().on("new")))?;
     let new = new.to_string();
     let phc = blocking(move || hash(&new)).await??;
     let key = app.key()?;
@@ -224,8 +227,9 @@ pub async fn set_password(app: &App, user_id: i64, new: &str, by: SetBy<'_>) -> 
             .await?
             .is_none_or(|u| u.revoked_at.is_some());
         if revoked {
-            return Err(AppError::Refused(format!(
-                "用户 #{id} 已撤销（user {id} is revoked）"
+            return Err(AppError::Refused(msg!(
+                "用户 #{id} 已撤销",
+                "user {id} is revoked"
             )));
         }
     }

@@ -6,6 +6,7 @@
 //! its publication); its batch counts and timeliness cover every announced batch, as the
 //! home page's overdue list does. `Scope::All` (the corps) counts every drawn batch.
 
+use crate::msg;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -25,12 +26,10 @@ pub fn year(text: &str) -> Result<i32> {
         .ok()
         .filter(|y| YEARS.contains(y) && y.to_string() == text)
         .ok_or_else(|| {
-            AppError::Invalid(format!(
-                "'{text}' 不是 {}–{} 之间的年份（not a year from {} to {}）",
-                YEARS.start(),
-                YEARS.end(),
-                YEARS.start(),
-                YEARS.end()
+            let (first, last) = (YEARS.start(), YEARS.end());
+            AppError::Invalid(msg!(
+                "'{text}' 不是 {first}–{last} 之间的年份",
+                "not a year from {first} to {last}"
             ))
         })
 }

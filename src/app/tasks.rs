@@ -70,9 +70,9 @@ pub struct TaskDetail {
 }
 
 /// The task of the officer with card `card` at `uscc` in `batch`; anything not theirs is
-/// `results::NOT_YOURS`, whatever the reason.
+/// `results::not_yours`, whatever the reason.
 pub async fn detail(app: &App, card: &str, batch_id: &str, uscc: &str) -> Result<TaskDetail> {
-    let not_yours = || super::AppError::NotFound(results::NOT_YOURS.into());
+    let not_yours = results::not_yours;
     let task = of_officer(app, card)
         .await?
         .into_iter()

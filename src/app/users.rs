@@ -4,6 +4,8 @@
 //! base64url. Only the SHA-256 of the secret's bytes is stored; the log records who was
 //! added or revoked, with which role and card, never the token or its hash.
 
+use crate::domain::Message;
+use crate::msg;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
@@ -86,15 +88,23 @@ pub struct Principal {
 /// A user name as stored: trimmed, NFC, no control characters, 1 to 64 characters.
 fn user_name(name: &str) -> Result<String> {
     let name = crate::domain::text::required(name).map_err(|e| {
-        AppError::Invalid(format!(
-            "用户名无效：不能为空，不能含控制字符（user name '{}': {e}）",
-            name.trim()
-        ))
+        let name = name.trim();
+        AppError::Invalid(
+            msg!(
+                "用户名无效：不能为空，不能含控制字符",
+                "user name '{name}': {e}"
+            )
+            .on("name"),
+        )
     })?;
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::Invalid(format!(
-            "用户名至多 {MAX_NAME_CHARS} 个字符（user name '{name}': is longer than {MAX_NAME_CHARS} characters）"
-        )));
+        return Err(AppError::Invalid(
+            msg!(
+                "用户名至多 {MAX_NAME_CHARS} 个字符",
+                "user name '{name}': is longer than {MAX_NAME_CHARS} characters"
+            )
+            .on("name"),
+        ));
     }
     Ok(name)
 }
@@ -105,29 +115,44 @@ async fn card_for(app: &App, role: Role, card: Option<&str>) -> Result<Option<St
     let card = card.map(str::trim).filter(|c| !c.is_empty());
     match (role, card) {
         (Role::Officer, None) => Err(AppError::Invalid(
-            "执法人员须填写执法证号（role officer needs --card: the officer's card number (执法证号) in the current officers snapshot）"
-                .into(),
+            Message::new(
+                "执法人员须填写执法证号",
+                "role officer needs --card: the officer's card number (执法证号) in the current officers snapshot",
+            )
+            .on("card"),
         )),
         (Role::Officer, Some(card)) => {
             let snapshot = store::snapshots::latest(&app.store, "officers")
                 .await?
                 .ok_or_else(|| {
-                    AppError::Invalid(format!(
-                        "尚未导入执法人员名录，无法核对执法证号 {card}（card '{card}': no officers snapshot yet: import officers first (`shuangsui import officers FILE`)）"
-                    ))
+                    AppError::Invalid(
+                        msg!(
+                            "尚未导入执法人员名录，无法核对执法证号 {card}",
+                            "card '{card}': no officers snapshot yet: import officers first (`shuangsui import officers FILE`)"
+                        )
+                        .on("card"),
+                    )
                 })?;
             let cards = rows::keys(&app.store, &rows::OFFICERS, snapshot.id).await?;
             if !cards.contains(card) {
-                return Err(AppError::Invalid(format!(
-                    "执法证号 {card} 不在当前执法人员名录（第 {} 版）中（card '{card}' is not an officer's card number in the current officers snapshot (version {})）",
-                    snapshot.version, snapshot.version
-                )));
+                let version = snapshot.version;
+                return Err(AppError::Invalid(
+                    msg!(
+                        "执法证号 {card} 不在当前执法人员名录（第 {version} 版）中",
+                        "card '{card}' is not an officer's card number in the current officers snapshot (version {version})"
+                    )
+                    .on("card"),
+                ));
             }
             Ok(Some(card.to_string()))
         }
-        (role, Some(card)) => Err(AppError::Invalid(format!(
-            "只有执法人员填写执法证号（card '{card}': --card is for officers only, role {role} takes none）"
-        ))),
+        (role, Some(card)) => Err(AppError::Invalid(
+            msg!(
+                "只有执法人员填写执法证号",
+                "card '{card}': --card is for officers only, role {role} takes none"
+            )
+            .on("card"),
+        )),
         (_, None) => Ok(None),
     }
 }
@@ -154,15 +179,18 @@ pub async fn add(
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     if let Some(existing) = store::users::by_name_in(&mut tx, &name).await? {
-        return Err(AppError::Invalid(format!(
-            "用户名 {name} 已被使用，用户名不能重复使用（user name '{name}' is taken (user {}, {}{}): names are never reused）",
-            existing.id,
-            existing.role,
-            match &existing.revoked_at {
-                Some(t) => format!(", revoked {t}"),
-                None => String::new(),
-            }
-        )));
+        let (user, role) = (existing.id, existing.role);
+        let revoked = match &existing.revoked_at {
+            Some(t) => format!(", revoked {t}"),
+            None => String::new(),
+        };
+        return Err(AppError::Invalid(
+            msg!(
+                "用户名 {name} 已被使用，用户名不能重复使用",
+                "user name '{name}' is taken (user {user}, {role}{revoked}): names are never reused"
+            )
+            .on("name"),
+        ));
     }
     let id = store::users::reserve_id(&mut tx).await?;
     let event = json!({
@@ -198,7 +226,7 @@ pub async fn add(
     let token = format!("{TOKEN_PREFIX}.{id}.{}", URL_SAFE_NO_PAD.encode(secret));
     let row = store::users::get(&app.store, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("没有用户 {id}", "user {id}")))?;
     Ok((row, token))
 }
 
@@ -209,16 +237,20 @@ pub async fn revoke(app: &App, name: &str) -> Result<UserRow> {
     let mut tx = app.store.write().await?;
     let user = store::users::by_name_in(&mut tx, &name)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no user named '{name}'")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(msg!("没有名为 {name} 的用户", "no user named '{name}'"))
+        })?;
     if let Some(t) = &user.revoked_at {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(msg!(
+            "用户 {name} 已于 {t} 停用",
             "user '{name}' was revoked already ({t})"
         )));
     }
     let event = json!({ "user": user.id, "name": name });
     let logged = journal::append(&mut tx, key, &app.origin, "user.revoked", &event).await?;
     if !store::users::revoke(&mut tx, &name, &logged.time).await? {
-        return Err(AppError::Refused(format!(
+        return Err(AppError::Refused(msg!(
+            "用户 {name} 刚刚已被停用",
             "user '{name}' was revoked meanwhile"
         )));
     }
@@ -226,7 +258,10 @@ pub async fn revoke(app: &App, name: &str) -> Result<UserRow> {
     tx.commit().await?;
     store::users::get(&app.store, user.id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("user {}", user.id)))
+        .ok_or_else(|| {
+            let id = user.id;
+            AppError::NotFound(msg!("没有用户 {id}", "user {id}"))
+        })
 }
 
 /// Every user, in the order added (revoked ones included).

@@ -3,6 +3,8 @@
 //! small tokio runtime, and prints. Exit 1 for what the user must fix (bad rows, a refused
 //! step: the refusal is logged), 2 for the environment (no database, no key file).
 
+use crate::domain::Message;
+use crate::msg;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -171,11 +173,13 @@ pub(super) fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
     }
 }
 
-/// Prints an application error and gives its exit code.
+/// Prints an application error, named by the API's code (`[refused] …`), and gives its
+/// exit code.
 pub fn fail(e: AppError) -> i32 {
+    let code = e.code();
     match e {
         AppError::Import(errors) => {
-            eprintln!("{errors}");
+            eprintln!("[{code}] {errors}");
             eprintln!("nothing imported");
             EXIT_INVALID
         }
@@ -185,12 +189,12 @@ pub fn fail(e: AppError) -> i32 {
         | AppError::NotFound(_)) => {
             let message = e.to_string();
             if !message.is_empty() {
-                eprintln!("{message}");
+                eprintln!("[{code}] {message}");
             }
             EXIT_INVALID
         }
         e => {
-            eprintln!("{e}");
+            eprintln!("[{code}] {e}");
             EXIT_UNREADABLE
         }
     }
@@ -556,7 +560,7 @@ pub fn result(db: &Db, command: ResultCommand) -> i32 {
                 .into_iter()
                 .find(|u| u.name == name.trim())
                 .map(|u| u.id)
-                .ok_or_else(|| AppError::NotFound(format!("没有用户 {name}（no user '{name}'）")))
+                .ok_or_else(|| AppError::NotFound(msg!("没有用户 {name}", "no user '{name}'")))
         };
         let review = match &command {
             ResultCommand::Approve {
@@ -662,15 +666,14 @@ fn read_checklist(
     path: &std::path::Path,
 ) -> Result<Vec<crate::domain::checklist::Filled>, AppError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        AppError::Invalid(format!(
-            "{}: 无法读取 (cannot read it: {e})",
-            path.display()
-        ))
+        let path = path.display();
+        AppError::Invalid(msg!("{path}：无法读取", "{path}: cannot read it: {e}"))
     })?;
     serde_json::from_str(&text).map_err(|e| {
-        AppError::Invalid(format!(
-            "{}: 不是检查表单 JSON（见 shuangsui result form BATCH 的 template）(not a list of filled checklists as in the template of `shuangsui result form BATCH`: {e})",
-            path.display()
+        let path = path.display();
+        AppError::Invalid(msg!(
+            "{path}：不是检查表单 JSON（见 shuangsui result form BATCH 的 template）：{e}",
+            "{path}: not a list of filled checklists as in the template of `shuangsui result form BATCH`: {e}"
         ))
     })
 }
@@ -692,10 +695,9 @@ pub fn log(db: &Db, command: LogCommand) -> i32 {
             }
             LogCommand::Verify { verifier_key } => {
                 let pinned = match verifier_key {
-                    Some(k) => Some(
-                        crate::ledger::VerifierKey::parse(&k)
-                            .map_err(|e| AppError::Invalid(format!("--verifier-key: {e}")))?,
-                    ),
+                    Some(k) => Some(crate::ledger::VerifierKey::parse(&k).map_err(|e| {
+                        AppError::Invalid(Message::same(format!("--verifier-key: {e}")))
+                    })?),
                     None => None,
                 };
                 match app::log::verify(app, pinned.as_ref()).await {
@@ -704,9 +706,10 @@ pub fn log(db: &Db, command: LogCommand) -> i32 {
                         v.entries, v.checkpoints, v.root, v.cross_checked
                     ),
                     Err(AppError::Invalid(why)) => {
-                        let why = why.strip_prefix("FAIL ").unwrap_or(&why).to_string();
+                        let why = why.to_string();
+                        let why = why.strip_prefix("FAIL ").unwrap_or(&why);
                         println!("FAIL {why}");
-                        return Err(AppError::Invalid(String::new()));
+                        return Err(AppError::Invalid(Message::new("", "")));
                     }
                     Err(e) => return Err(e),
                 }

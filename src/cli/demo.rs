@@ -9,6 +9,7 @@
 //! annual plan (年度抽查计划) grouping the shipped batches, published before them, then the
 //! server. Prints the URLs and the tokens.
 
+use crate::domain::Message;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -310,7 +311,7 @@ async fn build(args: &DemoArgs, url: &str, key: &Path) -> Result<(App, Made), Ap
     for (_, name, _, password) in &mut made.tokens {
         let user = crate::store::users::by_name(&app.store, name)
             .await?
-            .ok_or_else(|| AppError::NotFound(name.clone()))?;
+            .ok_or_else(|| AppError::NotFound(Message::same(name)))?;
         *password = app::sign_in::generated_password()?;
         app::sign_in::set_password(&app, user.id, password, app::sign_in::SetBy::Operator).await?;
     }

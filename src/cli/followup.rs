@@ -1,6 +1,7 @@
 //! `followup measure`, `followup close`, `followup list`: the corps' follow-ups of findings
 //! (后续处置 / 查处结果), over `app::followups`. The corps user is named by `--by`.
 
+use crate::msg;
 use chrono::NaiveDate;
 use clap::Subcommand;
 
@@ -67,7 +68,7 @@ async fn user_id(app: &App, name: &str) -> Result<i64, AppError> {
         .into_iter()
         .find(|u| u.name == name.trim())
         .map(|u| u.id)
-        .ok_or_else(|| AppError::NotFound(format!("没有用户 {name}（no user '{name}'）")))
+        .ok_or_else(|| AppError::NotFound(msg!("没有用户 {name}", "no user '{name}'")))
 }
 
 pub fn run(db: &Db, command: FollowupCommand) -> i32 {

@@ -5,6 +5,7 @@
 //! type at each step. Results are not recorded here: they are dated inside each plan's
 //! inspection window, which the shipped plans set on fixed days (the demo moves it).
 
+use crate::domain::Message;
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_OK, EXIT_UNREADABLE, draw, files};
@@ -107,7 +108,9 @@ async fn stored(
     }
     if let Some(id) = first {
         let plan = app::batch::plan(&app::batch::get(&app, &id).await?)?;
-        let (start, end) = plan.window().map_err(AppError::Invalid)?;
+        let (start, end) = plan
+            .window()
+            .map_err(|e| AppError::Invalid(Message::same(e)))?;
         println!(
             "== 8. results are recorded by the inspecting team, each dated inside the inspection window {start} to {end}: shuangsui result record {id} USCC --officer CARD --codes 1 --date YYYY-MM-DD {db}; a reviewer (shuangsui user add NAME --role reviewer {db}) approves each (shuangsui result approve {id} RESULT --reviewer NAME {db}) or returns it with a reason (shuangsui result return {id} RESULT --reviewer NAME --reason TEXT {db}); then shuangsui batch publish {id} {db} (the demo, `shuangsui demo`, shows all of it)"
         );
@@ -128,12 +131,13 @@ async fn stored(
             match super::verify::check(&bytes, None, Some(&app.verifier), &Default::default()) {
                 super::verify::Outcome::Pass(_, Some(checked)) => checked,
                 super::verify::Outcome::Pass(_, None) => {
-                    return Err(AppError::Invalid(
-                        "FAIL the export carries no log evidence".into(),
-                    ));
+                    return Err(AppError::Invalid(Message::new(
+                        "FAIL 导出文件没有日志证据",
+                        "FAIL the export carries no log evidence",
+                    )));
                 }
                 super::verify::Outcome::Fail(why) | super::verify::Outcome::Unreadable(why) => {
-                    return Err(AppError::Invalid(format!("FAIL {why}")));
+                    return Err(AppError::Invalid(Message::same(format!("FAIL {why}"))));
                 }
             };
         println!(

@@ -7,6 +7,7 @@ use crate::app::{
     App, AppError, sign_in,
     users::{self, Role},
 };
+use crate::msg;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum UserCommand {
@@ -45,7 +46,10 @@ async fn execute(app: &App, command: UserCommand) -> Result<(), AppError> {
         UserCommand::Password { name, generate } => {
             let user = crate::store::users::by_name(&app.store, name.trim())
                 .await?
-                .ok_or_else(|| AppError::NotFound(format!("no user named '{}'", name.trim())))?;
+                .ok_or_else(|| {
+                    let name = name.trim();
+                    AppError::NotFound(msg!("没有名为 {name} 的用户", "no user named '{name}'"))
+                })?;
             let password = if generate {
                 sign_in::generated_password()?
             } else {

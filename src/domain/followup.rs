@@ -20,6 +20,8 @@
 //!   correction's entry is the record of it (no second entry says the same thing), and a
 //!   later correction with a finding opens it again, its earlier measures kept.
 
+use super::Message;
+use crate::msg;
 use chrono::NaiveDate;
 
 use super::codes::Outcome;
@@ -120,14 +122,14 @@ pub fn state(f: &Facts, today: NaiveDate) -> State {
 /// rules), or a date is out of its bounds (bad input). Messages are Chinese first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    NotOpen(String),
-    Date(String),
+    NotOpen(Message),
+    Date(Message),
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Problem::NotOpen(m) | Problem::Date(m) => f.write_str(m),
+            Problem::NotOpen(m) | Problem::Date(m) => m.fmt(f),
         }
     }
 }
@@ -145,12 +147,19 @@ impl Problem {
 /// Why a follow-up that is not open takes nothing (Chinese first).
 fn not_open(s: State) -> Problem {
     Problem::NotOpen(match s {
-        State::Closed { on, outcome } => format!(
-            "后续处置已于 {on} 完结（{outcome}），不再接受处置措施或再次完结（the follow-up was closed on {on} ({outcome}): it takes no more measures and no second closure）"
+        State::Closed { on, outcome } => msg!(
+            "后续处置已于 {on} 完结（{outcome}），不再接受处置措施或再次完结",
+            "the follow-up was closed on {on} ({outcome}): it takes no more measures and no second closure"
         ),
-        State::Pending => "检查结果尚未审核通过，后续处置待审核通过后开始（the result is not approved yet: its follow-up opens once a reviewer approves it, or the batch is published）".into(),
-        State::None | State::Lapsed => "现行检查结果未发现问题，无后续处置（the standing result has no finding: there is nothing to follow up）".into(),
-        State::Open | State::Overdue { .. } => String::new(),
+        State::Pending => Message::new(
+            "检查结果尚未审核通过，后续处置待审核通过后开始",
+            "the result is not approved yet: its follow-up opens once a reviewer approves it, or the batch is published",
+        ),
+        State::None | State::Lapsed => Message::new(
+            "现行检查结果未发现问题，无后续处置",
+            "the standing result has no finding: there is nothing to follow up",
+        ),
+        State::Open | State::Overdue { .. } => Message::new("", ""),
     })
 }
 
@@ -161,9 +170,13 @@ pub fn check_measure(f: &Facts, due: NaiveDate, today: NaiveDate) -> Result<(), 
         return Err(not_open(s));
     }
     if due < today {
-        return Err(Problem::Date(format!(
-            "整改期限 {due} 早于今天 {today}（the due date {due} is before today, {today}）"
-        )));
+        return Err(Problem::Date(
+            msg!(
+                "整改期限 {due} 早于今天 {today}",
+                "the due date {due} is before today, {today}"
+            )
+            .on("due"),
+        ));
     }
     Ok(())
 }
@@ -175,33 +188,42 @@ pub fn check_closure(f: &Facts, closed_on: NaiveDate, today: NaiveDate) -> Resul
         return Err(not_open(s));
     }
     if closed_on > today {
-        return Err(Problem::Date(format!(
-            "完结日期 {closed_on} 晚于今天 {today}（the closing date {closed_on} is in the future; today is {today}）"
-        )));
+        return Err(Problem::Date(
+            msg!(
+                "完结日期 {closed_on} 晚于今天 {today}",
+                "the closing date {closed_on} is in the future; today is {today}"
+            )
+            .on("closed_on"),
+        ));
     }
     if let Some(inspected) = f.inspected_on
         && closed_on < inspected
     {
-        return Err(Problem::Date(format!(
-            "完结日期 {closed_on} 早于检查日期 {inspected}（the closing date {closed_on} is before the inspection on {inspected}）"
-        )));
+        return Err(Problem::Date(
+            msg!(
+                "完结日期 {closed_on} 早于检查日期 {inspected}",
+                "the closing date {closed_on} is before the inspection on {inspected}"
+            )
+            .on("closed_on"),
+        ));
     }
     Ok(())
 }
 
 /// A measure's note or a closure's outcome text as stored: trimmed, NFC, no control
 /// characters, at most `TEXT_MAX` characters; `what` names the field (Chinese, English).
-pub fn text(value: &str, required: bool, what: (&str, &str)) -> Result<String, String> {
+pub fn text(value: &str, required: bool, what: (&str, &str)) -> Result<String, Message> {
     let t = if required {
         super::text::required(value)
     } else {
         super::text::optional(value)
     }
-    .map_err(|e| format!("{}{e}（{} {e}）", what.0, what.1))?;
+    .map_err(|e| Message::new(format!("{}{e}", what.0), format!("{} {e}", what.1)))?;
     if t.chars().count() > TEXT_MAX {
-        return Err(format!(
-            "{}超过 {TEXT_MAX} 字（{} is longer than {TEXT_MAX} characters）",
-            what.0, what.1
+        let (zh, en) = what;
+        return Err(msg!(
+            "{zh}超过 {TEXT_MAX} 字",
+            "{en} is longer than {TEXT_MAX} characters"
         ));
     }
     Ok(t)
@@ -347,6 +369,7 @@ mod tests {
         assert!(
             text(&long, false, ("备注", "the note"))
                 .unwrap_err()
+                .en
                 .contains("longer than")
         );
     }

@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod codes;
 pub mod directory;
 pub mod followup;
+pub mod message;
 pub mod password;
 pub mod publication;
 pub mod registration;
@@ -14,4 +15,5 @@ pub mod uscc;
 
 pub use codes::{EntityStatus, Grade, Level, Method, OfficerStatus};
 pub use directory::{Directory, Entity, Inspection, Listing, Matter, Officer, Recusal};
+pub use message::Message;
 pub use uscc::{Uscc, UsccError};

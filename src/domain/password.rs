@@ -47,8 +47,8 @@ impl Weakness {
     }
 
     /// Both, as one message: Chinese, then English.
-    pub fn message(self) -> String {
-        format!("{}（{}）", self.zh(), self.en())
+    pub fn message(self) -> super::Message {
+        super::Message::new(self.zh(), self.en())
     }
 }
 
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn messages_are_chinese_first() {
-        let m = Weakness::TooShort.message();
+        let m = Weakness::TooShort.message().to_string();
         assert!(m.starts_with("密码至少 12 个字符"), "{m}");
         assert!(m.contains("at least 12 characters"), "{m}");
     }

@@ -7,6 +7,8 @@
 //! could lock that user out with ten bad tokens. Guessing gains nothing from this: a token
 //! carries 256 random bits and is compared by hash in constant time.
 
+use crate::domain::Message;
+use crate::msg;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
@@ -26,19 +28,20 @@ impl Caller {
     /// The caller, if their role is one of `roles`: 401 for the public, 403 for other roles.
     pub fn require(&self, roles: &[Role]) -> Result<&Principal, ApiError> {
         match &self.0 {
-            None => Err(ApiError::unauthenticated(
+            None => Err(ApiError::unauthenticated(Message::new(
+                "这个接口需要令牌：Authorization: Bearer TOKEN",
                 "this route needs a token: Authorization: Bearer TOKEN",
-            )),
-            Some(p) if roles.contains(&p.role) => Ok(p),
-            Some(p) => Err(ApiError::forbidden(format!(
-                "role {} may not use this route (it is for {})",
-                p.role.as_str(),
-                roles
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
             ))),
+            Some(p) if roles.contains(&p.role) => Ok(p),
+            Some(p) => {
+                let role = p.role.as_str();
+                let words: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                let (zh, en) = (words.join("、"), words.join(", "));
+                Err(ApiError::forbidden(msg!(
+                    "角色 {role} 不能使用这个接口（仅限 {zh}）",
+                    "role {role} may not use this route (it is for {en})"
+                )))
+            }
         }
     }
 }
@@ -101,14 +104,18 @@ impl FromRequestParts<AppState> for Caller {
                     let mut e = ApiError::new(
                         StatusCode::TOO_MANY_REQUESTS,
                         "too_many_failures",
-                        "too many failed authentications from this address; try again later",
+                        Message::new(
+                            "这个地址的认证失败次数过多，请稍后再试",
+                            "too many failed authentications from this address; try again later",
+                        ),
                     );
                     e.retry_after = Some(wait.as_secs().max(1));
                     return Err(e);
                 }
-                Err(ApiError::unauthenticated(
+                Err(ApiError::unauthenticated(Message::new(
+                    "令牌无效（格式错误、不存在或已停用）",
                     "the token is not valid (malformed, unknown or revoked)",
-                ))
+                )))
             }
         }
     }

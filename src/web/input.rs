@@ -6,6 +6,7 @@
 //! and PostgreSQL refuses a NUL in text outright (a 500). One check here, before routing,
 //! covers every route and both databases.
 
+use crate::msg;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -30,19 +31,20 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
     let Some(c) = found else {
         return next.run(request).await;
     };
-    let message = format!(
-        "the address holds a control character (U+{:04X}); ids and searches are printable text",
-        u32::from(c)
+    let code = format!("U+{:04X}", u32::from(c));
+    let message = msg!(
+        "地址中含有控制字符（{code}）；编号和搜索词应为可打印文字",
+        "the address holds a control character ({code}); ids and searches are printable text"
     );
     if uri.path().starts_with("/api/") {
-        return ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message).into_response();
+        return ApiError::bad_request(message).into_response();
     }
     let lang = if uri.query().is_some_and(|q| q.contains("lang=en")) {
         Lang::En
     } else {
         Lang::Zh
     };
-    let html = crate::pages::render::error(400, &message, lang);
+    let html = crate::pages::render::error(400, message.in_lang(lang == Lang::En), lang);
     (
         StatusCode::BAD_REQUEST,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

@@ -24,6 +24,8 @@ pub mod state;
 pub mod upload;
 pub mod witness;
 
+use crate::domain::Message;
+use crate::msg;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -93,12 +95,10 @@ impl Limits {
 
 async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        ApiError::not_found(format!("no route {}", uri.path())).into_response()
+        let path = uri.path();
+        ApiError::not_found(msg!("没有这个接口：{path}", "no route {path}")).into_response()
     } else {
-        site::error_page(
-            crate::app::AppError::NotFound("no such page".into()),
-            crate::pages::model::Lang::Zh,
-        )
+        site::error_page(site::not_found(&uri), crate::pages::model::Lang::Zh)
     }
 }
 
@@ -106,7 +106,10 @@ async fn method_not_allowed() -> Response {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        "this route does not take that method",
+        Message::new(
+            "这个接口不接受该请求方法",
+            "this route does not take that method",
+        ),
     )
     .into_response()
 }

@@ -3,6 +3,7 @@
 //! commitment on (targets, results, CSV and bundle once published); every response made
 //! once per log size (`state::PublicCache`).
 
+use crate::msg;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -60,7 +61,7 @@ pub fn error_page(e: AppError, lang: Lang) -> Response {
     let super::error::ApiError {
         status, message, ..
     } = super::error::ApiError::from(e);
-    let html = pages::render::error(status.as_u16(), &message, lang);
+    let html = pages::render::error(status.as_u16(), message.in_lang(lang == Lang::En), lang);
     let mut r = (status, html).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -102,14 +103,17 @@ pub const FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// There is no page at this address.
+pub fn not_found(uri: &axum::http::Uri) -> AppError {
+    let path = uri.path();
+    AppError::NotFound(msg!("没有这个页面：{path}", "no page {path}"))
+}
+
 /// One of [`FILES`], by its path.
 pub async fn file(uri: axum::http::Uri) -> Response {
     match FILES.iter().find(|(path, _, _)| *path == uri.path()) {
         Some((_, content_type, text)) => typed(Bytes::from_static(text.as_bytes()), content_type),
-        None => error_page(
-            AppError::NotFound(format!("no file {}", uri.path())),
-            Lang::Zh,
-        ),
+        None => error_page(not_found(&uri), Lang::Zh),
     }
 }
 
@@ -138,7 +142,7 @@ pub async fn doc_page(
                 .map(|(_, _, text)| (*page, *source, *text))
         });
     let Some((page, source, text)) = found else {
-        return error_page(AppError::NotFound(format!("no page {}", uri.path())), lang);
+        return error_page(not_found(&uri), lang);
     };
     let made = state
         .cache
@@ -233,7 +237,10 @@ async fn results_download(
         .get_or_make(&key, || async {
             let page = state.batch_page(id, today).await?;
             if !page.is_published() {
-                return Err(AppError::NotFound(format!("no published batch '{id}'")));
+                return Err(AppError::NotFound(msg!(
+                    "没有已公示的批次 {id}",
+                    "no published batch '{id}'"
+                )));
             }
             make(&page).map(Bytes::from)
         })

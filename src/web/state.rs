@@ -271,7 +271,9 @@ mod tests {
     async fn a_failure_is_not_kept() {
         let cache = PublicCache::<Bytes>::default();
         let failed = cache
-            .get_or_make("/x", || async { Err(AppError::NotFound("x".into())) })
+            .get_or_make("/x", || async {
+                Err(AppError::NotFound(crate::domain::Message::same("x")))
+            })
             .await;
         assert!(failed.is_err());
         assert!(cache.is_empty(), "a failure leaves no entry behind");

@@ -6,11 +6,13 @@
 //! upload costs no more than hyper's read buffer. The file is deleted when the returned
 //! handle is dropped.
 
+use crate::domain::Message;
+use crate::msg;
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWriteExt;
 
@@ -38,20 +40,21 @@ const MULTIPART_OVERHEAD: usize = 64 * 1024;
 const MAX_FILE_NAME: usize = 255;
 
 fn too_large(max: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        format!("request body too large (an upload is at most {max} bytes)"),
-    )
+    ApiError::too_large(msg!(
+        "请求体过大（上传文件至多 {max} 字节）",
+        "request body too large (an upload is at most {max} bytes)"
+    ))
 }
 
-fn bad_request(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+fn bad_request(message: Message) -> ApiError {
+    ApiError::bad_request(message)
 }
 
-/// The answer to a form without a file part.
-pub const NO_FILE_PART: &str = "multipart/form-data 表单中没有文件部分：请把名录文件作为带文件名的部分发送（例如 curl -F file=@entities.csv）/ \
-the form has no file part: send the table as a part with a filename (e.g. curl -F file=@entities.csv)";
+/// The answer to a form without a file part, in Chinese and English.
+pub const NO_FILE_PART: (&str, &str) = (
+    "multipart/form-data 表单中没有文件部分：请把名录文件作为带文件名的部分发送（例如 curl -F file=@entities.csv）",
+    "the form has no file part: send the table as a part with a filename (e.g. curl -F file=@entities.csv)",
+);
 
 /// The boundary of a `multipart/form-data` body; `None` for any other body (read as the
 /// file itself). A form without a boundary is 400.
@@ -64,9 +67,10 @@ fn form_boundary(headers: &HeaderMap) -> ApiResult<Option<String>> {
     };
     match multer::parse_boundary(content_type) {
         Ok(boundary) => Ok(Some(boundary)),
-        Err(multer::Error::NoBoundary) => Err(bad_request(
+        Err(multer::Error::NoBoundary) => Err(bad_request(Message::new(
+            "multipart/form-data 缺少 boundary：请让客户端自行设置 Content-Type",
             "multipart/form-data without a boundary: let the client set the Content-Type",
-        )),
+        ))),
         Err(_) => Ok(None),
     }
 }
@@ -77,7 +81,10 @@ fn form_error(e: multer::Error, max: usize) -> ApiError {
         multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
             too_large(max)
         }
-        other => bad_request(format!("multipart/form-data body: {other}")),
+        other => bad_request(msg!(
+            "multipart/form-data 请求体无法读取：{other}",
+            "multipart/form-data body: {other}"
+        )),
     }
 }
 
@@ -87,12 +94,14 @@ fn part_file_name(given: Option<&str>) -> ApiResult<Option<String>> {
     let Some(given) = given else { return Ok(None) };
     let name = given.rsplit(['/', '\\']).next().unwrap_or(given).trim();
     if name.chars().any(char::is_control) {
-        return Err(bad_request(
+        return Err(bad_request(Message::new(
+            "文件部分的文件名含有控制字符",
             "the file part's filename has a control character",
-        ));
+        )));
     }
     if name.chars().count() > MAX_FILE_NAME {
-        return Err(bad_request(format!(
+        return Err(bad_request(msg!(
+            "文件部分的文件名超过 {MAX_FILE_NAME} 个字符",
             "the file part's filename is longer than {MAX_FILE_NAME} characters"
         )));
     }
@@ -121,7 +130,9 @@ impl Spool {
         let stream = body.into_data_stream();
         let Some(boundary) = boundary else {
             let file = self
-                .write(stream, |e| bad_request(format!("request body: {e}")))
+                .write(stream, |e| {
+                    bad_request(msg!("请求体无法读取：{e}", "request body: {e}"))
+                })
                 .await?;
             return Ok(Upload {
                 file,
@@ -142,9 +153,10 @@ impl Spool {
                 continue;
             };
             if upload.is_some() {
-                return Err(bad_request(
+                return Err(bad_request(Message::new(
+                    "表单中有多个文件部分：每次请求只发送一个名录表",
                     "the form has more than one file part: send one table per request",
-                ));
+                )));
             }
             let file = self.write(part, |e| form_error(e, max)).await?;
             upload = Some(Upload {
@@ -152,7 +164,7 @@ impl Spool {
                 file_name: Some(file_name),
             });
         }
-        upload.ok_or_else(|| bad_request(NO_FILE_PART))
+        upload.ok_or_else(|| bad_request(Message::new(NO_FILE_PART.0, NO_FILE_PART.1)))
     }
 
     /// Writes the chunks of `stream` to a new temporary file, at most `max_bytes` of them.
@@ -190,6 +202,7 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn spool(dir: &Path, max_bytes: usize) -> Spool {
         Spool {
@@ -302,7 +315,7 @@ mod tests {
             .receive(&form_headers(), Body::from(form(&[])))
             .await
             .unwrap_err();
-        assert_eq!(e.message, NO_FILE_PART);
+        assert_eq!((e.message.zh.as_str(), e.message.en.as_str()), NO_FILE_PART);
         let mut no_boundary = HeaderMap::new();
         no_boundary.insert(header::CONTENT_TYPE, "multipart/form-data".parse().unwrap());
         let e = spool(dir.path(), 1000)

@@ -599,6 +599,47 @@ async fn limits_and_bad_input_get_named_errors() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_code(), "invalid");
+    // Every message in Chinese and in English; a field's error names the field.
+    let e = &r.json()["error"];
+    assert!(e["message"].as_str().unwrap().starts_with("请求体"), "{e}");
+    assert!(
+        e["message_en"]
+            .as_str()
+            .unwrap()
+            .starts_with("request body"),
+        "{e}"
+    );
+    let r = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{IN_PROGRESS}/withdraw"),
+        Some(&demo.corps),
+        body(json!({"reason": "  "})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let e = &r.json()["error"];
+    assert_eq!(e["code"], "invalid", "{e}");
+    assert_eq!(e["message"], "撤回须写明原因", "{e}");
+    assert_eq!(e["message_en"], "a withdrawal needs its reason", "{e}");
+    assert_eq!(e["field"], "reason", "{e}");
+    let r = call(
+        &router,
+        Method::POST,
+        &format!("/api/v1/batches/{IN_PROGRESS}/commit"),
+        Some(&demo.corps),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    let e = &r.json()["error"];
+    assert_eq!(e["code"], "refused", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("不是草稿"), "{e}");
+    assert!(
+        e["message_en"].as_str().unwrap().contains("not a draft"),
+        "{e}"
+    );
+    assert!(e.get("field").is_none(), "{e}");
     // A bad upload lists the bad row and imports nothing.
     let bad = "uscc,name,sector,entity_type,district,address,credit_grade,status,legal_representative,contact\n\
                91310101MAFCBAGT1X,坏数据,养老服务,养老机构,黄浦,地址,A,正常,张三,021-1\n";

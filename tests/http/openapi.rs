@@ -357,10 +357,11 @@ async fn a_form_without_a_file_part_is_400_and_imports_nothing() {
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     assert_eq!(r.error_code(), "bad_request");
-    let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+    let e = &r.json()["error"];
     assert!(
-        message.contains("没有文件部分") && message.contains("no file part"),
-        "{message}"
+        e["message"].as_str().unwrap().contains("没有文件部分")
+            && e["message_en"].as_str().unwrap().contains("no file part"),
+        "{e}"
     );
     let r = post(&router, &demo, "", "multipart/form-data", b"x".to_vec()).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());

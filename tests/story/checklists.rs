@@ -67,7 +67,7 @@ async fn a_filled_checklist_is_logged_verified_and_published_without_its_finding
             .await
             .unwrap_err();
         assert!(
-            matches!(&e, AppError::Invalid(m) if m.contains("item 03") && m.contains("未发现问题")),
+            matches!(&e, AppError::Invalid(m) if m.to_string().contains("item 03") && m.to_string().contains("未发现问题")),
             "{}: {e:?}",
             db.name
         );
@@ -91,7 +91,7 @@ async fn a_filled_checklist_is_logged_verified_and_published_without_its_finding
         .await
         .unwrap_err();
         assert!(
-            matches!(&e, AppError::Invalid(m) if m.contains("没有不符合的项")),
+            matches!(&e, AppError::Invalid(m) if m.to_string().contains("没有不符合的项")),
             "{}: {e:?}",
             db.name
         );

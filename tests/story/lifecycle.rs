@@ -97,7 +97,7 @@ async fn results_are_recorded_by_the_team_only_and_corrected_by_new_entries() {
             };
             match app::results::record(&app, &other, today()).await {
                 Err(AppError::Forbidden(why)) => {
-                    assert!(why.contains("not in the team"), "{}: {why}", db.name)
+                    assert!(why.en.contains("not in the team"), "{}: {why}", db.name)
                 }
                 other => panic!(
                     "{}: an outsider's result must be forbidden: {other:?}",

@@ -190,7 +190,7 @@ pub fn verify_export(bytes: &[u8], key: &str) -> evidence::Checked {
 
 pub fn refused(e: AppError) -> String {
     match e {
-        AppError::Refused(m) | AppError::Invalid(m) => m,
+        AppError::Refused(m) | AppError::Invalid(m) => m.to_string(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

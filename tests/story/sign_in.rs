@@ -42,7 +42,7 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
             .await
             .unwrap_err();
         assert!(
-            matches!(&e, AppError::Invalid(m) if m.starts_with("密码太容易被猜中")),
+            matches!(&e, AppError::Invalid(m) if m.zh.starts_with("密码太容易被猜中") && m.field == Some("new")),
             "{name}: {e:?}"
         );
         assert_eq!(

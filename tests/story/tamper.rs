@@ -39,7 +39,7 @@ async fn drop_triggers(app: &App, table: &str) {
 
 fn fail_text(e: AppError) -> String {
     match e {
-        AppError::Invalid(m) => m,
+        AppError::Invalid(m) => m.to_string(),
         other => panic!("expected FAIL, got {other:?}"),
     }
 }

@@ -51,6 +51,17 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// An application's message on a page in `lang`: on the field the message names, else
+    /// on `fallback`.
+    pub fn of(m: &crate::domain::Message, fallback: &'static str, lang: Lang) -> FieldError {
+        FieldError {
+            field: m.field.unwrap_or(fallback),
+            message: m.in_lang(lang == Lang::En).to_string(),
+        }
+    }
+}
+
 /// The message of `field`'s error, if it has one.
 fn error_of<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors

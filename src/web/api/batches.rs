@@ -1,6 +1,8 @@
 //! Batches for the corps (create, commit, draw, withdraw, publish) and for auditors (read,
 //! the auditor's bundle).
 
+use crate::domain::Message;
+use crate::msg;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -139,7 +141,10 @@ pub async fn dispatch_xlsx(
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "refused",
-            format!("batch '{id}' has no targets: it is not drawn"),
+            msg!(
+                "批次 {id} 没有检查对象：尚未摇号",
+                "batch '{id}' has no targets: it is not drawn"
+            ),
         ));
     }
     let no_results = results::standing(&[]);
@@ -175,8 +180,12 @@ pub async fn create(
 ) -> ApiResult<impl IntoResponse> {
     caller.require(CORPS)?;
     let body = body?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::invalid("the plan must be UTF-8 TOML text"))?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::invalid(Message::new(
+            "计划须为 UTF-8 编码的 TOML 文本",
+            "the plan must be UTF-8 TOML text",
+        ))
+    })?;
     let row = batch::create(&state.app, "plan.toml", text).await?;
     state.refresh().await;
     Ok((

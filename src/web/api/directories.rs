@@ -3,6 +3,7 @@
 //! body is read only once the caller is known to be corps staff, and then into a temporary
 //! file (`web::upload`), which the import reads as the CLI reads a file (`mapped`).
 
+use crate::msg;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Extension, Path, Query, State};
@@ -38,7 +39,8 @@ static NO_PROGRESS: fn(u64) = |_| {};
 
 fn kind(word: &str) -> ApiResult<Kind> {
     Kind::parse(word).ok_or_else(|| {
-        ApiError::not_found(format!(
+        ApiError::not_found(msg!(
+            "没有名录 {word}（entities、officers、matters、recusals、history、lists）",
             "no directory '{word}' (entities, officers, matters, recusals, history, lists)"
         ))
     })
@@ -157,13 +159,27 @@ pub async fn upload(
     let Query(params) = query?;
     let format = match params.format.as_deref() {
         None => Format::Auto,
-        Some(word) => Format::parse(word)
-            .ok_or_else(|| ApiError::invalid(format!("format '{word}': auto, csv or jsonl")))?,
+        Some(word) => Format::parse(word).ok_or_else(|| {
+            ApiError::invalid(
+                msg!(
+                    "格式 {word} 无效：应为 auto、csv 或 jsonl",
+                    "format '{word}': auto, csv or jsonl"
+                )
+                .on("format"),
+            )
+        })?,
     };
     let encoding = match params.encoding.as_deref() {
         None => Encoding::Auto,
-        Some(word) => Encoding::parse(word)
-            .ok_or_else(|| ApiError::invalid(format!("encoding '{word}': auto, utf-8 or gbk")))?,
+        Some(word) => Encoding::parse(word).ok_or_else(|| {
+            ApiError::invalid(
+                msg!(
+                    "编码 {word} 无效：应为 auto、utf-8 或 gbk",
+                    "encoding '{word}': auto, utf-8 or gbk"
+                )
+                .on("encoding"),
+            )
+        })?,
     };
     let upload = spool.receive(&headers, body).await?;
     let name = params

@@ -37,7 +37,7 @@ impl utoipa::Modify for Security {
 
 /// What each error status means here: its `code` in the body, when it is answered, and an
 /// example message.
-pub const ERRORS: &[(&str, &str, &str, &str)] = &[
+pub const ERRORS: &[(&str, &str, &str, (&str, &str))] = &[
     (
         "400",
         "bad_request",
@@ -48,37 +48,52 @@ pub const ERRORS: &[(&str, &str, &str, &str)] = &[
         "401",
         "unauthenticated",
         "No token, or a token that is not valid (malformed, unknown or revoked).",
-        "this route needs a token: Authorization: Bearer TOKEN",
+        (
+            "这个接口需要令牌：Authorization: Bearer TOKEN",
+            "this route needs a token: Authorization: Bearer TOKEN",
+        ),
     ),
     (
         "403",
         "forbidden",
         "The token's role may not use this route.",
-        "role officer may not use this route (it is for corps)",
+        (
+            "角色 officer 不能使用这个接口（仅限 corps）",
+            "role officer may not use this route (it is for corps)",
+        ),
     ),
     (
         "404",
         "not_found",
         "No such thing, or nothing the caller may see (the same answer for both).",
-        "no batch 'SH-MZ-2026-XX-01'",
+        ("没有批次 SH-MZ-2026-XX-01", "no batch 'SH-MZ-2026-XX-01'"),
     ),
     (
         "409",
         "refused",
         "Refused in the current state; the message says why.",
-        "batch SH-MZ-2026-YL-01 is drawn, not a draft: a batch is committed once",
+        (
+            "批次 SH-MZ-2026-YL-01 为已抽取，不是草稿：一个批次只承诺一次",
+            "batch SH-MZ-2026-YL-01 is drawn, not a draft: a batch is committed once",
+        ),
     ),
     (
         "413",
         "payload_too_large",
         "The body is larger than the limit.",
-        "request body too large (an upload is at most 268435456 bytes)",
+        (
+            "请求体过大（上传文件至多 268435456 字节）",
+            "request body too large (an upload is at most 268435456 bytes)",
+        ),
     ),
     (
         "422",
         "invalid",
-        "The input breaks a rule; the message names the field (an import: every bad row, code `import_rejected`).",
-        "inspected_on '2026-13-01': a date YYYY-MM-DD",
+        "The input breaks a rule; the message says which and `field` names the field (an import: every bad row, code `import_rejected`).",
+        (
+            "检查日期 2026-13-01 无效：应为 YYYY-MM-DD 格式的日期",
+            "inspected_on '2026-13-01': a date YYYY-MM-DD",
+        ),
     ),
 ];
 
@@ -133,7 +148,8 @@ fn describe_errors(op: &mut Operation) {
                 content.example = Some(json!({"error": {
                     "status": status.parse::<u16>().unwrap_or_default(),
                     "code": code,
-                    "message": message,
+                    "message": message.0,
+                    "message_en": message.1,
                 }}));
             }
         }
@@ -144,7 +160,7 @@ fn describe_errors(op: &mut Operation) {
 #[openapi(
     info(
         title = "shuangsui API",
-        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show every batch from its commitment on (targets and results once published); the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only), auditor (read only) or reviewer (approves or returns results before publication). Every error has the shape {\"error\": {\"status\", \"code\", \"message\"}}."
+        description = "双随机、一公开 inspection draws: directories, batches, the draw (exactly once), results, publication, bundles and the hash-audited log. Public routes need no token and show every batch from its commitment on (targets and results once published); the others need `Authorization: Bearer TOKEN` and a role: corps, officer (own assignments only), auditor (read only) or reviewer (approves or returns results before publication). Every error has the shape {\"error\": {\"status\", \"code\", \"message\", \"message_en\", \"field\"}}: a stable code, the message in Chinese and in English, and the field it is about when there is one."
     ),
     modifiers(&Security, &Errors),
     paths(

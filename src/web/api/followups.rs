@@ -2,6 +2,7 @@
 //! follow-up; the corps, auditors and reviewers read them. The rules are
 //! `domain::followup`'s, applied by `app::followups`.
 
+use crate::msg;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 
@@ -63,9 +64,13 @@ pub async fn list(
         Some("open") => Filter::Open,
         Some("overdue") => Filter::Overdue,
         Some(other) => {
-            return Err(ApiError::from(crate::app::AppError::Invalid(format!(
-                "state '{other}': one of open, overdue, all"
-            ))));
+            return Err(ApiError::invalid(
+                msg!(
+                    "状态 {other} 无效：应为 open、overdue 或 all",
+                    "state '{other}': one of open, overdue, all"
+                )
+                .on("state"),
+            ));
         }
     };
     Ok(Json(

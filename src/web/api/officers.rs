@@ -1,6 +1,8 @@
 //! What an officer does: see their own assignments, record (or correct) the result of a
 //! target in their team. Recording for any other target is refused by `app::results`.
 
+use crate::domain::Message;
+use crate::msg;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -71,10 +73,22 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<&str>> {
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(ApiError::invalid("Idempotency-Key: give it once"));
+        return Err(ApiError::invalid(
+            Message::new(
+                "Idempotency-Key 只能给一次",
+                "Idempotency-Key: give it once",
+            )
+            .on("Idempotency-Key"),
+        ));
     }
     let key = value.to_str().map_err(|_| {
-        ApiError::invalid("Idempotency-Key: 1 to 128 printable ASCII characters without spaces")
+        ApiError::invalid(
+            Message::new(
+                "Idempotency-Key 应为 1 至 128 个可打印的 ASCII 字符，不含空格",
+                "Idempotency-Key: 1 to 128 printable ASCII characters without spaces",
+            )
+            .on("Idempotency-Key"),
+        )
     })?;
     Ok(Some(results::request_id(key)?))
 }
@@ -102,16 +116,22 @@ pub async fn record(
 ) -> ApiResult<Response> {
     let p = caller.require(&[Role::Officer])?;
     let key = idempotency_key(&headers)?;
-    let card = p
-        .card_no
-        .as_deref()
-        .ok_or_else(|| ApiError::forbidden("this officer's user has no card number"))?;
+    let card = p.card_no.as_deref().ok_or_else(|| {
+        ApiError::forbidden(Message::new(
+            "这个执法人员用户没有执法证号",
+            "this officer's user has no card number",
+        ))
+    })?;
     let inspected_on = chrono::NaiveDate::parse_from_str(&request.inspected_on, "%Y-%m-%d")
         .map_err(|_| {
-            ApiError::invalid(format!(
-                "inspected_on '{}': a date YYYY-MM-DD",
-                request.inspected_on
-            ))
+            let on = &request.inspected_on;
+            ApiError::invalid(
+                msg!(
+                    "检查日期 {on} 无效：应为 YYYY-MM-DD 格式的日期",
+                    "inspected_on '{on}': a date YYYY-MM-DD"
+                )
+                .on("inspected_on"),
+            )
         })?;
     let report = results::Report {
         batch: &id,

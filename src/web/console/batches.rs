@@ -168,7 +168,7 @@ async fn act(
         Err(AppError::Invalid(m) | AppError::Refused(m) | AppError::NotFound(m)) => {
             let errors = [FieldError {
                 field: "batches",
-                message: format!("{id}: {m}"),
+                message: format!("{id}: {}", m.in_lang(c.is_en())),
             }];
             batches_page(
                 &state,

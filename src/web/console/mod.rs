@@ -138,7 +138,7 @@ pub fn internal_error(e: &dyn std::fmt::Display) -> Response {
         axum::response::Html(pages::message(
             &c,
             "内部错误 Internal error",
-            &api.message,
+            &api.message.to_string(),
             "/console/",
         )),
     )
@@ -569,10 +569,7 @@ async fn change_password(
     match sign_in::set_password(&state.app, p.user_id, &form.new, SetBy::User(p)).await {
         Ok(()) => {}
         Err(AppError::Invalid(m)) => {
-            let errors = [FieldError {
-                field: "new",
-                message: m,
-            }];
+            let errors = [FieldError::of(&m, "new", c.lang)];
             return page(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -138,7 +138,7 @@ async fn batch_page(
             pages::message(
                 c,
                 c.t("没有这个批次", "No such batch"),
-                &m,
+                m.in_lang(c.is_en()),
                 "/console/review",
             ),
         ),
@@ -223,7 +223,7 @@ async fn decide(
         Err(AppError::Invalid(m) | AppError::Refused(m) | AppError::NotFound(m)) => {
             let errors = [FieldError {
                 field: "review",
-                message: format!("#{result}: {m}"),
+                message: format!("#{result}: {}", m.in_lang(c.is_en())),
             }];
             batch_page(
                 &state,

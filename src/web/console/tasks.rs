@@ -179,8 +179,8 @@ pub async fn record(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    let refused = |status, field: &'static str, message: String| {
-        let errors = [FieldError { field, message }];
+    let refused = |status, m: &crate::domain::Message| {
+        let errors = [FieldError::of(m, "codes", c.lang)];
         task_page(
             &state,
             status,
@@ -196,12 +196,11 @@ pub async fn record(
     else {
         return refused(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "inspected_on",
-            c.t(
+            &crate::domain::Message::new(
                 "检查日期须为年-月-日",
                 "The date inspected is a date, year-month-day",
             )
-            .into(),
+            .on("inspected_on"),
         );
     };
     let codes = submitted.all("code");
@@ -225,11 +224,9 @@ pub async fn record(
             let href = format!("{}?done=1", pages::task_href(&batch, &uscc));
             Redirect::to(&href).into_response()
         }
-        Err(AppError::Invalid(m)) => refused(StatusCode::UNPROCESSABLE_ENTITY, "codes", m),
-        Err(AppError::Refused(m)) => refused(StatusCode::CONFLICT, "codes", m),
-        Err(AppError::NotFound(m) | AppError::Forbidden(m)) => {
-            refused(StatusCode::NOT_FOUND, "codes", m)
-        }
+        Err(AppError::Invalid(m)) => refused(StatusCode::UNPROCESSABLE_ENTITY, &m),
+        Err(AppError::Refused(m)) => refused(StatusCode::CONFLICT, &m),
+        Err(AppError::NotFound(m) | AppError::Forbidden(m)) => refused(StatusCode::NOT_FOUND, &m),
         Err(e) => internal_error(&e),
     }
 }

@@ -123,9 +123,12 @@ pub async fn add(
         role: form.role.clone(),
         card: form.card.clone(),
     };
-    let invalid = |field: &'static str, message: String| FieldError { field, message };
     let Ok(role) = Role::parse(&form.role) else {
-        let e = invalid("role", "请选择角色（choose a role）".into());
+        let e = FieldError::of(
+            &crate::domain::Message::new("请选择角色", "Choose a role"),
+            "role",
+            lang.0,
+        );
         return users_page(
             &state,
             lang,
@@ -162,12 +165,7 @@ pub async fn add(
             page(&state, StatusCode::CREATED, lang, html)
         }
         Err(AppError::Invalid(m)) => {
-            let field = if m.contains("执法证号") {
-                "card"
-            } else {
-                "name"
-            };
-            let e = invalid(field, m);
+            let e = FieldError::of(&m, "name", lang.0);
             users_page(
                 &state,
                 lang,
@@ -247,7 +245,7 @@ pub async fn reset_password(
         Err(AppError::Refused(m) | AppError::Invalid(m)) => {
             let e = FieldError {
                 field: "add",
-                message: m,
+                message: m.in_lang(lang.0 == Lang::En).into(),
             };
             return users_page(
                 &state,
@@ -317,7 +315,7 @@ pub async fn revoke(
         Err(AppError::Refused(m)) => {
             let e = FieldError {
                 field: "add",
-                message: m,
+                message: m.in_lang(lang.0 == Lang::En).into(),
             };
             return users_page(
                 &state,
