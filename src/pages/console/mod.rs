@@ -6,6 +6,9 @@
 //! anything carries the session's CSRF token. Both languages of a label sit side by side
 //! in the template: `c.t("登录", "Sign in")`.
 
+pub mod ceremony;
+pub mod dispatch;
+
 use askama::Template;
 
 use super::model::Lang;
@@ -578,6 +581,10 @@ pub struct BatchLine {
     pub public: bool,
     pub can_publish: bool,
     pub can_withdraw: bool,
+    /// Committed, not drawn: its ceremony is open.
+    pub committed: bool,
+    /// Drawn: its draw record and dispatch.
+    pub drawn: bool,
 }
 
 #[derive(Template)]
