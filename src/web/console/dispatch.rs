@@ -99,7 +99,7 @@ async fn sheet(
     match dispatch::sheet(&state.app, viewer, &id, &uscc).await {
         Ok(sheet) => {
             let html = match which {
-                Which::Notice => pages::notice(&c, &sheet, None, &back),
+                Which::Notice => pages::notice(&c, &sheet, state.issuer(), &back),
                 Which::Record => pages::record_sheet(&c, &sheet, &back),
             };
             page(&state, StatusCode::OK, lang, html)

@@ -7,6 +7,7 @@
 use super::*;
 
 const BATCH: &str = "SH-MZ-2026-YL-77";
+const ISSUER: &str = "上海市民政局执法总队";
 const DIGITS: [&str; 3] = ["3918207746", "0562283019", "7710394428"];
 
 /// The demo with a committed ceremony batch `BATCH` (three witnesses, ten digits each).
@@ -241,6 +242,24 @@ async fn the_corps_runs_the_ceremony_once_and_prints_the_sheets() {
     ] {
         assert!(html.contains(want), "{want}: {html}");
     }
+    assert!(
+        !html.contains(ISSUER),
+        "no issuer without the setting: {html}"
+    );
+    // With the corps' name in the settings, the notice is headed by it.
+    let named = {
+        let app = App::open(&demo.url, Some(&demo.key)).await.unwrap();
+        let limiter = FailedAuthLimiter::new(1_000, std::time::Duration::from_secs(300));
+        let state = AppState::new(app, limiter, "").with_organisation(ISSUER);
+        web::router(state, Limits::from_settings(&Settings::default()))
+    };
+    let page = send(&named, &mut jar, Method::GET, &notice, None, None).await;
+    assert!(
+        page.text()
+            .contains(&format!("<p class=\"issuer\">{ISSUER}</p>")),
+        "{}",
+        page.text()
+    );
     let record = format!("/console/batches/{BATCH}/record/{}", t.uscc);
     let page = send(&router, &mut jar, Method::GET, &record, None, None).await;
     let html = page.text();
