@@ -161,3 +161,45 @@ pub fn record(c: &Console, r: &Record, notice: Option<&str>) -> String {
         .render(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::model::Lang;
+
+    fn console() -> Console {
+        Console::new(Lang::Zh, Some("张伟".into()), "t0k3n".into(), "/console/")
+    }
+
+    #[test]
+    fn the_form_hides_the_digits_and_a_drand_batch_has_none() {
+        let c = console();
+        let fields = [WitnessField {
+            id: "w0".into(),
+            name: "陈思远".into(),
+            error: Some(problem_words(
+                &c,
+                "陈思远",
+                10,
+                DigitsProblem::Count { given: 3 },
+            )),
+        }];
+        let html = form(&c, "B-1", "批次", 10, &fields, FormNotes::default());
+        assert!(
+            html.contains("陈思远：应为 10 位数字，输入了 3 位"),
+            "{html}"
+        );
+        assert!(
+            html.contains("type=\"password\" id=\"w0\" name=\"w0\" inputmode=\"numeric\" autocomplete=\"off\" value=\"\""),
+            "{html}"
+        );
+        let html = closed(&c, "B-2", "批次", Closed::Drand(4_200_000));
+        assert!(html.contains("drand") && html.contains("4200000"), "{html}");
+        assert!(
+            !html.contains("action=\"/console/batches/B-2/ceremony\""),
+            "{html}"
+        );
+        let html = closed(&c, "B-3", "批次", Closed::State("draft"));
+        assert!(html.contains("草稿"), "{html}");
+    }
+}

@@ -450,6 +450,9 @@ struct TaskTemplate<'a> {
     team: String,
     status: String,
     action: String,
+    /// The printable notice and record form of the target.
+    notice_href: String,
+    record_href: String,
     form: &'a super::result_form::ResultForm,
     errors: &'a [FieldError],
     notice: Option<&'a str>,
@@ -480,6 +483,8 @@ pub fn task(
             team: t.team.join("、"),
             status: status_of(t, c.lang),
             action: task_href(&d.task.batch_id, &t.uscc),
+            notice_href: dispatch::notice_href(&d.task.batch_id, &t.uscc),
+            record_href: dispatch::record_href(&d.task.batch_id, &t.uscc),
             form,
             errors,
             notice,

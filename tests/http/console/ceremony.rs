@@ -298,7 +298,13 @@ async fn the_corps_runs_the_ceremony_once_and_prints_the_sheets() {
         .iter()
         .find(|t| t.team.contains(&card))
         .expect("the demo officer has a target in the batch in progress");
+    let task = format!("/console/tasks/{IN_PROGRESS}/{}", mine.uscc);
+    let r = send(&router, &mut officer_jar, Method::GET, &task, None, None).await;
     let href = format!("/console/batches/{IN_PROGRESS}/notice/{}", mine.uscc);
+    assert!(
+        r.text().contains(&href),
+        "the target's page links its notice"
+    );
     let r = send(&router, &mut officer_jar, Method::GET, &href, None, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains(&mine.entity_name));
