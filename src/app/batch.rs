@@ -250,6 +250,16 @@ pub fn china_date(time: &str) -> Option<NaiveDate> {
         .map(|t| t.with_timezone(&offset).date_naive())
 }
 
+/// A stored RFC 3339 time as the regulator reads it: `2026-12-04 18:05:09 (UTC+8)`.
+pub fn china_time(time: &str) -> Option<String> {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600)?;
+    chrono::DateTime::parse_from_rfc3339(time).ok().map(|t| {
+        t.with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M:%S (UTC+8)")
+            .to_string()
+    })
+}
+
 /// Today's date in China.
 pub fn china_today() -> NaiveDate {
     let now = chrono::Utc::now();

@@ -7,11 +7,13 @@
 
 pub mod annual;
 pub mod batch;
+pub mod ceremony;
 pub mod checklists;
 pub mod codes;
 pub mod crosscheck;
 pub mod deadline;
 pub mod directory;
+pub mod dispatch;
 pub mod draw;
 pub mod export;
 pub mod followups;

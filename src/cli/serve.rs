@@ -135,8 +135,9 @@ async fn serve_or_fail(
         settings.auth_max_failures,
         std::time::Duration::from_secs(settings.auth_window_secs),
     );
-    let mut state = AppState::new(app, limiter, &settings.public_url).with_sessions(
-        crate::app::sign_in::Rules {
+    let mut state = AppState::new(app, limiter, &settings.public_url)
+        .with_organisation(&settings.organisation)
+        .with_sessions(crate::app::sign_in::Rules {
             idle_secs: settings
                 .session_idle_minutes
                 .saturating_mul(60)
@@ -145,8 +146,7 @@ async fn serve_or_fail(
                 .session_max_hours
                 .saturating_mul(3600)
                 .min(i64::MAX as u64) as i64,
-        },
-    );
+        });
     if !settings.witnesses.is_empty() {
         let witnesses = settings
             .witnesses

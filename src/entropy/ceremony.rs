@@ -69,6 +69,40 @@ pub fn parse(text: &str, witnesses: &[String], digits: u32) -> Result<Entropy, E
     }
 }
 
+/// What is wrong with one witness's digits, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigitsProblem {
+    /// Nothing given.
+    Missing,
+    /// Not only the ASCII digits 0-9.
+    NotDigits,
+    /// Digits, but `given` of them where the plan declares another count.
+    Count { given: usize },
+}
+
+/// The one rule on a witness's contribution: exactly `digits` ASCII decimal digits.
+pub fn problem(value: &str, digits: u32) -> Option<DigitsProblem> {
+    if value.is_empty() {
+        Some(DigitsProblem::Missing)
+    } else if !value.bytes().all(|b| b.is_ascii_digit()) {
+        Some(DigitsProblem::NotDigits)
+    } else if value.len() != digits as usize {
+        Some(DigitsProblem::Count { given: value.len() })
+    } else {
+        None
+    }
+}
+
+/// The entropy text `parse` reads (the CLI's `--entropy`), from each witness's name and
+/// digits: `王芳=3918207746,李强=0562283019`.
+pub fn text<'a>(given: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    given
+        .into_iter()
+        .map(|(witness, digits)| format!("{witness}={digits}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Contributions must name the declared witnesses in declared order, each with exactly
 /// `digits` ASCII decimal digits.
 pub fn check(
@@ -85,7 +119,7 @@ pub fn check(
     }
     let mut problems = Vec::new();
     for c in contributions {
-        if c.digits.len() != digits as usize || !c.digits.bytes().all(|b| b.is_ascii_digit()) {
+        if problem(&c.digits, digits).is_some() {
             problems.push(format!(
                 "witness '{}' must give exactly {digits} digits 0-9, gave '{}'",
                 c.witness, c.digits
@@ -131,5 +165,16 @@ mod tests {
         assert!(err.contains("'王芳' must give exactly 10 digits"), "{err}");
         assert!(err.contains("'李强' must give exactly 10 digits"), "{err}");
         assert!(parse("王芳", &declared(), 10).is_err());
+    }
+
+    #[test]
+    fn a_text_made_from_the_digits_parses_back() {
+        let t = text([("王芳", "3918207746"), ("李强", "0562283019")]);
+        assert_eq!(t, "王芳=3918207746,李强=0562283019");
+        assert!(parse(&t, &declared(), 10).is_ok());
+        assert_eq!(problem("", 10), Some(DigitsProblem::Missing));
+        assert_eq!(problem("12a", 10), Some(DigitsProblem::NotDigits));
+        assert_eq!(problem("123", 10), Some(DigitsProblem::Count { given: 3 }));
+        assert_eq!(problem("0123456789", 10), None);
     }
 }

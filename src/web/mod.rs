@@ -45,9 +45,9 @@ pub use state::AppState;
 
 use error::ApiError;
 
-/// The pages' content security policy: nothing but this origin's own pages and inline
-/// styles; no scripts at all.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+/// The pages' content security policy: nothing but this origin's own pages, inline styles
+/// and this origin's stylesheets (the console's print sheets); no scripts at all.
+const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Limits applied to every connection and request.

@@ -15,6 +15,8 @@ pub struct Settings {
     pub key: PathBuf,
     /// The site's public address, used in "how to verify" commands; empty: relative.
     pub public_url: String,
+    /// The corps' name as printed at the head of its notices (检查通知书); empty: none.
+    pub organisation: String,
     pub request_timeout_secs: u64,
     /// A connection whose request head has not arrived within this is closed.
     pub header_timeout_secs: u64,
@@ -52,6 +54,7 @@ impl Default for Settings {
             database: crate::store::DEFAULT_URL.into(),
             key: PathBuf::from("shuangsui-log.key"),
             public_url: String::new(),
+            organisation: String::new(),
             request_timeout_secs: 30,
             header_timeout_secs: 10,
             max_connections: 1024,
@@ -87,6 +90,10 @@ key = "shuangsui-log.key"
 
 # The site's public address, shown in the "how to verify" commands; empty for paths only.
 public_url = ""
+
+# The corps' name, printed at the head of the console's inspection notices (检查通知书),
+# e.g. "上海市民政局执法总队"; empty: the notices name no issuer above their title.
+organisation = ""
 
 # A request that takes longer is answered 408.
 request_timeout_secs = 30

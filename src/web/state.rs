@@ -42,6 +42,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// How long console sessions last.
     pub sessions: crate::app::sign_in::Rules,
+    /// The corps' name on printed notices (`Settings::organisation`); empty: none.
+    pub organisation: Arc<str>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             witness_quorum: 0,
             public_url: Arc::from(public_url.trim_end_matches('/')),
             sessions: crate::app::sign_in::Rules::default(),
+            organisation: Arc::from(""),
         }
     }
 
@@ -63,6 +66,17 @@ impl AppState {
     pub fn with_sessions(mut self, rules: crate::app::sign_in::Rules) -> AppState {
         self.sessions = rules;
         self
+    }
+
+    /// The same state, printing `name` at the head of notices.
+    pub fn with_organisation(mut self, name: &str) -> AppState {
+        self.organisation = Arc::from(name.trim());
+        self
+    }
+
+    /// The corps' name for printed notices, if the settings give one.
+    pub fn issuer(&self) -> Option<&str> {
+        Some(&*self.organisation).filter(|n| !n.is_empty())
     }
 
     /// Whether cookies are marked Secure: the site is served over TLS (its public address

@@ -6,6 +6,9 @@
 //! anything carries the session's CSRF token. Both languages of a label sit side by side
 //! in the template: `c.t("登录", "Sign in")`.
 
+pub mod ceremony;
+pub mod dispatch;
+
 use askama::Template;
 
 use super::model::Lang;
@@ -458,6 +461,9 @@ struct TaskTemplate<'a> {
     team: String,
     status: String,
     action: String,
+    /// The printable notice and record form of the target.
+    notice_href: String,
+    record_href: String,
     form: &'a super::result_form::ResultForm,
     errors: &'a [FieldError],
     notice: Option<&'a str>,
@@ -488,6 +494,8 @@ pub fn task(
             team: t.team.join("、"),
             status: status_of(t, c.lang),
             action: task_href(&d.task.batch_id, &t.uscc),
+            notice_href: dispatch::notice_href(&d.task.batch_id, &t.uscc),
+            record_href: dispatch::record_href(&d.task.batch_id, &t.uscc),
             form,
             errors,
             notice,
@@ -589,6 +597,10 @@ pub struct BatchLine {
     pub public: bool,
     pub can_publish: bool,
     pub can_withdraw: bool,
+    /// Committed, not drawn: its ceremony is open.
+    pub committed: bool,
+    /// Drawn: its draw record and dispatch.
+    pub drawn: bool,
 }
 
 #[derive(Template)]

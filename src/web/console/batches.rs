@@ -56,6 +56,8 @@ async fn groups(state: &AppState, lang: Lang) -> Result<Vec<(&'static str, Vec<B
         groups[at].1.push(BatchLine {
             can_publish: at == 0 && progress.is_some_and(|p| p.complete()),
             can_withdraw: at == 1 || at == 2,
+            committed: at == 1,
+            drawn: at == 0 || at == 3,
             public: at != 2,
             progress: progress.map(|p| {
                 if lang == Lang::En {

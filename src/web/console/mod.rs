@@ -6,7 +6,9 @@
 //! session's CSRF token first (403 otherwise).
 
 pub mod batches;
+pub mod ceremony;
 pub mod directories;
+pub mod dispatch;
 pub mod review;
 pub mod session;
 pub mod tasks;
@@ -50,6 +52,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/directories", get(directories::list))
         .route("/console/batches", get(batches::list))
+        .route(
+            "/console/batches/{id}/ceremony",
+            get(ceremony::form).post(ceremony::draw),
+        )
+        .route("/console/batches/{id}/dispatch", get(dispatch::list))
+        .route("/console/batches/{id}/notice/{uscc}", get(dispatch::notice))
+        .route("/console/batches/{id}/record/{uscc}", get(dispatch::record))
+        .route("/console/print.css", get(dispatch::print_css))
         .route(
             "/console/batches/{id}/publish",
             axum::routing::post(batches::publish),

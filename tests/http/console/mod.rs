@@ -3,6 +3,8 @@
 //! limited without locking out the right password, sessions that end (sign-out, idle,
 //! password change), Chinese first with the English toggle.
 
+mod ceremony;
+
 use super::*;
 
 /// A browser's cookie jar, kept by hand: name → value.
