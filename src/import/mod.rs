@@ -6,10 +6,12 @@
 //! (`registry::decode`), `registry::table` and `registry::parse`, so that no rule is written
 //! twice, or returns every problem found.
 //! `content_hash` recognises the same content imported again; `check_references` checks
-//! a recusals, history or lists file against the keys of the other tables' current snapshots.
+//! a recusals, history or lists file against the keys of the other tables' current snapshots;
+//! `diff` says which rows a new version adds, removes and changes.
 //! Pure: no file, clock or database is touched here.
 
 mod canonical;
+pub mod diff;
 mod error;
 mod json_value;
 mod jsonl;

@@ -170,29 +170,14 @@ pub async fn upload(
         .name
         .or(upload.file_name)
         .unwrap_or_else(|| format!("{}.csv", kind.word()));
-    let file = upload.file;
-    // The import parses and hashes the whole file: it runs on a blocking thread, off the
-    // workers that answer other requests (its future is driven there by `block_on`).
     let app = state.app.clone();
-    let handle = tokio::runtime::Handle::current();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let bytes = crate::mapped::read(file.path())
-            .map_err(|e| crate::app::AppError::Setup(format!("the spooled upload: {e}")))?;
-        let outcome = handle.block_on(directory::import(
-            &app,
-            kind,
-            &name,
-            &bytes,
-            format,
-            encoding,
-            &NO_PROGRESS,
-        ));
-        drop(bytes);
-        drop(file);
-        outcome
+    let outcome = crate::web::upload::on_bytes(upload.file.path(), move |bytes| {
+        Box::pin(async move {
+            directory::import(&app, kind, &name, bytes, format, encoding, &NO_PROGRESS).await
+        })
     })
-    .await
-    .map_err(|e| ApiError::internal(&e))??;
+    .await?;
+    drop(upload.file);
     state.refresh().await;
     Ok(match outcome {
         Imported::Created(s) => (
