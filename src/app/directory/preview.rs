@@ -11,23 +11,13 @@ use crate::store::{self, rows, snapshots::Snapshot};
 pub enum Preview {
     /// The content equals the current snapshot's: an import would write nothing.
     Unchanged(Snapshot),
-    /// A new version of `rows` rows, differing from `current` (none: the first) by `diff`.
+    /// A new version of `rows` rows, differing from `current` (none: the first) by `diff`;
+    /// an import confirmed later lands onto `current` only (`Onto::Seen`).
     Changed {
         current: Option<Snapshot>,
         rows: usize,
         diff: Diff,
     },
-}
-
-impl Preview {
-    /// The id of the current snapshot the preview compared with, if any: an import
-    /// confirmed later must land onto it (`Onto::Seen`).
-    pub fn seen(&self) -> Option<i64> {
-        match self {
-            Preview::Unchanged(s) => Some(s.id),
-            Preview::Changed { current, .. } => current.as_ref().map(|s| s.id),
-        }
-    }
 }
 
 /// Checks `bytes` as `import` would and compares them with the current snapshot of `kind`;

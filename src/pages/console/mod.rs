@@ -6,6 +6,8 @@
 //! anything carries the session's CSRF token. Both languages of a label sit side by side
 //! in the template: `c.t("登录", "Sign in")`.
 
+pub mod upload;
+
 use askama::Template;
 
 use super::model::Lang;
@@ -649,9 +651,18 @@ pub fn table_name(kind: crate::import::Kind, lang: Lang) -> &'static str {
 struct DirectoriesTemplate<'a> {
     c: &'a Console,
     tables: &'a [TableLine],
+    can_upload: bool,
 }
 
-/// The directory tables with their versions.
-pub fn directories(c: &Console, tables: &[TableLine]) -> String {
-    finish(DirectoriesTemplate { c, tables }.render())
+/// The directory tables with their versions; for the corps (`can_upload`), a form under
+/// each to upload a new version to a preview.
+pub fn directories(c: &Console, tables: &[TableLine], can_upload: bool) -> String {
+    finish(
+        DirectoriesTemplate {
+            c,
+            tables,
+            can_upload,
+        }
+        .render(),
+    )
 }
