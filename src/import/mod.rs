@@ -159,15 +159,15 @@ pub fn parse(
         _ => format.resolve(file_name),
     };
     if text.trim().is_empty() {
-        let what = match format_used {
-            Format::JsonLines => "no rows",
-            _ => "no header line",
+        let (zh, what) = match format_used {
+            Format::JsonLines => ("没有数据行", "no rows"),
+            _ => ("没有表头行", "no header line"),
         };
         return Err(ImportErrors(vec![RowError {
             file: file_name.to_string(),
             line: 0,
             column: None,
-            reason: format!("the file is empty ({what})"),
+            reason: format!("文件为空（{zh}） / the file is empty ({what})"),
         }]));
     }
     let source = Source {

@@ -4,7 +4,8 @@
 //! by `shuangsui verify`, and the English page. Then, on a 390 × 844 phone (Chromium's
 //! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
 //! cards whose cells carry their column's label, chart text is at least 11 px, links are
-//! large enough to tap. Leaves screenshots of the batch page in
+//! large enough to tap. The corps uploads a changed officers table through the console's
+//! file input, previews it and confirms the import (`upload`). Leaves screenshots of the batch page in
 //! `target/browser/batch-page.png` and `target/browser/batch-page-phone.png`.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`scripts/install-browser.sh`).
@@ -21,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+
+mod upload;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -57,10 +60,10 @@ async fn a_reader_finds_a_target_and_verifies_its_bundle_in_chromium() {
 async fn reader() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_path_buf();
-    let (server, base, officer) = blocking(move || {
-        let officer = demo(&work);
+    let (server, base, (officer, corps)) = blocking(move || {
+        let people = demo(&work);
         let (server, base) = serve(&work);
-        (server, base, officer)
+        (server, base, people)
     })
     .await;
     let downloads = dir.path().join("downloads");
@@ -85,6 +88,7 @@ async fn reader() {
     let c = phone(&driver_url, &phone_profile).await;
     phone_pages(&c, &base).await;
     console_on_phone(&c, &base, &officer).await;
+    upload::corps_uploads_a_directory(&c, &base, &corps).await;
     refused_in_the_browser(&c, &base, &officer, &dir.path().join("shuangsui.db")).await;
     c.close().await.expect("closing the phone's session");
     drop(driver);
@@ -572,9 +576,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
-/// The demo database in `dir` (`shuangsui demo --no-serve`); the demo officer's user name
-/// and console password, as it prints them.
-fn demo(dir: &Path) -> (String, String) {
+/// The demo database in `dir` (`shuangsui demo --no-serve`); the user name and console
+/// password of the demo's officer and of its corps, as it prints them.
+fn demo(dir: &Path) -> ((String, String), (String, String)) {
     let out = bounded(
         Command::new(env!("CARGO_BIN_EXE_shuangsui"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -587,12 +591,15 @@ fn demo(dir: &Path) -> (String, String) {
     assert_eq!(out.status.code(), Some(0), "demo: {}", text(&out));
     assert!(dir.join("shuangsui.db").exists());
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    stdout
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|w| w.len() == 4 && w[0] == "officer" && w[3].starts_with("ss1."))
-        .map(|w| (w[1].to_string(), w[2].to_string()))
-        .unwrap_or_else(|| panic!("no officer in the demo's output: {stdout}"))
+    let person = |role: &str| {
+        stdout
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.len() == 4 && w[0] == role && w[3].starts_with("ss1."))
+            .map(|w| (w[1].to_string(), w[2].to_string()))
+            .unwrap_or_else(|| panic!("no {role} in the demo's output: {stdout}"))
+    };
+    (person("officer"), person("corps"))
 }
 
 /// What is wrong with a console page on a phone: the page scrolling sideways, a link,
