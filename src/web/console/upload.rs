@@ -79,13 +79,14 @@ pub async fn preview(
     let upload = match uploads.spool.receive(&headers, body).await {
         Ok(u) => u,
         Err(e) => {
-            return say(
-                &state,
-                &c,
-                e.status,
-                c.t("上传失败", "Upload failed"),
-                &e.message,
-            );
+            let max = uploads.spool.max_bytes;
+            let text = match (e.status == StatusCode::PAYLOAD_TOO_LARGE, c.is_en()) {
+                (true, true) => format!("The file is too large: an upload is at most {max} bytes."),
+                (true, false) => format!("文件太大：上传的文件至多 {max} 字节。"),
+                (false, _) => e.message,
+            };
+            let title = c.t("上传失败", "Upload failed");
+            return say(&state, &c, e.status, title, &text);
         }
     };
     if !session::token_matches(upload.field("csrf").unwrap_or_default(), &s.csrf) {
