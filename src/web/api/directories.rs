@@ -141,7 +141,7 @@ pub struct UploadParams {
         (status = 403, body = crate::web::error::ErrorBody),
         (status = 404, body = crate::web::error::ErrorBody),
         (status = 413, body = crate::web::error::ErrorBody),
-        (status = 422, body = crate::web::error::ErrorBody, example = json!({"error": {"status": 422, "code": "import_rejected", "message": "entities.csv:2: column 'credit_grade': 'E' is not one of A, B, C, D\nnothing imported"}}))))]
+        (status = 422, body = crate::web::error::ErrorBody, example = json!({"error": {"status": 422, "code": "import_rejected", "message": "entities.csv:2: column 'credit_grade': 「E」不是 A, B, C, D 之一 / 'E' is not one of A, B, C, D\nnothing imported"}}))))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
