@@ -66,12 +66,12 @@ impl Run {
 
 /// Every problem of `tests/fixtures/broken`, as `registries check` and `commit` name them.
 const BROKEN_PROBLEMS: &[&str] = &[
-    "entities.csv:3: column 'uscc': check character is",
-    "entities.csv:5: column 'credit_grade': 'E' is not one of A, B, C, D",
+    "entities.csv:3: column 'uscc': 校验码是",
+    "entities.csv:5: column 'credit_grade': 「E」不是 A, B, C, D 之一 / 'E' is not one of A, B, C, D",
     "entities.csv:8: column 'uscc':",
     "duplicates line 2",
-    "officers.csv:4: column 'card_valid_until': '2028-02-30' is not a date",
-    "officers.csv:7: column 'card_no': 'T-004' duplicates line 6",
+    "officers.csv:4: column 'card_valid_until': 「2028-02-30」不是 YYYY-MM-DD 格式的日期",
+    "officers.csv:7: column 'card_no': 「T-004」与第 6 行重复 / 'T-004' duplicates line 6",
     "recusals.csv:2: column 'card_no': officer 'NOBODY' is not in officers.csv",
     "history.csv:3: column 'matter_code': matter 'NO-SUCH-MATTER' is not in matters.csv",
     "8 problem(s)",
@@ -126,11 +126,13 @@ fn a_missing_folder_or_column_is_named() {
     let out = shuangsui(&["registries", "check", path(&dir)]);
     let err = text(&out.stderr);
     assert!(
-        err.contains("officers.csv:1: column 'valid': unknown column"),
+        err.contains("officers.csv:1: column 'valid': 未知的列"),
         "{err}"
     );
     assert!(
-        err.contains("officers.csv:1: column 'card_valid_until': required column is missing"),
+        err.contains(
+            "officers.csv:1: column 'card_valid_until': 缺少必需的列 / required column is missing"
+        ),
         "{err}"
     );
 }
@@ -159,7 +161,9 @@ fn commit_refuses_a_bad_directory_naming_every_bad_row_and_writes_nothing() {
     assert_eq!(c.status.code(), Some(1));
     let err = text(&c.stderr);
     assert!(
-        err.contains("entities.csv:2: column 'address': is longer than 500 characters"),
+        err.contains(
+            "entities.csv:2: column 'address': 超过 500 个字符 / is longer than 500 characters"
+        ),
         "{err}"
     );
     assert!(!out.exists(), "nothing is written");

@@ -91,7 +91,10 @@ fn a_gbk_file_forced_as_utf8_is_one_error_at_its_first_chinese_line() {
     )
     .unwrap_err();
     assert_eq!(places(&e), [(2, None)]);
-    assert!(e.to_string().starts_with("e.csv:2: is not UTF-8"), "{e}");
+    assert!(
+        e.to_string().starts_with("e.csv:2: 从这一行起不是 UTF-8"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -124,7 +127,7 @@ fn a_duplicate_key_names_both_lines() {
     let e = entities("e.csv", text.as_bytes()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "e.csv:6: column 'uscc': '51310104000010370Y' duplicates line 3"
+        "e.csv:6: column 'uscc': 「51310104000010370Y」与第 3 行重复 / '51310104000010370Y' duplicates line 3"
     );
     let officers = String::from_utf8(fixture("officers.jsonl")).unwrap();
     let twice = format!("{officers}{}", officers.lines().next().unwrap());
@@ -138,7 +141,7 @@ fn a_duplicate_key_names_both_lines() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "o.jsonl:3: column 'card_no': 'T-001' duplicates line 1"
+        "o.jsonl:3: column 'card_no': 「T-001」与第 1 行重复 / 'T-001' duplicates line 1"
     );
 }
 
@@ -147,8 +150,8 @@ fn missing_and_unknown_columns_are_header_errors() {
     let text = csv_text().replacen(",contact\n", ",phone\n", 1);
     let e = entities("e.csv", text.as_bytes()).unwrap_err();
     assert_eq!(places(&e), [(1, Some("phone")), (1, Some("contact"))]);
-    assert!(e.0[0].reason.starts_with("unknown column"), "{e}");
-    assert_eq!(e.0[1].reason, "required column is missing");
+    assert!(e.0[0].reason.starts_with("未知的列"), "{e}");
+    assert_eq!(e.0[1].reason, "缺少必需的列 / required column is missing");
 }
 
 #[test]
@@ -157,11 +160,14 @@ fn an_empty_file_is_an_error_naming_it_and_a_header_alone_an_empty_table() {
         let e = entities("entities.csv", bytes).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "entities.csv: the file is empty (no header line)"
+            "entities.csv: 文件为空（没有表头行） / the file is empty (no header line)"
         );
     }
     let e = parse(Kind::Officers, "o.jsonl", b"", Format::Auto, Encoding::Auto).unwrap_err();
-    assert_eq!(e.to_string(), "o.jsonl: the file is empty (no rows)");
+    assert_eq!(
+        e.to_string(),
+        "o.jsonl: 文件为空（没有数据行） / the file is empty (no rows)"
+    );
     let header = "card_no,uscc,reason\r\n";
     let p = parse(
         Kind::Recusals,
@@ -466,8 +472,8 @@ fn references_of_a_recusals_file_are_checked_against_the_snapshots() {
     assert_eq!(
         shown,
         [
-            "r.csv: refers to officers but none have been imported yet: import officers first",
-            "r.csv:4: column 'uscc': entity '523101010000100008' is not in the current entities",
+            "r.csv: 引用了尚未导入的执法检查人员名录，请先导入执法检查人员名录 / refers to officers but none have been imported yet: import officers first",
+            "r.csv:4: column 'uscc': 「523101010000100008」不在当前的检查对象名录中 / entity '523101010000100008' is not in the current entities",
         ]
     );
 }

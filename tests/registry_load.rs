@@ -122,7 +122,7 @@ fn a_bad_workbook_cell_and_bytes_of_no_encoding_are_named() {
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(shown.len(), 2, "{shown:?}");
     assert!(
-        shown[0].starts_with("entities.csv:3: is neither UTF-8"),
+        shown[0].starts_with("entities.csv:3: 既不是 UTF-8"),
         "{shown:?}"
     );
     assert!(
@@ -160,11 +160,11 @@ fn a_repeated_recusal_is_reported_at_the_repeat_naming_the_first_line() {
         shown,
         vec![
             format!(
-                "recusals.csv:{}: column 'uscc': the same officer and entity are declared at line 2",
+                "recusals.csv:{}: column 'uscc': 同一执法人员与对象已在第 2 行申报 / the same officer and entity are declared at line 2",
                 lines + 1
             ),
             format!(
-                "recusals.csv:{}: column 'uscc': the same officer and entity are declared at line 2",
+                "recusals.csv:{}: column 'uscc': 同一执法人员与对象已在第 2 行申报 / the same officer and entity are declared at line 2",
                 lines + 2
             ),
         ]

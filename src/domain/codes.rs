@@ -30,7 +30,10 @@ macro_rules! vocabulary {
                     }
                 )+
                 let expected: Vec<&str> = $name::ALL.iter().map(|x| x.as_str()).collect();
-                Err(format!("'{v}' is not one of {}", expected.join(", ")))
+                Err(format!(
+                    "「{v}」不是 {0} 之一 / '{v}' is not one of {0}",
+                    expected.join(", ")
+                ))
             }
         }
 

@@ -31,7 +31,7 @@ pub fn optional(value: &str) -> Result<String, String> {
 pub fn required_ref(value: &str) -> Result<Cow<'_, str>, String> {
     let text = optional_ref(value)?;
     if text.is_empty() {
-        return Err("is empty".into());
+        return Err("为空 / is empty".into());
     }
     Ok(text)
 }
@@ -45,10 +45,12 @@ pub fn optional_ref(value: &str) -> Result<Cow<'_, str>, String> {
         Cow::Owned(trimmed.nfc().collect())
     };
     if text.chars().count() > MAX_FIELD_CHARS {
-        return Err(format!("is longer than {MAX_FIELD_CHARS} characters"));
+        return Err(format!(
+            "超过 {MAX_FIELD_CHARS} 个字符 / is longer than {MAX_FIELD_CHARS} characters"
+        ));
     }
     if text.chars().any(|c| c.is_control()) {
-        return Err("contains a control character".into());
+        return Err("含有控制字符 / contains a control character".into());
     }
     Ok(text)
 }
@@ -57,9 +59,9 @@ pub fn optional_ref(value: &str) -> Result<Cow<'_, str>, String> {
 pub fn list(value: &str) -> Result<Vec<String>, String> {
     let mut items = Vec::new();
     for part in value.split([';', '；']) {
-        let item = required(part).map_err(|e| format!("has an item that {e}"))?;
+        let item = required(part).map_err(|e| format!("有一项 {e} / has an item that {e}"))?;
         if items.contains(&item) {
-            return Err(format!("lists '{item}' twice"));
+            return Err(format!("「{item}」列了两次 / lists '{item}' twice"));
         }
         items.push(item);
     }
@@ -68,8 +70,10 @@ pub fn list(value: &str) -> Result<Vec<String>, String> {
 
 /// Parses an ISO date `YYYY-MM-DD`.
 pub fn date(value: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{}' is not a date in the form YYYY-MM-DD", value.trim()))
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        let v = value.trim();
+        format!("「{v}」不是 YYYY-MM-DD 格式的日期 / '{v}' is not a date in the form YYYY-MM-DD")
+    })
 }
 
 /// Checks, without copying, that `value` is already what `required` would make of it.

@@ -16,11 +16,15 @@ pub struct Uscc(String);
 /// Why a string is not a USCC.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UsccError {
-    #[error("must have 18 characters, has {0}")]
+    #[error("统一社会信用代码应为 18 位，实为 {0} 位 / must have 18 characters, has {0}")]
     Length(usize),
-    #[error("character {position} '{found}' is not one of 0-9 A-H J-N P-R T U W X Y")]
+    #[error(
+        "第 {position} 位「{found}」不是 0-9 A-H J-N P-R T U W X Y 之一 / character {position} '{found}' is not one of 0-9 A-H J-N P-R T U W X Y"
+    )]
     Symbol { position: usize, found: char },
-    #[error("check character is '{found}', the code requires '{expected}'")]
+    #[error(
+        "校验码是「{found}」，应为「{expected}」 / check character is '{found}', the code requires '{expected}'"
+    )]
     CheckCharacter { expected: char, found: char },
 }
 

@@ -6,10 +6,12 @@
 //! (`registry::decode`), `registry::table` and `registry::parse`, so that no rule is written
 //! twice, or returns every problem found.
 //! `content_hash` recognises the same content imported again; `check_references` checks
-//! a recusals, history or lists file against the keys of the other tables' current snapshots.
+//! a recusals, history or lists file against the keys of the other tables' current snapshots;
+//! `diff` says which rows a new version adds, removes and changes.
 //! Pure: no file, clock or database is touched here.
 
 mod canonical;
+pub mod diff;
 mod error;
 mod json_value;
 mod jsonl;
@@ -157,15 +159,15 @@ pub fn parse(
         _ => format.resolve(file_name),
     };
     if text.trim().is_empty() {
-        let what = match format_used {
-            Format::JsonLines => "no rows",
-            _ => "no header line",
+        let (zh, what) = match format_used {
+            Format::JsonLines => ("没有数据行", "no rows"),
+            _ => ("没有表头行", "no header line"),
         };
         return Err(ImportErrors(vec![RowError {
             file: file_name.to_string(),
             line: 0,
             column: None,
-            reason: format!("the file is empty ({what})"),
+            reason: format!("文件为空（{zh}） / the file is empty ({what})"),
         }]));
     }
     let source = Source {

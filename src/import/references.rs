@@ -27,6 +27,8 @@ struct Target<'a> {
     table: &'static str,
     /// One row of it, e.g. "officer".
     one: &'static str,
+    /// The table in Chinese, e.g. "执法检查人员名录".
+    zh: &'static str,
 }
 
 /// Every reference of `parsed` (read from `file_name`) to a key that `known` does not
@@ -37,16 +39,19 @@ pub fn check_references(parsed: &Parsed, file_name: &str, known: &Known) -> Vec<
         keys: known.entities.as_ref(),
         table: "entities",
         one: "entity",
+        zh: "检查对象名录",
     };
     let officers = Target {
         keys: known.officers.as_ref(),
         table: "officers",
         one: "officer",
+        zh: "执法检查人员名录",
     };
     let matters = Target {
         keys: known.matters.as_ref(),
         table: "matters",
         one: "matter",
+        zh: "抽查事项清单",
     };
     let mut errors = Vec::new();
     let mut check = |target: &Target, line: u64, column: &str, key: &str| match target.keys {
@@ -55,8 +60,8 @@ pub fn check_references(parsed: &Parsed, file_name: &str, known: &Known) -> Vec<
             line,
             column: Some(column.to_string()),
             reason: format!(
-                "{} '{key}' is not in the current {}",
-                target.one, target.table
+                "「{key}」不在当前的{}中 / {} '{key}' is not in the current {}",
+                target.zh, target.one, target.table
             ),
         }),
         _ => {}
@@ -96,8 +101,8 @@ pub fn check_references(parsed: &Parsed, file_name: &str, known: &Known) -> Vec<
                 line: 0,
                 column: None,
                 reason: format!(
-                    "refers to {} but none have been imported yet: import {} first",
-                    t.table, t.table
+                    "引用了尚未导入的{0}，请先导入{0} / refers to {1} but none have been imported yet: import {1} first",
+                    t.zh, t.table
                 ),
             });
         let missing: Vec<RowError> = missing.collect();

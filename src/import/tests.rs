@@ -34,9 +34,15 @@ fn header_only_is_an_empty_table_and_nothing_is_an_error() {
     );
     for empty in ["", "\n\r\n  "] {
         let e = entities(empty.as_bytes(), "e.csv").unwrap_err();
-        assert_eq!(e.to_string(), "e.csv: the file is empty (no header line)");
+        assert_eq!(
+            e.to_string(),
+            "e.csv: 文件为空（没有表头行） / the file is empty (no header line)"
+        );
         let e = entities(empty.as_bytes(), "e.jsonl").unwrap_err();
-        assert_eq!(e.to_string(), "e.jsonl: the file is empty (no rows)");
+        assert_eq!(
+            e.to_string(),
+            "e.jsonl: 文件为空（没有数据行） / the file is empty (no rows)"
+        );
     }
 }
 
@@ -62,7 +68,7 @@ fn recusal_pairs_are_unique_and_history_may_repeat() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "r.csv:4: column 'uscc': the same officer and entity are declared at line 2"
+        "r.csv:4: column 'uscc': 同一执法人员与对象已在第 2 行申报 / the same officer and entity are declared at line 2"
     );
     let history = "uscc,matter_code,date,officers\n51310104000010370Y,M,2026-01-05,T-1;T-2\n51310104000010370Y,M,2026-01-05,T-1;T-2\n";
     let p = parse(
@@ -175,9 +181,9 @@ fn references_are_checked_against_known_keys() {
     assert_eq!(
         text,
         [
-            "h.csv: refers to matters but none have been imported yet: import matters first",
-            "h.csv:2: column 'officers': officer 'T-2' is not in the current officers",
-            "h.csv:3: column 'uscc': entity '533101060000107409' is not in the current entities",
+            "h.csv: 引用了尚未导入的抽查事项清单，请先导入抽查事项清单 / refers to matters but none have been imported yet: import matters first",
+            "h.csv:2: column 'officers': 「T-2」不在当前的执法检查人员名录中 / officer 'T-2' is not in the current officers",
+            "h.csv:3: column 'uscc': 「533101060000107409」不在当前的检查对象名录中 / entity '533101060000107409' is not in the current entities",
         ]
     );
     let entities_file = entities(ENTITIES.as_bytes(), "e.csv").unwrap();
@@ -285,7 +291,7 @@ fn a_bad_list_row_is_named_by_file_line_and_column_and_a_pair_is_unique() {
     let problems = check_references(&parsed, "l.csv", &known);
     assert_eq!(
         problems[0].to_string(),
-        "l.csv:2: column 'uscc': entity '51310104000010370Y' is not in the current entities"
+        "l.csv:2: column 'uscc': 「51310104000010370Y」不在当前的检查对象名录中 / entity '51310104000010370Y' is not in the current entities"
     );
     let none = check_references(&parsed, "l.csv", &Known::default());
     assert!(none[0].reason.contains("import entities first"), "{none:?}");

@@ -138,7 +138,10 @@ fn text<'a>(
     match (encoding, stripped) {
         (Encoding::Gbk, _) => match gbk(bytes) {
             Ok(text) => Ok((Cow::Owned(text), ReadAs::Gbk)),
-            Err(at) => Err(error(at, "is not GBK from this line on".into())),
+            Err(at) => Err(error(
+                at,
+                "从这一行起不是 GBK 编码 / is not GBK from this line on".into(),
+            )),
         },
         (Encoding::Utf8, _) | (Encoding::Auto, Some(_)) => {
             let (text, skipped) = match stripped {
@@ -150,9 +153,11 @@ fn text<'a>(
                 .map_err(|at| {
                     let reason = match encoding {
                         Encoding::Utf8 => {
-                            "is not UTF-8 from this line on (GBK? try --encoding gbk)"
+                            "从这一行起不是 UTF-8 编码（可能是 GBK，请选 GBK） / is not UTF-8 from this line on (GBK? try --encoding gbk)"
                         }
-                        _ => "is not UTF-8 from this line on, though it starts with a UTF-8 BOM",
+                        _ => {
+                            "从这一行起不是 UTF-8 编码，虽然文件以 UTF-8 BOM 开头 / is not UTF-8 from this line on, though it starts with a UTF-8 BOM"
+                        }
                     };
                     error(skipped + at, reason.into())
                 })
@@ -164,8 +169,8 @@ fn text<'a>(
                 Err(not_gbk) => {
                     // The encoding that reads further is the likelier one: name its line.
                     let reason = format!(
-                        "is neither UTF-8 (from line {}) nor GBK (from line {}): \
-                         请另存为 .xlsx 或 CSV UTF-8 (save it as .xlsx or CSV UTF-8)",
+                        "既不是 UTF-8（第 {0} 行起）也不是 GBK（第 {1} 行起）：请另存为 .xlsx 或 CSV UTF-8 / \
+                         is neither UTF-8 (from line {0}) nor GBK (from line {1}): save it as .xlsx or CSV UTF-8",
                         line_of(bytes, not_utf8),
                         line_of(bytes, not_gbk)
                     );
@@ -289,10 +294,7 @@ mod tests {
         let bytes = b"a,b\nc,d\ne,\xFF\n";
         let e = read(bytes, Encoding::Auto).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
-        assert!(
-            e.to_string().starts_with("f.csv:3: is neither UTF-8"),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with("f.csv:3: 既不是 UTF-8"), "{e}");
         let e = read(bytes, Encoding::Gbk).unwrap_err();
         assert_eq!(e.line, 3);
         // A BOM says UTF-8: no GBK guess after it.

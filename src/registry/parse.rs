@@ -52,10 +52,10 @@ fn uscc(value: &str) -> Result<Uscc, String> {
 pub fn identifier(value: &str) -> Result<String, String> {
     let id = text::required(value)?;
     if id.chars().any(char::is_whitespace) {
-        return Err(format!("'{id}' contains a space"));
+        return Err(format!("「{id}」含有空格 / '{id}' contains a space"));
     }
     if id.chars().count() > 64 {
-        return Err("is longer than 64 characters".into());
+        return Err("超过 64 个字符 / is longer than 64 characters".into());
     }
     Ok(id)
 }

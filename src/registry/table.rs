@@ -86,7 +86,11 @@ impl FixedColumns {
                 file: file.to_string(),
                 line,
                 column: None,
-                reason: format!("has {} fields, expected {}", fields.len(), self.len),
+                reason: format!(
+                    "有 {0} 个字段，应为 {1} 个 / has {0} fields, expected {1}",
+                    fields.len(),
+                    self.len
+                ),
             });
             return None;
         }
@@ -167,7 +171,12 @@ pub fn read<T: Send>(
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            header_error(errors, 1, None, format!("cannot read the header: {e}"));
+            header_error(
+                errors,
+                1,
+                None,
+                format!("无法读取表头 / cannot read the header: {e}"),
+            );
             return empty();
         }
     };
@@ -180,7 +189,7 @@ pub fn read<T: Send>(
             errors,
             line,
             None,
-            "the file is empty (no header line)".into(),
+            "文件为空（没有表头行） / the file is empty (no header line)".into(),
         );
         return empty();
     }
@@ -189,9 +198,12 @@ pub fn read<T: Send>(
     for (i, raw) in headers.iter().enumerate() {
         let name = String::from_utf8_lossy(raw).trim().to_string();
         match columns.iter().find(|c| **c == name) {
-            Some(c) if index.contains_key(c) => {
-                header_error(errors, line, Some(&name), "column appears twice".into())
-            }
+            Some(c) if index.contains_key(c) => header_error(
+                errors,
+                line,
+                Some(&name),
+                "列重复出现 / column appears twice".into(),
+            ),
             Some(c) => {
                 index.insert(*c, i);
             }
@@ -199,13 +211,21 @@ pub fn read<T: Send>(
                 errors,
                 line,
                 Some(&name),
-                format!("unknown column (expected: {})", columns.join(", ")),
+                format!(
+                    "未知的列（应为：{0}） / unknown column (expected: {0})",
+                    columns.join(", ")
+                ),
             ),
         }
     }
     for c in columns {
         if !index.contains_key(c) {
-            header_error(errors, line, Some(c), "required column is missing".into());
+            header_error(
+                errors,
+                line,
+                Some(c),
+                "缺少必需的列 / required column is missing".into(),
+            );
         }
     }
     if errors.len() > before {
@@ -330,7 +350,7 @@ impl<T> Chunk<'_, T> {
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map_or(line, |p| line_of.at(p.byte()));
-                    let reason = format!("unreadable CSV: {e}");
+                    let reason = format!("CSV 无法读取 / unreadable CSV: {e}");
                     errors.push(RowError {
                         file: file.to_string(),
                         line,
@@ -346,7 +366,7 @@ impl<T> Chunk<'_, T> {
             }
             if record.len() != self.headers.len() {
                 let reason = format!(
-                    "has {} fields, the header has {}",
+                    "有 {0} 个字段，表头有 {1} 个 / has {0} fields, the header has {1}",
                     record.len(),
                     self.headers.len()
                 );
@@ -374,7 +394,8 @@ impl<T> Chunk<'_, T> {
                     file: file.to_string(),
                     line,
                     column: Some(String::from_utf8_lossy(&self.headers[i]).trim().to_string()),
-                    reason: "is not valid UTF-8 (save the file as UTF-8 CSV)".into(),
+                    reason: "不是有效的 UTF-8（请另存为 CSV UTF-8） / is not valid UTF-8 (save the file as UTF-8 CSV)"
+                        .into(),
                 });
                 continue;
             }

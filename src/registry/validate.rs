@@ -39,7 +39,7 @@ pub fn unique<'a, T>(
                 file,
                 line,
                 column,
-                format!("'{k}' duplicates line {earlier}"),
+                format!("「{k}」与第 {earlier} 行重复 / '{k}' duplicates line {earlier}"),
             ));
         } else {
             first.insert(k, line);
@@ -76,7 +76,11 @@ pub fn unique_pairs(file: &str, table: &Table<Recusal>, errors: &mut Vec<RowErro
         table,
         |r| (&r.card_no, r.uscc.as_str()),
         "uscc",
-        |first| format!("the same officer and entity are declared at line {first}"),
+        |first| {
+            format!(
+                "同一执法人员与对象已在第 {first} 行申报 / the same officer and entity are declared at line {first}"
+            )
+        },
         errors,
     );
 }

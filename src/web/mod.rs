@@ -152,7 +152,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .route("/log/opening/{seq}", get(public_log::opening))
         .route("/log/content/{sha256}", get(public_log::content))
         .route("/healthz", get(|| async { "ok" }))
-        .merge(console::routes())
+        .merge(console::routes(limits.upload.clone()))
         .nest("/api/v1", api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -13,10 +13,12 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
+use futures_util::future::LocalBoxFuture;
 use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWriteExt;
 
 use super::error::{ApiError, ApiResult};
+use crate::app::AppError;
 
 /// Where uploads go while they arrive, and how large one may be.
 #[derive(Debug, Clone)]
@@ -26,11 +28,23 @@ pub struct Spool {
 }
 
 /// An upload as received: its bytes in a temporary file, and for a multipart form the
-/// file part's name (its last path segment), which may say the file's format.
+/// file part's name (its last path segment), which may say the file's format, and the
+/// form's other (text) parts, in order, as the console's forms send them (`csrf`, …).
 #[derive(Debug)]
 pub struct Upload {
     pub file: tempfile::NamedTempFile,
     pub file_name: Option<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Upload {
+    /// The value of the form's text part `name`, if it sent one.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Room in a multipart body for its boundaries and part headers, beyond the file's limit.
@@ -38,6 +52,10 @@ const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 /// The longest file name a file part may give.
 const MAX_FILE_NAME: usize = 255;
+
+/// The most text parts a form may have, and the longest one (a token, a choice).
+const MAX_FIELDS: usize = 16;
+const MAX_FIELD_BYTES: usize = 1024;
 
 fn too_large(max: usize) -> ApiError {
     ApiError::too_large(msg!(
@@ -110,7 +128,8 @@ fn part_file_name(given: Option<&str>) -> ApiResult<Option<String>> {
 
 impl Spool {
     /// Writes the upload in `body` to a new temporary file: the body itself, or the one
-    /// file part of a `multipart/form-data` body (other parts are skipped; a second file
+    /// file part of a `multipart/form-data` body (other parts are kept as text, at most
+    /// `MAX_FIELDS` of at most `MAX_FIELD_BYTES` each, else 400; a second file
     /// part or none is 400). 413 as soon as it declares (Content-Length) or reaches more
     /// than `max_bytes` (a form: its file part, or the whole form past `max_bytes` and
     /// `MULTIPART_OVERHEAD`); the partial file is deleted.
@@ -137,6 +156,7 @@ impl Spool {
             return Ok(Upload {
                 file,
                 file_name: None,
+                fields: Vec::new(),
             });
         };
         let limit = multer::SizeLimit::new().whole_stream(allowed as u64);
@@ -147,9 +167,28 @@ impl Spool {
         );
         let max = self.max_bytes;
         let mut upload = None;
-        while let Some(part) = form.next_field().await.map_err(|e| form_error(e, max))? {
+        let mut fields = Vec::new();
+        while let Some(mut part) = form.next_field().await.map_err(|e| form_error(e, max))? {
             let Some(file_name) = part_file_name(part.file_name())? else {
-                // Not a file part: skipped (the next call reads past it).
+                // Not a file part: kept as text, if short (the API's forms have none).
+                let name = part.name().unwrap_or_default().to_string();
+                let mut value = Vec::new();
+                while let Some(chunk) = part.chunk().await.map_err(|e| form_error(e, max))? {
+                    value.extend_from_slice(&chunk);
+                    if value.len() > MAX_FIELD_BYTES {
+                        return Err(bad_request(msg!(
+                            "表单部分 {name} 过长",
+                            "the form's part '{name}' is too long"
+                        )));
+                    }
+                }
+                if fields.len() == MAX_FIELDS {
+                    return Err(bad_request(Message::new(
+                        "表单部分过多",
+                        "the form has too many parts",
+                    )));
+                }
+                fields.push((name, String::from_utf8_lossy(&value).into_owned()));
                 continue;
             };
             if upload.is_some() {
@@ -162,9 +201,13 @@ impl Spool {
             upload = Some(Upload {
                 file,
                 file_name: Some(file_name),
+                fields: Vec::new(),
             });
         }
-        upload.ok_or_else(|| bad_request(Message::new(NO_FILE_PART.0, NO_FILE_PART.1)))
+        let mut upload =
+            upload.ok_or_else(|| bad_request(Message::new(NO_FILE_PART.0, NO_FILE_PART.1)))?;
+        upload.fields = fields;
+        Ok(upload)
     }
 
     /// Writes the chunks of `stream` to a new temporary file, at most `max_bytes` of them.
@@ -197,6 +240,25 @@ impl Spool {
         out.flush().await.map_err(|e| ApiError::internal(&e))?;
         Ok(file)
     }
+}
+
+/// Runs `work` over the bytes of the file at `path` (mapped, as the CLI reads a file) on a
+/// blocking thread, off the workers that answer other requests: an import parses and hashes
+/// the whole file. The caller keeps the file until this returns.
+pub async fn on_bytes<T, F>(path: &Path, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: for<'a> FnOnce(&'a [u8]) -> LocalBoxFuture<'a, Result<T, AppError>> + Send + 'static,
+{
+    let path = path.to_path_buf();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let bytes = crate::mapped::read(&path)
+            .map_err(|e| AppError::Setup(format!("the spooled upload: {e}")))?;
+        handle.block_on(work(&bytes))
+    })
+    .await
+    .map_err(|e| AppError::Setup(format!("the import's thread: {e}")))?
 }
 
 #[cfg(test)]
@@ -289,13 +351,18 @@ mod tests {
             .unwrap();
         assert_eq!(upload.file_name.as_deref(), Some("entities.csv"));
         assert_eq!(std::fs::read(upload.file.path()).unwrap(), content);
+        assert_eq!(upload.field("note"), Some("skipped"));
+        assert_eq!(upload.field("submit"), Some("skipped too"));
+        assert_eq!(upload.field("csrf"), None);
     }
 
     #[tokio::test]
     async fn a_form_without_one_file_part_is_400_and_one_too_large_is_413() {
         let dir = tempfile::tempdir().unwrap();
-        let cases: [&[Part]; 3] = [
+        let long = [b'x'; MAX_FIELD_BYTES + 1];
+        let cases: [&[Part]; 4] = [
             &[("file", None, b"uscc,name")],
+            &[("csrf", None, &long), ("file", Some("e.csv"), b"x")],
             &[("file", Some(""), b"")],
             &[("a", Some("a.csv"), b"x"), ("b", Some("b.csv"), b"y")],
         ];

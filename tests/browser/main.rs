@@ -4,7 +4,8 @@
 //! by `shuangsui verify`, and the English page. Then, on a 390 × 844 phone (Chromium's
 //! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
 //! cards whose cells carry their column's label, chart text is at least 11 px, links are
-//! large enough to tap. Leaves screenshots of the batch page in
+//! large enough to tap. The corps uploads a changed officers table through the console's
+//! file input, previews it and confirms the import (`upload`). Leaves screenshots of the batch page in
 //! `target/browser/batch-page.png` and `target/browser/batch-page-phone.png`.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`scripts/install-browser.sh`).
@@ -23,6 +24,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 mod ceremony;
+mod upload;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -89,6 +91,7 @@ async fn reader() {
     let c = phone(&driver_url, &phone_profile).await;
     phone_pages(&c, &base).await;
     console_on_phone(&c, &base, &officer).await;
+    upload::corps_uploads_a_directory(&c, &base, &corps).await;
     refused_in_the_browser(&c, &base, &officer, &dir.path().join("shuangsui.db")).await;
     c.close().await.expect("closing the phone's session");
     drop(driver);

@@ -10,7 +10,7 @@ use super::*;
 
 #[path = "../common/mod.rs"]
 #[allow(unused_imports)]
-mod common;
+pub mod common;
 
 /// The first sheet's cells as text.
 fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {

@@ -129,7 +129,7 @@ async fn a_file_with_any_bad_row_imports_nothing() {
         }, "gbk-bad.csv:3"),
         ("neither.csv", K::Entities, b"uscc,name\n\xFF\xFF\xFF\n".to_vec(), "neither.csv:2"),
         ("recusal.csv", K::Recusals, "card_no,uscc,reason\nNOBODY-1,91310000631696382C,亲属\n".as_bytes().to_vec(), "recusal.csv:2"),
-        ("lists-entity.csv", K::Lists, "uscc,list,listed_on,reason\n91310000631696382C,投诉举报,2026-08-01,\n".as_bytes().to_vec(), "lists-entity.csv:2: column 'uscc': entity '91310000631696382C' is not in the current entities"),
+        ("lists-entity.csv", K::Lists, "uscc,list,listed_on,reason\n91310000631696382C,投诉举报,2026-08-01,\n".as_bytes().to_vec(), "lists-entity.csv:2: column 'uscc': 「91310000631696382C」不在当前的检查对象名录中 / entity '91310000631696382C' is not in the current entities"),
         ("lists-date.csv", K::Lists, "uscc,list,listed_on,reason\n51310117MJAEUH3G0W,投诉举报,2026-02-30,\n".as_bytes().to_vec(), "lists-date.csv:2: column 'listed_on'"),
         ("lists-pair.csv", K::Lists, "uscc,list,listed_on,reason\n51310117MJAEUH3G0W,投诉举报,2026-08-01,\n51310117MJAEUH3G0W,投诉举报,2026-09-01,再次投诉\n".as_bytes().to_vec(), "lists-pair.csv:3: column 'list': 该对象已在第 2 行列入同一名录"),
     ];

@@ -8,6 +8,7 @@
 
 pub mod ceremony;
 pub mod dispatch;
+pub mod upload;
 
 use askama::Template;
 
@@ -672,9 +673,18 @@ pub fn table_name(kind: crate::import::Kind, lang: Lang) -> &'static str {
 struct DirectoriesTemplate<'a> {
     c: &'a Console,
     tables: &'a [TableLine],
+    can_upload: bool,
 }
 
-/// The directory tables with their versions.
-pub fn directories(c: &Console, tables: &[TableLine]) -> String {
-    finish(DirectoriesTemplate { c, tables }.render())
+/// The directory tables with their versions; for the corps (`can_upload`), a form under
+/// each to upload a new version to a preview.
+pub fn directories(c: &Console, tables: &[TableLine], can_upload: bool) -> String {
+    finish(
+        DirectoriesTemplate {
+            c,
+            tables,
+            can_upload,
+        }
+        .render(),
+    )
 }

@@ -143,7 +143,7 @@ pub struct UploadParams {
         (status = 403, body = crate::web::error::ErrorBody),
         (status = 404, body = crate::web::error::ErrorBody),
         (status = 413, body = crate::web::error::ErrorBody),
-        (status = 422, body = crate::web::error::ErrorBody, example = json!({"error": {"status": 422, "code": "import_rejected", "message": "entities.csv:2: column 'credit_grade': 'E' is not one of A, B, C, D\nnothing imported"}}))))]
+        (status = 422, body = crate::web::error::ErrorBody, example = json!({"error": {"status": 422, "code": "import_rejected", "message": "entities.csv:2: column 'credit_grade': 「E」不是 A, B, C, D 之一 / 'E' is not one of A, B, C, D\nnothing imported"}}))))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -186,29 +186,14 @@ pub async fn upload(
         .name
         .or(upload.file_name)
         .unwrap_or_else(|| format!("{}.csv", kind.word()));
-    let file = upload.file;
-    // The import parses and hashes the whole file: it runs on a blocking thread, off the
-    // workers that answer other requests (its future is driven there by `block_on`).
     let app = state.app.clone();
-    let handle = tokio::runtime::Handle::current();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let bytes = crate::mapped::read(file.path())
-            .map_err(|e| crate::app::AppError::Setup(format!("the spooled upload: {e}")))?;
-        let outcome = handle.block_on(directory::import(
-            &app,
-            kind,
-            &name,
-            &bytes,
-            format,
-            encoding,
-            &NO_PROGRESS,
-        ));
-        drop(bytes);
-        drop(file);
-        outcome
+    let outcome = crate::web::upload::on_bytes(upload.file.path(), move |bytes| {
+        Box::pin(async move {
+            directory::import(&app, kind, &name, bytes, format, encoding, &NO_PROGRESS).await
+        })
     })
-    .await
-    .map_err(|e| ApiError::internal(&e))??;
+    .await?;
+    drop(upload.file);
     state.refresh().await;
     Ok(match outcome {
         Imported::Created(s) => (

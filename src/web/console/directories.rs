@@ -21,7 +21,7 @@ pub async fn list(
     person: Person,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    let (_, c) = match require_role(
+    let (s, c) = match require_role(
         person,
         &headers,
         &state,
@@ -60,6 +60,6 @@ pub async fn list(
         &state,
         StatusCode::OK,
         lang,
-        pages::directories(&c, &tables),
+        pages::directories(&c, &tables, s.principal.role == Role::Corps),
     )
 }

@@ -3,15 +3,18 @@
 //! handler checks the session and its role, reads a form, calls one `app` function and
 //! renders a `pages::console` page; nothing here decides an outcome. Works without
 //! JavaScript; every form that changes anything passes `session::same_origin` and the
-//! session's CSRF token first (403 otherwise).
+//! session's CSRF token first (403 otherwise); an upload's form (`upload`) is checked for
+//! its role and origin before its body is read, and for its token in it before anything else.
 
 pub mod batches;
 pub mod ceremony;
 pub mod directories;
 pub mod dispatch;
+pub mod held;
 pub mod review;
 pub mod session;
 pub mod tasks;
+pub mod upload;
 pub mod users;
 
 use axum::Router;
@@ -31,8 +34,12 @@ use crate::web::auth::ClientIp;
 use crate::web::state::AppState;
 use session::Person;
 
-/// The console's routes, under `/console`.
-pub fn routes() -> Router<AppState> {
+/// The console's routes, under `/console`; `upload` bounds a directory upload as the API's.
+pub fn routes(upload: crate::web::upload::Spool) -> Router<AppState> {
+    let uploads = upload::Uploads {
+        spool: upload,
+        held: Default::default(),
+    };
     Router::new()
         .route(
             "/console",
@@ -51,6 +58,14 @@ pub fn routes() -> Router<AppState> {
             get(tasks::target).post(tasks::record),
         )
         .route("/console/directories", get(directories::list))
+        .route(
+            "/console/directories/{kind}/preview",
+            axum::routing::post(upload::preview).layer(axum::Extension(uploads.clone())),
+        )
+        .route(
+            "/console/directories/held",
+            axum::routing::post(upload::decide).layer(axum::Extension(uploads)),
+        )
         .route("/console/batches", get(batches::list))
         .route(
             "/console/batches/{id}/ceremony",

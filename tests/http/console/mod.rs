@@ -7,6 +7,8 @@ mod ceremony;
 
 use super::*;
 
+mod upload;
+
 /// A browser's cookie jar, kept by hand: name → value.
 #[derive(Default, Clone)]
 struct Jar(Vec<(String, String)>, Option<std::net::SocketAddr>);
@@ -46,6 +48,25 @@ async fn send(
     form: Option<&[(&str, &str)]>,
     origin: Option<&str>,
 ) -> Reply {
+    let body = form.map(|fields| {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        (
+            "application/x-www-form-urlencoded".to_string(),
+            body.into_bytes(),
+        )
+    });
+    send_body(router, jar, method, path, body, origin).await
+}
+
+/// As `send`, with a body of any type: (`Content-Type`, bytes).
+async fn send_body(
+    router: &Router,
+    jar: &mut Jar,
+    method: Method,
+    path: &str,
+    body: Option<(String, Vec<u8>)>,
+    origin: Option<&str>,
+) -> Reply {
     let mut request = Request::builder()
         .method(method)
         .uri(path)
@@ -56,10 +77,10 @@ async fn send(
     if let Some(o) = origin {
         request = request.header(header::ORIGIN, o);
     }
-    let body = match form {
-        Some(fields) => {
-            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(serde_urlencoded::to_string(fields).unwrap())
+    let body = match body {
+        Some((content_type, bytes)) => {
+            request = request.header(header::CONTENT_TYPE, content_type);
+            Body::from(bytes)
         }
         None => Body::empty(),
     };

@@ -1,4 +1,9 @@
-//! Directory imports into immutable snapshots, and a batch's directory read back from them.
+//! Directory imports into immutable snapshots, and a batch's directory read back from them;
+//! `preview` says what an import would change, with the same checks, writing nothing.
+
+mod preview;
+
+pub use preview::{Preview, preview};
 
 use super::{App, AppError, Result, journal};
 use crate::commitment::EntityRecord;
@@ -47,6 +52,39 @@ async fn known(app: &App, kind: Kind) -> Result<Known> {
     Ok(known)
 }
 
+/// Reads `bytes`, the content of `file_name`, as table `kind` with every check an import
+/// makes: every row validated (`import::parse`), and references checked against the current
+/// snapshots. The rows come back in canonical order; on any problem, every problem.
+pub(crate) async fn checked(
+    app: &App,
+    kind: Kind,
+    file_name: &str,
+    bytes: &[u8],
+    format: Format,
+    encoding: Encoding,
+) -> Result<import::Parsed> {
+    let mut parsed =
+        import::parse(kind, file_name, bytes, format, encoding).map_err(AppError::Import)?;
+    let problems = import::check_references(&parsed, &parsed.label, &known(app, kind).await?);
+    if !problems.is_empty() {
+        return Err(AppError::Import(import::ImportErrors(problems)));
+    }
+    // Sorted: rows are written in key order, and the content hash's canonical order is then
+    // found in one pass.
+    import::sort(&mut parsed.rows);
+    Ok(parsed)
+}
+
+/// Which current snapshot an import may replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Onto {
+    /// Whatever is current when the import is written.
+    Current,
+    /// Only this one (`None`: the table has none yet), as a preview saw it; another is
+    /// refused (`AppError::Refused`) and nothing is written.
+    Seen(Option<i64>),
+}
+
 /// Imports one table from the bytes of `file_name`. Every row is validated (and references
 /// checked against the current snapshots); on any problem nothing is written and every
 /// problem is returned. `progress` is called once per row written.
@@ -59,15 +97,30 @@ pub async fn import(
     encoding: Encoding,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Imported> {
-    let mut parsed =
-        import::parse(kind, file_name, bytes, format, encoding).map_err(AppError::Import)?;
-    let problems = import::check_references(&parsed, &parsed.label, &known(app, kind).await?);
-    if !problems.is_empty() {
-        return Err(AppError::Import(import::ImportErrors(problems)));
-    }
-    // Sorted first: rows are written in key order, and the content hash's canonical order
-    // is then found in one pass.
-    import::sort(&mut parsed.rows);
+    import_onto(
+        app,
+        kind,
+        file_name,
+        bytes,
+        (format, encoding),
+        Onto::Current,
+        progress,
+    )
+    .await
+}
+
+/// As `import`, onto the current snapshot `onto` allows (checked inside the write
+/// transaction, so no other import can land between the check and the write).
+pub async fn import_onto(
+    app: &App,
+    kind: Kind,
+    file_name: &str,
+    bytes: &[u8],
+    (format, encoding): (Format, Encoding),
+    onto: Onto,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Imported> {
+    let parsed = checked(app, kind, file_name, bytes, format, encoding).await?;
     let source_sha256 = crate::canonical::sha256_hex(bytes);
     let count = parsed.rows.len();
     let rows = std::sync::Arc::new(parsed.rows);
@@ -75,6 +128,15 @@ pub async fn import(
 
     let key = app.key()?;
     let mut tx = app.store.write().await?;
+    if let Onto::Seen(seen) = onto {
+        let now = store::snapshots::latest_in(&mut tx, kind.word()).await?;
+        if now.map(|s| s.id) != seen {
+            return Err(AppError::Refused(msg!(
+                "{kind} 在预览之后又导入了新版本，请重新上传预览",
+                "another import of {kind} landed after the preview: preview again"
+            )));
+        }
+    }
     // The rows go to the database while another thread hashes them; if the content turns
     // out to be the current snapshot's, the transaction is rolled back and nothing stays.
     let id = store::snapshots::reserve_id(&mut tx).await?;
