@@ -30,7 +30,7 @@ pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<Batch
     let mut tx = app.store.write().await?;
     if store::batches::get_in(&mut tx, &plan.id).await?.is_some() {
         return Err(AppError::Invalid(format!(
-            "{file_name}: batch {} exists already (a plan id is used once)",
+            "{file_name}: 批次编号 {0} 已被使用（一个编号只用一次） / batch {0} exists already (a plan id is used once)",
             plan.id
         )));
     }

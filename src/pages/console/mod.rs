@@ -6,6 +6,9 @@
 //! anything carries the session's CSRF token. Both languages of a label sit side by side
 //! in the template: `c.t("登录", "Sign in")`.
 
+pub mod new_batch;
+pub mod plan_form;
+
 use askama::Template;
 
 use super::model::Lang;
@@ -336,8 +339,12 @@ pub struct TaskLine {
 }
 
 /// A batch's state for people.
-fn state_label(state: &str, lang: Lang) -> &'static str {
+pub fn state_label(state: &str, lang: Lang) -> &'static str {
     match (state, lang) {
+        ("draft", Lang::Zh) => "草稿",
+        ("draft", Lang::En) => "draft",
+        ("committed", Lang::Zh) => "已承诺并公告，待摇号",
+        ("committed", Lang::En) => "committed and announced, awaiting the draw",
         ("drawn", Lang::Zh) => "已抽取，检查中",
         ("results", Lang::Zh) => "检查结果录入中",
         ("results", Lang::En) => "results being recorded",

@@ -7,6 +7,7 @@
 
 pub mod batches;
 pub mod directories;
+pub mod new_batch;
 pub mod review;
 pub mod session;
 pub mod tasks;
@@ -50,6 +51,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/directories", get(directories::list))
         .route("/console/batches", get(batches::list))
+        .route(
+            "/console/batches/new",
+            get(new_batch::form).post(new_batch::post),
+        )
+        .route(
+            "/console/batches/counts",
+            axum::routing::post(new_batch::counts),
+        )
+        .route(
+            "/console/batches/upload",
+            axum::routing::post(new_batch::upload),
+        )
+        .route("/console/batches/{id}", get(new_batch::show))
+        .route(
+            "/console/batches/{id}/commit",
+            axum::routing::post(new_batch::commit),
+        )
         .route(
             "/console/batches/{id}/publish",
             axum::routing::post(batches::publish),
