@@ -5,6 +5,8 @@
 
 use super::*;
 
+mod new_batch;
+
 /// A browser's cookie jar, kept by hand: name → value.
 #[derive(Default, Clone)]
 struct Jar(Vec<(String, String)>, Option<std::net::SocketAddr>);
