@@ -1,7 +1,8 @@
 //! The public site as a reader uses it, in headless Chromium driven over WebDriver
 //! (fantoccini and Debian's chromedriver): the home page, a published batch, a search for
 //! one of its targets and the target's row, the bundle downloaded by the browser and checked
-//! by `shuangsui verify`, and the English page. Then, on a 390 × 844 phone (Chromium's
+//! by `shuangsui verify`, and the English page; the corps user making and committing a batch
+//! in the console (`new_batch`). Then, on a 390 × 844 phone (Chromium's
 //! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
 //! cards whose cells carry their column's label, chart text is at least 11 px, links are
 //! large enough to tap. Leaves screenshots of the batch page in
@@ -22,10 +23,12 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
+mod new_batch;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The whole test, set-up included: past it the test fails instead of hanging.
-const OVERALL: Duration = Duration::from_secs(180);
+const OVERALL: Duration = Duration::from_secs(240);
 /// One wait in the browser (an element, a navigation).
 const STEP: Duration = Duration::from_secs(15);
 /// The browser's download of the bundle.
@@ -57,10 +60,10 @@ async fn a_reader_finds_a_target_and_verifies_its_bundle_in_chromium() {
 async fn reader() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_path_buf();
-    let (server, base, officer) = blocking(move || {
-        let officer = demo(&work);
+    let (server, base, (officer, corps)) = blocking(move || {
+        let people = demo(&work);
         let (server, base) = serve(&work);
-        (server, base, officer)
+        (server, base, people)
     })
     .await;
     let downloads = dir.path().join("downloads");
@@ -78,6 +81,7 @@ async fn reader() {
         log_key_url: format!("{base}/api/v1/log/key"),
     };
     run.walk().await;
+    new_batch::corps_creates_and_commits_a_batch(&c, &base, &corps).await;
     c.close().await.expect("closing the browser session");
 
     let phone_profile = dir.path().join("profile-phone");
@@ -572,9 +576,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
-/// The demo database in `dir` (`shuangsui demo --no-serve`); the demo officer's user name
-/// and console password, as it prints them.
-fn demo(dir: &Path) -> (String, String) {
+/// The demo database in `dir` (`shuangsui demo --no-serve`); the user name and console
+/// password of the demo officer and of the demo corps user, as it prints them.
+fn demo(dir: &Path) -> ((String, String), (String, String)) {
     let out = bounded(
         Command::new(env!("CARGO_BIN_EXE_shuangsui"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -587,12 +591,16 @@ fn demo(dir: &Path) -> (String, String) {
     assert_eq!(out.status.code(), Some(0), "demo: {}", text(&out));
     assert!(dir.join("shuangsui.db").exists());
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    stdout
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|w| w.len() == 4 && w[0] == "officer" && w[3].starts_with("ss1."))
-        .map(|w| (w[1].to_string(), w[2].to_string()))
-        .unwrap_or_else(|| panic!("no officer in the demo's output: {stdout}"))
+    // Lines of "role name password token".
+    let person = |role: &str| {
+        stdout
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.len() == 4 && w[0] == role && w[3].starts_with("ss1."))
+            .map(|w| (w[1].to_string(), w[2].to_string()))
+            .unwrap_or_else(|| panic!("no {role} in the demo's output: {stdout}"))
+    };
+    (person("officer"), person("corps"))
 }
 
 /// What is wrong with a console page on a phone: the page scrolling sideways, a link,
