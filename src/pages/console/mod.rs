@@ -2,11 +2,13 @@
 //! officer, a reviewer or an auditor sees, from plain data, as askama templates under
 //! `templates/console/`. Chinese first, English on the toggle (`?lang=en`, remembered by the
 //! web adapter); labels above fields, an error summary at the top linking to each field
-//! marked (the GOV.UK Design System's patterns); no JavaScript; every form that changes
+//! marked (the GOV.UK Design System's patterns); no JavaScript needed (the new-batch form
+//! alone loads a script file, for counts its button also gives); every form that changes
 //! anything carries the session's CSRF token. Both languages of a label sit side by side
 //! in the template: `c.t("登录", "Sign in")`.
 
 pub mod new_batch;
+pub mod plan_fields;
 pub mod plan_form;
 
 use askama::Template;

@@ -5,6 +5,7 @@
 //! JavaScript; every form that changes anything passes `session::same_origin` and the
 //! session's CSRF token first (403 otherwise).
 
+pub mod batch_page;
 pub mod batches;
 pub mod directories;
 pub mod new_batch;
@@ -63,10 +64,10 @@ pub fn routes() -> Router<AppState> {
             "/console/batches/upload",
             axum::routing::post(new_batch::upload),
         )
-        .route("/console/batches/{id}", get(new_batch::show))
+        .route("/console/batches/{id}", get(batch_page::show))
         .route(
             "/console/batches/{id}/commit",
-            axum::routing::post(new_batch::commit),
+            axum::routing::post(batch_page::commit),
         )
         .route(
             "/console/batches/{id}/publish",

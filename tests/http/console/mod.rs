@@ -69,6 +69,11 @@ async fn send(
             .extensions_mut()
             .insert(axum::extract::ConnectInfo(peer));
     }
+    answer(router, jar, request).await
+}
+
+/// The router's answer to `request`, read whole; the jar takes its cookies.
+async fn answer(router: &Router, jar: &mut Jar, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.unwrap();
     let reply = Reply {
         status: response.status(),

@@ -97,6 +97,18 @@ async fn post(
     send(router, jar, Method::POST, path, Some(&all), Some(SITE)).await
 }
 
+/// Posts the plan form with its token, pressing `button` (`create` or `count`).
+async fn submit(
+    router: &Router,
+    jar: &mut Jar,
+    csrf: &str,
+    fields: &[(String, String)],
+    button: &str,
+) -> Reply {
+    let fields = with(fields, "action", button);
+    post(router, jar, "/console/batches/new", csrf, &fields).await
+}
+
 async fn new_form_csrf(router: &Router, jar: &mut Jar) -> String {
     let page = send(router, jar, Method::GET, "/console/batches/new", None, None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
@@ -152,14 +164,7 @@ async fn the_form_creates_the_batch_its_toml_would_and_the_commit_shows_the_logg
     );
     let csrf = csrf_of(&page);
 
-    let r = post(
-        &router,
-        &mut jar,
-        "/console/batches/new",
-        &csrf,
-        &with(&form("SH-FORM-01"), "action", "create"),
-    )
-    .await;
+    let r = submit(&router, &mut jar, &csrf, &form("SH-FORM-01"), "create").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(location(&r), "/console/batches/SH-FORM-01?done=created");
 
@@ -267,14 +272,7 @@ async fn a_bad_form_is_shown_again_with_chinese_errors_and_creates_nothing() {
         "s1-grades",
         "E",
     );
-    let r = post(
-        &router,
-        &mut jar,
-        "/console/batches/new",
-        &csrf,
-        &with(&bad, "action", "create"),
-    )
-    .await;
+    let r = submit(&router, &mut jar, &csrf, &bad, "create").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = r.text();
     assert!(text.contains("class=\"error-summary\""), "{text}");
@@ -297,14 +295,7 @@ async fn a_bad_form_is_shown_again_with_chinese_errors_and_creates_nothing() {
         "witnesses",
         "陈思远",
     );
-    let r = post(
-        &router,
-        &mut jar,
-        "/console/batches/new",
-        &csrf,
-        &with(&bad, "action", "create"),
-    )
-    .await;
+    let r = submit(&router, &mut jar, &csrf, &bad, "create").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = r.text();
     assert!(
@@ -318,14 +309,7 @@ async fn a_bad_form_is_shown_again_with_chinese_errors_and_creates_nothing() {
     assert!(text.contains(">陈思远</textarea>"), "{text}");
 
     // An id used before.
-    let r = post(
-        &router,
-        &mut jar,
-        "/console/batches/new",
-        &csrf,
-        &with(&form(PUBLISHED), "action", "create"),
-    )
-    .await;
+    let r = submit(&router, &mut jar, &csrf, &form(PUBLISHED), "create").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("已被使用"), "{}", r.text());
 
@@ -359,17 +343,7 @@ async fn upload(router: &Router, jar: &mut Jar, csrf: &str, name: &str, text: &s
         )
         .body(Body::from(body))
         .unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let reply = Reply {
-        status: response.status(),
-        headers: response.headers().clone(),
-        body: axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
-    };
-    jar.take(&reply);
-    reply
+    answer(router, jar, request).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -435,14 +409,7 @@ async fn the_counts_are_what_the_draw_then_takes_and_counting_draws_nothing() {
         .len();
 
     let fields = form("SH-COUNT-01");
-    let r = post(
-        &router,
-        &mut jar,
-        "/console/batches/new",
-        &csrf,
-        &with(&fields, "action", "count"),
-    )
-    .await;
+    let r = submit(&router, &mut jar, &csrf, &fields, "count").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let text = r.text();
     assert!(text.contains("<h2>各层数量</h2>"), "{text}");
@@ -479,14 +446,7 @@ async fn the_counts_are_what_the_draw_then_takes_and_counting_draws_nothing() {
     );
 
     // Created, committed and drawn: each stratum takes what was counted.
-    let r = post(
-        &router,
-        &mut jar,
-        "/console/batches/new",
-        &csrf,
-        &with(&fields, "action", "create"),
-    )
-    .await;
+    let r = submit(&router, &mut jar, &csrf, &fields, "create").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     shuangsui::app::batch::commit(&app, "SH-COUNT-01")
         .await
