@@ -189,11 +189,8 @@ impl Problems {
 impl PlanForm {
     /// The form from its posted fields (`name`, `value`); unknown fields are ignored.
     pub fn from_pairs(pairs: &[(String, String)]) -> PlanForm {
-        let mut f = PlanForm {
-            cross_district: false,
-            exclude_year: false,
-            ..PlanForm::default()
-        };
+        // Unchecked boxes are not posted: they start off.
+        let mut f = PlanForm::default();
         for (name, value) in pairs {
             let v = value.clone();
             match name.as_str() {
