@@ -163,6 +163,53 @@ async fn the_form_creates_the_batch_its_toml_would_and_the_commit_shows_the_logg
         "{csp}"
     );
     let csrf = csrf_of(&page);
+    // The script is this site's own file; every other console page still allows none.
+    let js = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/new_batch.js",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.text().contains("/console/batches/counts"));
+    let list = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/batches",
+        None,
+        None,
+    )
+    .await;
+    let csp = list.headers.get(header::CONTENT_SECURITY_POLICY).unwrap();
+    assert!(!csp.to_str().unwrap().contains("script-src"), "{csp:?}");
+    // English on the toggle.
+    let en = send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/batches/new?lang=en",
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        en.text().contains("<label for=\"id\">Batch id"),
+        "{}",
+        en.text()
+    );
+    send(
+        &router,
+        &mut jar,
+        Method::GET,
+        "/console/batches/new?lang=zh",
+        None,
+        None,
+    )
+    .await;
 
     let r = submit(&router, &mut jar, &csrf, &form("SH-FORM-01"), "create").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
