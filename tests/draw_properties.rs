@@ -146,6 +146,36 @@ proptest! {
         prop_assert!(bundle::verify(&x).is_ok());
     }
 
+    /// The counts the plan form shows (`sizes`, no seed) are what `select` then finds and
+    /// takes, part by part, whatever the seed; the floor's eligible count is an upper bound.
+    #[test]
+    fn sizes_without_a_seed_are_what_the_draw_takes(
+        seed in any::<u64>(), entities in 1u64..80, officers in 2u64..16, key in any::<[u8; 32]>()
+    ) {
+        let mut g = common::Gen::new(seed);
+        let directory = common::directory(&mut g, entities, officers);
+        let mut plan = common::plan(&mut g);
+        common::fit_to(&mut plan, &directory);
+        let plan = plan.normalized().unwrap();
+        let c = Commitment::build(&common::loaded(directory), plan).unwrap();
+        let sizes = draw::select::sizes(&c);
+        let selections = draw::select::select(&c, &key);
+        prop_assert_eq!(sizes.parts.len(), selections.len());
+        for (s, sel) in sizes.parts.iter().zip(&selections) {
+            prop_assert_eq!(&s.name, &sel.name);
+            prop_assert_eq!(s.population, sel.population);
+            prop_assert_eq!(s.size, sel.size);
+            if s.stratum.is_some() {
+                prop_assert_eq!(s.eligible, sel.eligible);
+                prop_assert_eq!(s.excluded, sel.excluded);
+                prop_assert_eq!(s.takes(), sel.drawn.len() as u64);
+            } else {
+                prop_assert!(s.eligible >= sel.eligible);
+                prop_assert!(s.takes() >= sel.drawn.len() as u64);
+            }
+        }
+    }
+
     #[test]
     fn a_one_bit_change_of_the_entropy_changes_the_seed_and_the_draw(
         seed in any::<u64>(), a in 0u64..10_000, bit in 0u32..3

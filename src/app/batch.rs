@@ -9,17 +9,25 @@ use super::{App, AppError, Result, directory, journal};
 use crate::canonical;
 use crate::commitment::Commitment;
 use crate::domain::Message;
+use crate::draw::select::Sizes;
 use crate::ledger;
 use crate::msg;
 use crate::plan::Plan;
 use crate::store::{self, batches::BatchRow};
 
-/// Creates a draft batch from a plan file's text; the batch id is the plan's `id`.
-pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<BatchRow> {
+/// A plan for a new batch from a plan file's text: read, validated, and held to what a new
+/// commitment needs (`Plan::check_new`).
+fn new_plan(file_name: &str, plan_toml: &str) -> Result<Plan> {
     let plan =
         Plan::from_toml(file_name, plan_toml).map_err(|e| AppError::Invalid(Message::same(e)))?;
     plan.check_new()
         .map_err(|e| AppError::Invalid(Message::same(format!("{file_name}: {e}"))))?;
+    Ok(plan)
+}
+
+/// Creates a draft batch from a plan file's text; the batch id is the plan's `id`.
+pub async fn create(app: &App, file_name: &str, plan_toml: &str) -> Result<BatchRow> {
+    let plan = new_plan(file_name, plan_toml)?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     if store::batches::get_in(&mut tx, &plan.id).await?.is_some() {
@@ -123,9 +131,7 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
         .map_or(0, |d| d.as_secs());
     crate::entropy::drand::check_future_round(&plan.entropy, now)
         .map_err(|e| AppError::Invalid(Message::same(e)))?;
-    let current = directory::current(app).await?;
-    let ids = current.each_ref().map(|s| s.as_ref().map(|s| s.id));
-    let loaded = directory::load(app, ids).await?;
+    let (current, ids, loaded) = current_directory(app).await?;
     let commitment = Commitment::build_from(loaded, plan)
         .map_err(|e| AppError::Invalid(Message::same(format!("{id}: {e}"))))?;
     let header = canonical::to_vec(&commitment.header);
@@ -155,6 +161,32 @@ pub async fn commit(app: &App, id: &str) -> Result<BatchRow> {
     }
     tx.commit().await?;
     get(app, id).await
+}
+
+/// The current snapshots, their ids, and the directory they hold: what a commitment made
+/// now is made over.
+async fn current_directory(
+    app: &App,
+) -> Result<(
+    [Option<store::snapshots::Snapshot>; 6],
+    [Option<i64>; 6],
+    crate::registry::Loaded<crate::commitment::EntityRecord>,
+)> {
+    let current = directory::current(app).await?;
+    let ids = current.each_ref().map(|s| s.as_ref().map(|s| s.id));
+    let loaded = directory::load(app, ids).await?;
+    Ok((current, ids, loaded))
+}
+
+/// Each stratum's (or part's) population and the sample size it will give, for a plan's
+/// text over the current snapshots, as the draw will find them if the batch is committed
+/// now: counts only (`draw::select::sizes`), with no seed, no target, nothing logged.
+pub async fn counts(app: &App, file_name: &str, plan_toml: &str) -> Result<Sizes> {
+    let plan = new_plan(file_name, plan_toml)?;
+    let (_, _, loaded) = current_directory(app).await?;
+    let unhashed = Commitment::unhashed(loaded, plan)
+        .map_err(|e| AppError::Invalid(Message::same(format!("{file_name}: {e}"))))?;
+    Ok(crate::draw::select::sizes(unhashed.unfinished()))
 }
 
 /// Withdraws a batch before its draw, with the reason (logged).

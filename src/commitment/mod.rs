@@ -253,6 +253,12 @@ impl Write for Matches<'_> {
 pub struct Unhashed(Commitment);
 
 impl Unhashed {
+    /// The commitment as built, its digests and hash still placeholders: enough to count
+    /// what a draw would take (`draw::select::sizes`), never to announce.
+    pub fn unfinished(&self) -> &Commitment {
+        &self.0
+    }
+
     /// Computes the digests and the hash.
     pub fn finish(self) -> Commitment {
         let mut c = self.0;

@@ -186,6 +186,139 @@ pub struct Selection {
     pub drawn: Vec<u32>,
 }
 
+/// One part's counts before any draw (§5.4, §5.5): how many it selects, how many the
+/// exclusion rules leave out, how many are eligible, and its sample size. The draw takes
+/// `takes()` of them, whatever the seed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sizing {
+    pub name: String,
+    /// The stratum it is (a part of), or `None` for the floor.
+    pub stratum: Option<usize>,
+    pub population: u64,
+    pub excluded: u64,
+    pub eligible: u64,
+    pub size: u64,
+}
+
+impl Sizing {
+    /// How many the draw takes: the size, capped at the eligible.
+    pub fn takes(&self) -> u64 {
+        self.size.min(self.eligible)
+    }
+}
+
+/// What `sizes` finds: each part's counts (then the floor's) and the whole population.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sizes {
+    pub parts: Vec<Sizing>,
+    pub population: u64,
+}
+
+impl Sizes {
+    /// How many targets the draw takes in all.
+    pub fn total(&self) -> u64 {
+        self.parts.iter().map(Sizing::takes).sum()
+    }
+}
+
+/// A part's pool (the entities it can draw, canonical order) with its counts.
+struct Pool {
+    label: String,
+    pool: Vec<u32>,
+    sizing: Sizing,
+    /// Members the exclusion rules name, whether or not the stratum applies them.
+    recent: u64,
+}
+
+/// Every part's pool and counts, in draw order, and the size of the whole population.
+fn pools(commitment: &Commitment, recent: &HashSet<&str>) -> (Vec<Pool>, u64) {
+    let plan = &commitment.header.plan;
+    let entities = &commitment.snapshots.entities;
+    let (parts, population) = parts(commitment);
+    let pools = parts
+        .into_iter()
+        .map(|part| {
+            let stratum = &plan.strata[part.stratum];
+            let p = part.members.len() as u64;
+            let is_recent = |i: &u32| recent.contains(entities[*i as usize].uscc.as_str());
+            let named = part.members.iter().filter(|i| is_recent(i)).count() as u64;
+            let pool: Vec<u32> = if stratum.applies_exclusions() {
+                part.members.into_iter().filter(|i| !is_recent(i)).collect()
+            } else {
+                part.members
+            };
+            let eligible = pool.len() as u64;
+            Pool {
+                label: part.label,
+                pool,
+                recent: named,
+                sizing: Sizing {
+                    name: part.name,
+                    stratum: Some(part.stratum),
+                    population: p,
+                    excluded: p - eligible,
+                    eligible,
+                    size: target_size(stratum, p),
+                },
+            }
+        })
+        .collect();
+    (pools, population)
+}
+
+/// The floor's size: what it still needs after the parts took `so_far` (§5.7).
+fn floor_size(floor: &crate::plan::Floor, population: u64, so_far: u64) -> u64 {
+    floor.ratio.ceil_of(population).saturating_sub(so_far)
+}
+
+/// Every part's counts, and the floor's, as `select` will find them, without a seed and
+/// without drawing anything: what the clerk sees while writing a plan. The floor's
+/// `eligible` is the most it can find (those in the population, not excluded, less the
+/// parts' draws that cannot have been excluded); it is exact unless a part that ignores
+/// the exclusions draws only some of its pool.
+pub fn sizes(commitment: &Commitment) -> Sizes {
+    let plan = &commitment.header.plan;
+    let recent = recently_inspected(commitment);
+    let (pools, population) = pools(commitment, &recent);
+    // A part applying the exclusions draws only entities they do not name; one ignoring
+    // them draws at least `takes - recent` of those.
+    let drawn_not_excluded = pools
+        .iter()
+        .map(|p| {
+            let takes = p.sizing.takes();
+            if p.sizing.excluded == p.recent {
+                takes
+            } else {
+                takes.saturating_sub(p.recent)
+            }
+        })
+        .sum::<u64>();
+    let mut sizings: Vec<Sizing> = pools.into_iter().map(|p| p.sizing).collect();
+    if let Some(floor) = plan.floor() {
+        let so_far = sizings.iter().map(Sizing::takes).sum::<u64>();
+        let sectors = sectors(commitment);
+        let not_excluded = commitment
+            .snapshots
+            .entities
+            .iter()
+            .filter(|e| in_population(plan, &sectors, e) && !recent.contains(e.uscc.as_str()))
+            .count() as u64;
+        let eligible = not_excluded.saturating_sub(drawn_not_excluded);
+        sizings.push(Sizing {
+            name: floor.name.clone(),
+            stratum: None,
+            population,
+            excluded: population.saturating_sub(so_far).saturating_sub(eligible),
+            eligible,
+            size: floor_size(floor, population, so_far),
+        });
+    }
+    Sizes {
+        parts: sizings,
+        population,
+    }
+}
+
 fn choose(seed: &Key, label: &str, mut pool: Vec<u32>, k: u64) -> Vec<u32> {
     let k = k.min(pool.len() as u64) as usize;
     let mut stream = Stream::new(&stream_key(seed, label));
@@ -200,28 +333,24 @@ pub fn select(commitment: &Commitment, seed: &Key) -> Vec<Selection> {
     let entities = &commitment.snapshots.entities;
     let recent = recently_inspected(commitment);
     let excluded = |i: &u32| recent.contains(entities[*i as usize].uscc.as_str());
-    let (parts, population) = parts(commitment);
-    let mut selections: Vec<Selection> = parts
+    let (pools, population) = pools(commitment, &recent);
+    let mut selections: Vec<Selection> = pools
         .into_iter()
-        .map(|part| {
-            let stratum = &plan.strata[part.stratum];
-            let p = part.members.len() as u64;
-            let pool: Vec<u32> = if stratum.applies_exclusions() {
-                part.members.into_iter().filter(|i| !excluded(i)).collect()
-            } else {
-                part.members
-            };
-            let eligible = pool.len() as u64;
-            let size = target_size(stratum, p);
-            Selection {
-                name: part.name,
-                population: p,
-                excluded: p - eligible,
-                eligible,
-                size,
-                drawn: choose(seed, &part.label, pool, size),
-            }
-        })
+        .map(
+            |Pool {
+                 label,
+                 pool,
+                 sizing,
+                 ..
+             }| Selection {
+                drawn: choose(seed, &label, pool, sizing.size),
+                name: sizing.name,
+                population: sizing.population,
+                excluded: sizing.excluded,
+                eligible: sizing.eligible,
+                size: sizing.size,
+            },
+        )
         .collect();
     if let Some(floor) = plan.floor() {
         let mut drawn = vec![false; entities.len()];
@@ -229,7 +358,7 @@ pub fn select(commitment: &Commitment, seed: &Key) -> Vec<Selection> {
             drawn[*i as usize] = true;
         }
         let so_far = selections.iter().map(|s| s.drawn.len() as u64).sum::<u64>();
-        let size = floor.ratio.ceil_of(population).saturating_sub(so_far);
+        let size = floor_size(floor, population, so_far);
         let sectors = sectors(commitment);
         let pool: Vec<u32> = (0..entities.len() as u32)
             .filter(|&i| {

@@ -4,7 +4,7 @@
 //! Chinese or English; the values themselves (sector names, grades…) are data and shown as
 //! written.
 
-use super::model::{BatchPage, Lang};
+use super::model::{BatchPage, DrandView, Lang};
 use super::render::china_time;
 use crate::plan::{Attribute, EntropyDeclaration, Plan, Ratio, Stratum};
 
@@ -33,7 +33,12 @@ fn list<T: ToString>(lang: Lang, items: &[T]) -> String {
 
 /// The plan's lines, in the order a reader checks them.
 pub fn plan_lines(page: &BatchPage, lang: Lang) -> Vec<PlanLine> {
-    let plan = &page.plan;
+    lines_of(&page.plan, page.drand.as_ref(), lang)
+}
+
+/// The lines of a plan, committed or not (the console's draft batch page shows them too),
+/// with when its drand round comes if known.
+pub fn lines_of(plan: &Plan, drand: Option<&DrandView>, lang: Lang) -> Vec<PlanLine> {
     let mut lines = vec![
         PlanLine {
             label: pick(lang, "抽查范围", "Population"),
@@ -91,7 +96,7 @@ pub fn plan_lines(page: &BatchPage, lang: Lang) -> Vec<PlanLine> {
     });
     lines.push(PlanLine {
         label: pick(lang, "随机数来源", "Entropy source"),
-        text: entropy(page, lang),
+        text: entropy(plan, drand, lang),
     });
     lines
 }
@@ -375,8 +380,8 @@ fn constraints(plan: &Plan, lang: Lang) -> String {
     rules.join(pick(lang, "；", "; "))
 }
 
-fn entropy(page: &BatchPage, lang: Lang) -> String {
-    match (&page.plan.entropy, &page.drand) {
+fn entropy(plan: &Plan, drand: Option<&DrandView>, lang: Lang) -> String {
+    match (&plan.entropy, drand) {
         (EntropyDeclaration::Ceremony { witnesses, digits }, _) => match lang {
             Lang::Zh => format!(
                 "公开摇号：见证人 {} 各自现场掷出 {digits} 位数字",

@@ -33,7 +33,14 @@ impl Problems {
     fn text(&mut self, field: &str, value: &mut String) {
         match text::required(value) {
             Ok(v) => *value = v,
-            Err(e) => self.0.push(format!("{field} {e}")),
+            Err(e) => {
+                let zh = if value.trim().is_empty() {
+                    "不能为空"
+                } else {
+                    "过长或含有控制字符"
+                };
+                self.0.push(format!("{field} {zh} / {field} {e}"));
+            }
         }
     }
 
@@ -42,7 +49,8 @@ impl Problems {
         for (i, v) in values.iter_mut().enumerate() {
             self.text(&format!("{field}[{i}]"), v);
             if !seen.insert(v.clone()) {
-                self.0.push(format!("{field} lists '{v}' twice"));
+                self.0
+                    .push(format!("{field}「{v}」重复 / {field} lists '{v}' twice"));
             }
         }
     }
@@ -77,20 +85,24 @@ impl Plan {
         let mut p = Problems(Vec::new());
         match text::required(&self.id).and_then(|id| BatchId::parse(&id)) {
             Ok(id) => self.id = id.to_string(),
-            Err(e) => p.0.push(format!("id {e}")),
+            Err(e) => p.0.push(format!(
+                "id 批次编号须为 1 至 64 个字符（字母、数字、. _ -，以字母或数字开头） / id {e}"
+            )),
         }
         p.text("title", &mut self.title);
         if let Some(end) = self.inspection_end {
             let days = (end - self.inspection_date).num_days();
             p.check((0..=MAX_INSPECTION_WINDOW_DAYS).contains(&days), || {
                 format!(
-                    "inspection_end {end} must be on or after inspection_date {} and at most {MAX_INSPECTION_WINDOW_DAYS} days after it",
+                    "inspection_end 检查时限末日 {end} 须不早于首日 {0}，且至多在其后 {MAX_INSPECTION_WINDOW_DAYS} 天 / \
+                     inspection_end {end} must be on or after inspection_date {0} and at most {MAX_INSPECTION_WINDOW_DAYS} days after it",
                     self.inspection_date
                 )
             });
         }
         p.check(!self.matters.is_empty(), || {
-            "matters is empty: name at least one matter code".into()
+            "matters 至少写明一个抽查事项编码 / matters is empty: name at least one matter code"
+                .into()
         });
         for (i, m) in self.matters.iter_mut().enumerate() {
             match identifier(m) {
@@ -101,7 +113,7 @@ impl Plan {
         let mut codes = HashSet::new();
         for m in &self.matters {
             p.check(codes.insert(m.clone()), || {
-                format!("matters lists '{m}' twice")
+                format!("matters 事项「{m}」重复 / matters lists '{m}' twice")
             });
         }
         p.texts("population.sectors", &mut self.population.sectors);
@@ -116,7 +128,7 @@ impl Plan {
         });
 
         p.check(!self.strata.is_empty(), || {
-            "strata is empty: define at least one [[strata]]".into()
+            "strata 至少定义一个分层 / strata is empty: define at least one [[strata]]".into()
         });
         let mut names = HashSet::new();
         let mut graded = HashSet::new();
@@ -124,7 +136,10 @@ impl Plan {
             let at = format!("strata[{i}]");
             p.text(&format!("{at}.name"), &mut s.name);
             p.check(names.insert(s.name.clone()), || {
-                format!("{at}.name '{}' is used twice", s.name)
+                format!(
+                    "{at}.name 分层名称「{0}」重复 / {at}.name '{0}' is used twice",
+                    s.name
+                )
             });
             if version_4 {
                 p.distinct(&format!("{at}.grades"), &s.grades);
@@ -157,10 +172,12 @@ impl Plan {
                 }
             }
             p.check(s.ratio.is_some() || s.count.is_some(), || {
-                format!("{at} needs a ratio, a count, or both")
+                format!(
+                    "{at} 须写明抽取比例或抽取家数（或两者） / {at} needs a ratio, a count, or both"
+                )
             });
             p.check(s.count != Some(0), || {
-                format!("{at}.count must be at least 1")
+                format!("{at}.count 抽取家数至少为 1 / {at}.count must be at least 1")
             });
             for (field, value) in [("count", s.count), ("minimum", s.minimum)] {
                 p.check(value.is_none_or(|v| v <= MAX_INTEGER), || {
@@ -172,7 +189,9 @@ impl Plan {
             for (j, later) in self.strata.iter().enumerate() {
                 if let Some(i) = self.strata[..j].iter().position(|s| s.shadows(later)) {
                     p.0.push(format!(
-                        "strata[{j}] '{}' can never draw: strata[{i}] '{}' comes first and selects \
+                        "strata[{j}]「{0}」永远抽不到：排在前面的 strata[{i}]「{1}」已选中它的全部对象\
+                         （对象属于第一个选中它的分层）；请把范围较窄的分层放在前面，或合并两者 / \
+                         strata[{j}] '{0}' can never draw: strata[{i}] '{1}' comes first and selects \
                          every entity it selects (an entity belongs to the first stratum that \
                          selects it); put the narrower stratum first, or merge the two if \
                          they select the same entities",
@@ -190,13 +209,19 @@ impl Plan {
 
         let t = &mut self.team;
         p.check((2..=MAX_TEAM_SIZE).contains(&t.size), || {
-            format!("team.size is {}: a team has at least 2 officers (执法人员不得少于两人) and at most {MAX_TEAM_SIZE}", t.size)
+            format!(
+                "team.size 每组人数为 {0}：执法人员不得少于两人，至多 {MAX_TEAM_SIZE} 人 / \
+                 team.size is {0}: a team has at least 2 officers (执法人员不得少于两人) and at most {MAX_TEAM_SIZE}",
+                t.size
+            )
         });
         p.texts("team.departments", &mut t.departments);
         p.texts("team.pool", &mut t.pool);
         for d in &t.departments {
             p.check(t.pool.is_empty() || t.pool.contains(d), || {
-                format!("team.departments: '{d}' is not in team.pool")
+                format!(
+                    "team.departments 部门「{d}」不在 team.pool 中 / team.departments: '{d}' is not in team.pool"
+                )
             });
         }
         p.check(t.departments.len() as u64 <= u64::from(t.size), || {
@@ -277,36 +302,57 @@ impl Plan {
         ] {
             p.check(
                 days.is_none_or(|d| (1..=MAX_WINDOW_DAYS).contains(&d)),
-                || format!("constraints.{name} must be between 1 and {MAX_WINDOW_DAYS}"),
+                || {
+                    format!(
+                        "constraints.{name} 天数须在 1 至 {MAX_WINDOW_DAYS} 之间 / \
+                         constraints.{name} must be between 1 and {MAX_WINDOW_DAYS}"
+                    )
+                },
             );
         }
         p.check(c.max_targets_per_officer != Some(0), || {
-            "constraints.max_targets_per_officer must be at least 1".into()
+            "constraints.max_targets_per_officer 每人最多家数至少为 1 / \
+             constraints.max_targets_per_officer must be at least 1"
+                .into()
         });
 
         match &mut self.entropy {
             EntropyDeclaration::Ceremony { witnesses, digits } => {
                 p.check(witnesses.len() >= 2, || {
-                    "entropy.witnesses: a ceremony needs at least 2 witnesses".into()
+                    "entropy.witnesses 摇号仪式至少需要 2 名见证人 / \
+                     entropy.witnesses: a ceremony needs at least 2 witnesses"
+                        .into()
                 });
                 p.texts("entropy.witnesses", witnesses);
                 for w in witnesses.iter() {
                     p.check(!w.contains([',', '=', '，']), || {
-                        format!("entropy.witnesses: '{w}' may not contain ',', '，' or '='")
+                        format!(
+                            "entropy.witnesses 见证人「{w}」不能含有 ',' '，' 或 '=' / \
+                             entropy.witnesses: '{w}' may not contain ',', '，' or '='"
+                        )
                     });
                 }
                 p.check((1..=100).contains(digits), || {
-                    "entropy.digits must be between 1 and 100".into()
+                    "entropy.digits 每人数字位数须在 1 至 100 之间 / \
+                     entropy.digits must be between 1 and 100"
+                        .into()
                 });
             }
             EntropyDeclaration::Drand { chain_hash, round } => {
                 *chain_hash = chain_hash.trim().to_ascii_lowercase();
                 p.check(
                     chain_hash.len() == 64 && chain_hash.bytes().all(|b| b.is_ascii_hexdigit()),
-                    || "entropy.chain_hash must be 64 hexadecimal digits".into(),
+                    || {
+                        "entropy.chain_hash 须为 64 位十六进制数 / \
+                         entropy.chain_hash must be 64 hexadecimal digits"
+                            .into()
+                    },
                 );
                 p.check((1..=MAX_INTEGER).contains(round), || {
-                    format!("entropy.round must be between 1 and {MAX_INTEGER}")
+                    format!(
+                        "entropy.round 轮次须在 1 至 {MAX_INTEGER} 之间 / \
+                         entropy.round must be between 1 and {MAX_INTEGER}"
+                    )
                 });
             }
         }

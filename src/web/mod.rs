@@ -45,10 +45,25 @@ pub use state::AppState;
 
 use error::ApiError;
 
-/// The pages' content security policy: nothing but this origin's own pages, inline styles
-/// and this origin's stylesheets (the console's print sheets); no scripts at all.
-const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// A content security policy: nothing but this origin's own pages, inline styles and this
+/// origin's stylesheets (the console's print sheets), and the scripts named.
+macro_rules! csp {
+    ($scripts:literal) => {
+        concat!(
+            "default-src 'none'; ",
+            $scripts,
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        )
+    };
+}
+
+/// The pages' content security policy: no scripts at all.
+const CSP: &str = csp!("");
+
+/// The policy of the one console page with a script (the new-batch form's counts): only
+/// script files of this origin, which may post back to it; still no inline script.
+pub const CSP_WITH_OWN_SCRIPTS: &str = csp!("script-src 'self'; connect-src 'self'; ");
 
 /// Limits applied to every connection and request.
 #[derive(Debug, Clone)]

@@ -87,6 +87,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../tests/python/tlog_client.py"),
     ),
     (
+        "/console/new_batch.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../templates/console/new_batch.js"),
+    ),
+    (
         "/docs/DRAW-SPEC.md",
         "text/plain; charset=utf-8",
         include_str!("../../docs/DRAW-SPEC.md"),

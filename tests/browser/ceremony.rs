@@ -3,46 +3,9 @@
 //! and each witness's digits; then a target's 检查通知书 is printed to PDF by WebDriver's
 //! print command, and the PDF's text holds the title and the entity's name. Screenshots in
 //! `target/browser/ceremony-record.png` and `target/browser/notice.png`, the PDF beside
-//! them. The batch is created and committed by the CLI before the server starts.
+//! them. The batch is the one the corps made and committed by the form just before.
 
 use super::*;
-
-/// The committed ceremony batch of the walk.
-pub const BATCH: &str = "SH-MZ-2026-YL-88";
-
-/// Creates and commits `id` (the shipped elderly-care plan under that id, its window from
-/// today) with the CLI, in the demo database of `dir`.
-pub fn commit_batch(dir: &Path, id: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shipped =
-        std::fs::read_to_string(root.join("registries/shanghai/plans/elderly-care.toml")).unwrap();
-    let today = shuangsui::app::batch::china_today();
-    let moved =
-        shuangsui::plan::window::with_window(&shipped, today, today + chrono::Days::new(45))
-            .replace("SH-MZ-2026-YL-01", id);
-    let plan = dir.join("ceremony-plan.toml");
-    std::fs::write(&plan, moved).unwrap();
-    let database = format!("sqlite://{}", dir.join("shuangsui.db").display());
-    let plan = plan.display().to_string();
-    for args in [
-        vec!["batch", "create", "--plan", plan.as_str()],
-        vec!["batch", "commit", id],
-    ] {
-        let out = bounded(
-            Command::new(env!("CARGO_BIN_EXE_shuangsui"))
-                .current_dir(root)
-                .args(&args)
-                .arg("--database")
-                .arg(&database)
-                .arg("--key")
-                .arg(dir.join("log.key"))
-                .env_remove("DATABASE_URL")
-                .env_remove("SHUANGSUI_LOG_KEY"),
-            Duration::from_secs(60),
-        );
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
-    }
-}
 
 async fn wait_for(c: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
     c.wait()
@@ -90,7 +53,18 @@ pub async fn corps_runs_the_ceremony_and_prints(
             field.attr("autocomplete").await.unwrap().as_deref(),
             Some("off")
         );
-        let digits = format!("{:010}", 1_234_567_891u64 * (i as u64 + 3) % 10_000_000_000);
+        // As many digits as the plan declares (the field's maxlength).
+        let wanted: usize = field
+            .attr("maxlength")
+            .await
+            .unwrap()
+            .and_then(|n| n.parse().ok())
+            .expect("the field says how many digits");
+        let digits: String = format!("{:020}", 12_345_678_910_111_213u64 * (i as u64 + 3))
+            .chars()
+            .rev()
+            .take(wanted)
+            .collect();
         field.send_keys(&digits).await.unwrap();
         typed.push(digits);
     }

@@ -1,7 +1,8 @@
 //! The public site as a reader uses it, in headless Chromium driven over WebDriver
 //! (fantoccini and Debian's chromedriver): the home page, a published batch, a search for
 //! one of its targets and the target's row, the bundle downloaded by the browser and checked
-//! by `shuangsui verify`, and the English page. Then, on a 390 × 844 phone (Chromium's
+//! by `shuangsui verify`, and the English page; the corps user making and committing a batch
+//! in the console (`new_batch`). Then, on a 390 × 844 phone (Chromium's
 //! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
 //! cards whose cells carry their column's label, chart text is at least 11 px, links are
 //! large enough to tap. The corps uploads a changed officers table through the console's
@@ -24,6 +25,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 mod ceremony;
+mod new_batch;
 mod upload;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -61,11 +63,10 @@ async fn a_reader_finds_a_target_and_verifies_its_bundle_in_chromium() {
 async fn reader() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_path_buf();
-    let (server, base, officer, corps) = blocking(move || {
-        let (officer, corps) = demo(&work);
-        ceremony::commit_batch(&work, ceremony::BATCH);
+    let (server, base, (officer, corps)) = blocking(move || {
+        let people = demo(&work);
         let (server, base) = serve(&work);
-        (server, base, officer, corps)
+        (server, base, people)
     })
     .await;
     let downloads = dir.path().join("downloads");
@@ -83,7 +84,8 @@ async fn reader() {
         log_key_url: format!("{base}/api/v1/log/key"),
     };
     run.walk().await;
-    ceremony::corps_runs_the_ceremony_and_prints(&c, &base, &corps, ceremony::BATCH).await;
+    let batch = new_batch::corps_creates_and_commits_a_batch(&c, &base, &corps).await;
+    ceremony::corps_runs_the_ceremony_and_prints(&c, &base, &corps, &batch).await;
     c.close().await.expect("closing the browser session");
 
     let phone_profile = dir.path().join("profile-phone");
@@ -594,6 +596,7 @@ fn demo(dir: &Path) -> ((String, String), (String, String)) {
     assert_eq!(out.status.code(), Some(0), "demo: {}", text(&out));
     assert!(dir.join("shuangsui.db").exists());
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    // Lines of "role name password token".
     let person = |role: &str| {
         stdout
             .lines()

@@ -2,12 +2,16 @@
 //! officer, a reviewer or an auditor sees, from plain data, as askama templates under
 //! `templates/console/`. Chinese first, English on the toggle (`?lang=en`, remembered by the
 //! web adapter); labels above fields, an error summary at the top linking to each field
-//! marked (the GOV.UK Design System's patterns); no JavaScript; every form that changes
+//! marked (the GOV.UK Design System's patterns); no JavaScript needed (the new-batch form
+//! alone loads a script file, for counts its button also gives); every form that changes
 //! anything carries the session's CSRF token. Both languages of a label sit side by side
 //! in the template: `c.t("登录", "Sign in")`.
 
 pub mod ceremony;
 pub mod dispatch;
+pub mod new_batch;
+pub mod plan_fields;
+pub mod plan_form;
 pub mod upload;
 
 use askama::Template;
@@ -351,8 +355,12 @@ pub struct TaskLine {
 }
 
 /// A batch's state for people.
-fn state_label(state: &str, lang: Lang) -> &'static str {
+pub fn state_label(state: &str, lang: Lang) -> &'static str {
     match (state, lang) {
+        ("draft", Lang::Zh) => "草稿",
+        ("draft", Lang::En) => "draft",
+        ("committed", Lang::Zh) => "已承诺并公告，待摇号",
+        ("committed", Lang::En) => "committed and announced, awaiting the draw",
         ("drawn", Lang::Zh) => "已抽取，检查中",
         ("results", Lang::Zh) => "检查结果录入中",
         ("results", Lang::En) => "results being recorded",

@@ -94,26 +94,34 @@ async fn batches_page(
     }
 }
 
+/// A corps page's query: its language, and the action just done (`published`,
+/// `withdrawn`, `created`, `committed`).
 #[derive(Debug, Default, Deserialize)]
-pub struct BatchesQuery {
+pub struct DoneQuery {
     lang: Option<String>,
-    /// `published` or `withdrawn` after an action.
-    done: Option<String>,
+    pub(super) done: Option<String>,
+}
+
+impl DoneQuery {
+    /// The page's language (`lang_of`).
+    pub(super) fn lang_of(&self, headers: &HeaderMap) -> (Lang, bool) {
+        lang_of(
+            &PageQuery {
+                lang: self.lang.clone(),
+                ..PageQuery::default()
+            },
+            headers,
+        )
+    }
 }
 
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<BatchesQuery>,
+    Query(q): Query<DoneQuery>,
     person: Person,
 ) -> Response {
-    let lang = lang_of(
-        &PageQuery {
-            lang: q.lang.clone(),
-            ..PageQuery::default()
-        },
-        &headers,
-    );
+    let lang = q.lang_of(&headers);
     let c = match corps(&state, &headers, person, lang.0) {
         Ok(c) => c,
         Err(r) => return *r,

@@ -6,11 +6,13 @@
 //! session's CSRF token first (403 otherwise); an upload's form (`upload`) is checked for
 //! its role and origin before its body is read, and for its token in it before anything else.
 
+pub mod batch_page;
 pub mod batches;
 pub mod ceremony;
 pub mod directories;
 pub mod dispatch;
 pub mod held;
+pub mod new_batch;
 pub mod review;
 pub mod session;
 pub mod tasks;
@@ -75,6 +77,23 @@ pub fn routes(upload: crate::web::upload::Spool) -> Router<AppState> {
         .route("/console/batches/{id}/notice/{uscc}", get(dispatch::notice))
         .route("/console/batches/{id}/record/{uscc}", get(dispatch::record))
         .route("/console/print.css", get(dispatch::print_css))
+        .route(
+            "/console/batches/new",
+            get(new_batch::form).post(new_batch::post),
+        )
+        .route(
+            "/console/batches/counts",
+            axum::routing::post(new_batch::counts),
+        )
+        .route(
+            "/console/batches/upload",
+            axum::routing::post(new_batch::upload),
+        )
+        .route("/console/batches/{id}", get(batch_page::show))
+        .route(
+            "/console/batches/{id}/commit",
+            axum::routing::post(batch_page::commit),
+        )
         .route(
             "/console/batches/{id}/publish",
             axum::routing::post(batches::publish),

@@ -7,6 +7,7 @@ mod ceremony;
 
 use super::*;
 
+mod new_batch;
 mod upload;
 
 /// A browser's cookie jar, kept by hand: name → value.
@@ -90,6 +91,11 @@ async fn send_body(
             .extensions_mut()
             .insert(axum::extract::ConnectInfo(peer));
     }
+    answer(router, jar, request).await
+}
+
+/// The router's answer to `request`, read whole; the jar takes its cookies.
+async fn answer(router: &Router, jar: &mut Jar, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.unwrap();
     let reply = Reply {
         status: response.status(),
