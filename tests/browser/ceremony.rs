@@ -22,14 +22,9 @@ fn shot(name: &str, png: &[u8]) {
     std::fs::write(dir.join(name), png).unwrap();
 }
 
-/// The corps runs the ceremony of committed batch `batch` and prints a target's notice.
-pub async fn corps_runs_the_ceremony_and_prints(
-    c: &Client,
-    base: &str,
-    (name, password): &(String, String),
-    batch: &str,
-) {
-    sign_in_by_form(c, base, name, password).await;
+/// The corps, signed in, runs the ceremony of committed batch `batch` and prints a
+/// target's notice.
+pub async fn corps_runs_the_ceremony_and_prints(c: &Client, base: &str, batch: &str) {
     c.goto(&format!("{base}/console/batches/{batch}/ceremony"))
         .await
         .unwrap();

@@ -85,7 +85,7 @@ async fn reader() {
     };
     run.walk().await;
     let batch = new_batch::corps_creates_and_commits_a_batch(&c, &base, &corps).await;
-    ceremony::corps_runs_the_ceremony_and_prints(&c, &base, &corps, &batch).await;
+    ceremony::corps_runs_the_ceremony_and_prints(&c, &base, &batch).await;
     c.close().await.expect("closing the browser session");
 
     let phone_profile = dir.path().join("profile-phone");
