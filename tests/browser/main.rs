@@ -26,6 +26,7 @@ use serde_json::json;
 
 mod ceremony;
 mod new_batch;
+mod publish;
 mod upload;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -63,7 +64,7 @@ async fn a_reader_finds_a_target_and_verifies_its_bundle_in_chromium() {
 async fn reader() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().to_path_buf();
-    let (server, base, (officer, corps)) = blocking(move || {
+    let (server, base, (officer, corps, reviewer)) = blocking(move || {
         let people = demo(&work);
         let (server, base) = serve(&work);
         (server, base, people)
@@ -86,6 +87,15 @@ async fn reader() {
     run.walk().await;
     let batch = new_batch::corps_creates_and_commits_a_batch(&c, &base, &corps).await;
     ceremony::corps_runs_the_ceremony_and_prints(&c, &base, &batch).await;
+    let (work, who) = (dir.path().to_path_buf(), reviewer.0.clone());
+    let left = {
+        let batch = batch.clone();
+        blocking(move || publish::record_all_and_approve_but_one(&work, &batch, &who)).await
+    };
+    publish::reviewer_approves_corps_publishes_public_finds(
+        &c, &base, &batch, &left, &reviewer, &corps,
+    )
+    .await;
     c.close().await.expect("closing the browser session");
 
     let phone_profile = dir.path().join("profile-phone");
@@ -581,9 +591,9 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
-/// The demo database in `dir` (`shuangsui demo --no-serve`); the demo officer's and corps
-/// user's names and console passwords, as it prints them.
-fn demo(dir: &Path) -> ((String, String), (String, String)) {
+/// The demo database in `dir` (`shuangsui demo --no-serve`); the names and console
+/// passwords of the demo's officer, corps user and reviewer, as it prints them.
+fn demo(dir: &Path) -> ((String, String), (String, String), (String, String)) {
     let out = bounded(
         Command::new(env!("CARGO_BIN_EXE_shuangsui"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -605,7 +615,7 @@ fn demo(dir: &Path) -> ((String, String), (String, String)) {
             .map(|w| (w[1].to_string(), w[2].to_string()))
             .unwrap_or_else(|| panic!("no {role} in the demo's output: {stdout}"))
     };
-    (person("officer"), person("corps"))
+    (person("officer"), person("corps"), person("reviewer"))
 }
 
 /// What is wrong with a console page on a phone: the page scrolling sideways, a link,
