@@ -162,7 +162,10 @@ pub async fn sheet(app: &App, viewer: Viewer<'_>, id: &str, uscc: &str) -> Resul
         )),
         Viewer::Officer(_) => results::not_yours(),
     };
-    let row = drawn(app, id).await.map_err(|_| not_found())?;
+    let row = drawn(app, id).await.map_err(|e| match e {
+        AppError::NotFound(_) => not_found(),
+        other => other,
+    })?;
     let a = store::batches::assignments(&app.store, id)
         .await?
         .into_iter()

@@ -242,20 +242,25 @@ impl Spool {
     }
 }
 
-/// Runs `work` over the bytes of the file at `path` (mapped, as the CLI reads a file) on a
+/// Runs `work` over the bytes of spooled `file` (mapped, as the CLI reads a file) on a
 /// blocking thread, off the workers that answer other requests: an import parses and hashes
-/// the whole file. The caller keeps the file until this returns.
-pub async fn on_bytes<T, F>(path: &Path, work: F) -> Result<T, AppError>
+/// the whole file. The thread owns the file, so a request cancelled meanwhile (a timeout, a
+/// client gone) cannot delete it under the work; it is given back with the outcome.
+pub async fn on_bytes<T, F>(
+    file: tempfile::NamedTempFile,
+    work: F,
+) -> Result<(T, tempfile::NamedTempFile), AppError>
 where
     T: Send + 'static,
     F: for<'a> FnOnce(&'a [u8]) -> LocalBoxFuture<'a, Result<T, AppError>> + Send + 'static,
 {
-    let path = path.to_path_buf();
     let handle = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let bytes = crate::mapped::read(&path)
+        let bytes = crate::mapped::read(file.path())
             .map_err(|e| AppError::Setup(format!("the spooled upload: {e}")))?;
-        handle.block_on(work(&bytes))
+        let done = handle.block_on(work(&bytes))?;
+        drop(bytes);
+        Ok((done, file))
     })
     .await
     .map_err(|e| AppError::Setup(format!("the import's thread: {e}")))?

@@ -10,12 +10,19 @@
   }
   var timer = null;
   var serial = 0;
+  var running = null;
   function update() {
     var mine = ++serial;
+    // A newer count replaces the one still running: the server stops it.
+    if (running && window.AbortController) {
+      running.abort();
+    }
+    running = window.AbortController ? new AbortController() : null;
     var body = new URLSearchParams(new FormData(form));
     fetch("/console/batches/counts", {
       method: "POST",
       credentials: "same-origin",
+      signal: running ? running.signal : undefined,
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: body.toString()
     })
@@ -34,7 +41,7 @@
   }
   function later() {
     clearTimeout(timer);
-    timer = setTimeout(update, 400);
+    timer = setTimeout(update, 600);
   }
   form.addEventListener("input", later);
   form.addEventListener("change", later);

@@ -48,9 +48,10 @@ pub async fn corps_runs_the_ceremony_and_prints(c: &Client, base: &str, batch: &
             field.attr("autocomplete").await.unwrap().as_deref(),
             Some("off")
         );
-        // As many digits as the plan declares (the field's maxlength).
+        // As many digits as the plan declares (no maxlength: a digit too many must be told,
+        // never dropped unseen).
         let wanted: usize = field
-            .attr("maxlength")
+            .attr("data-digits")
             .await
             .unwrap()
             .and_then(|n| n.parse().ok())

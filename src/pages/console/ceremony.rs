@@ -190,7 +190,7 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("type=\"password\" id=\"w0\" name=\"w0\" inputmode=\"numeric\" autocomplete=\"off\" value=\"\""),
+            html.contains("type=\"password\" id=\"w0\" name=\"w0\" inputmode=\"numeric\" autocomplete=\"off\" data-digits=\"10\" value=\"\""),
             "{html}"
         );
         let html = closed(&c, "B-2", "批次", Closed::Drand(4_200_000));

@@ -187,13 +187,12 @@ pub async fn upload(
         .or(upload.file_name)
         .unwrap_or_else(|| format!("{}.csv", kind.word()));
     let app = state.app.clone();
-    let outcome = crate::web::upload::on_bytes(upload.file.path(), move |bytes| {
+    let (outcome, _) = crate::web::upload::on_bytes(upload.file, move |bytes| {
         Box::pin(async move {
             directory::import(&app, kind, &name, bytes, format, encoding, &NO_PROGRESS).await
         })
     })
     .await?;
-    drop(upload.file);
     state.refresh().await;
     Ok(match outcome {
         Imported::Created(s) => (

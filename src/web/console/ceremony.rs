@@ -193,11 +193,12 @@ pub async fn draw(
         Ok(Outcome::Invalid(problems)) => refused(&problems, FormNotes::default()),
         Err(AppError::Invalid(m) | AppError::Refused(m)) => {
             let why = format!(
-                "{}{m}",
+                "{}{}",
                 c.t(
                     "抽取被拒绝（已记入日志）：",
                     "The draw was refused (logged): "
-                )
+                ),
+                m.in_lang(c.is_en())
             );
             refused(
                 &[],

@@ -123,6 +123,9 @@ fn plan_of(f: &PlanForm, lang: Lang) -> Result<String, Vec<FieldError>> {
     }
 }
 
+/// Taken while a count runs (`counts_of`).
+static COUNTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// The counts of the form's plan over the current snapshots, or why there are none.
 async fn counts_of(state: &AppState, f: &PlanForm, lang: Lang) -> Result<CountsView, Response> {
     let toml = match plan_of(f, lang) {
@@ -132,6 +135,9 @@ async fn counts_of(state: &AppState, f: &PlanForm, lang: Lang) -> Result<CountsV
             return Ok(CountsView::failed(text.join("；")));
         }
     };
+    // Counting reads the whole current directory: one count at a time, whoever asks, so
+    // a form typed into quickly never loads it several times at once.
+    let _turn = COUNTING.acquire().await;
     match batch::counts(&state.app, FORM_FILE, &toml).await {
         Ok(sizes) => Ok(CountsView::of(&sizes)),
         Err(AppError::Invalid(m) | AppError::Refused(m) | AppError::NotFound(m)) => {
@@ -259,14 +265,40 @@ pub async fn upload(
         Ok(c) => c,
         Err(r) => return *r,
     };
-    let (csrf, file) = read_upload(&headers, body).await.unwrap_or_default();
-    if let Err(r) = check_form(&state, &headers, &person, &csrf, lang.0) {
-        return *r;
+    // The origin before the body is read (a cross-site post gets 403 whatever it holds).
+    if !super::session::same_origin(&state, &headers) {
+        return check_form(&state, &headers, &person, "", lang.0)
+            .err()
+            .map_or_else(|| internal_error(&"same-origin check"), |r| *r);
     }
     let refuse = |message: String| FieldError {
         field: "plan",
         message,
     };
+    let (csrf, file) = match read_upload(&headers, body).await {
+        Ok(read) => read,
+        // Nothing is done with a form that cannot be read: it is said why, not "expired".
+        Err(_) => {
+            let limit = PLAN_LIMIT / 1024;
+            let errors = [refuse(if c.is_en() {
+                format!("The plan file could not be read: a plan file is at most {limit} KiB.")
+            } else {
+                format!("无法读取计划文件：计划文件至多 {limit} KiB。")
+            })];
+            return form_page(
+                &state,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                lang,
+                &c,
+                &PlanForm::default(),
+                &errors,
+                None,
+            );
+        }
+    };
+    if let Err(r) = check_form(&state, &headers, &person, &csrf, lang.0) {
+        return *r;
+    }
     let errors = match file {
         None => vec![refuse(
             c.t("请选择计划文件（TOML）。", "Choose a plan file (TOML).")

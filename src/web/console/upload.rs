@@ -111,7 +111,7 @@ pub async fn preview(
         .unwrap_or_else(|| kind.file_name().to_string());
     let app = state.app.clone();
     let name = file_name.clone();
-    let previewed = on_bytes(upload.file.path(), move |bytes| {
+    let previewed = on_bytes(upload.file, move |bytes| {
         Box::pin(async move {
             directory::preview(&app, kind, &name, bytes, Format::Auto, encoding).await
         })
@@ -133,7 +133,7 @@ pub async fn preview(
             );
         }
         Err(e) => return internal_error(&e),
-        Ok(Preview::Unchanged(current)) => (
+        Ok((Preview::Unchanged(current), _)) => (
             StatusCode::OK,
             pages::preview(
                 &c,
@@ -144,13 +144,16 @@ pub async fn preview(
                 },
             ),
         ),
-        Ok(Preview::Changed {
-            current,
-            rows,
-            diff,
-        }) => {
+        Ok((
+            Preview::Changed {
+                current,
+                rows,
+                diff,
+            },
+            file,
+        )) => {
             let held = uploads.held.hold(HeldUpload {
-                file: upload.file,
+                file,
                 user: s.principal.user_id,
                 kind,
                 file_name: file_name.clone(),
@@ -226,9 +229,15 @@ pub async fn decide(
         return say(&state, &c, StatusCode::OK, table, text);
     }
     let app = state.app.clone();
-    let (kind, name, encoding, seen) =
-        (held.kind, held.file_name.clone(), held.encoding, held.seen);
-    let imported = on_bytes(held.file.path(), move |bytes| {
+    let HeldUpload {
+        file,
+        kind,
+        file_name: name,
+        encoding,
+        seen,
+        ..
+    } = held;
+    let imported = on_bytes(file, move |bytes| {
         Box::pin(async move {
             let how = (Format::Auto, encoding);
             directory::import_onto(
@@ -243,8 +252,8 @@ pub async fn decide(
             .await
         })
     })
-    .await;
-    drop(held);
+    .await
+    .map(|(imported, _)| imported);
     state.refresh().await;
     match imported {
         Ok(Imported::Created(snapshot)) => {

@@ -440,6 +440,13 @@ async fn an_uploaded_plan_file_creates_a_batch_and_a_bad_one_is_named() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(shuangsui::app::batch::get(&app, "SH-UP-03").await.is_err());
+
+    // Too large to read: said so (not "expired"), and nothing made.
+    let big = format!("{}\n# {}", same_toml("SH-UP-04"), "x".repeat(300 * 1024));
+    let r = upload(&router, &mut jar, &csrf, "big.toml", &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    assert!(r.text().contains("计划文件至多 256 KiB"), "{}", r.text());
+    assert!(shuangsui::app::batch::get(&app, "SH-UP-04").await.is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
