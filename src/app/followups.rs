@@ -9,6 +9,8 @@
 //! to correct, a case, a referral or a listing is an act of the administrative organ, and
 //! its outcome (查处结果) is the organ's decision; officers record what they found.
 
+pub mod desk;
+
 use crate::domain::Message;
 use crate::msg;
 use std::collections::HashMap;
@@ -148,24 +150,48 @@ pub struct BatchFollowUps {
 
 /// Where the follow-ups of a batch stand on `today`, from the rows as stored.
 pub async fn of_batch(app: &App, id: &str, today: NaiveDate) -> Result<BatchFollowUps> {
-    let b = batch::get(app, id).await?;
-    let targets = store::batches::assignments(&app.store, id).await?;
-    let results = store::results::of_batch(&app.store, id).await?;
-    let reviews = store::reviews::of_batch(&app.store, id).await?;
-    let (measures, closures) = store::followups::of_batch(&app.store, id).await?;
-    Ok(gather(
-        &app.codes,
-        &Stored {
-            batch: id,
-            published: b.state == "published",
-            targets: &targets,
-            results: &results,
-            reviews: &reviews,
-            measures: &measures,
-            closures: &closures,
-        },
-        today,
-    ))
+    let rows = Rows::load(app, id).await?;
+    Ok(gather(&app.codes, &rows.stored(), today))
+}
+
+/// A batch's rows, as stored, that its follow-ups are made from.
+pub(crate) struct Rows {
+    pub batch: store::batches::BatchRow,
+    pub targets: Vec<Assignment>,
+    pub results: Vec<ResultRow>,
+    pub reviews: Vec<ReviewRow>,
+    pub measures: Vec<MeasureRow>,
+    pub closures: Vec<ClosureRow>,
+}
+
+impl Rows {
+    pub(crate) async fn load(app: &App, id: &str) -> Result<Rows> {
+        let batch = batch::get(app, id).await?;
+        let targets = store::batches::assignments(&app.store, id).await?;
+        let results = store::results::of_batch(&app.store, id).await?;
+        let reviews = store::reviews::of_batch(&app.store, id).await?;
+        let (measures, closures) = store::followups::of_batch(&app.store, id).await?;
+        Ok(Rows {
+            batch,
+            targets,
+            results,
+            reviews,
+            measures,
+            closures,
+        })
+    }
+
+    pub(crate) fn stored(&self) -> Stored<'_> {
+        Stored {
+            batch: &self.batch.id,
+            published: self.batch.state == "published",
+            targets: &self.targets,
+            results: &self.results,
+            reviews: &self.reviews,
+            measures: &self.measures,
+            closures: &self.closures,
+        }
+    }
 }
 
 /// What a batch's follow-ups are made from.

@@ -6,7 +6,8 @@
 //! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
 //! cards whose cells carry their column's label, chart text is at least 11 px, links are
 //! large enough to tap. The corps uploads a changed officers table through the console's
-//! file input, previews it and confirms the import (`upload`). Leaves screenshots of the batch page in
+//! file input, previews it and confirms the import (`upload`), and records a follow-up's
+//! measure (`followups`). Leaves screenshots of the batch page in
 //! `target/browser/batch-page.png` and `target/browser/batch-page-phone.png`.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`scripts/install-browser.sh`).
@@ -25,6 +26,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
 mod ceremony;
+mod followups;
 mod new_batch;
 mod publish;
 mod upload;
@@ -104,6 +106,7 @@ async fn reader() {
     phone_pages(&c, &base).await;
     console_on_phone(&c, &base, &officer).await;
     upload::corps_uploads_a_directory(&c, &base, &corps).await;
+    followups::corps_records_a_measure(&c, &base, &corps).await;
     refused_in_the_browser(&c, &base, &officer, &dir.path().join("shuangsui.db")).await;
     c.close().await.expect("closing the phone's session");
     drop(driver);

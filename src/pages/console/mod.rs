@@ -9,6 +9,7 @@
 
 pub mod ceremony;
 pub mod dispatch;
+pub mod followups;
 pub mod new_batch;
 pub mod plan_fields;
 pub mod plan_form;
@@ -152,6 +153,7 @@ fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
     }
     if role == Role::Corps {
         items.push(("/console/batches", t("抽查批次", "Batches")));
+        items.push(("/console/followups", t("后续处置", "Follow-ups")));
         items.push(("/console/users", t("人员与账号", "People and accounts")));
     }
     if role == Role::Reviewer {

@@ -11,6 +11,7 @@ pub mod batches;
 pub mod ceremony;
 pub mod directories;
 pub mod dispatch;
+pub mod followups;
 pub mod held;
 pub mod new_batch;
 pub mod review;
@@ -101,6 +102,16 @@ pub fn routes(upload: crate::web::upload::Spool) -> Router<AppState> {
         .route(
             "/console/batches/{id}/withdraw",
             axum::routing::post(batches::withdraw),
+        )
+        .route("/console/followups", get(followups::list))
+        .route("/console/followups/{batch}/{uscc}", get(followups::target))
+        .route(
+            "/console/followups/{batch}/{uscc}/measure",
+            axum::routing::post(followups::measure),
+        )
+        .route(
+            "/console/followups/{batch}/{uscc}/close",
+            axum::routing::post(followups::close),
         )
         .route("/console/review", get(review::list))
         .route("/console/review/{batch}", get(review::batch))

@@ -7,6 +7,7 @@ mod ceremony;
 
 use super::*;
 
+mod followups;
 mod new_batch;
 mod upload;
 
