@@ -4,7 +4,7 @@
 
 use fantoccini::{Client, Locator};
 
-use super::{STEP, check_console, sign_in_by_form};
+use super::{STEP, check_console, sign_in_by_form, sign_out};
 
 pub(super) async fn corps_records_a_measure(
     c: &Client,
@@ -71,15 +71,5 @@ pub(super) async fn corps_records_a_measure(
         "{main}"
     );
     check_console(c, "a follow-up with its measure").await;
-    c.find(Locator::Css("header form button"))
-        .await
-        .expect("the sign-out button")
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("input#name"))
-        .await
-        .expect("signed out: the sign-in form");
+    sign_out(c).await;
 }

@@ -641,6 +641,21 @@ async fn check_console(c: &Client, what: &str) {
     assert_eq!(found["problems"], json!([]), "{what} on a 390 px phone");
 }
 
+/// Signs out by the console header's button, back to the sign-in form.
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css("header form button"))
+        .await
+        .expect("the sign-out button")
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(STEP)
+        .for_element(Locator::Css("input#name"))
+        .await
+        .expect("signed out: the sign-in form");
+}
+
 /// Signs `name` in through the console's form.
 async fn sign_in_by_form(c: &Client, base: &str, name: &str, password: &str) {
     c.goto(&format!("{base}/console/sign-in")).await.unwrap();
@@ -811,17 +826,7 @@ async fn console_on_phone(c: &Client, base: &str, (name, password): &(String, St
         .unwrap();
     let png = c.screenshot().await.unwrap();
     std::fs::write(shot.join("console-result-phone.png"), &png).unwrap();
-    c.find(Locator::Css("header form button"))
-        .await
-        .expect("the sign-out button")
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("input#name"))
-        .await
-        .expect("signed out: the sign-in form");
+    sign_out(c).await;
     c.goto(&format!("{base}/console/tasks")).await.unwrap();
     c.wait()
         .at_most(STEP)

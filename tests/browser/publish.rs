@@ -80,21 +80,16 @@ pub fn record_all_and_approve_but_one(dir: &Path, batch: &str, reviewer: &str) -
     LeftToReview { name, result }
 }
 
-async fn sign_out(c: &Client, base: &str) {
+/// Signs out from the console's home (the page before may be a printed sheet, without
+/// the header).
+async fn sign_out_from_home(c: &Client, base: &str) {
     c.goto(&format!("{base}/console/")).await.unwrap();
     c.wait()
         .at_most(STEP)
         .for_element(Locator::Css("header form button"))
         .await
-        .expect("the sign-out button")
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("input#name"))
-        .await
-        .expect("signed out: the sign-in form");
+        .expect("the console's home");
+    sign_out(c).await;
 }
 
 async fn shot(c: &Client, name: &str) {
@@ -114,7 +109,7 @@ pub async fn reviewer_approves_corps_publishes_public_finds(
     (reviewer, reviewer_password): &(String, String),
     (corps, corps_password): &(String, String),
 ) {
-    sign_out(c, base).await;
+    sign_out_from_home(c, base).await;
     // The reviewer: the batch's one result awaiting review, approved by its button.
     sign_in_by_form(c, base, reviewer, reviewer_password).await;
     c.goto(&format!("{base}/console/review/{batch}"))
@@ -146,7 +141,7 @@ pub async fn reviewer_approves_corps_publishes_public_finds(
         c.find(Locator::Css(&card)).await.is_err(),
         "the approved result is no longer awaiting review"
     );
-    sign_out(c, base).await;
+    sign_out_from_home(c, base).await;
     // The corps: every result approved, the batch is published from its page.
     sign_in_by_form(c, base, corps, corps_password).await;
     c.goto(&format!("{base}/console/batches")).await.unwrap();
@@ -170,7 +165,7 @@ pub async fn reviewer_approves_corps_publishes_public_finds(
         .unwrap();
     assert!(notice.contains("已公示"), "{notice}");
     shot(c, "console-batches.png").await;
-    sign_out(c, base).await;
+    sign_out_from_home(c, base).await;
     // The public: the approved target is found, on the published batch's page.
     c.goto(&format!("{base}/search?q={}", url_encode(&left.name)))
         .await

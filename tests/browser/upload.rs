@@ -5,7 +5,7 @@ use std::path::Path;
 
 use fantoccini::{Client, Locator};
 
-use super::{STEP, sign_in_by_form};
+use super::{STEP, sign_in_by_form, sign_out};
 
 /// The shipped officers with the first officer's district changed to 浦东 and one officer added:
 /// one row changed, one added.
@@ -101,15 +101,5 @@ pub async fn corps_uploads_a_directory(
     let done = text(c, "main p").await;
     assert!(done.contains(&format!("第 {} 版", before + 1)), "{done}");
     assert_eq!(officers_version(c, base).await, before + 1);
-    c.find(Locator::Css("header form button"))
-        .await
-        .expect("the sign-out button")
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("input#name"))
-        .await
-        .expect("signed out: the sign-in form");
+    sign_out(c).await;
 }
