@@ -26,6 +26,7 @@ pub mod reviews;
 pub mod sign_in;
 pub mod stats;
 pub mod tasks;
+pub mod totp;
 pub mod users;
 pub mod witnessing;
 
@@ -100,6 +101,8 @@ pub struct App {
     pub codes: CodeBook,
     /// Publication time limits per sector.
     pub publication: PublicationRules,
+    /// The one-time codes taken, per user (a code signs in once).
+    used_steps: totp::UsedSteps,
 }
 
 impl App {
@@ -141,6 +144,7 @@ impl App {
             calendar: Calendar::shipped(),
             codes: CodeBook::shipped(),
             publication: PublicationRules::shipped(),
+            used_steps: totp::UsedSteps::default(),
         })
     }
 

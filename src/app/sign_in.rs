@@ -15,6 +15,9 @@
 //!   secret (which scripts cannot read: the cookie is HttpOnly), so no page of another site
 //!   can know it.
 //!
+//! - **A second factor** (`totp`), which corps users may turn on: their sign-in needs a
+//!   one-time code too.
+//!
 //! An unknown user name costs the same argon2 verification as a wrong password, so the time
 //! taken does not tell which names exist.
 
@@ -270,16 +273,57 @@ pub async fn password_matches(app: &App, user_id: i64, password: &str) -> Result
     Ok(matches && known)
 }
 
-/// Signs `name` in with `password` at `now` (Unix seconds): the new session's cookie
-/// secret and its user, or None for an unknown or revoked name, a user without a
-/// password, or a wrong password (one answer for all).
+/// What a person signs in with.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    pub name: &'a str,
+    pub password: &'a str,
+    /// The one-time code of their app, for a user whose second factor is on (`totp`).
+    pub code: Option<&'a str>,
+}
+
+impl<'a> Credentials<'a> {
+    /// A name and password, without a code.
+    pub fn new(name: &'a str, password: &'a str) -> Credentials<'a> {
+        Credentials {
+            name,
+            password,
+            code: None,
+        }
+    }
+
+    /// With the one-time code `code`.
+    pub fn with_code(self, code: &'a str) -> Credentials<'a> {
+        Credentials {
+            code: Some(code),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Signs a person in at `now` (Unix seconds): the new session's cookie secret and its
+/// user, or None for an unknown or revoked name, a user without a password, a wrong
+/// password, or a missing, wrong or used code of a user whose second factor is on (one
+/// answer for all). The code is checked (and taken) only after a right password.
 pub async fn sign_in(
     app: &App,
-    name: &str,
-    password: &str,
+    credentials: Credentials<'_>,
     now: i64,
     rules: Rules,
 ) -> Result<Option<([u8; SECRET_BYTES], Principal)>> {
+    let Credentials {
+        name,
+        password,
+        code,
+    } = credentials;
     let name = crate::domain::text::required(name).unwrap_or_default();
     let user = store::users::by_name(&app.store, &name).await?;
     let current = match &user {
@@ -297,17 +341,29 @@ pub async fn sign_in(
     if user.revoked_at.is_some() {
         return Ok(None);
     }
+    let second = store::totp::current(&app.store, user.id).await?;
+    if let Some(t) = &second {
+        let right =
+            code.is_some_and(|c| super::totp::code_accepted(app, user.id, &t.secret, c, now));
+        if !right {
+            return Ok(None);
+        }
+    }
     let secret = random::<SECRET_BYTES>()?;
     let key = app.key()?;
     let mut tx = app.store.write().await?;
-    // The password may have changed, or the user been revoked, since they were read: sign
-    // in only with the current password of a user still active.
+    // The password or second factor may have changed, or the user been revoked, since they
+    // were read: sign in only with the current ones of a user still active.
     if store::passwords::current_in(&mut tx, user.id)
         .await?
         .is_none_or(|p| p.log_seq != current.log_seq)
         || store::users::get_in(&mut tx, user.id)
             .await?
             .is_none_or(|u| u.revoked_at.is_some())
+        || store::totp::current_in(&mut tx, user.id)
+            .await?
+            .map(|t| t.log_seq)
+            != second.map(|t| t.log_seq)
     {
         return Ok(None);
     }

@@ -1,10 +1,12 @@
-//! `user add | list | revoke | password`: the users of the HTTP API and the console. A new
-//! user's token is printed once, on stdout; the database keeps only the SHA-256 of its
-//! secret. A console password is read from standard input (or made with `--generate` and
-//! printed once) and kept as an argon2id hash.
+//! `user add | list | revoke | password | two-step-off`: the users of the HTTP API and the
+//! console. A new user's token is printed once, on stdout; the database keeps only the
+//! SHA-256 of its secret. A console password is read from standard input (or made with
+//! `--generate` and printed once) and kept as an argon2id hash. `two-step-off` turns a
+//! corps user's second factor off when no corps user can in the console (the only one lost
+//! their phone).
 
 use crate::app::{
-    App, AppError, sign_in,
+    App, AppError, sign_in, totp,
     users::{self, Role},
 };
 use crate::msg;
@@ -35,21 +37,36 @@ pub enum UserCommand {
         #[arg(long)]
         generate: bool,
     },
+    /// Turn a corps user's second factor (one-time codes) off, for one who lost their phone
+    /// when no other corps user can in the console. Every session of the user ends.
+    TwoStepOff { name: String },
 }
 
 pub fn run(command: UserCommand, db: &super::db::Db) -> i32 {
     super::db::with_app(db, async |app| execute(app, command).await)
 }
 
+/// The user named `name`, or not found.
+async fn named(app: &App, name: &str) -> Result<crate::store::users::UserRow, AppError> {
+    let name = name.trim();
+    crate::store::users::by_name(&app.store, name)
+        .await?
+        .ok_or_else(|| AppError::NotFound(msg!("没有名为 {name} 的用户", "no user named '{name}'")))
+}
+
 async fn execute(app: &App, command: UserCommand) -> Result<(), AppError> {
     match command {
+        UserCommand::TwoStepOff { name } => {
+            let user = named(app, &name).await?;
+            let now = chrono::Utc::now().timestamp();
+            totp::remove(app, user.id, totp::RemovedBy::Operator, None, now).await?;
+            eprintln!(
+                "turned off the second factor of {} (id {}); their sessions have ended, and they sign in with their password alone",
+                user.name, user.id
+            );
+        }
         UserCommand::Password { name, generate } => {
-            let user = crate::store::users::by_name(&app.store, name.trim())
-                .await?
-                .ok_or_else(|| {
-                    let name = name.trim();
-                    AppError::NotFound(msg!("没有名为 {name} 的用户", "no user named '{name}'"))
-                })?;
+            let user = named(app, &name).await?;
             let password = if generate {
                 sign_in::generated_password()?
             } else {

@@ -36,6 +36,7 @@ pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("user.added", &["card_no", "name", "token_commitment"]),
     ("user.revoked", &["name"]),
     ("user.password_set", &["phc_commitment"]),
+    ("user.totp_set", &["secret_commitment"]),
     // Who signs in when is a person's working day: never public.
     ("user.signed_in", &["session", "user"]),
     ("user.signed_out", &["session", "user"]),

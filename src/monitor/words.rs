@@ -133,6 +133,17 @@ pub fn say(kind: &str, e: &Map<String, Value>) -> Result<String, String> {
                 number(e, "user")?
             ),
         },
+        "user.totp_set" => format!("用户 #{} 启用两步验证", number(e, "user")?),
+        "user.totp_removed" => match get(e, "by")? {
+            serde_json::Value::Null => {
+                format!("服务器管理员关闭用户 #{} 的两步验证", number(e, "user")?)
+            }
+            _ => format!(
+                "用户 #{} 关闭用户 #{} 的两步验证",
+                number(e, "by")?,
+                number(e, "user")?
+            ),
+        },
         "user.signed_in" => "一名用户登录（用户密封）".to_string(),
         "user.signed_out" => "一名用户退出登录（用户密封）".to_string(),
         other => return Err(format!("unknown entry kind {other:?}")),

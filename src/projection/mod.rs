@@ -272,6 +272,11 @@ pub const TABLES: &[TableSpec] = &[
         columns: &["log_seq", "user_id", "phc", "set_by", "set_at"],
         key: 1,
     },
+    TableSpec {
+        name: "totp_secrets",
+        columns: &["log_seq", "user_id", "secret", "set_by", "set_at"],
+        key: 1,
+    },
 ];
 
 /// The columns a directory snapshot table (named by its `Kind`'s word) may have:

@@ -88,8 +88,10 @@ struct Replay {
     users: BTreeMap<i64, (String, String, bool)>,
     /// Users who have a password (they may sign in).
     passwords: std::collections::BTreeSet<i64>,
+    /// Users whose second factor is on.
+    totp: std::collections::BTreeSet<i64>,
     /// Per user, the sessions (their commitments) signed in and not yet signed out, since
-    /// the user's last password: a new password and a revocation end them all.
+    /// the user's last password: a new password, a second factor turned on or off and a revocation end them all.
     sessions: BTreeMap<i64, std::collections::BTreeSet<String>>,
     /// Batch → the openings its publication reveals so far (seq, opening), in log order.
     openings: HashMap<String, Vec<(u64, String)>>,
@@ -109,6 +111,7 @@ pub fn replay(entries: &[StoredEntry]) -> Result<Projection, Fault> {
         results: 0,
         users: BTreeMap::new(),
         passwords: Default::default(),
+        totp: Default::default(),
         sessions: BTreeMap::new(),
         openings: HashMap::new(),
         annual: HashMap::new(),
@@ -502,6 +505,65 @@ impl Replay {
                     ],
                 );
             }
+            "user.totp_set" => {
+                let id = ev.int("user")?;
+                let role = self.active_user(id)?;
+                if role != "corps" {
+                    return Err(format!(
+                        "user {id} ({role}) turned a second factor on: only corps users have one"
+                    ));
+                }
+                if ev.int("by")? != id {
+                    return Err(format!(
+                        "user {id}'s second factor turned on by someone else: only the user can"
+                    ));
+                }
+                if !self.totp.insert(id) {
+                    return Err(format!("user {id}'s second factor turned on twice"));
+                }
+                self.sessions.remove(&id);
+                self.put(
+                    "totp_secrets",
+                    seq,
+                    vec![
+                        Expect::from(seq as i64),
+                        Expect::from(id),
+                        Expect::Sha256Of(ev.str("secret_commitment")?.to_string()),
+                        Expect::from(Some(id)),
+                        Expect::from(time),
+                    ],
+                );
+            }
+            "user.totp_removed" => {
+                let id = ev.int("user")?;
+                self.active_user(id)?;
+                let by = ev.opt_int("by")?;
+                if let Some(by) = by {
+                    let role = self.active_user(by)?;
+                    if by != id && role != "corps" {
+                        return Err(format!(
+                            "user {by} ({role}) turned off the second factor of user {id}: only the user or the corps may"
+                        ));
+                    }
+                }
+                if !self.totp.remove(&id) {
+                    return Err(format!(
+                        "user {id}'s second factor turned off, but it was not on"
+                    ));
+                }
+                self.sessions.remove(&id);
+                self.put(
+                    "totp_secrets",
+                    seq,
+                    vec![
+                        Expect::from(seq as i64),
+                        Expect::from(id),
+                        Expect::from(""),
+                        Expect::from(by),
+                        Expect::from(time),
+                    ],
+                );
+            }
             "user.signed_in" => {
                 let id = ev.int("user")?;
                 self.active_user(id)?;
@@ -524,7 +586,7 @@ impl Replay {
                 let open = self.sessions.get_mut(&id);
                 if !open.is_some_and(|s| s.remove(session)) {
                     return Err(format!(
-                        "user {id} signed out of session {session}, which is not open (never signed in, signed out already, or ended by a new password or revocation)"
+                        "user {id} signed out of session {session}, which is not open (never signed in, signed out already, or ended by a new password, a second factor turned on or off, or revocation)"
                     ));
                 }
             }

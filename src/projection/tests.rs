@@ -845,3 +845,59 @@ fn sign_ins_and_outs_replay_only_as_the_application_writes_them() {
     ended.push(signed("user.signed_out", 1, "s2"));
     assert!(fault(ended).contains("not open"));
 }
+
+#[test]
+fn second_factors_replay_only_as_the_application_writes_them() {
+    let set = |user: i64, by: i64| {
+        (
+            "user.totp_set",
+            json!({ "user": user, "by": by, "secret_commitment": "ee" }),
+        )
+    };
+    let removed = |user: i64, by: Value| ("user.totp_removed", json!({ "user": user, "by": by }));
+    let people = || {
+        vec![
+            user(1, "王芳", "corps"),
+            user(2, "李娜", "corps"),
+            user(3, "审计一", "auditor"),
+        ]
+    };
+    // On by the user, off by another corps user (a lost phone), on again, off by the
+    // operator: all as the application writes them.
+    let mut ok = people();
+    ok.extend([
+        set(1, 1),
+        removed(1, json!(2)),
+        set(1, 1),
+        removed(1, Value::Null),
+    ]);
+    assert!(replay(&log(&ok)).is_ok());
+    let cases: Vec<(Vec<(&str, Value)>, &str)> = vec![
+        (vec![set(3, 3)], "only corps users"),
+        (vec![set(1, 2)], "by someone else"),
+        (vec![set(1, 1), set(1, 1)], "turned on twice"),
+        (vec![removed(1, json!(1))], "was not on"),
+        (
+            vec![set(1, 1), removed(1, json!(3))],
+            "only the user or the corps",
+        ),
+    ];
+    for (tail, expected) in cases {
+        let mut entries = people();
+        entries.extend(tail);
+        let f = fault(entries);
+        assert!(f.contains(expected), "{expected}: {f}");
+    }
+    // Turning it on ends the user's sessions: a sign-out after it is of no open session.
+    let mut ended = people();
+    ended.extend([
+        (
+            "user.password_set",
+            json!({ "user": 1, "by": null, "phc_commitment": "ee" }),
+        ),
+        ("user.signed_in", json!({ "user": 1, "session": "s1" })),
+        set(1, 1),
+        ("user.signed_out", json!({ "user": 1, "session": "s1" })),
+    ]);
+    assert!(fault(ended).contains("not open"));
+}

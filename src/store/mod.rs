@@ -20,6 +20,7 @@ pub mod reviews;
 pub mod rows;
 pub mod sessions;
 pub mod snapshots;
+pub mod totp;
 pub mod users;
 
 use std::str::FromStr;

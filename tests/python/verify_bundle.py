@@ -2003,6 +2003,7 @@ SEALED_FIELDS = {
     "user.added": ("card_no", "name", "token_commitment"),
     "user.revoked": ("name",),
     "user.password_set": ("phc_commitment",),
+    "user.totp_set": ("secret_commitment",),
     "user.signed_in": ("session", "user"),
     "user.signed_out": ("session", "user"),
 }

@@ -174,6 +174,7 @@ mod reviews;
 mod sign_in;
 mod tamper;
 mod tamper_matrix;
+mod two_step;
 mod verify_live;
 
 /// Checks an export offline, as `shuangsui verify` does: the bundle re-derives, and the

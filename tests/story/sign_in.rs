@@ -27,7 +27,7 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
 
         // No password yet: nobody signs in as 王芳.
         assert!(
-            sign_in::sign_in(&app, "王芳", GOOD, t0, rules)
+            sign_in::sign_in(&app, sign_in::Credentials::new("王芳", GOOD), t0, rules)
                 .await
                 .unwrap()
                 .is_none(),
@@ -64,17 +64,18 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
             ("王芳", ""),
         ] {
             assert!(
-                sign_in::sign_in(&app, who, pw, t0, rules)
+                sign_in::sign_in(&app, sign_in::Credentials::new(who, pw), t0, rules)
                     .await
                     .unwrap()
                     .is_none(),
                 "{name}: {who}"
             );
         }
-        let (secret, p) = sign_in::sign_in(&app, " 王芳 ", GOOD, t0, rules)
-            .await
-            .unwrap()
-            .unwrap();
+        let (secret, p) =
+            sign_in::sign_in(&app, sign_in::Credentials::new(" 王芳 ", GOOD), t0, rules)
+                .await
+                .unwrap()
+                .unwrap();
         assert_eq!((p.user_id, p.role), (corps.id, Role::Corps), "{name}");
         // A session row written by hand, with a secret of the writer's choosing, opens
         // nothing: it has no signed sign-in naming it, not even when it points at another's.
@@ -124,7 +125,7 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
         assert!(open(t0 + 850).await.unwrap().is_some(), "{name}");
         assert!(open(t0 + 1451).await.unwrap().is_none(), "{name}: idle");
         // However busy, a session ends after max_secs.
-        let (busy, _) = sign_in::sign_in(&app, "王芳", GOOD, t0, rules)
+        let (busy, _) = sign_in::sign_in(&app, sign_in::Credentials::new("王芳", GOOD), t0, rules)
             .await
             .unwrap()
             .unwrap();
@@ -139,11 +140,11 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
         }
 
         // Sign-out ends the session, and only it.
-        let (a, _) = sign_in::sign_in(&app, "王芳", GOOD, t0, rules)
+        let (a, _) = sign_in::sign_in(&app, sign_in::Credentials::new("王芳", GOOD), t0, rules)
             .await
             .unwrap()
             .unwrap();
-        let (b, _) = sign_in::sign_in(&app, "王芳", GOOD, t0, rules)
+        let (b, _) = sign_in::sign_in(&app, sign_in::Credentials::new("王芳", GOOD), t0, rules)
             .await
             .unwrap()
             .unwrap();
@@ -182,7 +183,7 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
             .await
             .unwrap();
         assert!(
-            sign_in::sign_in(&app, "审计一", NEWER, t0, rules)
+            sign_in::sign_in(&app, sign_in::Credentials::new("审计一", NEWER), t0, rules)
                 .await
                 .unwrap()
                 .is_some(),
@@ -201,13 +202,13 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
             "{name}"
         );
         assert!(
-            sign_in::sign_in(&app, "王芳", GOOD, t0, rules)
+            sign_in::sign_in(&app, sign_in::Credentials::new("王芳", GOOD), t0, rules)
                 .await
                 .unwrap()
                 .is_none(),
             "{name}: the old password"
         );
-        let (c, _) = sign_in::sign_in(&app, "王芳", NEWER, t0, rules)
+        let (c, _) = sign_in::sign_in(&app, sign_in::Credentials::new("王芳", NEWER), t0, rules)
             .await
             .unwrap()
             .unwrap();
@@ -222,7 +223,7 @@ async fn sessions_open_with_the_password_and_end_as_the_rules_say() {
             "{name}"
         );
         assert!(
-            sign_in::sign_in(&app, "王芳", NEWER, t0, rules)
+            sign_in::sign_in(&app, sign_in::Credentials::new("王芳", NEWER), t0, rules)
                 .await
                 .unwrap()
                 .is_none(),

@@ -119,15 +119,39 @@ async fn populate(app: &App) {
     .unwrap();
     let now = chrono::Utc::now().timestamp();
     let rules = sign_in::Rules::default();
-    let (secret, _) = sign_in::sign_in(app, "总队一", "harbour-violet-anchor-7", now, rules)
-        .await
-        .unwrap()
-        .unwrap();
+    let (secret, _) = sign_in::sign_in(
+        app,
+        sign_in::Credentials::new("总队一", "harbour-violet-anchor-7"),
+        now,
+        rules,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     sign_in::sign_out(app, &secret).await.unwrap();
-    sign_in::sign_in(app, "总队一", "harbour-violet-anchor-7", now, rules)
+    // A second factor turned on, off by the operator, and on again (a row with a secret
+    // and one without); then a sign-in with a code.
+    use app::totp;
+    let phone = totp::enrolment("总队一").unwrap();
+    let code = |t: i64| totp::code_at(&phone.secret, t).unwrap();
+    totp::enable(app, &principal, &phone.secret, &code(now), now)
         .await
-        .unwrap()
         .unwrap();
+    totp::remove(app, corps.id, totp::RemovedBy::Operator, None, now)
+        .await
+        .unwrap();
+    totp::enable(app, &principal, &phone.secret, &code(now + 30), now + 30)
+        .await
+        .unwrap();
+    sign_in::sign_in(
+        app,
+        sign_in::Credentials::new("总队一", "harbour-violet-anchor-7").with_code(&code(now + 60)),
+        now + 60,
+        rules,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // Drawn, a second draw refused, results to come.
     let open = drawn(app, "funeral").await;
     app::draw::draw(app, &open.id, &entropy_for(&open, 0))

@@ -13,6 +13,7 @@ pub mod followups;
 pub mod new_batch;
 pub mod plan_fields;
 pub mod plan_form;
+pub mod two_step;
 pub mod upload;
 
 use askama::Template;
@@ -155,6 +156,7 @@ fn menu(role: Role, lang: Lang) -> Vec<(&'static str, &'static str)> {
         items.push(("/console/batches", t("抽查批次", "Batches")));
         items.push(("/console/followups", t("后续处置", "Follow-ups")));
         items.push(("/console/users", t("人员与账号", "People and accounts")));
+        items.push(("/console/two-step", t("两步验证", "Second factor")));
     }
     if role == Role::Reviewer {
         items.push(("/console/review", t("结果审核", "Review results")));
@@ -239,6 +241,8 @@ pub struct UserLine {
     pub card_no: Option<String>,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    /// Signs in with a one-time code too (`app::totp`).
+    pub two_step: bool,
 }
 
 /// What the add form was filled with (shown again beside its errors).

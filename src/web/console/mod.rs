@@ -17,6 +17,7 @@ pub mod new_batch;
 pub mod review;
 pub mod session;
 pub mod tasks;
+pub mod two_step;
 pub mod upload;
 pub mod users;
 
@@ -54,6 +55,14 @@ pub fn routes(upload: crate::web::upload::Spool) -> Router<AppState> {
         .route(
             "/console/password",
             get(password_form).post(change_password),
+        )
+        .route(
+            "/console/two-step",
+            get(two_step::show).post(two_step::enable),
+        )
+        .route(
+            "/console/two-step/off",
+            axum::routing::post(two_step::disable),
         )
         .route("/console/tasks", get(tasks::list))
         .route(
@@ -127,6 +136,10 @@ pub fn routes(upload: crate::web::upload::Spool) -> Router<AppState> {
         .route(
             "/console/users/{id}/password",
             axum::routing::post(users::reset_password),
+        )
+        .route(
+            "/console/users/{id}/two-step-off",
+            axum::routing::post(users::two_step_off),
         )
         .route(
             "/console/users/{id}/revoke",
@@ -331,12 +344,24 @@ fn sign_in_notice(why: Option<&str>, c: &Console) -> Option<&'static str> {
             "密码已修改，所有会话均已结束。请用新密码登录。",
             "Your password has been changed and every session has ended. Sign in with the new password.",
         )),
+        Some("two-step") => Some(c.t(
+            "两步验证已启用，所有会话均已结束。请用密码和验证器的动态码登录。",
+            "The second factor is on and every session has ended. Sign in with your password and a code from your app.",
+        )),
+        Some("two-step-off") => Some(c.t(
+            "两步验证已关闭，所有会话均已结束。请用密码登录。",
+            "The second factor is off and every session has ended. Sign in with your password.",
+        )),
         _ => None,
     }
 }
 
 /// 429: too many failed sign-ins (or password checks) from this address.
-fn too_many(state: &AppState, lang: (Lang, bool), wait: std::time::Duration) -> Response {
+pub(crate) fn too_many(
+    state: &AppState,
+    lang: (Lang, bool),
+    wait: std::time::Duration,
+) -> Response {
     let c = Console::new(lang.0, None, String::new(), "/console/sign-in");
     let mut r = page(
         state,
@@ -410,6 +435,9 @@ struct SignInForm {
     name: String,
     #[serde(default)]
     password: String,
+    /// The one-time code, for a user whose second factor is on (empty otherwise).
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     next: String,
 }
@@ -438,11 +466,14 @@ async fn sign_in(
         return too_many(&state, lang, wait);
     }
     let now = chrono::Utc::now().timestamp();
-    let signed_in =
-        match sign_in::sign_in(&state.app, &form.name, &form.password, now, state.sessions).await {
-            Ok(s) => s,
-            Err(e) => return internal_error(&e),
-        };
+    let mut credentials = sign_in::Credentials::new(&form.name, &form.password);
+    if !form.code.trim().is_empty() {
+        credentials = credentials.with_code(&form.code);
+    }
+    let signed_in = match sign_in::sign_in(&state.app, credentials, now, state.sessions).await {
+        Ok(s) => s,
+        Err(e) => return internal_error(&e),
+    };
     let Some((secret, principal)) = signed_in else {
         state.limiter.record_failure(ip, Instant::now());
         tracing::warn!(%ip, "failed sign-in");
@@ -450,7 +481,10 @@ async fn sign_in(
         let errors = [FieldError {
             field: "name",
             message: c
-                .t("用户名或密码不正确", "The user name or password is wrong")
+                .t(
+                    "用户名、密码或动态码不正确",
+                    "The user name, password or one-time code is wrong",
+                )
                 .into(),
         }];
         return sign_in_page(

@@ -1,7 +1,8 @@
 //! The corps' page of people (`/console/users`): add a person (their first password and API
 //! token made at random and shown once), reset a password (a new one made and shown once;
-//! every session of the person ends), disable a person for good (their token and sessions
-//! stop at once). Corps only; `app::users` and `app::sign_in` decide everything.
+//! every session of the person ends), turn off someone's second factor (a lost phone; their
+//! sessions end), disable a person for good (their token and sessions stop at once). Corps
+//! only; `app::users`, `app::sign_in` and `app::totp` decide everything.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use super::session::Person;
 use super::{PageQuery, check_form, internal_error, lang_of, page, require_role};
 use crate::app::sign_in::{self, SetBy};
+use crate::app::totp;
 use crate::app::users::{self, Principal, Role};
 use crate::app::{AppError, Result};
 use crate::pages::console::{self as pages, Console, FieldError, NewPersonForm, UserLine};
@@ -21,6 +23,7 @@ use crate::web::state::AppState;
 const PATH: &str = "/console/users";
 
 async fn lines(state: &AppState, lang: Lang) -> Result<Vec<UserLine>> {
+    let two_step = totp::users_on(&state.app).await?;
     Ok(users::list(&state.app)
         .await?
         .into_iter()
@@ -31,6 +34,7 @@ async fn lines(state: &AppState, lang: Lang) -> Result<Vec<UserLine>> {
             card_no: u.card_no,
             created_at: u.created_at,
             revoked_at: u.revoked_at,
+            two_step: two_step.contains(&u.id),
         })
         .collect())
 }
@@ -336,4 +340,57 @@ pub async fn revoke(
         "person disabled in the console"
     );
     Redirect::to(&format!("{PATH}#user-{id}")).into_response()
+}
+
+/// Turns off the second factor of user `id`, who lost their phone: they sign in with their
+/// password alone until they turn it on again.
+pub async fn two_step_off(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    person: Person,
+    body: Bytes,
+) -> Response {
+    let lang = lang_of(&PageQuery::default(), &headers);
+    let form: ActionForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if let Err(r) = check_form(&state, &headers, &person, &form.csrf, lang.0) {
+        return *r;
+    }
+    let (who, csrf) = match corps(&state, &headers, &person, lang.0).await {
+        Ok(w) => w,
+        Err(r) => return *r,
+    };
+    if let Err(r) = user_named(&state, id).await {
+        return *r;
+    }
+    let now = chrono::Utc::now().timestamp();
+    let by = totp::RemovedBy::User(&who);
+    let (status, m) = match totp::remove(&state.app, id, by, None, now).await {
+        Ok(()) => {
+            tracing::info!(
+                by = who.user_id,
+                user = id,
+                "second factor turned off in the console"
+            );
+            return Redirect::to(&format!("{PATH}#user-{id}")).into_response();
+        }
+        // Their own is turned off with a code, on the second factor's page.
+        Err(AppError::Invalid(m)) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+        Err(AppError::Refused(m)) => (StatusCode::CONFLICT, m),
+        Err(e) => return internal_error(&e),
+    };
+    let e = FieldError {
+        field: "add",
+        message: m.in_lang(lang.0 == Lang::En).into(),
+    };
+    users_page(
+        &state,
+        lang,
+        &who,
+        &csrf,
+        status,
+        &[e],
+        &NewPersonForm::default(),
+    )
+    .await
 }

@@ -9,6 +9,7 @@ use super::*;
 
 mod followups;
 mod new_batch;
+mod two_step;
 mod upload;
 
 /// A browser's cookie jar, kept by hand: name → value.
@@ -418,7 +419,11 @@ async fn failed_sign_ins_are_limited_per_address_without_locking_the_account() {
         };
         assert_eq!(r.status, expected, "attempt {attempt}: {}", r.text());
         if attempt < 3 {
-            assert!(r.text().contains("用户名或密码不正确"), "{}", r.text());
+            assert!(
+                r.text().contains("用户名、密码或动态码不正确"),
+                "{}",
+                r.text()
+            );
             assert!(r.text().contains("class=\"error-summary\""));
         } else {
             assert!(r.headers.get(header::RETRY_AFTER).is_some());
