@@ -636,3 +636,45 @@ fn a_clerk_reads_the_statistics_of_a_year() {
             .contains("不是 2000–2100 之间的年份")
     );
 }
+
+/// The operator turns off the second factor of a corps user who lost their phone (when no
+/// other corps user can in the console): refused while it is off, then off, logged, and
+/// the log verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_turns_a_lost_phones_second_factor_off() {
+    use shuangsui::app::{App, totp, users};
+    let c = Clerk::new();
+    c.ok(&["init"]);
+    c.ok(&["user", "add", "总队一", "--role", "corps"]);
+    let why = c.refused(&["user", "two-step-off", "总队一"]);
+    assert!(why.contains("[refused] 用户 #1 没有启用两步验证"), "{why}");
+    let why = text(&c.run(&["user", "two-step-off", "无此人"]));
+    assert!(why.contains("没有名为 无此人 的用户"), "{why}");
+
+    let url = format!("sqlite://{}", c.path("corps.db").display());
+    let app = App::open(&url, Some(&c.path("log.key"))).await.unwrap();
+    let corps = users::list(&app).await.unwrap().remove(0);
+    let principal = users::Principal {
+        user_id: corps.id,
+        name: corps.name,
+        role: users::Role::Corps,
+        card_no: None,
+    };
+    let phone = totp::enrolment("总队一").unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let code = totp::code_at(&phone.secret, now).unwrap();
+    totp::enable(&app, &principal, &phone.secret, &code, now)
+        .await
+        .unwrap();
+    assert!(totp::is_on(&app, corps.id).await.unwrap());
+
+    let out = c.run(&["user", "two-step-off", "总队一"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("turned off the second factor of 总队一"),
+        "{}",
+        text(&out)
+    );
+    assert!(!totp::is_on(&app, corps.id).await.unwrap());
+    c.ok(&["log", "verify"]);
+}
