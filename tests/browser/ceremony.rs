@@ -15,7 +15,7 @@ async fn wait_for(c: &Client, css: &str, what: &str) -> fantoccini::elements::El
         .unwrap_or_else(|e| panic!("{what} ({css}): {e}"))
 }
 
-fn shot(name: &str, png: &[u8]) {
+pub(super) fn shot(name: &str, png: &[u8]) {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name} is no PNG");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
     std::fs::create_dir_all(&dir).unwrap();

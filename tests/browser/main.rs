@@ -6,9 +6,10 @@
 //! mobile emulation), the home, batch and search pages: nothing scrolls sideways, tables are
 //! cards whose cells carry their column's label, chart text is at least 11 px, links are
 //! large enough to tap. The corps uploads a changed officers table through the console's
-//! file input, previews it and confirms the import (`upload`), and records a follow-up's
-//! measure (`followups`). Leaves screenshots of the batch page in
-//! `target/browser/batch-page.png` and `target/browser/batch-page-phone.png`.
+//! file input, previews it and confirms the import (`upload`), records a follow-up's measure
+//! (`followups`), and turns on the second factor and signs in with a code (`two_step`).
+//! Leaves screenshots of the batch page in `target/browser/batch-page.png` and
+//! `target/browser/batch-page-phone.png`.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`scripts/install-browser.sh`).
 //! Without them the test says it skipped and passes, unless `SHUANGSUI_REQUIRE_BROWSER=1`
@@ -29,6 +30,7 @@ mod ceremony;
 mod followups;
 mod new_batch;
 mod publish;
+mod two_step;
 mod upload;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -107,6 +109,7 @@ async fn reader() {
     console_on_phone(&c, &base, &officer).await;
     upload::corps_uploads_a_directory(&c, &base, &corps).await;
     followups::corps_records_a_measure(&c, &base, &corps).await;
+    two_step::corps_turns_on_the_second_factor(&c, &base, &corps).await;
     refused_in_the_browser(&c, &base, &officer, &dir.path().join("shuangsui.db")).await;
     c.close().await.expect("closing the phone's session");
     drop(driver);
