@@ -648,8 +648,13 @@ async fn the_operator_turns_a_lost_phones_second_factor_off() {
     c.ok(&["user", "add", "总队一", "--role", "corps"]);
     let why = c.refused(&["user", "two-step-off", "总队一"]);
     assert!(why.contains("[refused] 用户 #1 没有启用两步验证"), "{why}");
-    let why = text(&c.run(&["user", "two-step-off", "无此人"]));
-    assert!(why.contains("没有名为 无此人 的用户"), "{why}");
+    let out = c.run(&["user", "two-step-off", "无此人"]);
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("没有名为 无此人 的用户"),
+        "{}",
+        text(&out)
+    );
 
     let url = format!("sqlite://{}", c.path("corps.db").display());
     let app = App::open(&url, Some(&c.path("log.key"))).await.unwrap();

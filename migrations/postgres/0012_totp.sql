@@ -18,3 +18,17 @@ CREATE TABLE totp_secrets (
 CREATE INDEX totp_secrets_by_user ON totp_secrets (user_id, log_seq);
 CREATE TRIGGER totp_secrets_append_only BEFORE UPDATE OR DELETE ON totp_secrets FOR EACH ROW EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER totp_secrets_no_truncate BEFORE TRUNCATE ON totp_secrets FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+
+-- Per user, the codes used: server state, not the product's (exempt from `log verify`,
+-- like sessions). `last_step` is the newest 30-second step whose code was taken (a code
+-- signs in once, and an older one never after it, in every process of the server);
+-- `failures` counts wrong codes given with the right password since `failures_since`
+-- (Unix seconds): past the limit, no code is taken for a while, whatever the address.
+-- Deleting a row only forgets these, which reopens at most the last minute's codes to
+-- someone who also has the password.
+CREATE TABLE totp_uses (
+    user_id        BIGINT PRIMARY KEY REFERENCES users (id),
+    last_step      BIGINT NOT NULL,
+    failures       BIGINT NOT NULL,
+    failures_since BIGINT NOT NULL
+);

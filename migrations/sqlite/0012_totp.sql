@@ -20,3 +20,17 @@ CREATE TRIGGER totp_secrets_no_update BEFORE UPDATE ON totp_secrets
 BEGIN SELECT RAISE(ABORT, 'totp_secrets are append-only: a change is a new row: UPDATE refused'); END;
 CREATE TRIGGER totp_secrets_no_delete BEFORE DELETE ON totp_secrets
 BEGIN SELECT RAISE(ABORT, 'totp_secrets are append-only: DELETE refused'); END;
+
+-- Per user, the codes used: server state, not the product's (exempt from `log verify`,
+-- like sessions). `last_step` is the newest 30-second step whose code was taken (a code
+-- signs in once, and an older one never after it, in every process of the server);
+-- `failures` counts wrong codes given with the right password since `failures_since`
+-- (Unix seconds): past the limit, no code is taken for a while, whatever the address.
+-- Deleting a row only forgets these, which reopens at most the last minute's codes to
+-- someone who also has the password.
+CREATE TABLE totp_uses (
+    user_id        INTEGER PRIMARY KEY REFERENCES users (id),
+    last_step      INTEGER NOT NULL,
+    failures       INTEGER NOT NULL,
+    failures_since INTEGER NOT NULL
+);

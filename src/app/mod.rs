@@ -101,8 +101,6 @@ pub struct App {
     pub codes: CodeBook,
     /// Publication time limits per sector.
     pub publication: PublicationRules,
-    /// The one-time codes taken, per user (a code signs in once).
-    used_steps: totp::UsedSteps,
 }
 
 impl App {
@@ -144,7 +142,6 @@ impl App {
             calendar: Calendar::shipped(),
             codes: CodeBook::shipped(),
             publication: PublicationRules::shipped(),
-            used_steps: totp::UsedSteps::default(),
         })
     }
 

@@ -326,9 +326,14 @@ pub async fn sign_in(
     } = credentials;
     let name = crate::domain::text::required(name).unwrap_or_default();
     let user = store::users::by_name(&app.store, &name).await?;
-    let current = match &user {
-        Some(u) => store::passwords::current(&app.store, u.id).await?,
-        None => None,
+    // Both read for every known name, before the hash: a user with a second factor takes
+    // no longer to refuse a wrong password than one without.
+    let (current, second) = match &user {
+        Some(u) => (
+            store::passwords::current(&app.store, u.id).await?,
+            store::totp::current(&app.store, u.id).await?,
+        ),
+        None => (None, None),
     };
     let phc = current
         .as_ref()
@@ -340,14 +345,6 @@ pub async fn sign_in(
     };
     if user.revoked_at.is_some() {
         return Ok(None);
-    }
-    let second = store::totp::current(&app.store, user.id).await?;
-    if let Some(t) = &second {
-        let right =
-            code.is_some_and(|c| super::totp::code_accepted(app, user.id, &t.secret, c, now));
-        if !right {
-            return Ok(None);
-        }
     }
     let secret = random::<SECRET_BYTES>()?;
     let key = app.key()?;
@@ -363,8 +360,15 @@ pub async fn sign_in(
         || store::totp::current_in(&mut tx, user.id)
             .await?
             .map(|t| t.log_seq)
-            != second.map(|t| t.log_seq)
+            != second.as_ref().map(|t| t.log_seq)
     {
+        return Ok(None);
+    }
+    if let Some(t) = &second
+        && !super::totp::take_code(&mut tx, user.id, &t.secret, code, now).await?
+    {
+        // The wrong code counts against the user's limit.
+        tx.commit().await?;
         return Ok(None);
     }
     let id_sha256 = Sha256::digest(secret);

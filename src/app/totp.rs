@@ -8,7 +8,10 @@
 //!   their app never took. Only the user themself can: the code proves they hold the app.
 //! - **Signing in** then needs the password and a code (`sign_in::sign_in`); a missing or
 //!   wrong code gets the same answer as a wrong password. A code is taken once: the same
-//!   code (or an older one) cannot sign the same user in again ([`UsedSteps`]).
+//!   code (or an older one) cannot sign the same user in again, in any process
+//!   ([`take_code`]); after [`MAX_WRONG_CODES`] wrong codes no code is taken for a while,
+//!   whatever the address (the per-address limit alone would let many addresses try the
+//!   million codes once the password is known).
 //! - **Turning it off** ([`remove`]): the user themself with a right code; a corps user for
 //!   someone who lost their phone; or the server's operator at the command line (when the
 //!   only corps user did).
@@ -18,9 +21,6 @@
 //! `log verify` finds a rewritten secret and the log never holds it. Turning it on or off
 //! ends every session of the user, like a new password: whoever signed in without the
 //! factor, or with the lost phone, is out.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 use serde_json::json;
 use totp_rs::{Builder, Secret, Totp};
@@ -107,6 +107,29 @@ fn offer(secret: Vec<u8>, name: &str) -> Result<Enrolment> {
     })
 }
 
+/// The tag that binds a secret offered on a page to the session it was offered to:
+/// HMAC-SHA256 keyed by the session's cookie secret (which only the server and that
+/// browser know), in unpadded base64url. The page posts the secret back with its tag, so
+/// the server takes only a secret it made, for that session ([`offer_tag_matches`]).
+pub fn offer_tag(session: &[u8; 32], secret: &str) -> String {
+    use base64::Engine;
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(session)
+        .expect("HMAC takes a key of any length");
+    mac.update(b"shuangsui totp offer\0");
+    mac.update(secret.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Whether `tag` is [`offer_tag`] of `secret` for `session` (compared in constant time).
+pub fn offer_tag_matches(session: &[u8; 32], secret: &str, tag: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    offer_tag(session, secret)
+        .as_bytes()
+        .ct_eq(tag.as_bytes())
+        .into()
+}
+
 /// The step (Unix time / 30 s) whose code `code` is for `secret` at `now` (Unix seconds),
 /// within one step either side; None for a wrong code, one not of 6 digits (spaces are
 /// ignored: apps show "123 456"), or a secret that is not base32.
@@ -125,31 +148,42 @@ pub fn code_at(secret: &str, now: i64) -> Option<String> {
     Some(totp.generate(u64::try_from(now).ok()?).to_string())
 }
 
-/// Per user, the newest step whose code was taken: a code is good once, and an older one
-/// never after a newer (someone who saw a code typed cannot use it in the same half
-/// minute). Kept in memory: a restart forgets it, which reopens at most the last minute's
-/// codes, and only to someone who also has the password.
-#[derive(Debug, Default)]
-pub struct UsedSteps(Mutex<HashMap<i64, u64>>);
+/// Wrong codes (given with the right password) a user may give in [`WRONG_CODES_SECS`]:
+/// past them no code is taken until the window has passed, whatever the address, so that
+/// someone who has the password cannot try the million codes from many addresses.
+pub const MAX_WRONG_CODES: i64 = 5;
+/// The window of [`MAX_WRONG_CODES`], from the first wrong code in it.
+pub const WRONG_CODES_SECS: i64 = 15 * 60;
 
-impl UsedSteps {
-    /// Takes `step` for `user` if it is newer than every step taken before.
-    fn take(&self, user: i64, step: u64) -> bool {
-        let mut used = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match used.get(&user) {
-            Some(&last) if last >= step => false,
-            _ => {
-                used.insert(user, step);
-                true
-            }
-        }
+/// Takes `code` for `user`, whose secret is `secret`, at `now`, inside the write: true if
+/// it is right and newer than every code of theirs taken before (in any process: the step
+/// is kept in `totp_uses`); else the wrong code is counted, and false. False too, without
+/// counting, once [`MAX_WRONG_CODES`] were given in the window. The caller commits either
+/// way, so that a wrong code counts.
+pub(crate) async fn take_code(
+    tx: &mut store::Tx,
+    user: i64,
+    secret: &str,
+    code: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    let window_from = now - WRONG_CODES_SECS;
+    if store::totp::failures_since(tx, user, window_from).await? >= MAX_WRONG_CODES {
+        return Ok(false);
     }
+    let taken = match code.and_then(|c| step_of(secret, c, now)) {
+        Some(step) => store::totp::take_step(tx, user, step_number(step)).await?,
+        None => false,
+    };
+    if !taken {
+        store::totp::record_failure(tx, user, now, window_from).await?;
+    }
+    Ok(taken)
 }
 
-/// Whether `code` is right for `secret` at `now` and not taken before for `user`; a right
-/// code is taken by this call.
-pub(crate) fn code_accepted(app: &App, user: i64, secret: &str, code: &str, now: i64) -> bool {
-    step_of(secret, code, now).is_some_and(|step| app.used_steps.take(user, step))
+/// A step as the database keeps it (steps of any real time fit).
+fn step_number(step: u64) -> i64 {
+    i64::try_from(step).unwrap_or(i64::MAX)
 }
 
 /// The wrong-code message, on the form's `code` field.
@@ -203,9 +237,9 @@ pub async fn enable(app: &App, who: &Principal, secret: &str, code: &str, now: i
             "the second factor is on already: to change phones, turn it off and on again"
         )));
     }
-    if !code_accepted(app, who.user_id, &secret, code, now) {
+    let Some(step) = step_of(&secret, code, now) else {
         return Err(wrong_code());
-    }
+    };
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     active(&mut tx, who.user_id).await?;
@@ -217,6 +251,11 @@ pub async fn enable(app: &App, who: &Principal, secret: &str, code: &str, now: i
             "两步验证刚被启用",
             "the second factor was turned on meanwhile"
         )));
+    }
+    // The code that turns it on signs nobody in after (a wrong one here guesses nothing:
+    // the secret is on the user's screen, so it is not counted).
+    if !store::totp::take_step(&mut tx, who.user_id, step_number(step)).await? {
+        return Err(wrong_code());
     }
     let event = json!({
         "user": who.user_id,
@@ -275,12 +314,6 @@ pub async fn remove(
             "user {user_id} has no second factor"
         )));
     };
-    if by_id == Some(user_id) {
-        let right = code.is_some_and(|c| code_accepted(app, user_id, &current.secret, c, now));
-        if !right {
-            return Err(wrong_code());
-        }
-    }
     let key = app.key()?;
     let mut tx = app.store.write().await?;
     for id in std::iter::once(user_id).chain(by_id) {
@@ -294,6 +327,11 @@ pub async fn remove(
             "两步验证刚被修改，请刷新后再试",
             "the second factor changed meanwhile: reload and try again"
         )));
+    }
+    if by_id == Some(user_id) && !take_code(&mut tx, user_id, &current.secret, code, now).await? {
+        // The wrong code counts.
+        tx.commit().await?;
+        return Err(wrong_code());
     }
     let event = json!({ "user": user_id, "by": by_id });
     let logged = journal::append(&mut tx, key, &app.origin, "user.totp_removed", &event).await?;
@@ -379,16 +417,6 @@ mod tests {
     }
 
     #[test]
-    fn a_step_is_taken_once_and_never_an_older_one() {
-        let used = UsedSteps::default();
-        assert!(used.take(1, 100));
-        assert!(!used.take(1, 100));
-        assert!(!used.take(1, 99));
-        assert!(used.take(2, 100));
-        assert!(used.take(1, 101));
-    }
-
-    #[test]
     fn an_enrolment_is_a_fresh_160_bit_secret_and_its_uri() {
         let a = enrolment("王芳").unwrap();
         let b = enrolment("a:b").unwrap();
@@ -408,5 +436,32 @@ mod tests {
             b.uri
         );
         assert_eq!(format!("{a:?}"), "Enrolment { .. }");
+    }
+
+    #[test]
+    fn an_offer_is_tagged_for_its_session_and_secret_only() {
+        let (a, b) = ([1u8; 32], [2u8; 32]);
+        let tag = offer_tag(&a, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(tag.len(), 43);
+        assert!(offer_tag_matches(
+            &a,
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            &tag
+        ));
+        assert!(!offer_tag_matches(
+            &b,
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            &tag
+        ));
+        assert!(!offer_tag_matches(
+            &a,
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            &tag
+        ));
+        assert!(!offer_tag_matches(
+            &a,
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            ""
+        ));
     }
 }

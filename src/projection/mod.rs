@@ -306,6 +306,13 @@ pub const EXEMPT: &[(&str, &str)] = &[
          and a session opens only when its row names a signed-in entry that names it back, \
          so a row written here by hand opens nothing",
     ),
+    (
+        "totp_uses",
+        "per user, the newest one-time code taken and the wrong codes lately given: the \
+         server's memory that a code signs in once and guesses are limited; the codes' secrets \
+         are entries, and changing this only reopens the last minute's codes or the guesses \
+         to someone who also has the password",
+    ),
 ];
 
 /// The rows one table must hold, by key, each with the entry that last set it.

@@ -901,3 +901,44 @@ fn second_factors_replay_only_as_the_application_writes_them() {
     ]);
     assert!(fault(ended).contains("not open"));
 }
+
+#[test]
+fn a_changed_secret_is_named_by_its_hash_never_shown() {
+    let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let events = vec![
+        user(1, "王芳", "corps"),
+        (
+            "user.totp_set",
+            json!({ "user": 1, "by": 1,
+                    "secret_commitment": crate::canonical::sha256_hex(secret.as_bytes()) }),
+        ),
+    ];
+    let projection = replay(&log(&events)).unwrap();
+    let expected = projection.table("totp_secrets").unwrap();
+    let (seq, (_, want)) = expected.rows.iter().next().map(|(_, r)| (r.0, r)).unwrap();
+    let time = match &want[4] {
+        Expect::Is(c) => c.clone(),
+        other => panic!("{other}"),
+    };
+    let row = |s: &str| {
+        vec![
+            Cell::Int(seq as i64),
+            Cell::Int(1),
+            Cell::from(s),
+            Cell::Int(1),
+            time.clone(),
+        ]
+    };
+    let verifier = key().verifier();
+    assert_eq!(compare(expected, vec![row(secret)], &verifier), Ok(1));
+    let planted = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+    let e = compare(expected, vec![row(planted)], &verifier)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("column secret"), "{e}");
+    assert!(!e.contains(planted), "the planted secret shown: {e}");
+    assert!(
+        e.contains(&crate::canonical::sha256_hex(planted.as_bytes())),
+        "{e}"
+    );
+}

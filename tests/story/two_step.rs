@@ -1,8 +1,9 @@
 //! The corps' second factor (TOTP), on each database: only a corps user turns it on, and only
 //! with a right code from the secret offered; from then a sign-in needs the password and a
-//! code, each code signing in once; turning it on or off ends every session; the user
-//! turns it off with a code, another corps user or the operator without one; nothing
-//! secret reaches the log, and `log verify` passes after.
+//! code, each code signing in once (in every process), at most 5 wrong codes in 15 minutes;
+//! turning it on or off ends every session; the user turns it off with a code, another corps
+//! user or the operator without one; nothing secret reaches the log, and `log verify`
+//! passes after.
 
 use super::*;
 
@@ -185,6 +186,48 @@ async fn a_corps_user_signs_in_with_a_code_once_the_second_factor_is_on() {
             .unwrap();
         assert!(!totp::is_on(&app, wang.user_id).await.unwrap(), "{name}");
 
+        // At most 5 wrong codes (with the right password) in 15 minutes: then not even the
+        // right code signs in, in this process or another on the same database, until the
+        // window has passed.
+        let t4 = t3 + 600;
+        totp::enable(&app, wang, &phone.secret, &code2(t4), t4)
+            .await
+            .unwrap();
+        for i in 0..totp::MAX_WRONG_CODES {
+            let t = t4 + 30 + i;
+            let wrong = wrong_code(&phone.secret, t);
+            assert!(signed_in("王芳", Some(wrong), t).await.is_none(), "{name}");
+        }
+        assert!(
+            signed_in("王芳", Some(code2(t4 + 60)), t4 + 60)
+                .await
+                .is_none(),
+            "{name}: a right code past the limit signed in"
+        );
+        let other = App::open(&db.url, Some(&db.key())).await.unwrap();
+        let elsewhere = |code: String, now: i64| {
+            let other = &other;
+            async move {
+                let c = Credentials::new("王芳", PASSWORD).with_code(&code);
+                sign_in::sign_in(other, c, now, rules).await.unwrap()
+            }
+        };
+        assert!(
+            elsewhere(code2(t4 + 90), t4 + 90).await.is_none(),
+            "{name}: another process took a code past the limit"
+        );
+        let t5 = t4 + 30 + totp::WRONG_CODES_SECS + 1;
+        assert!(
+            signed_in("王芳", Some(code2(t5)), t5).await.is_some(),
+            "{name}: the window passed"
+        );
+        // A code taken in one process is taken in every other.
+        assert!(
+            elsewhere(code2(t5), t5).await.is_none(),
+            "{name}: a code signed in twice through two processes"
+        );
+        assert!(elsewhere(code2(t5 + 30), t5 + 30).await.is_some(), "{name}");
+
         // Nothing secret in the log: neither secret, in base32 or raw.
         let entries = shuangsui::store::log::entries(&app.store).await.unwrap();
         let all: String = entries
@@ -204,7 +247,7 @@ async fn a_corps_user_signs_in_with_a_code_once_the_second_factor_is_on() {
             );
         }
         let kinds = |k: &str| all.matches(&format!("\"kind\":\"{k}\"")).count();
-        assert_eq!(kinds("user.totp_set"), 3, "{name}");
+        assert_eq!(kinds("user.totp_set"), 4, "{name}");
         assert_eq!(kinds("user.totp_removed"), 3, "{name}");
         app::log::verify(&app, None).await.unwrap();
     }

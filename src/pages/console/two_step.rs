@@ -22,6 +22,8 @@ struct TwoStepTemplate<'a> {
 
 struct Offer<'a> {
     secret: &'a str,
+    /// Binds the secret to the session it is offered to (`app::totp::offer_tag`).
+    tag: &'a str,
     grouped: String,
     qr: String,
 }
@@ -62,14 +64,16 @@ fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
-/// The page: `offer` the secret to turn it on with (None when it is on already).
-pub fn two_step(c: &Console, errors: &[FieldError], offer: Option<&Enrolment>) -> String {
+/// The page: `offer` the secret to turn it on with and its tag (None when it is on
+/// already).
+pub fn two_step(c: &Console, errors: &[FieldError], offer: Option<(&Enrolment, &str)>) -> String {
     finish(
         TwoStepTemplate {
             c,
             errors,
-            offer: offer.map(|e| Offer {
+            offer: offer.map(|(e, tag)| Offer {
                 secret: &e.secret,
+                tag,
                 grouped: grouped(&e.secret),
                 qr: qr_svg(&e.uri),
             }),
@@ -96,7 +100,7 @@ mod tests {
             uri: "otpauth://totp/shuangsui:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=shuangsui"
                 .into(),
         };
-        let html = two_step(&c, &[], Some(&e));
+        let html = two_step(&c, &[], Some((&e, "the-tag")));
         assert!(html.contains("<svg xmlns"), "{html}");
         assert!(!html.contains("<?xml"), "{html}");
         assert!(
@@ -107,6 +111,7 @@ mod tests {
             html.contains(r#"name="secret" value="GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ""#),
             "{html}"
         );
+        assert!(html.contains(r#"name="offer" value="the-tag""#), "{html}");
         assert!(html.contains(r#"name="code""#), "{html}");
         assert!(html.contains(r#"action="/console/two-step""#), "{html}");
         let on = two_step(&c, &[], None);

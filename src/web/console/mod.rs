@@ -345,8 +345,8 @@ fn sign_in_notice(why: Option<&str>, c: &Console) -> Option<&'static str> {
             "Your password has been changed and every session has ended. Sign in with the new password.",
         )),
         Some("two-step") => Some(c.t(
-            "两步验证已启用，所有会话均已结束。请用密码和验证器的动态码登录。",
-            "The second factor is on and every session has ended. Sign in with your password and a code from your app.",
+            "两步验证已启用，所有会话均已结束。请等验证器显示下一个动态码（刚输入的已用过），用密码和它登录。",
+            "The second factor is on and every session has ended. Wait for your app's next code (the one just typed is used) and sign in with your password and it.",
         )),
         Some("two-step-off") => Some(c.t(
             "两步验证已关闭，所有会话均已结束。请用密码登录。",
@@ -482,8 +482,8 @@ async fn sign_in(
             field: "name",
             message: c
                 .t(
-                    "用户名、密码或动态码不正确",
-                    "The user name, password or one-time code is wrong",
+                    "用户名、密码或动态码不正确（动态码 15 分钟内输错 5 次后暂停受理）",
+                    "The user name, password or one-time code is wrong (after 5 wrong codes in 15 minutes, codes are not taken for a while)",
                 )
                 .into(),
         }];

@@ -1,7 +1,9 @@
 //! A corps user's own second factor (`/console/two-step`): the page offering a secret (or,
 //! when on, the form to turn it off), turning it on with a code (`POST /console/two-step`)
 //! and off with one (`POST /console/two-step/off`). Both end every session of the user, so
-//! both answer with the sign-in form. A wrong code counts as a failed sign-in of the
+//! both answer with the sign-in form. The secret offered comes back with its tag
+//! (`app::totp::offer_tag`, keyed by the session's secret): only a secret this server
+//! offered to this session is taken. A wrong code counts as a failed sign-in of the
 //! address (the same limiter). `app::totp` decides everything; a corps user turning off
 //! someone else's is on the people page (`users`).
 
@@ -27,11 +29,13 @@ const PATH: &str = "/console/two-step";
 
 /// The page for `who`: off, a secret offered (`again`, the one posted with a wrong code, or
 /// a fresh one); on, the form to turn it off.
+#[allow(clippy::too_many_arguments)]
 async fn two_step_page(
     state: &AppState,
     lang: (Lang, bool),
     c: &Console,
     who: &Principal,
+    session: &[u8; 32],
     status: StatusCode,
     errors: &[FieldError],
     again: Option<&str>,
@@ -52,12 +56,12 @@ async fn two_step_page(
             Err(e) => return internal_error(&e),
         }
     };
-    page(
-        state,
-        status,
-        lang,
-        pages::two_step(c, errors, offer.as_ref()),
-    )
+    let tag = offer
+        .as_ref()
+        .map(|e| totp::offer_tag(session, &e.secret))
+        .unwrap_or_default();
+    let html = pages::two_step(c, errors, offer.as_ref().map(|e| (e, tag.as_str())));
+    page(state, status, lang, html)
 }
 
 pub async fn show(
@@ -67,20 +71,30 @@ pub async fn show(
     person: Person,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    match require_role(person, &headers, &state, PATH, lang.0, &[Role::Corps]) {
-        Ok((s, c)) => {
-            two_step_page(&state, lang, &c, &s.principal, StatusCode::OK, &[], None).await
+    let session = person.0.as_ref().map(|(_, secret)| *secret);
+    match (
+        require_role(person, &headers, &state, PATH, lang.0, &[Role::Corps]),
+        session,
+    ) {
+        (Ok((s, c)), Some(session)) => {
+            let who = &s.principal;
+            two_step_page(&state, lang, &c, who, &session, StatusCode::OK, &[], None).await
         }
-        Err(r) => *r,
+        (Err(r), _) => *r,
+        (Ok(_), None) => internal_error(&"a session without its secret"),
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The form (no `Debug`: it holds a secret and a code).
+#[derive(Default, Deserialize)]
 struct CodeForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
     secret: String,
+    /// The secret's tag, `app::totp::offer_tag`.
+    #[serde(default)]
+    offer: String,
     #[serde(default)]
     code: String,
 }
@@ -105,9 +119,14 @@ async fn post(
     if let Err(r) = check_form(&state, &headers, &person, &form.csrf, lang.0) {
         return *r;
     }
-    let (s, c) = match require_role(person, &headers, &state, PATH, lang.0, &[Role::Corps]) {
-        Ok(s) => s,
-        Err(r) => return *r,
+    let session = person.0.as_ref().map(|(_, secret)| *secret);
+    let ((s, c), session) = match (
+        require_role(person, &headers, &state, PATH, lang.0, &[Role::Corps]),
+        session,
+    ) {
+        (Ok(s), Some(session)) => (s, session),
+        (Err(r), _) => return *r,
+        (Ok(_), None) => return internal_error(&"a session without its secret"),
     };
     if let Some(wait) = state.limiter.is_blocked(ip, Instant::now()) {
         return too_many(&state, lang, wait);
@@ -115,6 +134,13 @@ async fn post(
     let who = &s.principal;
     let now = chrono::Utc::now().timestamp();
     let done = match turn {
+        // A secret this server did not offer to this session is refused unread.
+        Turn::On if !totp::offer_tag_matches(&session, &form.secret, &form.offer) => {
+            Err(AppError::Invalid(crate::msg!(
+                "这个密钥不是本页面生成的：请重新打开本页，用新的二维码",
+                "this key was not made for this page: open the page again and use the new QR code"
+            )))
+        }
         Turn::On => totp::enable(&state.app, who, &form.secret, &form.code, now).await,
         Turn::Off => {
             let by = totp::RemovedBy::User(who);
@@ -143,11 +169,19 @@ async fn post(
             (StatusCode::UNPROCESSABLE_ENTITY, m)
         }
         Err(AppError::Refused(m)) => (StatusCode::CONFLICT, m),
+        Err(AppError::Forbidden(m)) => (StatusCode::FORBIDDEN, m),
         Err(e) => return internal_error(&e),
     };
-    let errors = [FieldError::of(&m, "code", lang.0)];
-    let again = Some(form.secret.as_str()).filter(|_| turn == Turn::On);
-    two_step_page(&state, lang, &c, who, status, &errors, again).await
+    // Every message lands on the code field, the page's only one.
+    let errors = [FieldError {
+        field: "code",
+        message: m.in_lang(lang.0 == Lang::En).into(),
+    }];
+    // The same secret offered again after a wrong code (one with a bad tag is not).
+    let again = Some(form.secret.as_str()).filter(|secret| {
+        turn == Turn::On && totp::offer_tag_matches(&session, secret, &form.offer)
+    });
+    two_step_page(&state, lang, &c, who, &session, status, &errors, again).await
 }
 
 pub async fn enable(

@@ -363,6 +363,14 @@ pub async fn two_step_off(
     if let Err(r) = user_named(&state, id).await {
         return *r;
     }
+    if id == who.user_id {
+        let e = FieldError {
+            field: "add",
+            message: "您自己的两步验证请在“两步验证”页面用动态码关闭（turn off your own second factor with a code on the Second factor page）".into(),
+        };
+        let form = NewPersonForm::default();
+        return users_page(&state, lang, &who, &csrf, StatusCode::CONFLICT, &[e], &form).await;
+    }
     let now = chrono::Utc::now().timestamp();
     let by = totp::RemovedBy::User(&who);
     let (status, m) = match totp::remove(&state.app, id, by, None, now).await {
@@ -374,8 +382,6 @@ pub async fn two_step_off(
             );
             return Redirect::to(&format!("{PATH}#user-{id}")).into_response();
         }
-        // Their own is turned off with a code, on the second factor's page.
-        Err(AppError::Invalid(m)) => (StatusCode::UNPROCESSABLE_ENTITY, m),
         Err(AppError::Refused(m)) => (StatusCode::CONFLICT, m),
         Err(e) => return internal_error(&e),
     };

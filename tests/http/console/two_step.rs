@@ -1,8 +1,10 @@
 //! The corps' second factor over HTTP: the page offers a secret as a QR code and as text; a
 //! wrong code is told on its field with the same secret offered again; a cross-site post
-//! changes nothing; a right code turns it on and ends the session; then the password alone
-//! fails like a wrong one and the password with a code signs in; an officer may not open the
-//! page; another corps user turns it off for someone who lost their phone.
+//! changes nothing, and so does a secret the server did not offer to the session; a right
+//! code turns it on and ends the session; then the password alone fails like a wrong one and
+//! the password with a code signs in; an officer may not open the page nor turn anyone's
+//! off; one's own is not turned off on the people page; another corps user turns it off for
+//! someone who lost their phone (not from another site).
 
 use super::*;
 use shuangsui::app::totp;
@@ -11,11 +13,16 @@ const PATH: &str = "/console/two-step";
 
 /// The value of the hidden `secret` field of the page.
 fn secret_of(page: &Reply) -> String {
+    hidden(page, "secret")
+}
+
+/// The value of the hidden field `name` of the page.
+fn hidden(page: &Reply, name: &str) -> String {
     let text = page.text();
-    let mark = "name=\"secret\" value=\"";
+    let mark = format!("name=\"{name}\" value=\"");
     let at = text
-        .find(mark)
-        .unwrap_or_else(|| panic!("no secret field in {text}"));
+        .find(&mark)
+        .unwrap_or_else(|| panic!("no {name} field in {text}"));
     let rest = &text[at + mark.len()..];
     rest[..rest.find('"').unwrap()].to_string()
 }
@@ -75,6 +82,34 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
     let secret = secret_of(&page);
     assert_eq!(secret.len(), 32, "160 bits in base32: {secret}");
     let csrf = csrf_of(&page);
+    let offer = hidden(&page, "offer");
+
+    // A secret of the poster's choosing (here, all zero bits) is refused even with its right
+    // code: only a secret offered to this session is taken.
+    let chosen = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let code = totp::code_at(chosen, now()).unwrap();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("secret", chosen),
+        ("offer", offer.as_str()),
+        ("code", code.as_str()),
+    ];
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        PATH,
+        Some(&fields),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains("这个密钥不是本页面生成的"),
+        "{}",
+        r.text()
+    );
+    assert_ne!(secret_of(&r), chosen, "a fresh secret is offered instead");
 
     // A wrong code: 422 on its field, the same secret offered again, nothing turned on.
     let right = totp::code_at(&secret, now()).unwrap();
@@ -86,6 +121,7 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
     let fields = [
         ("csrf", csrf.as_str()),
         ("secret", secret.as_str()),
+        ("offer", offer.as_str()),
         ("code", wrong),
     ];
     let r = send(
@@ -117,6 +153,7 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
     let fields = [
         ("csrf", csrf.as_str()),
         ("secret", secret.as_str()),
+        ("offer", offer.as_str()),
         ("code", right.as_str()),
     ];
     let r = send(
@@ -182,6 +219,42 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
     sign_in(&router, &mut o, officer, officer_pw).await;
     let r = send(&router, &mut o, Method::GET, PATH, None, None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    // Nor turn off anyone's: their post is refused and changes nothing.
+    let home = send(&router, &mut o, Method::GET, "/console/", None, None).await;
+    let officer_csrf = csrf_of(&home);
+    let r = send(
+        &router,
+        &mut o,
+        Method::POST,
+        &format!("/console/users/{me}/two-step-off"),
+        Some(&[("csrf", officer_csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(totp::is_on(&app, me).await.unwrap());
+    // On the people page, one's own second factor has no turn-off button, and a post to
+    // turn it off points to the second factor's page.
+    let people = send(&router, &mut jar, Method::GET, "/console/users", None, None).await;
+    let own = format!("/console/users/{me}/two-step-off");
+    assert!(!people.text().contains(&own), "{}", people.text());
+    let my_csrf = csrf_of(&people);
+    let r = send(
+        &router,
+        &mut jar,
+        Method::POST,
+        &own,
+        Some(&[("csrf", my_csrf.as_str())]),
+        Some(SITE),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(
+        r.text().contains("两步验证”页面用动态码关闭"),
+        "{}",
+        r.text()
+    );
+    assert!(totp::is_on(&app, me).await.unwrap());
 
     // Another corps user sees it on and turns it off (a lost phone): the session ends, and
     // the password alone signs in again.
@@ -213,6 +286,18 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
     let off = format!("/console/users/{me}/two-step-off");
     assert!(people.text().contains(&off), "{}", people.text());
     let csrf = csrf_of(&people);
+    // From another site: 403, still on.
+    let r = send(
+        &router,
+        &mut other,
+        Method::POST,
+        &off,
+        Some(&[("csrf", csrf.as_str())]),
+        Some("https://evil.example"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(totp::is_on(&app, me).await.unwrap());
     let r = send(
         &router,
         &mut other,
