@@ -40,6 +40,9 @@ pub struct NewMeasure<'a> {
     pub note: &'a str,
     /// The recording user's id (role corps).
     pub by: i64,
+    /// The client's request id (the console's form carries one, the API's
+    /// `Idempotency-Key`): a second post of it returns the measure recorded first.
+    pub request: Option<&'a str>,
 }
 
 /// A closure to record.
@@ -56,7 +59,7 @@ pub struct NewClosure<'a> {
 
 /// The event of a measure's entry (docs/LOG.md).
 pub fn measure_event(m: &MeasureRow) -> serde_json::Value {
-    json!({
+    let mut event = json!({
         "batch": m.batch_id,
         "uscc": m.uscc,
         "result": m.result_id,
@@ -64,7 +67,12 @@ pub fn measure_event(m: &MeasureRow) -> serde_json::Value {
         "due": m.due_on,
         "note": m.note,
         "by": m.recorded_by,
-    })
+    });
+    // Only a measure recorded with a request id names it (as entries before it did not).
+    if let (Some(request), Some(fields)) = (&m.request_id, event.as_object_mut()) {
+        fields.insert("request".into(), json!(request));
+    }
+    event
 }
 
 /// The event of a closure's entry (docs/LOG.md).
@@ -435,6 +443,7 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow>
     let note = followup::text(m.note, false, ("备注", "the note"))
         .map_err(|e| AppError::Invalid(e.on("note")))?;
     let uscc = parse_uscc(m.uscc)?;
+    let request = m.request.map(super::results::request_id).transpose()?;
     // The target's sector (which result list says what a finding is), from the batch's
     // committed snapshot, read before the write transaction.
     let sector = super::codes::sector_of(app, m.batch, uscc.as_str()).await?;
@@ -442,6 +451,26 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow>
     let mut tx = app.store.write().await?;
     let (time, today) = entry_time()?;
     let now = current(app, &mut tx, m.batch, uscc.as_str(), m.by, sector).await?;
+    if let Some(request) = request
+        && let Some(earlier) =
+            store::followups::measure_by_request_in(&mut tx, m.batch, uscc.as_str(), m.by, request)
+                .await?
+    {
+        // A second post of the same form (a double tap, a retry): the first measure.
+        let same = (
+            earlier.measure.as_str(),
+            earlier.due_on.as_str(),
+            earlier.note.as_str(),
+        ) == (measure.as_str(), m.due.to_string().as_str(), note.as_str());
+        if !same {
+            let seq = earlier.log_seq;
+            return Err(AppError::Refused(msg!(
+                "请求编号 {request} 已用于内容不同的处置措施（日志 #{seq}）：重试须与原请求完全相同，新措施须用新的请求编号",
+                "request id '{request}' was used for another measure (entry {seq}): a retry repeats its request exactly; a new measure needs a new request id"
+            )));
+        }
+        return Ok(earlier);
+    }
     followup::check_measure(&now.facts, m.due, today).map_err(refusal)?;
     let mut row = MeasureRow {
         log_seq: -1,
@@ -453,6 +482,7 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow>
         note,
         recorded_by: m.by,
         recorded_at: String::new(),
+        request_id: request.map(str::to_string),
     };
     let logged = journal::append_at(
         &mut tx,

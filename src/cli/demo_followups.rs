@@ -46,6 +46,7 @@ pub(super) async fn follow_up(
             due,
             note,
             by: corps,
+            request: None,
         };
         followups::record_measure(app, &m).await?;
         if i == 0 {

@@ -90,6 +90,7 @@ pub fn run(db: &Db, command: FollowupCommand) -> i32 {
                     due,
                     note: &note,
                     by: user_id(app, &by).await?,
+                    request: None,
                 };
                 let row = app::followups::record_measure(app, &m).await?;
                 println!(

@@ -235,6 +235,7 @@ pub const TABLES: &[TableSpec] = &[
             "note",
             "recorded_by",
             "recorded_at",
+            "request_id",
         ],
         key: 1,
     },

@@ -945,7 +945,9 @@ impl Replay {
         let uscc = ev.str("uscc")?;
         let result = ev.int("result")?;
         let by = ev.int("by")?;
-        if ev.event.len() != 7 {
+        // Seven fields; a measure recorded with a request id names it too.
+        let request = ev.kind == "followup.measure" && ev.event.contains_key("request");
+        if ev.event.len() != 7 + usize::from(request) {
             return Err(format!("batch {id}: {} with other fields", ev.kind));
         }
         match self.users.get(&by) {
@@ -1004,59 +1006,67 @@ impl Replay {
             dues: b.dues.get(uscc).cloned().unwrap_or_default(),
             closed: b.closed.get(uscc).copied(),
         };
-        let row = if ev.kind == "followup.measure" {
-            let measure = ev.str("measure")?;
-            codes::Measure::parse(measure)
-                .ok()
-                .filter(|m| m.as_str() == measure)
-                .ok_or_else(|| format!("batch {id}: '{measure}' is not a measure"))?;
-            let due = date("due")?;
-            followup::check_measure(&facts, due, today)
-                .map_err(|e| format!("batch {id}: measure for {uscc}: {e}"))?;
-            let note = text("note", false)?;
-            let b = self.batch(id)?;
-            b.dues.entry(uscc.to_string()).or_default().push(due);
-            (
-                "followup_measures",
-                vec![
-                    Expect::from(seq as i64),
-                    Expect::from(id),
-                    Expect::from(uscc),
-                    Expect::from(result),
-                    Expect::from(measure),
-                    Expect::from(due.to_string()),
-                    Expect::from(note),
-                    Expect::from(by),
-                    Expect::from(time),
-                ],
-            )
-        } else {
-            let outcome = ev.str("outcome")?;
-            let kind = codes::Outcome::parse(outcome)
-                .ok()
-                .filter(|o| o.as_str() == outcome)
-                .ok_or_else(|| format!("batch {id}: '{outcome}' is not an outcome"))?;
-            let on = date("closed_on")?;
-            followup::check_closure(&facts, on, today)
-                .map_err(|e| format!("batch {id}: closure for {uscc}: {e}"))?;
-            let words = text("text", true)?;
-            let b = self.batch(id)?;
-            b.closed.insert(uscc.to_string(), (on, kind));
-            (
-                "followup_closures",
-                vec![
-                    Expect::from(seq as i64),
-                    Expect::from(id),
-                    Expect::from(uscc),
-                    Expect::from(result),
-                    Expect::from(on.to_string()),
-                    Expect::from(outcome),
-                    Expect::from(words),
-                    Expect::from(by),
-                    Expect::from(time),
-                ],
-            )
-        };
+        let row =
+            if ev.kind == "followup.measure" {
+                let measure = ev.str("measure")?;
+                codes::Measure::parse(measure)
+                    .ok()
+                    .filter(|m| m.as_str() == measure)
+                    .ok_or_else(|| format!("batch {id}: '{measure}' is not a measure"))?;
+                let due = date("due")?;
+                followup::check_measure(&facts, due, today)
+                    .map_err(|e| format!("batch {id}: measure for {uscc}: {e}"))?;
+                let note = text("note", false)?;
+                let b = self.batch(id)?;
+                b.dues.entry(uscc.to_string()).or_default().push(due);
+                (
+                    "followup_measures",
+                    vec![
+                        Expect::from(seq as i64),
+                        Expect::from(id),
+                        Expect::from(uscc),
+                        Expect::from(result),
+                        Expect::from(measure),
+                        Expect::from(due.to_string()),
+                        Expect::from(note),
+                        Expect::from(by),
+                        Expect::from(time),
+                        // Only a measure recorded with a request id names one.
+                        Expect::from(match ev.event.get("request") {
+                            None => None,
+                            Some(_) => Some(ev.opt_str("request")?.ok_or_else(|| {
+                                format!("batch {id}: a measure's request is null")
+                            })?),
+                        }),
+                    ],
+                )
+            } else {
+                let outcome = ev.str("outcome")?;
+                let kind = codes::Outcome::parse(outcome)
+                    .ok()
+                    .filter(|o| o.as_str() == outcome)
+                    .ok_or_else(|| format!("batch {id}: '{outcome}' is not an outcome"))?;
+                let on = date("closed_on")?;
+                followup::check_closure(&facts, on, today)
+                    .map_err(|e| format!("batch {id}: closure for {uscc}: {e}"))?;
+                let words = text("text", true)?;
+                let b = self.batch(id)?;
+                b.closed.insert(uscc.to_string(), (on, kind));
+                (
+                    "followup_closures",
+                    vec![
+                        Expect::from(seq as i64),
+                        Expect::from(id),
+                        Expect::from(uscc),
+                        Expect::from(result),
+                        Expect::from(on.to_string()),
+                        Expect::from(outcome),
+                        Expect::from(words),
+                        Expect::from(by),
+                        Expect::from(time),
+                    ],
+                )
+            };
         self.put(row.0, seq, row.1);
         Ok(())
     }

@@ -24,6 +24,8 @@ pub struct MeasureRow {
     /// The recording corps user's id.
     pub recorded_by: i64,
     pub recorded_at: String,
+    /// The client's request id (idempotency key), if it gave one.
+    pub request_id: Option<String>,
 }
 
 /// A closure as stored.
@@ -48,8 +50,8 @@ pub struct ClosureRow {
 
 pub async fn insert_measure(tx: &mut Tx, m: &MeasureRow) -> Result<()> {
     on_conn!(tx, c => sqlx::query(
-        "INSERT INTO followup_measures (log_seq, batch_id, uscc, result_id, measure, due_on, note, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO followup_measures (log_seq, batch_id, uscc, result_id, measure, due_on, note, recorded_by, recorded_at, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(m.log_seq)
     .bind(&m.batch_id)
@@ -60,6 +62,7 @@ pub async fn insert_measure(tx: &mut Tx, m: &MeasureRow) -> Result<()> {
     .bind(&m.note)
     .bind(m.recorded_by)
     .bind(&m.recorded_at)
+    .bind(&m.request_id)
     .execute(&mut *c)
     .await
     .map(|_| ())?);
@@ -102,6 +105,7 @@ where
         note: r.try_get(6)?,
         recorded_by: r.try_get(7)?,
         recorded_at: r.try_get(8)?,
+        request_id: r.try_get(9)?,
     })
 }
 
@@ -124,7 +128,7 @@ where
     })
 }
 
-const MEASURES: &str = "SELECT log_seq, batch_id, uscc, result_id, measure, due_on, note, recorded_by, recorded_at FROM followup_measures";
+const MEASURES: &str = "SELECT log_seq, batch_id, uscc, result_id, measure, due_on, note, recorded_by, recorded_at, request_id FROM followup_measures";
 const CLOSURES: &str = "SELECT log_seq, batch_id, uscc, result_id, closed_on, outcome, outcome_text, closed_by, recorded_at FROM followup_closures";
 
 /// A batch's measures and closures, in log order.
@@ -149,4 +153,20 @@ pub async fn of_target_in(
         fetch_rows!(tx tx, m, measure_row, batch, uscc),
         fetch_rows!(tx tx, c, closure_row, batch, uscc),
     ))
+}
+
+/// The measure the corps user `by` recorded on a target under request id `request`, if
+/// any, inside a write transaction.
+pub async fn measure_by_request_in(
+    tx: &mut Tx,
+    batch: &str,
+    uscc: &str,
+    by: i64,
+    request: &str,
+) -> Result<Option<MeasureRow>> {
+    let q = format!(
+        "{MEASURES} WHERE batch_id = $1 AND uscc = $2 AND recorded_by = $3 AND request_id = $4"
+    );
+    let rows = fetch_rows!(tx tx, q, measure_row, batch, uscc, by, request);
+    Ok(rows.into_iter().next())
 }

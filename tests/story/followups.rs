@@ -54,6 +54,7 @@ fn measure<'a>(batch: &'a str, uscc: &'a str, due: NaiveDate, by: i64) -> NewMea
         due,
         note: "责令三十日内公示收费标准",
         by,
+        request: None,
     }
 }
 
@@ -140,6 +141,44 @@ async fn a_finding_is_followed_up_closed_and_published_as_its_own_entry() {
         let m2 = app::followups::record_measure(&app, &interview)
             .await
             .unwrap();
+        // A second post of the same request (a double tap) returns the first measure and
+        // writes nothing; the same request id with other content is refused.
+        let tapped = NewMeasure {
+            request: Some("form-7f3a"),
+            ..measure(batch, lapsing, due, by)
+        };
+        let first = app::followups::record_measure(&app, &tapped).await.unwrap();
+        assert_eq!(
+            first.request_id.as_deref(),
+            Some("form-7f3a"),
+            "{}",
+            db.name
+        );
+        let size = shuangsui::store::log::entries(&app.store)
+            .await
+            .unwrap()
+            .len();
+        let again = app::followups::record_measure(&app, &tapped).await.unwrap();
+        assert_eq!(again, first, "{}", db.name);
+        let other = NewMeasure {
+            note: "另一项措施",
+            ..tapped.clone()
+        };
+        let why = refused(
+            app::followups::record_measure(&app, &other)
+                .await
+                .unwrap_err(),
+        );
+        assert!(why.contains("form-7f3a"), "{}: {why}", db.name);
+        assert_eq!(
+            shuangsui::store::log::entries(&app.store)
+                .await
+                .unwrap()
+                .len(),
+            size,
+            "{}: a repeated request wrote",
+            db.name
+        );
         assert_eq!(m2.measure, "约谈");
         app::followups::record_measure(&app, &measure(batch, lapsing, today(), by))
             .await

@@ -92,6 +92,8 @@ async fn populate(app: &App) {
         due: today() + chrono::Days::new(10),
         note: "限期十日",
         by: corps.id,
+        // A request id, so that its column holds a value to change.
+        request: Some("tamper-matrix-1"),
     };
     app::followups::record_measure(app, &m).await.unwrap();
     let c = app::followups::NewClosure {

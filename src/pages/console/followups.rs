@@ -137,6 +137,10 @@ pub fn list(c: &Console, filter: &str, cards: &[Card]) -> String {
 pub struct Filled {
     #[serde(default)]
     pub csrf: String,
+    /// The measure form's request id, made afresh for each page: a second post of the same
+    /// form (a double tap) records nothing more (`app::followups::NewMeasure::request`).
+    #[serde(default)]
+    pub request: String,
     #[serde(default)]
     pub measure: String,
     #[serde(default)]

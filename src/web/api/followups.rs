@@ -82,20 +82,25 @@ pub async fn list(
 ///
 /// Logged as `followup.measure`; sealed until the batch is published, public at once
 /// after. Refused (409) while the finding awaits review, after the closure, or for a
-/// result without a finding. For the corps.
+/// result without a finding. With an `Idempotency-Key` header (1 to 128 printable ASCII
+/// characters, scoped to the target and the caller), a retry returns the measure recorded
+/// first (the same key with other content is refused, 409). For the corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/followups/{uscc}/measures", tag = "followups",
     security(("token" = [])),
-    params(("id" = String, Path, description = "batch id"), ("uscc" = String, Path, description = "the target's USCC")),
+    params(("id" = String, Path, description = "batch id"), ("uscc" = String, Path, description = "the target's USCC"), ("Idempotency-Key" = Option<String>, Header, description = "makes a retry return the measure recorded first")),
     request_body(content = MeasureRequest, description = "the measure", example = super::examples::measure),
     responses((status = 200, body = MeasureRow, description = "the measure as recorded"), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn measure(
     State(state): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     Path((id, uscc)): Path<(String, String)>,
     ApiJson(request): ApiJson<MeasureRequest>,
 ) -> ApiResult<Json<MeasureRow>> {
     let p = caller.require(CORPS)?;
+    let key = super::officers::idempotency_key(&headers)?;
     let m = NewMeasure {
+        request: key,
         batch: &id,
         uscc: &uscc,
         measure: &request.measure,

@@ -67,7 +67,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
 
 /// The request's `Idempotency-Key`, if it has one (at most one, visible ASCII).
-fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<&str>> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<&str>> {
     let mut values = headers.get_all(IDEMPOTENCY_KEY).iter();
     let Some(value) = values.next() else {
         return Ok(None);

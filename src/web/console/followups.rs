@@ -2,9 +2,9 @@
 //! (`/console/followups?state=open|overdue|all`) and a target's page
 //! (`/console/followups/{batch}/{uscc}`) with its history and two forms, each posted to
 //! its own address and recorded by one `app::followups` function (`record_measure`,
-//! `close`), then redirected back with a notice. Corps only. A measure has no request id:
-//! the redirect keeps a reload from posting it again, but a second tap before the answer
-//! records a second measure (a second closure is refused by the rules).
+//! `close`), then redirected back with a notice. Corps only. The measure form carries a
+//! request id made for its page, so a second tap before the answer (or a reload of the
+//! post) returns the measure recorded first; a second closure is refused by the rules.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -148,9 +148,14 @@ pub async fn target(
         _ => None,
     };
     let target = (batch.as_str(), uscc.as_str());
+    // A fresh request id for the measure form: its second post is the first measure.
+    let filled = Filled {
+        request: super::session::fresh_token().unwrap_or_default(),
+        ..Filled::default()
+    };
     let shown = Shown {
         status: StatusCode::OK,
-        filled: &Filled::default(),
+        filled: &filled,
         errors: &[],
         notice,
     };
@@ -210,6 +215,7 @@ async fn act(
                     due,
                     note: &filled.note,
                     by,
+                    request: Some(filled.request.as_str()).filter(|r| !r.is_empty()),
                 },
             )
             .await

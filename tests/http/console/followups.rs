@@ -1,6 +1,7 @@
 //! Follow-ups (后续处置) in the console: the corps sees the demo's open follow-ups, records
-//! a measure by the form (a `followup.measure` entry), gets a due date in the past back as
-//! a Chinese error on the due field with nothing written, closes one (a second closure is
+//! a measure by the form (a `followup.measure` entry; a second tap of the same form records
+//! nothing more), gets a due date in the past back as a Chinese error on the due field with
+//! nothing written, closes one (a second closure is
 //! refused in Chinese); officers and reviewers get 403, and so does a forged post, which
 //! writes nothing.
 
@@ -33,6 +34,17 @@ fn followup_links(page: &Reply) -> Vec<String> {
 
 async fn get(router: &Router, jar: &mut Jar, path: &str) -> Reply {
     send(router, jar, Method::GET, path, None, None).await
+}
+
+/// The request id the page's measure form carries.
+fn request_of(page: &Reply) -> String {
+    let text = page.text();
+    let mark = "name=\"request\" value=\"";
+    let at = text
+        .find(mark)
+        .unwrap_or_else(|| panic!("no request id in {text}"));
+    let rest = &text[at + mark.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
 }
 
 async fn post(router: &Router, jar: &mut Jar, path: &str, form: &[(&str, &str)]) -> Reply {
@@ -112,10 +124,14 @@ async fn the_corps_records_measures_and_closes_follow_ups() {
     assert!(text.contains("约谈法定代表人"), "the note is kept: {text}");
     assert_eq!(logged(&demo, "followup.measure", &uscc).await, measures);
 
-    // A good one: recorded, logged, shown after the redirect.
+    // A good one: recorded, logged, shown after the redirect. The form carries the request
+    // id of its page: a second tap of it records nothing more.
     let due = (today + chrono::Days::new(10)).to_string();
+    let request = request_of(&target);
+    assert_eq!(request.len(), 43, "{}", target.text());
     let form = [
         ("csrf", csrf.as_str()),
+        ("request", request.as_str()),
         ("measure", "约谈"),
         ("due", due.as_str()),
         ("note", "约谈法定代表人"),
@@ -123,6 +139,10 @@ async fn the_corps_records_measures_and_closes_follow_ups() {
     let r = post(&router, &mut jar, &measure, &form).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(location(&r), format!("{path}?done=measure"));
+    let again = post(&router, &mut jar, &measure, &form).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text());
+    assert_eq!(location(&again), format!("{path}?done=measure"));
+    assert_eq!(logged(&demo, "followup.measure", &uscc).await, measures + 1);
     let page = get(&router, &mut jar, &location(&r)).await;
     let text = page.text();
     assert!(
