@@ -811,9 +811,21 @@ async fn post_result(
     key: Option<&str>,
     v: serde_json::Value,
 ) -> Reply {
+    let path = format!("/api/v1/batches/{batch}/results");
+    post_keyed(router, token, &path, key, v).await
+}
+
+/// A POST of JSON to `path` with an `Idempotency-Key` header.
+async fn post_keyed(
+    router: &axum::Router,
+    token: &str,
+    path: &str,
+    key: Option<&str>,
+    v: serde_json::Value,
+) -> Reply {
     let mut request = axum::http::Request::builder()
         .method(Method::POST)
-        .uri(format!("/api/v1/batches/{batch}/results"))
+        .uri(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header(header::CONTENT_TYPE, "application/json");
     if let Some(k) = key {
@@ -1135,4 +1147,58 @@ async fn an_officer_fills_the_form_of_the_batch_and_only_a_consistent_one_is_rec
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
     assert_eq!(recorded.json()["measures"], json!(["当场整改"]));
     assert!(!recorded.text().contains("消防通道"), "{}", recorded.text());
+}
+
+#[tokio::test]
+async fn a_retried_measure_with_its_idempotency_key_records_one() {
+    let demo = demo();
+    let router = router(&demo, 1_000).await;
+    let app = App::open(&demo.url, None).await.unwrap();
+    let today = shuangsui::app::batch::china_today();
+    let all =
+        shuangsui::app::followups::list(&app, shuangsui::app::followups::Filter::Open, true, today)
+            .await
+            .unwrap();
+    let open = &all[0];
+    let path = format!(
+        "/api/v1/batches/{}/followups/{}/measures",
+        open.batch, open.uscc
+    );
+    let due = (today + chrono::Days::new(20)).to_string();
+    let body = serde_json::json!({ "measure": "约谈", "due": due, "note": "约谈负责人" });
+    let entries = || async {
+        shuangsui::store::log::entries(&app.store)
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = entries().await;
+    let first = post_keyed(&router, &demo.corps, &path, Some("m-42"), body.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    assert_eq!(first.json()["request_id"], "m-42", "{}", first.text());
+    let again = post_keyed(&router, &demo.corps, &path, Some("m-42"), body.clone()).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    assert_eq!(again.json(), first.json());
+    assert_eq!(
+        entries().await,
+        before + 1,
+        "a retry recorded a second measure"
+    );
+    // The same key with other content: 409, naming the key; nothing written.
+    let other = serde_json::json!({ "measure": "约谈", "due": due, "note": "另一次" });
+    let r = post_keyed(&router, &demo.corps, &path, Some("m-42"), other).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("请求编号 m-42")),
+        "{}",
+        r.text()
+    );
+    // Without a key, each post is a measure.
+    let r = post_keyed(&router, &demo.corps, &path, None, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["request_id"], serde_json::Value::Null);
+    assert_eq!(entries().await, before + 2);
+    shuangsui::app::log::verify(&app, None).await.unwrap();
 }
