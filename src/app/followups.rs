@@ -464,7 +464,7 @@ pub async fn record_measure(app: &App, m: &NewMeasure<'_>) -> Result<MeasureRow>
         ) == (measure.as_str(), m.due.to_string().as_str(), note.as_str());
         if !same {
             let seq = earlier.log_seq;
-            return Err(AppError::Refused(msg!(
+            return Err(AppError::Invalid(msg!(
                 "请求编号 {request} 已用于内容不同的处置措施（日志 #{seq}）：重试须与原请求完全相同，新措施须用新的请求编号",
                 "request id '{request}' was used for another measure (entry {seq}): a retry repeats its request exactly; a new measure needs a new request id"
             )));

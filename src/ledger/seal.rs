@@ -42,6 +42,19 @@ pub const SEALED_FIELDS: &[(&str, &[&str])] = &[
     ("user.signed_out", &["session", "user"]),
 ];
 
+/// Per entry kind, the event fields sealed when the entry has them: a measure's `request`
+/// (an API client chooses its idempotency key, which could name the target; entries
+/// without one, and those written before it existed, have none).
+pub const SEALED_IF_GIVEN: &[(&str, &[&str])] = &[("followup.measure", &["request"])];
+
+/// The fields of `kind` sealed when given ([`SEALED_IF_GIVEN`]).
+pub fn optional_of(kind: &str) -> &'static [&'static str] {
+    SEALED_IF_GIVEN
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&[], |(_, fields)| fields)
+}
+
 /// What a result entry (recorded or corrected) seals: everything that names its target.
 const RESULT_FIELDS: &[&str] = &[
     "checklist",
@@ -110,8 +123,9 @@ pub fn seal(kind: &str, event: &Value, salt: &[u8; 32]) -> (Value, Option<String
     }
     let mut public = Map::new();
     let mut content = Map::new();
+    let optional = optional_of(kind);
     for (k, v) in map {
-        if fields.contains(&k.as_str()) {
+        if fields.contains(&k.as_str()) || optional.contains(&k.as_str()) {
             content.insert(k.clone(), v.clone());
         } else {
             public.insert(k.clone(), v.clone());
@@ -132,8 +146,8 @@ pub fn seal_of(opening: &str) -> String {
 }
 
 /// Opens a `kind` entry's `event` in place with its `opening` (if any): checks that the
-/// opening hashes to the seal, is canonical, holds exactly the fields the kind seals, and
-/// puts them back in place of `sealed`. An entry without a seal takes no opening.
+/// opening hashes to the seal, is canonical, holds exactly the fields the kind seals (and
+/// any of those it seals when given), and puts them back in place of `sealed`. An entry without a seal takes no opening.
 pub fn open(
     kind: &str,
     event: &mut Map<String, Value>,
@@ -159,7 +173,13 @@ pub fn open(
         return Err(SealError::Mismatch);
     }
     let content = parse_opening(opening)?;
-    let mut found: Vec<String> = content.keys().cloned().collect();
+    // The fields sealed when given are set aside: the rest must be exactly the kind's.
+    let optional = optional_of(kind);
+    let mut found: Vec<String> = content
+        .keys()
+        .filter(|k| !optional.contains(&k.as_str()))
+        .cloned()
+        .collect();
     found.sort();
     let mut expected: Vec<String> = fields_of(kind).iter().map(|f| f.to_string()).collect();
     expected.sort();

@@ -156,7 +156,12 @@ fn check_entry(seq: u64, bytes: &[u8]) -> Result<Said, Inconsistency> {
         {
             return Err(bad(format!("a {} entry without its seal", envelope.kind)));
         }
-        if let Some(field) = sealed.iter().find(|f| envelope.event.contains_key(**f)) {
+        let optional = seal::optional_of(&envelope.kind);
+        if let Some(field) = sealed
+            .iter()
+            .chain(optional)
+            .find(|f| envelope.event.contains_key(**f))
+        {
             return Err(bad(format!(
                 "a {} entry shows {field:?}, which is sealed",
                 envelope.kind

@@ -1006,67 +1006,72 @@ impl Replay {
             dues: b.dues.get(uscc).cloned().unwrap_or_default(),
             closed: b.closed.get(uscc).copied(),
         };
-        let row =
-            if ev.kind == "followup.measure" {
-                let measure = ev.str("measure")?;
-                codes::Measure::parse(measure)
-                    .ok()
-                    .filter(|m| m.as_str() == measure)
-                    .ok_or_else(|| format!("batch {id}: '{measure}' is not a measure"))?;
-                let due = date("due")?;
-                followup::check_measure(&facts, due, today)
-                    .map_err(|e| format!("batch {id}: measure for {uscc}: {e}"))?;
-                let note = text("note", false)?;
-                let b = self.batch(id)?;
-                b.dues.entry(uscc.to_string()).or_default().push(due);
-                (
-                    "followup_measures",
-                    vec![
-                        Expect::from(seq as i64),
-                        Expect::from(id),
-                        Expect::from(uscc),
-                        Expect::from(result),
-                        Expect::from(measure),
-                        Expect::from(due.to_string()),
-                        Expect::from(note),
-                        Expect::from(by),
-                        Expect::from(time),
-                        // Only a measure recorded with a request id names one.
-                        Expect::from(match ev.event.get("request") {
-                            None => None,
-                            Some(_) => Some(ev.opt_str("request")?.ok_or_else(|| {
+        let row = if ev.kind == "followup.measure" {
+            let measure = ev.str("measure")?;
+            codes::Measure::parse(measure)
+                .ok()
+                .filter(|m| m.as_str() == measure)
+                .ok_or_else(|| format!("batch {id}: '{measure}' is not a measure"))?;
+            let due = date("due")?;
+            followup::check_measure(&facts, due, today)
+                .map_err(|e| format!("batch {id}: measure for {uscc}: {e}"))?;
+            let note = text("note", false)?;
+            let b = self.batch(id)?;
+            b.dues.entry(uscc.to_string()).or_default().push(due);
+            (
+                "followup_measures",
+                vec![
+                    Expect::from(seq as i64),
+                    Expect::from(id),
+                    Expect::from(uscc),
+                    Expect::from(result),
+                    Expect::from(measure),
+                    Expect::from(due.to_string()),
+                    Expect::from(note),
+                    Expect::from(by),
+                    Expect::from(time),
+                    // Only a measure recorded with a request id names one, as the
+                    // application checks it.
+                    Expect::from(match ev.event.get("request") {
+                        None => None,
+                        Some(_) => {
+                            let r = ev.opt_str("request")?.ok_or_else(|| {
                                 format!("batch {id}: a measure's request is null")
-                            })?),
-                        }),
-                    ],
-                )
-            } else {
-                let outcome = ev.str("outcome")?;
-                let kind = codes::Outcome::parse(outcome)
-                    .ok()
-                    .filter(|o| o.as_str() == outcome)
-                    .ok_or_else(|| format!("batch {id}: '{outcome}' is not an outcome"))?;
-                let on = date("closed_on")?;
-                followup::check_closure(&facts, on, today)
-                    .map_err(|e| format!("batch {id}: closure for {uscc}: {e}"))?;
-                let words = text("text", true)?;
-                let b = self.batch(id)?;
-                b.closed.insert(uscc.to_string(), (on, kind));
-                (
-                    "followup_closures",
-                    vec![
-                        Expect::from(seq as i64),
-                        Expect::from(id),
-                        Expect::from(uscc),
-                        Expect::from(result),
-                        Expect::from(on.to_string()),
-                        Expect::from(outcome),
-                        Expect::from(words),
-                        Expect::from(by),
-                        Expect::from(time),
-                    ],
-                )
-            };
+                            })?;
+                            crate::app::results::request_id(r)
+                                .map_err(|e| format!("batch {id}: a measure's request: {e}"))?;
+                            Some(r)
+                        }
+                    }),
+                ],
+            )
+        } else {
+            let outcome = ev.str("outcome")?;
+            let kind = codes::Outcome::parse(outcome)
+                .ok()
+                .filter(|o| o.as_str() == outcome)
+                .ok_or_else(|| format!("batch {id}: '{outcome}' is not an outcome"))?;
+            let on = date("closed_on")?;
+            followup::check_closure(&facts, on, today)
+                .map_err(|e| format!("batch {id}: closure for {uscc}: {e}"))?;
+            let words = text("text", true)?;
+            let b = self.batch(id)?;
+            b.closed.insert(uscc.to_string(), (on, kind));
+            (
+                "followup_closures",
+                vec![
+                    Expect::from(seq as i64),
+                    Expect::from(id),
+                    Expect::from(uscc),
+                    Expect::from(result),
+                    Expect::from(on.to_string()),
+                    Expect::from(outcome),
+                    Expect::from(words),
+                    Expect::from(by),
+                    Expect::from(time),
+                ],
+            )
+        };
         self.put(row.0, seq, row.1);
         Ok(())
     }

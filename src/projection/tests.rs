@@ -656,6 +656,13 @@ fn measure(result: i64, due: &str, by: i64) -> (&'static str, Value) {
     )
 }
 
+/// `entry` with a `request` field.
+fn with_request(entry: (&'static str, Value), request: Value) -> (&'static str, Value) {
+    let (kind, mut event) = entry;
+    event["request"] = request;
+    (kind, event)
+}
+
 fn closed(result: i64, on: &str, by: i64) -> (&'static str, Value) {
     (
         "followup.closed",
@@ -672,27 +679,30 @@ fn follow_ups_replay_into_rows_sealed_until_publication() {
         user(2, "总队", "corps"),
         found(1, None, &["2", "YL01"]),
         approved(1, 1),
-        measure(1, "2026-12-30", 2),
+        with_request(measure(1, "2026-12-30", 2), json!("key-91310000631696382C")),
         published(),
         closed(1, "2026-11-30", 2),
     ]);
     let entries = log(&events);
-    assert!(
-        entries
-            .iter()
-            .all(|e| memchr::memmem::find(&e.bytes, "整改".as_bytes()).is_none()),
-        "the measure's note and the outcome are sealed in the entries"
-    );
+    for sealed in ["整改", "key-9131"] {
+        assert!(
+            entries
+                .iter()
+                .all(|e| memchr::memmem::find(&e.bytes, sealed.as_bytes()).is_none()),
+            "the measure's note and request and the outcome are sealed in the entries: {sealed}"
+        );
+    }
     let p = replay(&entries).unwrap();
     let m = p.table("followup_measures").unwrap();
     let (_, row) = &m.rows[&vec![Cell::Int(14)]];
     assert_eq!(
-        (&row[3], &row[4], &row[5], &row[7]),
+        (&row[3], &row[4], &row[5], &row[7], &row[9]),
         (
             &Expect::from(1),
             &Expect::from("责令限期整改"),
             &Expect::from("2026-12-30"),
-            &Expect::from(2)
+            &Expect::from(2),
+            &Expect::from("key-91310000631696382C")
         )
     );
     let c = p.table("followup_closures").unwrap();
@@ -747,6 +757,23 @@ fn follow_ups_replay_only_as_the_application_writes_them() {
                 measure(1, "2026-12-30", 1),
             ],
             "who is reviewer",
+        ),
+        // A request that is null, or not one the application takes.
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                with_request(measure(1, "2026-12-30", 2), Value::Null),
+            ],
+            "request is null",
+        ),
+        (
+            vec![
+                found(1, None, &["2", "YL01"]),
+                approved(1, 1),
+                with_request(measure(1, "2026-12-30", 2), json!("two words")),
+            ],
+            "a measure's request",
         ),
         // A closure before the inspection, in the future, or twice; a measure after it.
         (

@@ -1184,10 +1184,11 @@ async fn a_retried_measure_with_its_idempotency_key_records_one() {
         before + 1,
         "a retry recorded a second measure"
     );
-    // The same key with other content: 409, naming the key; nothing written.
+    // The same key with other content: 422 (as for a result), naming the key; nothing
+    // written.
     let other = serde_json::json!({ "measure": "约谈", "due": due, "note": "另一次" });
     let r = post_keyed(&router, &demo.corps, &path, Some("m-42"), other).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(
         r.json()["error"]["message"]
             .as_str()
@@ -1196,9 +1197,22 @@ async fn a_retried_measure_with_its_idempotency_key_records_one() {
         r.text()
     );
     // Without a key, each post is a measure.
-    let r = post_keyed(&router, &demo.corps, &path, None, body).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(r.json()["request_id"], serde_json::Value::Null);
-    assert_eq!(entries().await, before + 2);
+    for n in [2, 3] {
+        let r = post_keyed(&router, &demo.corps, &path, None, body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["request_id"], serde_json::Value::Null);
+        assert_eq!(entries().await, before + n);
+    }
+    // The key, which the client chose, is sealed with the measure: nothing public shows it.
+    let public: String = shuangsui::store::log::entries(&app.store)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| String::from_utf8_lossy(&e.bytes).into_owned())
+        .collect();
+    assert!(
+        !public.contains("m-42"),
+        "a measure's key in a public entry"
+    );
     shuangsui::app::log::verify(&app, None).await.unwrap();
 }

@@ -84,7 +84,8 @@ pub async fn list(
 /// after. Refused (409) while the finding awaits review, after the closure, or for a
 /// result without a finding. With an `Idempotency-Key` header (1 to 128 printable ASCII
 /// characters, scoped to the target and the caller), a retry returns the measure recorded
-/// first (the same key with other content is refused, 409). For the corps.
+/// first (the same key with other content is refused, 422, as for a result). For the
+/// corps.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/followups/{uscc}/measures", tag = "followups",
     security(("token" = [])),
     params(("id" = String, Path, description = "batch id"), ("uscc" = String, Path, description = "the target's USCC"), ("Idempotency-Key" = Option<String>, Header, description = "makes a retry return the measure recorded first")),

@@ -261,6 +261,12 @@ async fn act(
         Err(e) => return internal_error(&e),
     };
     let target = (batch.as_str(), uscc.as_str());
+    // Nothing was recorded: the page shown again gets a fresh request id for its measure
+    // form (a closure's form carries none; a refused id stays refused).
+    let filled = Filled {
+        request: super::session::fresh_token().unwrap_or_default(),
+        ..filled
+    };
     let shown = Shown {
         status,
         filled: &filled,
