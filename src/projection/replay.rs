@@ -481,16 +481,8 @@ impl Replay {
             }
             "user.password_set" => {
                 let id = ev.int("user")?;
-                self.active_user(id)?;
                 let by = ev.opt_int("by")?;
-                if let Some(by) = by {
-                    let role = self.active_user(by)?;
-                    if by != id && role != "corps" {
-                        return Err(format!(
-                            "user {by} ({role}) set the password of user {id}: only the user or the corps may"
-                        ));
-                    }
-                }
+                self.self_or_corps(id, by, "set the password")?;
                 self.passwords.insert(id);
                 self.sessions.remove(&id);
                 self.put(
@@ -536,16 +528,8 @@ impl Replay {
             }
             "user.totp_removed" => {
                 let id = ev.int("user")?;
-                self.active_user(id)?;
                 let by = ev.opt_int("by")?;
-                if let Some(by) = by {
-                    let role = self.active_user(by)?;
-                    if by != id && role != "corps" {
-                        return Err(format!(
-                            "user {by} ({role}) turned off the second factor of user {id}: only the user or the corps may"
-                        ));
-                    }
-                }
+                self.self_or_corps(id, by, "turned off the second factor")?;
                 if !self.totp.remove(&id) {
                     return Err(format!(
                         "user {id}'s second factor turned off, but it was not on"
@@ -591,6 +575,21 @@ impl Replay {
                 }
             }
             other => return Err(format!("unknown entry kind '{other}'")),
+        }
+        Ok(())
+    }
+
+    /// Checks an act on user `id`'s account (`act`, for the message) by `by`: the user
+    /// themself or a corps user, both active, or the server's operator (`None`).
+    fn self_or_corps(&self, id: i64, by: Option<i64>, act: &str) -> Result<(), String> {
+        self.active_user(id)?;
+        if let Some(by) = by {
+            let role = self.active_user(by)?;
+            if by != id && role != "corps" {
+                return Err(format!(
+                    "user {by} ({role}) {act} of user {id}: only the user or the corps may"
+                ));
+            }
         }
         Ok(())
     }

@@ -661,6 +661,11 @@ async fn sign_out(c: &Client) {
 
 /// Signs `name` in through the console's form.
 async fn sign_in_by_form(c: &Client, base: &str, name: &str, password: &str) {
+    sign_in_with_code(c, base, name, password, None).await;
+}
+
+/// As `sign_in_by_form`, typing `code` into the one-time code field if given.
+async fn sign_in_with_code(c: &Client, base: &str, name: &str, password: &str, code: Option<&str>) {
     c.goto(&format!("{base}/console/sign-in")).await.unwrap();
     c.wait()
         .at_most(STEP)
@@ -676,6 +681,14 @@ async fn sign_in_by_form(c: &Client, base: &str, name: &str, password: &str) {
         .send_keys(password)
         .await
         .unwrap();
+    if let Some(code) = code {
+        c.find(Locator::Css("input#code"))
+            .await
+            .unwrap()
+            .send_keys(code)
+            .await
+            .unwrap();
+    }
     c.find(Locator::Css("button.primary"))
         .await
         .unwrap()

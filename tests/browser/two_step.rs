@@ -5,7 +5,7 @@
 
 use fantoccini::{Client, Locator};
 
-use super::{STEP, check_console, sign_in_by_form, sign_out};
+use super::{STEP, check_console, sign_in_by_form, sign_in_with_code, sign_out};
 use shuangsui::app::totp;
 
 pub(super) async fn corps_turns_on_the_second_factor(
@@ -64,29 +64,7 @@ pub(super) async fn corps_turns_on_the_second_factor(
     );
     // The next step's code (the one typed is taken).
     let next = totp::code_at(&secret, now + 30).unwrap();
-    for (field, value) in [
-        ("input#name", name.as_str()),
-        ("input#password", password),
-        ("input#code", &next),
-    ] {
-        c.find(Locator::Css(field))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
-    }
-    c.find(Locator::Css("button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(STEP)
-        .for_element(Locator::Css("nav.menu"))
-        .await
-        .expect("signed in with the password and a code");
+    sign_in_with_code(c, base, name, password, Some(&next)).await;
     c.goto(&format!("{base}/console/two-step")).await.unwrap();
     let main = c
         .find(Locator::Css("main"))

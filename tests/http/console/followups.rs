@@ -36,17 +36,6 @@ async fn get(router: &Router, jar: &mut Jar, path: &str) -> Reply {
     send(router, jar, Method::GET, path, None, None).await
 }
 
-/// The request id the page's measure form carries.
-fn request_of(page: &Reply) -> String {
-    let text = page.text();
-    let mark = "name=\"request\" value=\"";
-    let at = text
-        .find(mark)
-        .unwrap_or_else(|| panic!("no request id in {text}"));
-    let rest = &text[at + mark.len()..];
-    rest[..rest.find('"').unwrap()].to_string()
-}
-
 async fn post(router: &Router, jar: &mut Jar, path: &str, form: &[(&str, &str)]) -> Reply {
     send(router, jar, Method::POST, path, Some(form), Some(SITE)).await
 }
@@ -127,7 +116,7 @@ async fn the_corps_records_measures_and_closes_follow_ups() {
     // A good one: recorded, logged, shown after the redirect. The form carries the request
     // id of its page: a second tap of it records nothing more.
     let due = (today + chrono::Days::new(10)).to_string();
-    let request = request_of(&target);
+    let request = hidden(&target, "request");
     assert_eq!(request.len(), 43, "{}", target.text());
     let form = [
         ("csrf", csrf.as_str()),

@@ -115,12 +115,7 @@ const SITE: &str = "http://shuangsui.test";
 
 /// The value of the hidden `csrf` field of the page.
 fn csrf_of(page: &Reply) -> String {
-    let text = page.text();
-    let at = text
-        .find("name=\"csrf\" value=\"")
-        .unwrap_or_else(|| panic!("no csrf field in {text}"));
-    let rest = &text[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').unwrap()].to_string()
+    hidden(page, "csrf")
 }
 
 fn location(r: &Reply) -> String {
@@ -132,6 +127,17 @@ fn location(r: &Reply) -> String {
 
 /// Signs `name` in through the form; the jar then holds the session.
 async fn sign_in(router: &Router, jar: &mut Jar, name: &str, password: &str) -> Reply {
+    sign_in_with(router, jar, name, password, "").await
+}
+
+/// As `sign_in`, with a one-time code in the form's code field (empty: none).
+async fn sign_in_with(
+    router: &Router,
+    jar: &mut Jar,
+    name: &str,
+    password: &str,
+    code: &str,
+) -> Reply {
     let form = send(router, jar, Method::GET, "/console/sign-in", None, None).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.text());
     let csrf = csrf_of(&form);
@@ -139,6 +145,7 @@ async fn sign_in(router: &Router, jar: &mut Jar, name: &str, password: &str) -> 
         ("csrf", csrf.as_str()),
         ("name", name),
         ("password", password),
+        ("code", code),
         ("next", "/console/"),
     ];
     send(

@@ -11,52 +11,8 @@ use shuangsui::app::totp;
 
 const PATH: &str = "/console/two-step";
 
-/// The value of the hidden `secret` field of the page.
-fn secret_of(page: &Reply) -> String {
-    hidden(page, "secret")
-}
-
-/// The value of the hidden field `name` of the page.
-fn hidden(page: &Reply, name: &str) -> String {
-    let text = page.text();
-    let mark = format!("name=\"{name}\" value=\"");
-    let at = text
-        .find(&mark)
-        .unwrap_or_else(|| panic!("no {name} field in {text}"));
-    let rest = &text[at + mark.len()..];
-    rest[..rest.find('"').unwrap()].to_string()
-}
-
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-/// Signs `name` in with a code too; the jar then holds the session.
-async fn sign_in_with_code(
-    router: &Router,
-    jar: &mut Jar,
-    name: &str,
-    password: &str,
-    code: &str,
-) -> Reply {
-    let form = send(router, jar, Method::GET, "/console/sign-in", None, None).await;
-    let csrf = csrf_of(&form);
-    let fields = [
-        ("csrf", csrf.as_str()),
-        ("name", name),
-        ("password", password),
-        ("code", code),
-        ("next", "/console/"),
-    ];
-    send(
-        router,
-        jar,
-        Method::POST,
-        "/console/sign-in",
-        Some(&fields),
-        Some(SITE),
-    )
-    .await
 }
 
 #[tokio::test]
@@ -79,7 +35,7 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
     let text = page.text();
     assert!(text.contains("<svg xmlns"), "{text}");
     assert!(!text.contains("<script"), "{text}");
-    let secret = secret_of(&page);
+    let secret = hidden(&page, "secret");
     assert_eq!(secret.len(), 32, "160 bits in base32: {secret}");
     let csrf = csrf_of(&page);
     let offer = hidden(&page, "offer");
@@ -109,7 +65,11 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
         "{}",
         r.text()
     );
-    assert_ne!(secret_of(&r), chosen, "a fresh secret is offered instead");
+    assert_ne!(
+        hidden(&r, "secret"),
+        chosen,
+        "a fresh secret is offered instead"
+    );
 
     // A wrong code: 422 on its field, the same secret offered again, nothing turned on.
     let right = totp::code_at(&secret, now()).unwrap();
@@ -139,7 +99,7 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
         "{}",
         r.text()
     );
-    assert_eq!(secret_of(&r), secret);
+    assert_eq!(hidden(&r, "secret"), secret);
     let app = App::open(&demo.url, None).await.unwrap();
     let me = shuangsui::store::users::by_name(&app.store, name)
         .await
@@ -204,10 +164,10 @@ async fn a_corps_user_turns_the_second_factor_on_and_another_turns_it_off() {
         "{}",
         r.text()
     );
-    let r = sign_in_with_code(&router, &mut jar, name, password, &right).await;
+    let r = sign_in_with(&router, &mut jar, name, password, &right).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a code taken twice");
     let next = totp::code_at(&secret, now() + 30).unwrap();
-    let r = sign_in_with_code(&router, &mut jar, name, password, &next).await;
+    let r = sign_in_with(&router, &mut jar, name, password, &next).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let page = send(&router, &mut jar, Method::GET, PATH, None, None).await;
     assert!(page.text().contains("两步验证已启用"), "{}", page.text());
